@@ -1,0 +1,60 @@
+# Hearth: `make run` serves the demo, `make test` runs every check. Nothing else is needed
+# on a machine with Python 3.11, Node 20 with npm, and Debian's apt-get.
+
+VENV := .venv
+PY := $(VENV)/bin/python
+export UV_PYTHON_DOWNLOADS := never
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install assets lint typecheck pytest browser clean
+
+## run: install, migrate, seed the Wessex demo area, serve http://127.0.0.1:8000 with the worker
+run: install assets .env
+	HEARTH_MODE=demo $(PY) manage.py migrate --noinput
+	HEARTH_MODE=demo $(PY) manage.py seed_demo
+	@echo "Hearth is starting at http://127.0.0.1:8000 (press Ctrl+C to stop)"
+	@trap 'kill 0' INT TERM EXIT; \
+	HEARTH_MODE=demo $(PY) manage.py db_worker & \
+	HEARTH_MODE=demo $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 \
+		--access-logfile - & \
+	wait
+
+## test: install what the tests need (Chromium included) and run lint, types and the suite
+test: install assets browser lint typecheck pytest
+
+install: $(VENV)/.installed
+
+$(VENV)/bin/uv:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --require-hashes -r requirements/bootstrap.txt
+
+$(VENV)/.installed: requirements/dev.txt $(VENV)/bin/uv
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) --require-hashes requirements/dev.txt
+	touch $@
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+assets: node_modules/.package-lock.json
+	npm run --silent build
+
+# A random secret key for the demo, made once and kept out of git.
+.env:
+	$(PY) -c "import secrets; print('SECRET_KEY=' + secrets.token_urlsafe(50))" > $@
+
+browser:
+	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && \
+		$(SUDO) apt-get install -y -q chromium; }
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+typecheck: install
+	HEARTH_MODE=test $(VENV)/bin/mypy
+
+pytest: install assets browser
+	HEARTH_MODE=test $(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles hearth/core/static/hearth .pytest_cache .mypy_cache

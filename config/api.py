@@ -1,0 +1,70 @@
+"""Hearth's API at /api/v1/ (django-ninja): one router per context, one error shape."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from hearth.accounts.api import router as accounts_router
+from hearth.accounts.api_auth import ApiKeyAuth, SessionActorAuth
+from hearth.core.api import error_body
+from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
+
+api = NinjaAPI(
+    title="Hearth API",
+    version="1",
+    description=(
+        "Hearth's API for agency systems. Authenticate with `Authorization: Bearer <key>` "
+        "(keys are issued per agency system) or, from Hearth's own pages, the session. "
+        'Every error has the shape `{"error": {"code", "message", "fields"}}`.'
+    ),
+    auth=[ApiKeyAuth(), SessionActorAuth()],
+    urls_namespace="api",
+    docs_url=None,
+)
+api.add_router("/", accounts_router)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, fields=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    return api.create_response(request, error_body(code, message, fields), status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "Sign in or send a valid API key")
+
+
+@api.exception_handler(NotFound)
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    # Missing and forbidden look the same (architecture §4).
+    return _error(request, 404, "not_found", "Not found")
+
+
+@api.exception_handler(NotPermitted)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 403, "forbidden", str(exc) or "You cannot do this")
+
+
+@api.exception_handler(ValidationFailed)
+def _invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _error(request, 422, "validation_failed", str(exc))
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = ".".join(
+            str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path")
+        )
+        fields.setdefault(loc or "request", []).append(str(err.get("msg", "Invalid value")))
+    return _error(request, 422, "invalid_input", "The request is not valid", fields)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}
+    return _error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))

@@ -1,0 +1,20 @@
+"""Hearth's URLs. Every view is marked as reading personal data or not (hearth.audit)."""
+
+from django.urls import include, path
+
+from config.api import api
+from hearth.core import views as core_views
+
+handler403 = "hearth.core.views.forbidden"
+handler404 = "hearth.core.views.not_found"
+handler500 = "hearth.core.views.server_error"
+
+urlpatterns = [
+    path("", include("hearth.accounts.urls")),
+    path("account/", include("allauth.urls")),
+    path("audit/", include("hearth.audit.urls")),
+    path("api/v1/", api.urls),
+    path("cookies/", core_views.cookies, name="cookies"),
+    path("accessibility/", core_views.accessibility, name="accessibility"),
+    path("healthz", core_views.healthz, name="healthz"),
+]

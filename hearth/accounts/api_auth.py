@@ -1,0 +1,43 @@
+"""How the API knows who is calling: an agency system's key, or a signed-in browser session.
+
+- ``Authorization: Bearer <key>``: an agency system (``manage.py create_api_key``);
+- the browser session cookie, with the CSRF token on writes, for Hearth's own pages.
+
+Both give an ``Actor``; a session of someone who has not passed two factors gives none.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja.security import APIKeyCookie, HttpBearer
+
+from hearth.accounts.selectors import actor_for_api_key
+from hearth.core.actor import Actor
+
+
+class ApiKeyAuth(HttpBearer):
+    openapi_description = "An agency system's API key: `Authorization: Bearer <key>`."
+
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        actor = actor_for_api_key(raw_key=token)
+        if actor is not None:
+            request.actor = actor  # type: ignore[attr-defined]
+        return actor
+
+
+class SessionActorAuth(APIKeyCookie):
+    """The signed-in browser session (checked for CSRF on unsafe methods)."""
+
+    param_name = "sessionid"
+    openapi_description = "The signed-in browser session."
+
+    def __init__(self) -> None:
+        from django.conf import settings
+
+        self.param_name = settings.SESSION_COOKIE_NAME
+        super().__init__(csrf=True)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return getattr(request, "actor", None)

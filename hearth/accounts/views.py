@@ -1,0 +1,64 @@
+"""Pages for the people who work in Hearth: home, organisation switcher, teams, colleagues."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from hearth.accounts import selectors
+from hearth.accounts.forms import ChooseAgencyForm
+from hearth.accounts.middleware import ACTIVE_AGENCY_SESSION_KEY
+from hearth.accounts.role_guide import ROLE_GUIDE
+from hearth.core.actor import Role
+from hearth.core.http import actor_of
+from hearth.core.personal_data import no_personal_data, reads_personal_data
+
+
+@no_personal_data
+def home(request: HttpRequest) -> HttpResponse:
+    """What this person can do here, by the roles they hold in the agency they act for."""
+    actor = getattr(request, "actor", None)
+    teams = selectors.team_list_for(actor=actor) if actor else []
+    my_teams = [t for t in teams if actor and t.pk in actor.team_ids]
+    guide = [(Role(r).label, ROLE_GUIDE[r]) for r in sorted(actor.roles)] if actor else []
+    return render(request, "accounts/home.html", {"guide": guide, "my_teams": my_teams})
+
+
+@no_personal_data
+@require_http_methods(["GET", "POST"])
+def choose_agency(request: HttpRequest) -> HttpResponse:
+    """The MOJ organisation switcher's page: act for another agency you belong to."""
+    memberships = selectors.memberships_of(user=request.user)  # type: ignore[arg-type]
+    agencies = list(dict.fromkeys((m.agency_id, m.agency.name) for m in memberships))
+    actor = getattr(request, "actor", None)
+    form = ChooseAgencyForm(
+        request.POST or None,
+        agencies=agencies,
+        initial={"agency": actor.agency_id if actor else None},
+    )
+    if request.method == "POST" and form.is_valid():
+        request.session[ACTIVE_AGENCY_SESSION_KEY] = form.cleaned_data["agency"]
+        name = dict(agencies)[form.cleaned_data["agency"]]
+        messages.success(request, f"You are now working for {name}")
+        return redirect("home")
+    return render(request, "accounts/choose_agency.html", {"form": form})
+
+
+@no_personal_data
+def team_list(request: HttpRequest) -> HttpResponse:
+    teams = selectors.team_list_for(actor=actor_of(request))
+    return render(request, "accounts/team_list.html", {"teams": teams})
+
+
+@reads_personal_data
+def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
+    detail = selectors.team_get_for(actor=actor_of(request), team_id=team_id)
+    return render(request, "accounts/team_detail.html", {"detail": detail})
+
+
+@reads_personal_data
+def colleague_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    detail = selectors.user_get_for(actor=actor_of(request), user_id=user_id)
+    return render(request, "accounts/colleague_detail.html", {"detail": detail})

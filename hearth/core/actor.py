@@ -1,0 +1,105 @@
+"""Who is acting: the vocabulary every selector, service and rule is written against.
+
+An ``Actor`` is a person signed in and working for one agency at the moment (a user
+with memberships in several agencies acts for one at a time, chosen with the
+organisation switcher), or an agency's own system calling the API with a key.
+Visibility (``visible_to(actor)``) and the access log are computed from it, never
+from the request. It lives in ``core`` because every context, the audit log
+included, reasons about it; the records behind it live in ``accounts``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+
+
+class AgencyKind(models.TextChoices):
+    """The kinds of organisation that take part in the safeguarding flow (architecture §1)."""
+
+    POLICE_FORCE = "police_force", "Police force"
+    CHILDRENS_SERVICES = "childrens_services", "Local authority children's services"
+    SCHOOL = "school", "School or college"
+    MARAC = "marac", "MARAC"
+    IDVA_SERVICE = "idva_service", "IDVA service"
+    SPECIALIST_CHILDRENS_SERVICE = "specialist_childrens_service", "Specialist children's service"
+    HEALTH = "health", "Health"
+    ANALYTICS = "analytics", "Analytics"
+    HOST = "host", "Hearth service operator"
+
+
+class Role(models.TextChoices):
+    """What a person does for an agency. A membership carries exactly one role."""
+
+    RESPONSE_OFFICER = "response_officer", "Response officer"
+    PUBLIC_PROTECTION_OFFICER = "public_protection_officer", "Public protection officer"
+    FRONT_DOOR_PRACTITIONER = "front_door_practitioner", "Front door practitioner"
+    FRONT_DOOR_MANAGER = "front_door_manager", "Front door manager"
+    DESIGNATED_SAFEGUARDING_LEAD = "designated_safeguarding_lead", "Designated safeguarding lead"
+    EDUCATION_SAFEGUARDING_OFFICER = (
+        "education_safeguarding_officer",
+        "Education safeguarding officer",
+    )
+    MARAC_COORDINATOR = "marac_coordinator", "MARAC coordinator"
+    IDVA = "idva", "Independent domestic violence adviser (IDVA)"
+    SPECIALIST_PRACTITIONER = "specialist_practitioner", "Specialist practitioner"
+    HEALTH_PRACTITIONER = "health_practitioner", "Health practitioner"
+    ANALYST = "analyst", "Analyst"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+# Which roles make sense in which kind of agency: a membership outside this table is
+# refused, so a school cannot be given a police role by mistake.
+ROLES_BY_AGENCY_KIND: dict[str, frozenset[str]] = {
+    AgencyKind.POLICE_FORCE: frozenset(
+        {Role.RESPONSE_OFFICER, Role.PUBLIC_PROTECTION_OFFICER, Role.ADMINISTRATOR}
+    ),
+    AgencyKind.CHILDRENS_SERVICES: frozenset(
+        {
+            Role.FRONT_DOOR_PRACTITIONER,
+            Role.FRONT_DOOR_MANAGER,
+            Role.EDUCATION_SAFEGUARDING_OFFICER,
+            Role.ADMINISTRATOR,
+        }
+    ),
+    AgencyKind.SCHOOL: frozenset({Role.DESIGNATED_SAFEGUARDING_LEAD, Role.ADMINISTRATOR}),
+    AgencyKind.MARAC: frozenset({Role.MARAC_COORDINATOR, Role.ADMINISTRATOR}),
+    AgencyKind.IDVA_SERVICE: frozenset({Role.IDVA, Role.ADMINISTRATOR}),
+    AgencyKind.SPECIALIST_CHILDRENS_SERVICE: frozenset(
+        {Role.SPECIALIST_PRACTITIONER, Role.ADMINISTRATOR}
+    ),
+    AgencyKind.HEALTH: frozenset({Role.HEALTH_PRACTITIONER, Role.ADMINISTRATOR}),
+    AgencyKind.ANALYTICS: frozenset({Role.ANALYST, Role.ADMINISTRATOR}),
+    AgencyKind.HOST: frozenset({Role.ADMINISTRATOR}),
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person (``user_id``) or an agency system (``api_key_id``) acting for one agency."""
+
+    agency_id: int
+    agency_kind: str
+    agency_name: str
+    roles: frozenset[str] = field(default_factory=frozenset)
+    team_ids: frozenset[int] = field(default_factory=frozenset)
+    user_id: int | None = None
+    api_key_id: int | None = None
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    def in_any_team(self, team_ids: Iterable[int]) -> bool:
+        return bool(self.team_ids.intersection(team_ids))
+
+    @property
+    def is_host_administrator(self) -> bool:
+        """An administrator of the organisation that runs this Hearth: configuration of every
+        agency, never case content (architecture §1)."""
+        return self.agency_kind == AgencyKind.HOST and Role.ADMINISTRATOR in self.roles
+
+    @property
+    def is_system(self) -> bool:
+        return self.api_key_id is not None

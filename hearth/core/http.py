@@ -1,0 +1,28 @@
+"""Small helpers for views: every page that shows case or colleague data needs an actor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+
+from hearth.core.actor import Actor
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The actor for this request; a signed-in user with no agency sees nothing (404)."""
+    actor = getattr(request, "actor", None)
+    if actor is None:
+        raise Http404("Page not found")
+    return actor
+
+
+def requires_actor(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        actor_of(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
