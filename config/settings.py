@@ -22,7 +22,8 @@ from csp.constants import NONCE, NONE, SELF
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+# Values in the environment win over a local .env file (which `make run` writes for the demo).
+environ.Env.read_env(env.str("HEARTH_ENV_FILE", default=str(BASE_DIR / ".env")), overwrite=False)
 
 HEARTH_MODE = env.str("HEARTH_MODE", default="production")
 if HEARTH_MODE not in {"production", "demo", "test"}:
@@ -198,7 +199,7 @@ if PRODUCTION:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=63072000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
 
 # Content Security Policy (django-csp 4): scripts only from here or with the request's
 # nonce; no inline styles or scripts, no 'unsafe-inline', nothing framed.

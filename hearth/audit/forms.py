@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Button, Field, Layout, Size
+from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
 
 
@@ -42,8 +42,8 @@ class AccessLogSearchForm(forms.Form):
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
-            Field.text("user_email", field_width=Size.TWO_THIRDS),
-            Field.text("record_type", field_width=20),
+            Field.text("user_email", field_width=Fluid.FULL),
+            Field.text("record_type", field_width=Fluid.FULL),
             Field.text("record_id", field_width=10),
             Field.text("date_from", field_width=10),
             Field.text("date_to", field_width=10),

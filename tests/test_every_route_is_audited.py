@@ -1,0 +1,157 @@
+"""Every route says whether it returns personal data, and every one that does writes an
+access event when it is read (issue 2, point 8; architecture §5).
+
+The walk covers the whole URL configuration and every API operation. A new route fails
+here until it is marked (``hearth.core.personal_data``) and, if it reads personal data,
+given a sample request below that proves it writes an access event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from config.api import api
+from conftest import reauthenticate
+from hearth.accounts.models import Team, User
+from hearth.accounts.services import api_key_issue
+from hearth.audit.models import AccessEvent
+from hearth.core.personal_data import ATTRIBUTE
+
+# Routes that belong to libraries and show only the signed-in person's own account.
+LIBRARY_MODULES = ("allauth.",)
+
+FRONT_DOOR = "front.door@northshire.wessex.example"
+ADMIN = "administrator@hearth.wessex.example"
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    callback: Callable[..., Any]
+
+
+def walk(patterns: list[Any], namespace: str = "") -> Iterator[Route]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            yield from walk(pattern.url_patterns, f"{namespace}{ns}:" if ns else namespace)
+        elif isinstance(pattern, URLPattern):
+            yield Route(name=f"{namespace}{pattern.name}", callback=pattern.callback)
+
+
+def page_routes() -> list[Route]:
+    return [
+        r
+        for r in walk(get_resolver().url_patterns)
+        if not r.callback.__module__.startswith(LIBRARY_MODULES) and not r.name.startswith("api:")
+    ]
+
+
+def api_operations() -> list[tuple[str, str, Callable[..., Any]]]:
+    found = []
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            for operation in path_view.operations:
+                for method in operation.methods:
+                    found.append(
+                        (method, f"{prefix}{path}".replace("//", "/"), operation.view_func)
+                    )
+    return found
+
+
+def test_the_walk_finds_the_routes_it_should() -> None:
+    # Guard against a walk that silently finds nothing and so passes.
+    names = {r.name for r in page_routes()}
+    assert {"home", "team_detail", "colleague_detail", "access_log", "cookies"} <= names
+    paths = {path for _, path, _ in api_operations()}
+    assert {"/me", "/teams/{team_id}", "/colleagues/{user_id}"} <= paths
+
+
+def test_every_page_route_is_marked() -> None:
+    unmarked = [r.name for r in page_routes() if not hasattr(r.callback, ATTRIBUTE)]
+    assert unmarked == [], (
+        f"Mark these views with reads_personal_data or no_personal_data: {unmarked}"
+    )
+
+
+def test_every_api_operation_is_marked() -> None:
+    unmarked = [f"{m} {p}" for m, p, f in api_operations() if not hasattr(f, ATTRIBUTE)]
+    assert unmarked == [], f"Mark these API operations: {unmarked}"
+
+
+# One sample request per data-bearing route: (who asks, how to build the URL).
+PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
+    "team_detail": (
+        FRONT_DOOR,
+        lambda: reverse("team_detail", args=[Team.objects.get(slug="northshire-front-door").pk]),
+    ),
+    "colleague_detail": (
+        FRONT_DOOR,
+        lambda: reverse("colleague_detail", args=[User.objects.get(email=FRONT_DOOR).pk]),
+    ),
+    "access_log": (ADMIN, lambda: reverse("access_log")),
+}
+
+# Pages that ask for the password again before they show anything.
+SENSITIVE = {"access_log"}
+
+API_SAMPLES: dict[str, Callable[[], str]] = {
+    "/teams/{team_id}": lambda: (
+        f"/api/v1/teams/{Team.objects.get(slug='northshire-front-door').pk}"
+    ),
+    "/colleagues/{user_id}": lambda: f"/api/v1/colleagues/{User.objects.get(email=FRONT_DOOR).pk}",
+}
+
+
+def data_bearing_pages() -> list[str]:
+    return sorted(r.name for r in page_routes() if getattr(r.callback, ATTRIBUTE, False))
+
+
+def data_bearing_api() -> list[str]:
+    return sorted(p for m, p, f in api_operations() if getattr(f, ATTRIBUTE, False))
+
+
+def test_every_data_bearing_route_has_a_sample() -> None:
+    assert set(data_bearing_pages()) <= set(PAGE_SAMPLES), "add a sample to PAGE_SAMPLES"
+    assert set(data_bearing_api()) <= set(API_SAMPLES), "add a sample to API_SAMPLES"
+
+
+@pytest.mark.parametrize("route_name", data_bearing_pages())
+def test_reading_a_data_bearing_page_writes_an_access_event(
+    route_name: str, client_for: Callable[[str], Client]
+) -> None:
+    email, url = PAGE_SAMPLES[route_name]
+    client = client_for(email)
+    if route_name in SENSITIVE:
+        reauthenticate(client)
+    last = AccessEvent.objects.order_by("pk").last()
+    response = client.get(url())
+    assert response.status_code == 200
+    new = AccessEvent.objects.filter(pk__gt=last.pk if last else 0)
+    assert new.exists(), f"{route_name} returned personal data without an access event"
+    event = new.latest("pk")
+    assert event.user == User.objects.get(email=email)
+    assert event.route == route_name
+
+
+@pytest.mark.parametrize("path", data_bearing_api())
+def test_reading_a_data_bearing_api_route_writes_an_access_event(path: str, wessex: Any) -> None:
+    issued = api_key_issue(
+        actor=None,
+        agency=wessex.agency("northshire-council-childrens-services"),
+        name="Case system",
+        roles=["front_door_practitioner"],
+    )
+    before = AccessEvent.objects.count()
+    response = Client().get(API_SAMPLES[path](), HTTP_AUTHORIZATION=f"Bearer {issued.raw_key}")
+    assert response.status_code == 200, response.content
+    assert AccessEvent.objects.count() == before + 1
+    event = AccessEvent.objects.latest("pk")
+    assert event.api_key_id == issued.api_key.pk
+    assert event.records.exists()
