@@ -27,7 +27,13 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, fields=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _error(
+    request: HttpRequest,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+) -> HttpResponse:
     return api.create_response(request, error_body(code, message, fields), status=status)
 
 

@@ -40,9 +40,7 @@ def page_without_tokens(response: Any) -> bytes:
 
 
 def missing_ids() -> tuple[int, int]:
-    return Team.objects.order_by("-pk").first().pk + 1000, User.objects.order_by(
-        "-pk"
-    ).first().pk + 1000  # type: ignore[union-attr]
+    return Team.objects.latest("pk").pk + 1000, User.objects.latest("pk").pk + 1000
 
 
 def test_guessing_ids_on_the_web_finds_nothing(client_for: Callable[[str], Client]) -> None:

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from hearth.accounts import selectors
+from hearth.accounts.models import Agency
 from hearth.core.actor import Actor, Role
 from hearth.core.api import ERROR_RESPONSES
 from hearth.core.personal_data import no_personal_data, reads_personal_data
@@ -61,10 +62,11 @@ class ColleagueOut(Schema):
 
 
 def _actor(request: HttpRequest) -> Actor:
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    return actor
 
 
-def _agency_out(agency) -> AgencyOut:  # type: ignore[no-untyped-def]
+def _agency_out(agency: Agency) -> AgencyOut:
     return AgencyOut(id=agency.pk, name=agency.name, kind=agency.kind)
 
 

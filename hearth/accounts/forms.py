@@ -17,6 +17,8 @@ class ChooseAgencyForm(forms.Form):
 
     def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = agencies
+        field = self.fields["agency"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = agencies
         self.helper = FormHelper()
         self.helper.layout = Layout("agency", Button("submit", "Continue"))

@@ -28,7 +28,7 @@ SETUP_PATHS = ("/account/", "/static/", "/cookies/", "/accessibility/", "/health
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
-    def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+    def process_view(self, request, view_func, view_args, view_kwargs):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
@@ -52,7 +52,7 @@ class ActorMiddleware:
         if user.is_authenticated:
             if may_skip_second_factor(user) or has_second_factor(user):
                 request.actor = actor_for_user(  # type: ignore[attr-defined]
-                    user=user,  # type: ignore[arg-type]
+                    user=user,
                     agency_id=request.session.get(ACTIVE_AGENCY_SESSION_KEY),
                 )
             elif not request.path_info.startswith((*SETUP_PATHS, "/api/")):

@@ -109,7 +109,7 @@ def team_get_for(*, actor: Actor, team_id: int, purpose: str = "View team member
     )
     if team is None:
         raise NotFound("No such team")
-    members: list[Membership] = team.current_memberships  # type: ignore[attr-defined]
+    members: list[Membership] = team.current_memberships
     access_record(
         actor=actor,
         action=AccessAction.READ,

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from typing import TextIO
+from typing import Protocol
+
+
+class Output(Protocol):
+    def write(self, text: str) -> object: ...
+
+    def flush(self) -> object: ...
 
 
 class ProgressBar:
     """``[#####.....] 50/100 label`` redrawn in place on a terminal, one line per step
     tenth when the output is a file (so CI logs stay short)."""
 
-    def __init__(self, total: int, out: TextIO, width: int = 30) -> None:
+    def __init__(self, total: int, out: Output, width: int = 30) -> None:
         self.total = max(total, 1)
         self.done = 0
         self.out = out
         self.width = width
-        self.tty = out.isatty() if hasattr(out, "isatty") else False
+        isatty = getattr(out, "isatty", None)
+        self.tty = bool(isatty and isatty())
 
     def step(self, label: str = "") -> None:
         self.done += 1

@@ -62,8 +62,8 @@ def person(
         is_demo=is_demo,
     )
     if roles is None:
-        agency, team = agency_with_team("Testshire Police")
-        roles = [(agency, team, Role.RESPONSE_OFFICER)]
+        police, police_team = agency_with_team("Testshire Police")
+        roles = [(police, police_team, Role.RESPONSE_OFFICER)]
     for agency, team, role in roles:
         services.membership_add(actor=None, user=user, agency=agency, team=team, role=role)
     secret, codes = None, []

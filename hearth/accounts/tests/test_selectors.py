@@ -14,7 +14,7 @@ ADMIN = "administrator@hearth.wessex.example"
 DSL = "dsl@schools.wessex.example"
 
 
-def test_a_team_read_lists_its_members_and_is_logged(wessex) -> None:  # type: ignore[no-untyped-def]
+def test_a_team_read_lists_its_members_and_is_logged(wessex) -> None:
     actor = wessex.actor(FRONT_DOOR)
     team = Team.objects.get(slug="northshire-front-door")
     detail = selectors.team_get_for(actor=actor, team_id=team.pk)
@@ -29,7 +29,7 @@ def test_a_team_read_lists_its_members_and_is_logged(wessex) -> None:  # type: i
     assert {("accounts.user", str(m.user_id)) for m in detail.members} <= recorded
 
 
-def test_another_agencys_team_is_not_found(wessex) -> None:  # type: ignore[no-untyped-def]
+def test_another_agencys_team_is_not_found(wessex) -> None:
     actor = wessex.actor(FRONT_DOOR)
     other = Team.objects.get(slug="southmoor-front-door")
     with pytest.raises(NotFound):
@@ -40,14 +40,14 @@ def test_another_agencys_team_is_not_found(wessex) -> None:  # type: ignore[no-u
         )
 
 
-def test_the_service_operators_administrator_configures_every_agency(wessex) -> None:  # type: ignore[no-untyped-def]
+def test_the_service_operators_administrator_configures_every_agency(wessex) -> None:
     actor = wessex.actor(ADMIN)
     assert actor.is_host_administrator
     other = Team.objects.get(slug="southmoor-front-door")
     assert selectors.team_get_for(actor=actor, team_id=other.pk).team == other
 
 
-def test_a_person_in_two_agencies_acts_for_one_at_a_time(wessex) -> None:  # type: ignore[no-untyped-def]
+def test_a_person_in_two_agencies_acts_for_one_at_a_time(wessex) -> None:
     user = wessex.user(DSL)
     agencies = [m.agency for m in selectors.memberships_of(user=user)]
     assert len({a.pk for a in agencies}) == 2
@@ -68,7 +68,7 @@ def test_a_person_in_two_agencies_acts_for_one_at_a_time(wessex) -> None:  # typ
 
 def test_listing_teams_does_not_grow_queries_with_teams(
     wessex, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     actor = wessex.actor(ADMIN)
     with django_assert_max_num_queries(1):
         teams = selectors.team_list_for(actor=actor)

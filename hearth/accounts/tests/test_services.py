@@ -96,15 +96,15 @@ def test_an_ended_membership_no_longer_gives_access() -> None:
     someone = person("officer@testshire.example", roles=[(police, team, Role.RESPONSE_OFFICER)])
     admin = person("admin@testshire.example", roles=[(police, team, Role.ADMINISTRATOR)])
     membership = Membership.objects.get(user=someone.user)
-    services.membership_end(
-        actor=actor_for_user(user=admin.user, agency_id=None), membership=membership
-    )  # type: ignore[arg-type]
+    admin_actor = actor_for_user(user=admin.user, agency_id=None)
+    assert admin_actor is not None
+    services.membership_end(actor=admin_actor, membership=membership)
     assert actor_for_user(user=someone.user, agency_id=None) is None
     assert TimelineEvent.objects.for_subject(someone.user).filter(verb="membership.ended").exists()
 
 
 def test_an_api_key_is_shown_once_and_stored_only_as_a_hash() -> None:
-    police, team = agency_with_team("Testshire Police")
+    police, _ = agency_with_team("Testshire Police")
     issued = services.api_key_issue(
         actor=None, agency=police, name="Records system", roles=[Role.PUBLIC_PROTECTION_OFFICER]
     )

@@ -20,7 +20,7 @@ TWO_FACTOR = reverse("mfa_authenticate")
 SET_UP_TOTP = reverse("mfa_activate_totp")
 
 
-def post_password(client: Client, email: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def post_password(client: Client, email: str, password: str = PASSWORD):
     return client.post(LOGIN, {"login": email, "password": password})
 
 
