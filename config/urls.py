@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from config.api import api
+from hearth.accounts import views as account_views
 from hearth.core import views as core_views
 
 handler403 = "hearth.core.views.forbidden"
@@ -11,6 +12,8 @@ handler500 = "hearth.core.views.server_error"
 
 urlpatterns = [
     path("", include("hearth.accounts.urls")),
+    # Sign-in email addresses are managed by administrators, not changed by their owners.
+    path("account/email/", account_views.email_managed_by_administrator, name="email_managed"),
     path("account/", include("allauth.urls")),
     path("audit/", include("hearth.audit.urls")),
     path("api/v1/", api.urls),

@@ -47,6 +47,13 @@ def choose_agency(request: HttpRequest) -> HttpResponse:
 
 
 @no_personal_data
+def email_managed_by_administrator(request: HttpRequest) -> HttpResponse:
+    """People sign in with their work address; only an administrator may change it, so a
+    stolen session cannot move the account to an address the thief controls."""
+    return render(request, "accounts/email_managed.html")
+
+
+@no_personal_data
 def team_list(request: HttpRequest) -> HttpResponse:
     teams = selectors.team_list_for(actor=actor_of(request))
     return render(request, "accounts/team_list.html", {"teams": teams})
