@@ -17,7 +17,8 @@ from django.db.models import Prefetch
 
 from hearth.accounts.models import Agency, ApiKey, Membership, Team, User
 from hearth.accounts.services import API_KEY_PREFIX, api_key_hash
-from hearth.audit.models import AccessAction
+from hearth.audit.models import AccessAction, TimelineEvent
+from hearth.audit.selectors import timeline_of
 from hearth.audit.services import access_record
 from hearth.core import clock
 from hearth.core.actor import Actor
@@ -128,6 +129,7 @@ def team_list_for(*, actor: Actor) -> list[Team]:
 class UserDetail:
     user: User
     memberships: list[Membership]
+    timeline: list[TimelineEvent]
 
 
 def user_get_for(*, actor: Actor, user_id: int, purpose: str = "View colleague") -> UserDetail:
@@ -142,4 +144,4 @@ def user_get_for(*, actor: Actor, user_id: int, purpose: str = "View colleague")
         .select_related("agency", "team")
     )
     access_record(actor=actor, action=AccessAction.READ, purpose=purpose, records=[user])
-    return UserDetail(user=user, memberships=memberships)
+    return UserDetail(user=user, memberships=memberships, timeline=timeline_of(subject=user))
