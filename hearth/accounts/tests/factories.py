@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import (
     TOTP,
@@ -18,7 +19,7 @@ from hearth.accounts.models import Agency, Team, User
 from hearth.core.actor import AgencyKind, Role
 
 PASSWORD = "correct-horse-battery-staple"
-TOTP_PERIOD = 30
+TOTP_PERIOD = mfa_settings.TOTP_PERIOD
 
 
 def totp_code(secret: str, at: float | None = None) -> str:

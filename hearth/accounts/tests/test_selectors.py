@@ -76,10 +76,13 @@ def test_listing_teams_does_not_grow_queries_with_teams(
     assert len(teams) > 50
 
 
-def test_a_colleagues_page_shows_their_history(client_for) -> None:  # type: ignore[no-untyped-def]
+def test_a_colleagues_page_shows_their_history(client_for) -> None:
     client = client_for(FRONT_DOOR)
     colleague = User.objects.get(email="front.door.manager@northshire.wessex.example")
     response = client.get(f"/colleagues/{colleague.pk}/")
     assert response.status_code == 200
     assert b"moj-timeline" in response.content
-    assert b"Became front door manager at Northshire Council children&#x27;s services" in response.content
+    assert (
+        b"Became front door manager at Northshire Council children&#x27;s services"
+        in response.content
+    )
