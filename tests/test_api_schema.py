@@ -3,16 +3,31 @@ answer (status code, content type, body) is one the document declares."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from config.wsgi import application
 from hearth.accounts.services import api_key_issue
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_transactions_connection() -> Iterator[None]:
+    """Schemathesis calls the WSGI app directly, so Django's end-of-request handler would
+    close the connection that holds the test's transaction (Django's own test client
+    switches this off in the same way)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
