@@ -54,6 +54,7 @@ def actor_for_user(*, user: User, agency_id: int | None) -> Actor | None:
         roles=frozenset(m.role for m in chosen),
         team_ids=frozenset(m.team_id for m in chosen if m.team_id is not None),
         user_id=user.pk,
+        agency_count=len({m.agency_id for m in memberships}),
     )
 
 

@@ -87,6 +87,8 @@ class Actor:
     team_ids: frozenset[int] = field(default_factory=frozenset)
     user_id: int | None = None
     api_key_id: int | None = None
+    # How many agencies this person works for: the organisation switcher shows when > 1.
+    agency_count: int = 1
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))

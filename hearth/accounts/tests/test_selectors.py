@@ -86,3 +86,8 @@ def test_a_colleagues_page_shows_their_history(client_for) -> None:
         b"Became front door manager at Northshire Council children&#x27;s services"
         in response.content
     )
+
+
+def test_the_organisation_switcher_shows_only_to_people_in_several_agencies(client_for) -> None:
+    assert b"Change organisation" in client_for(DSL).get("/").content
+    assert b"Change organisation" not in client_for(FRONT_DOOR).get("/").content
