@@ -246,7 +246,8 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------------------
 # The compiled GOV.UK / MOJ assets are built by `make assets` into hearth/core/static/.
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Collected for production only; demo and tests serve straight from the app folders.
+STATIC_ROOT = BASE_DIR / "staticfiles" if PRODUCTION else None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
+from hearth.core.api import error_body
 from hearth.core.personal_data import no_personal_data
 
 
@@ -36,11 +37,19 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     return render(request, "403.html", status=403)
 
 
+def _is_api(request: HttpRequest) -> bool:
+    return request.path_info.startswith("/api/")
+
+
 @login_not_required
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if _is_api(request):  # the API answers in its one error shape, even off its routes
+        return JsonResponse(error_body("not_found", "Not found"), status=404)
     return render(request, "404.html", status=404)
 
 
 @login_not_required
 def server_error(request: HttpRequest) -> HttpResponse:
+    if _is_api(request):
+        return JsonResponse(error_body("server_error", "Something went wrong"), status=500)
     return render(request, "500.html", status=500)
