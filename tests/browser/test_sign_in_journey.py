@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from allauth.mfa import app_settings as mfa_settings
@@ -16,7 +17,7 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
 )
 from django.core.cache import cache
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from hearth.accounts.models import TeamFunction
 from hearth.accounts.services import agency_ensure, membership_add, team_ensure, user_ensure
@@ -217,3 +218,28 @@ def test_sign_in_and_home_at_phone_width(
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 375
     axe_check(page, "home page at phone width")
     assert_no_csp_violations(console_messages)
+
+
+def test_the_whole_journey_works_without_javascript(
+    browser: Browser, live_server: Any, person: Person
+) -> None:
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto("/")
+        assert page.evaluate("() => document.body.className") == "govuk-template__body"
+        page.locator("input[name=login]").fill(person.email)
+        page.locator("input[name=password]").fill(person.password)
+        page.get_by_role("button", name=SIGN_IN_BUTTON).click()
+        page.locator("input[name=code]").fill(totp_code(person.totp_secret))
+        page.get_by_role("button", name=CONTINUE_BUTTON).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(HOME_HEADING)
+        page.get_by_role("link", name="Change organisation").click()
+        page.get_by_role("radio", name=person.agencies[1]).check()
+        page.get_by_role("button", name="Continue").click()
+        current = page.locator("[data-testid=current-organisation]")
+        expect(current).to_contain_text(person.agencies[1])
+        page.get_by_role("button", name=SIGN_OUT_BUTTON).click()
+        expect(page).to_have_url(LOGIN_PATH)
+    finally:
+        context.close()
