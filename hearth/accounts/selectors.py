@@ -86,6 +86,21 @@ def agency_get(*, agency_id: int) -> Agency:
     return agency
 
 
+def agency_and_team_by_slug(
+    *, agency_slug: str, team_slug: str | None
+) -> tuple[Agency, Team | None]:
+    """For operators' commands, which name agencies and teams by slug."""
+    agency = Agency.objects.filter(slug=agency_slug, is_active=True).first()
+    if agency is None:
+        raise NotFound(f"No active agency with the slug {agency_slug!r}")
+    if not team_slug:
+        return agency, None
+    team = Team.objects.filter(agency=agency, slug=team_slug).first()
+    if team is None:
+        raise NotFound(f"{agency.name} has no team with the slug {team_slug!r}")
+    return agency, team
+
+
 @dataclass(frozen=True)
 class TeamDetail:
     team: Team

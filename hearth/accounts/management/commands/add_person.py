@@ -13,9 +13,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hearth.accounts import services
-from hearth.accounts.models import Agency, Team, User
+from hearth.accounts.models import User
+from hearth.accounts.selectors import agency_and_team_by_slug
 from hearth.core.actor import Role
-from hearth.core.errors import ValidationFailed
+from hearth.core.errors import NotFound, ValidationFailed
 
 
 class Command(BaseCommand):
@@ -30,14 +31,12 @@ class Command(BaseCommand):
         parser.add_argument("--team", help="The slug of the team they work in.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        agency = Agency.objects.filter(slug=options["agency"], is_active=True).first()
-        if agency is None:
-            raise CommandError(f"No active agency with the slug {options['agency']!r}")
-        team = None
-        if options["team"]:
-            team = Team.objects.filter(agency=agency, slug=options["team"]).first()
-            if team is None:
-                raise CommandError(f"{agency.name} has no team with the slug {options['team']!r}")
+        try:
+            agency, team = agency_and_team_by_slug(
+                agency_slug=options["agency"], team_slug=options["team"]
+            )
+        except NotFound as error:
+            raise CommandError(error.message) from error
         is_new = not User.objects.filter(email__iexact=options["email"]).exists()
         if is_new and not (options["first_name"] and options["last_name"]):
             raise CommandError("Give --first-name and --last-name for a new account")
