@@ -13,6 +13,11 @@ from django.test import Client
 from hearth.accounts.models import Membership, User
 from hearth.accounts.services import api_key_issue
 
+NEW_OFFICER = (
+    "--email", "new.officer@police.wessex.example", "--first-name", "Noor",
+    "--last-name", "Quill", "--agency", "wessex-police", "--role", "response_officer",
+)  # fmt: skip
+
 
 def add(*args: str) -> str:
     out = StringIO()
@@ -21,20 +26,7 @@ def add(*args: str) -> str:
 
 
 def test_add_person_makes_an_account_without_a_password_once(wessex: Any) -> None:
-    args = (
-        "--email",
-        "new.officer@police.wessex.example",
-        "--first-name",
-        "Noor",
-        "--last-name",
-        "Quill",
-        "--agency",
-        "wessex-police",
-        "--role",
-        "response_officer",
-        "--team",
-        "wessex-police-response",
-    )
+    args = (*NEW_OFFICER, "--team", "wessex-police-response")
     assert "Forgotten your password" in add(*args)
     user = User.objects.get(email="new.officer@police.wessex.example")
     assert not user.has_usable_password()
@@ -87,18 +79,7 @@ def test_revoke_api_key_stops_it_working(wessex: Any) -> None:
 
 
 def test_a_new_person_can_set_their_password_by_email(wessex: Any) -> None:
-    add(
-        "--email",
-        "new.officer@police.wessex.example",
-        "--first-name",
-        "Noor",
-        "--last-name",
-        "Quill",
-        "--agency",
-        "wessex-police",
-        "--role",
-        "response_officer",
-    )
+    add(*NEW_OFFICER)
     Client().post("/account/password/reset/", {"email": "new.officer@police.wessex.example"})
     assert [m.to for m in mail.outbox] == [["new.officer@police.wessex.example"]]
     assert "/account/password/reset/key/" in mail.outbox[0].body
