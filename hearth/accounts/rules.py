@@ -4,6 +4,18 @@ from __future__ import annotations
 
 import rules
 
-from hearth.core.rules import is_administrator
+from hearth.accounts.models import Agency
+from hearth.core.actor import Actor, Role
 
-rules.add_rule("accounts.manage_agency_setup", is_administrator)
+
+@rules.predicate
+def administers(actor: Actor | None, agency: Agency) -> bool:
+    """An agency's set-up is changed by its own administrators or the service operator's."""
+    if actor is None:
+        return False
+    if actor.is_host_administrator:
+        return True
+    return actor.agency_id == agency.pk and actor.has_role(Role.ADMINISTRATOR)
+
+
+rules.add_rule("accounts.change_agency_setup", administers)

@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import rules
 from django.db import transaction
 
 from hearth.accounts.models import Agency, ApiKey, Area, Membership, Team, User
@@ -223,13 +224,8 @@ def api_key_revoke(*, actor: Actor | None, api_key: ApiKey) -> ApiKey:
 
 
 def _require_administrator_of(actor: Actor | None, agency: Agency) -> None:
-    """People change an agency's set-up only as its administrator or the operator's.
-
-    ``actor=None`` is Hearth itself: a management command run by the operator on the
-    server, or the demo seed.
-    """
-    if actor is None or actor.is_host_administrator:
-        return
-    if actor.agency_id == agency.pk and actor.has_role(Role.ADMINISTRATOR):
-        return
-    raise NotPermitted("Only an administrator of this agency can do this")
+    """People change an agency's set-up only as its administrator or the operator's
+    (``accounts.change_agency_setup``). ``actor=None`` is Hearth itself: a management
+    command run by the operator on the server, or the demo seed."""
+    if actor is not None and not rules.test_rule("accounts.change_agency_setup", actor, agency):
+        raise NotPermitted("Only an administrator of this agency can do this")

@@ -10,7 +10,6 @@ included, reasons about it; the records behind it live in ``accounts``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -93,15 +92,8 @@ class Actor:
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
 
-    def in_any_team(self, team_ids: Iterable[int]) -> bool:
-        return bool(self.team_ids.intersection(team_ids))
-
     @property
     def is_host_administrator(self) -> bool:
         """An administrator of the organisation that runs this Hearth: configuration of every
         agency, never case content (architecture §1)."""
         return self.agency_kind == AgencyKind.HOST and Role.ADMINISTRATOR in self.roles
-
-    @property
-    def is_system(self) -> bool:
-        return self.api_key_id is not None
