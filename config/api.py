@@ -10,7 +10,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from hearth.accounts.api import router as accounts_router
 from hearth.accounts.api_auth import ApiKeyAuth, SessionActorAuth
 from hearth.core.api import error_body
-from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
+from hearth.core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 
 api = NinjaAPI(
     title="Hearth API",
@@ -55,8 +55,13 @@ def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 @api.exception_handler(ValidationFailed)
-def _invalid(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return _error(request, 422, "validation_failed", str(exc))
+def _invalid(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
+    return _error(request, 422, "validation_failed", exc.message, exc.fields or None)
+
+
+@api.exception_handler(Conflict)
+def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+    return _error(request, 409, "conflict", exc.message)
 
 
 @api.exception_handler(NinjaValidationError)

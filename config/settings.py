@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "hearth.core",
     "hearth.audit",
     "hearth.accounts",
+    "hearth.people",
+    "hearth.incidents",
     "hearth.demo",
 ]
 

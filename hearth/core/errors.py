@@ -36,6 +36,23 @@ class InvalidTransition(HearthError):
 
 
 class ValidationFailed(HearthError):
-    """The input breaks a domain rule; ``message`` says which in plain words."""
+    """The input breaks a domain rule; ``message`` says which in plain words, and
+    ``fields`` maps each bad field to what is wrong with it."""
 
     code = "validation_failed"
+
+    def __init__(self, message: str = "", fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message or "Check the information you gave")
+        self.fields = fields or {}
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, list[str]]) -> ValidationFailed:
+        first = next(iter(fields.values()))[0]
+        return cls(first, fields)
+
+
+class Conflict(HearthError):
+    """The request clashes with what is already recorded (for example an idempotency key
+    reused with a different request)."""
+
+    code = "conflict"

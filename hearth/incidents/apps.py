@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    name = "hearth.incidents"
+    label = "incidents"
+    verbose_name = "Incidents and concerns"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from hearth.incidents import models
+
+        auditlog.register(models.Incident, m2m_fields={"attending_officers"})
+        auditlog.register(models.Party)
+        auditlog.register(models.ChildInvolvement)

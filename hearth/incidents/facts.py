@@ -1,0 +1,156 @@
+"""From stored incidents to the plain data the pure policies read, and back to words.
+
+Used by services (the submission check, version snapshots) and selectors (what a page
+shows). Nothing here checks access or writes the access log: callers have done that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.forms.models import model_to_dict
+
+from hearth.core import clock
+from hearth.incidents.models import ChildInvolvement, Incident, Party
+from hearth.incidents.policy import (
+    AbuseType,
+    Assessment,
+    ChildFacts,
+    ChildRecord,
+    IncidentRecord,
+    PartyRole,
+    child_victim_status,
+    domestic_abuse_definition,
+    pregnancy_or_baby_flag,
+)
+from hearth.people.models import Person
+from hearth.people.selectors import ties_among
+
+
+def incident_day(incident: Incident) -> dt.date:
+    """The day ages are counted on: when it happened, or today for an undated draft."""
+    return (incident.occurred_at or clock.now()).astimezone(clock.LONDON).date()
+
+
+@dataclass(frozen=True)
+class ChildView:
+    involvement: ChildInvolvement
+    child: Person
+    age: int | None
+    victim_status: Assessment
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    victims: list[Person]
+    perpetrators: list[Person]
+    others: list[Person]
+    children: list[ChildView]
+    definition: Assessment | None
+    pregnancy_flag: str | None
+
+
+def incident_facts(incident: Incident) -> IncidentFacts:
+    """Who was involved, each child's s.3 status and the s.1 definition, with reasons."""
+    parties = list(Party.objects.filter(incident=incident).select_related("person"))
+    involvements = {
+        i.child_id: i
+        for i in ChildInvolvement.objects.filter(incident=incident).select_related("child")
+    }
+    by_role: dict[str, list[Person]] = {}
+    for party in parties:
+        by_role.setdefault(party.role, []).append(party.person)
+    victims = by_role.get(PartyRole.ADULT_VICTIM, [])
+    perpetrators = by_role.get(PartyRole.ALLEGED_PERPETRATOR, [])
+    ties = ties_among(p.person_id for p in parties)
+    day = incident_day(incident)
+    children = []
+    for child in by_role.get(PartyRole.CHILD, []):
+        involvement = involvements.get(child.pk) or ChildInvolvement(incident=incident, child=child)
+        age = child.age_on(day)
+        facts = ChildFacts(
+            age=age,
+            saw=involvement.saw,
+            heard=involvement.heard,
+            experienced_effects=involvement.experienced_effects,
+            victims=[
+                (a.full_name, [t for t in [ties.get((a.pk, child.pk))] if t]) for a in victims
+            ],
+            perpetrators=[
+                (a.full_name, [t for t in [ties.get((a.pk, child.pk))] if t]) for a in perpetrators
+            ],
+        )
+        children.append(ChildView(involvement, child, age, child_victim_status(facts)))
+    definition = None
+    if victims and perpetrators:
+        victim, perpetrator = victims[0], perpetrators[0]
+        tie = ties.get((victim.pk, perpetrator.pk))
+        definition = domestic_abuse_definition(
+            victim_age=victim.age_on(day),
+            perpetrator_age=perpetrator.age_on(day),
+            ties_victim_to_perpetrator=[tie] if tie else [],
+            abuse_types=[AbuseType(t) for t in incident.abuse_types],
+        )
+    flag = pregnancy_or_baby_flag(
+        victim_pregnant=incident.victim_pregnant == Incident.Pregnancy.YES,
+        child_dates_of_birth=[c.child.date_of_birth for c in children if c.child.date_of_birth],
+        on=day,
+    )
+    return IncidentFacts(
+        victims,
+        perpetrators,
+        by_role.get(PartyRole.OTHER_HOUSEHOLD_MEMBER, []),
+        children,
+        definition,
+        flag,
+    )
+
+
+def incident_record_of(incident: Incident) -> IncidentRecord:
+    """What the submission check needs to know."""
+    facts = incident_facts(incident)
+    adults = facts.victims + facts.perpetrators
+    ties = ties_among([a.pk for a in adults] + [c.child.pk for c in facts.children])
+    return IncidentRecord(
+        is_police=incident.kind == Incident.Kind.POLICE,
+        police_reference=incident.police_reference,
+        occurred_at=incident.occurred_at,
+        reported_at=incident.reported_at,
+        victims=len(facts.victims),
+        perpetrators=len(facts.perpetrators),
+        children=[
+            ChildRecord(
+                name=c.child.full_name,
+                present=c.involvement.present,
+                welfare_check_done=c.involvement.welfare_check_done,
+                spoken_to=c.involvement.spoken_to,
+                spoken_to_alone=c.involvement.spoken_to_alone,
+                not_spoken_to_reason=c.involvement.not_spoken_to_reason,
+                not_alone_reason=c.involvement.not_alone_reason,
+                relationship_recorded=all((a.pk, c.child.pk) in ties for a in adults),
+            )
+            for c in facts.children
+        ],
+        no_children_attested=incident.no_children_attested,
+        no_children_how=incident.no_children_how,
+        arrest_made=incident.arrest_made,
+        no_arrest_reason=incident.no_arrest_reason,
+    )
+
+
+def incident_snapshot(incident: Incident) -> dict[str, Any]:
+    """The incident as data, for its version history (ids, codes and the words recorded)."""
+    data = model_to_dict(incident, exclude=["attending_officers"])
+    data["occurred_at"] = incident.occurred_at.isoformat() if incident.occurred_at else None
+    data["reported_at"] = incident.reported_at.isoformat() if incident.reported_at else None
+    data["submitted_at"] = incident.submitted_at.isoformat() if incident.submitted_at else None
+    data["parties"] = [
+        {"person_id": p.person_id, "role": p.role} for p in incident.parties.order_by("id")
+    ]
+    data["children"] = [
+        model_to_dict(i, exclude=["id", "incident"])
+        for i in incident.child_involvements.order_by("id")
+    ]
+    return data

@@ -1,0 +1,168 @@
+"""Reads of incidents, concerns and children. Invariants:
+
+- every read starts from ``Incident.objects.visible_to(actor)`` (or the involvements of
+  visible incidents); anything outside it is ``NotFound``, like a missing record;
+- every read of an incident, a list of incidents or a child records an access event
+  naming the incidents and people returned (architecture §5);
+- a child's record shows only their involvement in incidents the actor may see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count
+
+from hearth.audit.models import AccessAction, TimelineEvent
+from hearth.audit.selectors import timeline_of
+from hearth.audit.services import access_record
+from hearth.core import clock
+from hearth.core.actor import Actor
+from hearth.core.errors import NotFound
+from hearth.incidents.facts import IncidentFacts, incident_facts, incident_record_of
+from hearth.incidents.models import ChildInvolvement, Incident, IncidentVersion
+from hearth.incidents.policy import Assessment, Problem, submission_problems
+from hearth.people.models import Person
+
+LIST_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class IncidentDetail:
+    incident: Incident
+    facts: IncidentFacts
+    problems: list[Problem]
+    timeline: list[TimelineEvent]
+    versions: list[IncidentVersion]
+
+
+def incident_get_for(
+    *, actor: Actor, incident_id: int, purpose: str = "View an incident"
+) -> IncidentDetail:
+    incident = (
+        Incident.objects.visible_to(actor)
+        .select_related("recorded_by", "recorded_by_agency", "local_authority")
+        .filter(pk=incident_id)
+        .first()
+    )
+    if incident is None:
+        raise NotFound("No such incident")
+    facts = incident_facts(incident)
+    problems = (
+        submission_problems(incident_record_of(incident), now=clock.now())
+        if incident.status == Incident.Status.DRAFT
+        else []
+    )
+    people = facts.victims + facts.perpetrators + facts.others + [c.child for c in facts.children]
+    access_record(
+        actor=actor, action=AccessAction.READ, purpose=purpose, records=[incident, *people]
+    )
+    return IncidentDetail(
+        incident=incident,
+        facts=facts,
+        problems=problems,
+        timeline=timeline_of(subject=incident),
+        versions=list(incident.versions.select_related("recorded_by")),
+    )
+
+
+@dataclass(frozen=True)
+class IncidentFilters:
+    status: str = ""
+    kind: str = ""
+    occurred_from: dt.date | None = None
+    occurred_to: dt.date | None = None
+    local_authority_id: int | None = None
+    with_children: bool | None = None
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentListPage:
+    incidents: Sequence[Incident]
+    total: int
+
+
+def incident_list_for(
+    *, actor: Actor, filters: IncidentFilters, purpose: str = "List incidents"
+) -> IncidentListPage:
+    """The incidents the actor may see, newest first, filtered; the list is logged."""
+    incidents = Incident.objects.visible_to(actor).annotate(
+        children_count=Count("child_involvements", distinct=True)
+    )
+    if filters.status:
+        incidents = incidents.filter(status=filters.status)
+    if filters.kind:
+        incidents = incidents.filter(kind=filters.kind)
+    if filters.occurred_from:
+        incidents = incidents.filter(occurred_at__date__gte=filters.occurred_from)
+    if filters.occurred_to:
+        incidents = incidents.filter(occurred_at__date__lte=filters.occurred_to)
+    if filters.local_authority_id:
+        incidents = incidents.filter(local_authority_id=filters.local_authority_id)
+    if filters.with_children is True:
+        incidents = incidents.filter(children_count__gt=0)
+    elif filters.with_children is False:
+        incidents = incidents.filter(children_count=0)
+    if filters.reference:
+        incidents = incidents.filter(police_reference__icontains=filters.reference.strip())
+    total = incidents.count()
+    page = list(
+        incidents.select_related("recorded_by", "local_authority").order_by("-occurred_at", "-id")[
+            :LIST_PAGE_SIZE
+        ]
+    )
+    access_record(
+        actor=actor,
+        action=AccessAction.SEARCH,
+        purpose=purpose,
+        records=page,
+        query={k: str(v) for k, v in filters.__dict__.items() if v not in ("", None)},
+        result_count=total,
+    )
+    return IncidentListPage(incidents=page, total=total)
+
+
+@dataclass(frozen=True)
+class ChildIncident:
+    involvement: ChildInvolvement
+    victim_status: Assessment
+    age: int | None
+
+
+@dataclass(frozen=True)
+class ChildDetail:
+    child: Person
+    incidents: list[ChildIncident]
+    timeline: list[TimelineEvent]
+
+
+def child_get_for(
+    *, actor: Actor, child_id: int, purpose: str = "View a child's record"
+) -> ChildDetail:
+    """A child's own record: every visible incident they were part of, with their s.3
+    status in each. A child the actor has no visible incident for is not found."""
+    involvements = list(
+        ChildInvolvement.objects.visible_to(actor)
+        .filter(child_id=child_id)
+        .select_related("incident", "child")
+        .order_by("-incident__occurred_at")
+    )
+    if not involvements:
+        raise NotFound("No such child")
+    child = involvements[0].child
+    incidents = []
+    for involvement in involvements:
+        view = next(
+            c for c in incident_facts(involvement.incident).children if c.child.pk == child.pk
+        )
+        incidents.append(ChildIncident(involvement, view.victim_status, view.age))
+    access_record(
+        actor=actor,
+        action=AccessAction.READ,
+        purpose=purpose,
+        records=[child, *(i.incident for i in involvements)],
+    )
+    return ChildDetail(child=child, incidents=incidents, timeline=timeline_of(subject=child))

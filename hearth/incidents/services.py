@@ -1,0 +1,279 @@
+"""Recording incidents and concerns. Invariants:
+
+- an incident is a draft until submitted; it can be submitted only when
+  ``policy.submission_problems`` finds nothing: every child recorded (or no children
+  attested, with how that was established), each present child's welfare check and
+  conversation recorded, with reasons when a child was not spoken to or not alone;
+- each change is one transaction with a timeline event on the incident, and on the
+  child for changes to a child's involvement;
+- submitting stores version 1 of the incident; every change after that is an amendment
+  that stores the next version, so earlier versions stay in the history;
+- only the person who recorded an incident, or a force-wide role of the same force,
+  changes it (``incidents.change_incident``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
+
+import rules
+from django.db import transaction
+
+from hearth.audit.services import timeline_record
+from hearth.core import clock
+from hearth.core.actor import Actor, AgencyKind
+from hearth.core.errors import InvalidTransition, NotPermitted, ValidationFailed
+from hearth.incidents.facts import incident_record_of, incident_snapshot
+from hearth.incidents.models import ChildInvolvement, Incident, IncidentVersion, Party
+from hearth.incidents.policy import AbuseType, PartyRole, submission_problems
+from hearth.people.models import Person
+
+
+def _require_change(actor: Actor, incident: Incident) -> None:
+    if not rules.test_rule("incidents.change_incident", actor, incident):
+        raise NotPermitted("Only the person who recorded this, or public protection, can change it")
+
+
+@transaction.atomic
+def incident_start(*, actor: Actor, kind: str | None = None) -> Incident:
+    """Open a draft: a police incident for a police force, a concern for anyone else."""
+    is_police = actor.agency_kind == AgencyKind.POLICE_FORCE
+    kind = kind or (Incident.Kind.POLICE if is_police else Incident.Kind.CONCERN)
+    if kind == Incident.Kind.POLICE and not is_police:
+        raise NotPermitted("Only a police force records police incidents")
+    incident = Incident.objects.create(
+        kind=kind, recorded_by_agency_id=actor.agency_id, recorded_by_id=actor.user_id
+    )
+    timeline_record(
+        actor=actor,
+        subject=incident,
+        verb="incident.started",
+        summary="Concern started" if kind == Incident.Kind.CONCERN else "Incident record started",
+    )
+    return incident
+
+
+@dataclass(frozen=True)
+class IncidentChanges:
+    """Fields of an incident that a form or the API may change; ``None`` leaves one as is."""
+
+    police_reference: str | None = None
+    occurred_at: dt.datetime | None = None
+    reported_at: dt.datetime | None = None
+    location_line_1: str | None = None
+    location_town: str | None = None
+    location_postcode: str | None = None
+    local_authority_id: int | None = None
+    other_attending: str | None = None
+    abuse_types: list[str] | None = None
+    pattern: str | None = None
+    summary: str | None = None
+    injuries: str | None = None
+    weapons_used: bool | None = None
+    weapons_description: str | None = None
+    crimes_recorded: str | None = None
+    arrest_made: bool | None = None
+    no_arrest_reason: str | None = None
+    victim_pregnant: str | None = None
+
+    def given(self) -> dict[str, Any]:
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
+        }
+
+
+@transaction.atomic
+def incident_update(*, actor: Actor, incident: Incident, changes: IncidentChanges) -> Incident:
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _require_change(actor, incident)
+    values = changes.given()
+    if bad := [t for t in values.get("abuse_types", []) if t not in AbuseType.__members__.values()]:
+        raise ValidationFailed.from_fields({"abuse_types": [f"Unknown kind of abuse: {bad[0]}"]})
+    if reference := values.get("police_reference"):
+        clash = Incident.objects.filter(
+            recorded_by_agency_id=incident.recorded_by_agency_id, police_reference=reference
+        ).exclude(pk=incident.pk)
+        if clash.exists():
+            raise ValidationFailed.from_fields(
+                {"police_reference": ["Another incident already has this police reference"]}
+            )
+    for name, value in values.items():
+        setattr(incident, name, value)
+    incident.save()
+    _record_change(
+        actor,
+        incident,
+        verb="incident.updated",
+        summary="Incident details changed",
+        payload={"fields": sorted(values)},
+    )
+    return incident
+
+
+@transaction.atomic
+def party_add(*, actor: Actor, incident: Incident, person: Person, role: str) -> Party:
+    """Add ``person`` to the incident in ``role`` (a child also gets their involvement)."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _require_change(actor, incident)
+    if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
+        raise ValidationFailed.from_fields({"person": ["Choose a person you can see"]})
+    party, created = Party.objects.get_or_create(
+        incident=incident, person=person, defaults={"role": role}
+    )
+    if not created and party.role != role:
+        party.role = role
+        party.save(update_fields=["role", "updated_at"])
+    if role == PartyRole.CHILD:
+        ChildInvolvement.objects.get_or_create(incident=incident, child=person)
+        incident.no_children_attested = False
+        incident.no_children_how = ""
+        incident.save(update_fields=["no_children_attested", "no_children_how", "updated_at"])
+    _record_change(
+        actor,
+        incident,
+        verb="incident.party_added",
+        summary=f"{Party.Role(role).label} added",
+        payload={"person_id": person.pk, "role": role},
+    )
+    if role == PartyRole.CHILD:
+        timeline_record(
+            actor=actor,
+            subject=person,
+            verb="child.added_to_incident",
+            summary=f"Recorded as a child at {incident}",
+            payload={"incident_id": incident.pk},
+        )
+    return party
+
+
+@transaction.atomic
+def party_remove(*, actor: Actor, party: Party) -> None:
+    incident = Incident.objects.select_for_update().get(pk=party.incident_id)
+    _require_change(actor, incident)
+    ChildInvolvement.objects.filter(incident=incident, child_id=party.person_id).delete()
+    party.delete()
+    _record_change(
+        actor,
+        incident,
+        verb="incident.party_removed",
+        summary=f"{Party.Role(party.role).label} removed",
+        payload={"person_id": party.person_id, "role": party.role},
+    )
+
+
+# The parts of a child's involvement a form or the API may set.
+INVOLVEMENT_FIELDS = frozenset(
+    f.name
+    for f in ChildInvolvement._meta.get_fields()
+    if getattr(f, "concrete", False)
+    and f.name not in {"id", "incident", "child", "created_at", "updated_at"}
+)
+
+
+@transaction.atomic
+def child_involvement_update(
+    *, actor: Actor, involvement: ChildInvolvement, changes: dict[str, Any]
+) -> ChildInvolvement:
+    incident = Incident.objects.select_for_update().get(pk=involvement.incident_id)
+    _require_change(actor, incident)
+    if unknown := set(changes) - INVOLVEMENT_FIELDS:
+        raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}")
+    for name, value in changes.items():
+        setattr(involvement, name, value)
+    involvement.save()
+    _record_change(
+        actor,
+        incident,
+        verb="incident.child_updated",
+        summary="A child's involvement recorded",
+        payload={"child_id": involvement.child_id, "fields": sorted(changes)},
+    )
+    timeline_record(
+        actor=actor,
+        subject=involvement.child,
+        verb="child.involvement_recorded",
+        summary=f"What happened to them at {incident} recorded",
+        payload={"incident_id": incident.pk, "fields": sorted(changes)},
+    )
+    return involvement
+
+
+@transaction.atomic
+def no_children_attest(*, actor: Actor, incident: Incident, how: str) -> Incident:
+    """The officer confirms no child lives in or is related to the household, and how."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _require_change(actor, incident)
+    if incident.child_involvements.exists():
+        raise ValidationFailed.from_fields(
+            {"no_children_how": ["You have recorded children: remove them first"]}
+        )
+    if not how.strip():
+        raise ValidationFailed.from_fields(
+            {"no_children_how": ["Enter how you established there are no children"]}
+        )
+    incident.no_children_attested = True
+    incident.no_children_how = how.strip()
+    incident.save(update_fields=["no_children_attested", "no_children_how", "updated_at"])
+    _record_change(
+        actor, incident, verb="incident.no_children_attested", summary="No children confirmed"
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_submit(*, actor: Actor, incident: Incident) -> Incident:
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _require_change(actor, incident)
+    if incident.status != Incident.Status.DRAFT:
+        raise InvalidTransition("This has already been submitted")
+    if problems := submission_problems(incident_record_of(incident), now=clock.now()):
+        fields_: dict[str, list[str]] = {}
+        for problem in problems:
+            fields_.setdefault(problem.field, []).append(problem.message)
+        raise ValidationFailed.from_fields(fields_)
+    incident.status = Incident.Status.SUBMITTED
+    incident.submitted_at = clock.now()
+    incident.save(update_fields=["status", "submitted_at", "updated_at"])
+    _store_version(actor, incident)
+    timeline_record(actor=actor, subject=incident, verb="incident.submitted", summary="Submitted")
+    for involvement in incident.child_involvements.select_related("child"):
+        timeline_record(
+            actor=actor,
+            subject=involvement.child,
+            verb="child.incident_submitted",
+            summary=f"{incident} submitted",
+            payload={"incident_id": incident.pk},
+        )
+    return incident
+
+
+def _record_change(
+    actor: Actor,
+    incident: Incident,
+    *,
+    verb: str,
+    summary: str,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """A change to a submitted incident is an amendment: the next version is stored."""
+    if incident.status == Incident.Status.SUBMITTED:
+        _store_version(actor, incident)
+        verb, summary = (
+            verb.replace("incident.", "incident.amended."),
+            f"Amended: {summary.lower()}",
+        )
+    timeline_record(actor=actor, subject=incident, verb=verb, summary=summary, payload=payload)
+
+
+def _store_version(actor: Actor, incident: Incident) -> None:
+    incident.version += 1
+    incident.save(update_fields=["version", "updated_at"])
+    IncidentVersion.objects.create(
+        incident=incident,
+        version=incident.version,
+        snapshot=incident_snapshot(incident),
+        recorded_at=clock.now(),
+        recorded_by_id=actor.user_id,
+    )

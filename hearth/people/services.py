@@ -1,0 +1,197 @@
+"""Recording people, their addresses, relationships and households. Invariants:
+
+- identifiers are checked before anything is saved: an NHS number's check digit and a
+  Unique Pupil Number's check letter (``people.policy``), and a date of birth is not in
+  the future; each problem names its field;
+- a relationship is stored once per pair, whichever way round it is given;
+- every change is one transaction with a timeline event on the person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from hearth.audit.services import timeline_record
+from hearth.core import clock
+from hearth.core.actor import Actor
+from hearth.core.errors import ValidationFailed
+from hearth.people.models import (
+    Address,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonAddress,
+    PersonName,
+    Relationship,
+    Sex,
+)
+from hearth.people.policy import (
+    Kinship,
+    nhs_number_problem,
+    normalise_nhs_number,
+    upn_problem,
+)
+
+
+@dataclass(frozen=True)
+class OtherName:
+    family_name: str
+    given_names: str = ""
+    kind: str = PersonName.Kind.ALIAS
+
+
+@dataclass(frozen=True)
+class PersonDetails:
+    """What is known about a person at intake. Only a name is required."""
+
+    given_names: str
+    family_name: str
+    date_of_birth: dt.date | None = None
+    estimated_age: int | None = None
+    sex: str = Sex.UNKNOWN
+    ethnicity: str = ""
+    first_language: str = ""
+    interpreter_needed: bool = False
+    communication_needs: str = ""
+    nhs_number: str = ""
+    unique_pupil_number: str = ""
+    police_person_id: str = ""
+    other_names: tuple[OtherName, ...] = field(default_factory=tuple)
+
+
+def person_details_problems(details: PersonDetails) -> dict[str, list[str]]:
+    """Each field's problems, worded for the person filling in the form."""
+    problems: dict[str, list[str]] = {}
+    if not details.given_names.strip() and not details.family_name.strip():
+        problems["family_name"] = ["Enter the person's name"]
+    today = clock.local_now().date()
+    if details.date_of_birth and details.date_of_birth > today:
+        problems["date_of_birth"] = ["Date of birth must be today or in the past"]
+    if details.estimated_age is not None and not 0 <= details.estimated_age <= 120:
+        problems["estimated_age"] = ["Estimated age must be between 0 and 120"]
+    if details.nhs_number and (problem := nhs_number_problem(details.nhs_number)):
+        problems["nhs_number"] = [problem]
+    if details.unique_pupil_number and (problem := upn_problem(details.unique_pupil_number)):
+        problems["unique_pupil_number"] = [problem]
+    return problems
+
+
+@transaction.atomic
+def person_create(*, actor: Actor, details: PersonDetails) -> Person:
+    if problems := person_details_problems(details):
+        raise ValidationFailed.from_fields(problems)
+    person = Person.objects.create(
+        given_names=details.given_names.strip(),
+        family_name=details.family_name.strip(),
+        date_of_birth=details.date_of_birth,
+        estimated_age=details.estimated_age if details.date_of_birth is None else None,
+        estimated_age_on=clock.local_now().date() if details.estimated_age is not None else None,
+        sex=details.sex,
+        ethnicity=details.ethnicity,
+        first_language=details.first_language,
+        interpreter_needed=details.interpreter_needed,
+        communication_needs=details.communication_needs,
+        nhs_number=normalise_nhs_number(details.nhs_number),
+        unique_pupil_number=details.unique_pupil_number.strip().upper(),
+        police_person_id=details.police_person_id.strip(),
+        recorded_by_agency_id=actor.agency_id,
+    )
+    for name in details.other_names:
+        PersonName.objects.create(
+            person=person,
+            kind=name.kind,
+            given_names=name.given_names,
+            family_name=name.family_name,
+        )
+    timeline_record(actor=actor, subject=person, verb="person.recorded", summary="Person recorded")
+    return person
+
+
+@transaction.atomic
+def person_address_add(
+    *,
+    actor: Actor,
+    person: Person,
+    line_1: str,
+    town: str,
+    postcode: str = "",
+    line_2: str = "",
+    local_authority_id: int | None = None,
+    is_confidential: bool = False,
+    lived_from: dt.date | None = None,
+) -> PersonAddress:
+    """Record where ``person`` lives now; their previous current address ends today."""
+    today = clock.local_now().date()
+    PersonAddress.objects.filter(person=person, lived_to__isnull=True).update(lived_to=today)
+    address = Address.objects.create(
+        line_1=line_1,
+        line_2=line_2,
+        town=town,
+        postcode=postcode.upper().strip(),
+        local_authority_id=local_authority_id,
+        is_confidential=is_confidential,
+    )
+    lived = PersonAddress.objects.create(person=person, address=address, lived_from=lived_from)
+    timeline_record(
+        actor=actor,
+        subject=person,
+        verb="person.address_added",
+        summary="Confidential address recorded" if is_confidential else "Address recorded",
+        payload={"address_id": address.pk, "confidential": is_confidential},
+    )
+    return lived
+
+
+@transaction.atomic
+def relationship_set(
+    *,
+    actor: Actor,
+    person: Person,
+    other: Person,
+    kinship: Kinship,
+    parental_responsibility: bool = False,
+) -> Relationship:
+    """Record that ``person`` is ``kinship`` of ``other`` (and whether ``person`` has
+    parental responsibility for ``other``), replacing what was recorded for the pair in
+    either direction, so that each pair is stored once."""
+    if person.pk == other.pk:
+        raise ValidationFailed("A person cannot be related to themselves")
+    Relationship.objects.filter(person=other, other=person).delete()
+    relationship, _ = Relationship.objects.update_or_create(
+        person=person,
+        other=other,
+        defaults={"kinship": kinship, "parental_responsibility": parental_responsibility},
+    )
+    timeline_record(
+        actor=actor,
+        subject=person,
+        verb="relationship.recorded",
+        summary="Relationship recorded",
+        payload={"other_id": other.pk, "kinship": str(kinship)},
+    )
+    return relationship
+
+
+@transaction.atomic
+def household_record(*, actor: Actor, address: Address, people: Iterable[Person]) -> Household:
+    """The people who normally live at ``address`` (added to its household if it has one)."""
+    household = Household.objects.filter(address=address).first() or Household.objects.create(
+        address=address
+    )
+    for person in people:
+        _, created = HouseholdMember.objects.get_or_create(
+            household=household, person=person, lived_to=None
+        )
+        if created:
+            timeline_record(
+                actor=actor,
+                subject=person,
+                verb="household.joined",
+                summary="Recorded as living in a household",
+                payload={"household_id": household.pk},
+            )
+    return household
