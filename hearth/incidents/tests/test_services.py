@@ -1,0 +1,101 @@
+"""Recording and submitting incidents through the services."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from hearth.audit.models import TimelineEvent
+from hearth.core.errors import NotPermitted, ValidationFailed
+from hearth.incidents import services
+from hearth.incidents.documents import incident_record_document
+from hearth.incidents.facts import incident_facts
+from hearth.incidents.models import Incident
+from hearth.incidents.policy import Finding
+from hearth.incidents.tests.factories import family_document
+from hearth.people.models import Person
+
+OFFICER = "response.officer@police.wessex.example"
+PPU = "ppu.officer@police.wessex.example"
+
+
+def test_a_whole_incident_is_recorded_and_each_child_assessed(wessex: Any) -> None:
+    incident = incident_record_document(actor=wessex.actor(OFFICER), document=family_document())
+    assert incident.status == Incident.Status.SUBMITTED
+    assert incident.version == 1
+    facts = incident_facts(incident)
+    status = {c.child.given_names: c.victim_status.finding for c in facts.children}
+    assert status == {"Mia": Finding.MET, "Leo": Finding.MET, "Ava": Finding.MET}
+    assert facts.definition is not None
+    assert facts.definition.finding == Finding.MET
+    assert facts.pregnancy_flag == "There is a baby under 18 months"
+    mia = Person.objects.get(given_names="Mia")
+    assert TimelineEvent.objects.for_subject(mia).filter(verb="child.incident_submitted").exists()
+
+
+def test_submission_is_refused_without_children_or_attestation(wessex: Any) -> None:
+    document = replace(
+        family_document(), children=[], relationships=family_document().relationships[:1]
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        incident_record_document(actor=wessex.actor(OFFICER), document=document)
+    assert "children" in refused.value.fields
+    assert not Incident.objects.exists()  # nothing half-recorded
+    attested = replace(
+        document, no_children_how="Checked with the victim and a neighbour; no children's things"
+    )
+    incident = incident_record_document(actor=wessex.actor(OFFICER), document=attested)
+    assert incident.status == Incident.Status.SUBMITTED
+
+
+def test_a_bad_nhs_number_names_its_field(wessex: Any) -> None:
+    document = family_document()
+    people = list(document.people)
+    people[2] = replace(people[2], nhs_number="9434765918")
+    with pytest.raises(ValidationFailed) as refused:
+        incident_record_document(
+            actor=wessex.actor(OFFICER), document=replace(document, people=people)
+        )
+    assert list(refused.value.fields) == ["people.2.nhs_number"]
+
+
+def test_an_amendment_keeps_the_earlier_version(wessex: Any) -> None:
+    officer = wessex.actor(OFFICER)
+    incident = incident_record_document(actor=officer, document=family_document())
+    services.incident_update(
+        actor=officer,
+        incident=incident,
+        changes=services.IncidentChanges(injuries="Bruising to left arm"),
+    )
+    incident.refresh_from_db()
+    assert incident.version == 2
+    versions = {v.version: v.snapshot for v in incident.versions.all()}
+    assert versions[1]["injuries"] == ""
+    assert versions[2]["injuries"] == "Bruising to left arm"
+    assert (
+        TimelineEvent.objects.for_subject(incident).filter(verb="incident.amended.updated").exists()
+    )
+
+
+def test_only_the_recorder_or_public_protection_changes_an_incident(wessex: Any) -> None:
+    incident = incident_record_document(actor=wessex.actor(OFFICER), document=family_document())
+    changes = services.IncidentChanges(injuries="x")
+    with pytest.raises(NotPermitted):
+        services.incident_update(
+            actor=wessex.actor("front.door@northshire.wessex.example"),
+            incident=incident,
+            changes=changes,
+        )
+    services.incident_update(actor=wessex.actor(PPU), incident=incident, changes=changes)
+
+
+def test_police_references_are_unique_per_force(wessex: Any) -> None:
+    incident_record_document(actor=wessex.actor(OFFICER), document=family_document("WX/1"))
+    with pytest.raises(ValidationFailed) as refused:
+        incident_record_document(actor=wessex.actor(OFFICER), document=family_document("WX/1"))
+    assert (
+        "details.police_reference" in refused.value.fields
+        or "police_reference" in refused.value.fields
+    )
