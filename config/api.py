@@ -11,6 +11,7 @@ from hearth.accounts.api import router as accounts_router
 from hearth.accounts.api_auth import ApiKeyAuth, SessionActorAuth
 from hearth.core.api import error_body
 from hearth.core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from hearth.incidents.api import router as incidents_router
 
 api = NinjaAPI(
     title="Hearth API",
@@ -25,6 +26,7 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/", accounts_router)
+api.add_router("/", incidents_router)
 
 
 def _error(
@@ -64,18 +66,36 @@ def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     return _error(request, 409, "conflict", exc.message)
 
 
+def field_path(loc: tuple | list) -> str:
+    """An error's place in the request, as the client wrote it: ``people.2.nhs_number``,
+    ``Idempotency-Key``, ``incident_id``. Ninja puts the source first, and for a body the
+    name of the handler's parameter (every route takes its body as one schema) next."""
+    parts = list(loc)
+    source = parts.pop(0) if parts and parts[0] in _SOURCES else None
+    if source == "body" and parts:
+        parts.pop(0)
+    return ".".join(str(part) for part in parts) or ("body" if source == "body" else "request")
+
+
+_SOURCES = ("body", "query", "path", "header", "cookie", "form", "file")
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = ".".join(
-            str(part) for part in err.get("loc", ()) if part not in ("body", "query", "path")
-        )
-        fields.setdefault(loc or "request", []).append(str(err.get("msg", "Invalid value")))
+        path = field_path(err.get("loc", ()))
+        message = str(err.get("msg", "Invalid value")).removeprefix("Value error, ")
+        fields.setdefault(path, []).append(message)
     return _error(request, 422, "invalid_input", "The request is not valid", fields)
 
 
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400:
+        # Ninja's "Cannot parse request body": malformed JSON is invalid input like any other.
+        return _error(
+            request, 422, "invalid_input", "The request is not valid", {"body": ["Not valid JSON"]}
+        )
     codes = {401: "unauthenticated", 403: "forbidden", 404: "not_found"}
     return _error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))

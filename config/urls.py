@@ -16,6 +16,8 @@ urlpatterns = [
     path("account/email/", account_views.email_managed_by_administrator, name="email_managed"),
     path("account/", include("allauth.urls")),
     path("audit/", include("hearth.audit.urls")),
+    path("", include("hearth.people.urls")),
+    path("", include("hearth.incidents.urls")),
     path("api/v1/", api.urls),
     path("cookies/", core_views.cookies, name="cookies"),
     path("accessibility/", core_views.accessibility, name="accessibility"),

@@ -11,11 +11,18 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
 from hearth.accounts.services import api_key_issue
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+# Creates whose rules go beyond what JSON Schema can say (references between the people
+# in a document, NHS number check digits, what must be recorded before submitting): a
+# schema-valid body may still be a 422, so "valid data is accepted" does not apply. Every
+# other check (no 5xx, declared status codes and bodies) still does.
+DOMAIN_VALIDATED = {("POST", "/api/v1/incidents")}
 
 
 @pytest.fixture(autouse=True)
@@ -47,4 +54,5 @@ def api_key(wessex: Any) -> str:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 def test_every_answer_matches_the_document(case: Any, api_key: str) -> None:
-    case.call_and_validate(headers={"Authorization": f"Bearer {api_key}"})
+    excluded = [positive_data_acceptance] if (case.method, case.path) in DOMAIN_VALIDATED else []
+    case.call_and_validate(headers={"Authorization": f"Bearer {api_key}"}, excluded_checks=excluded)

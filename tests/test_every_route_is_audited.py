@@ -8,6 +8,7 @@ given a sample request below that proves it writes an access event.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,14 +20,38 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from config.api import api
 from conftest import reauthenticate
 from hearth.accounts.models import Team, User
+from hearth.accounts.selectors import actor_for_user
 from hearth.accounts.services import api_key_issue
 from hearth.audit.models import AccessEvent
 from hearth.core.personal_data import ATTRIBUTE
+from hearth.incidents.documents import incident_record_document
+from hearth.incidents.models import Incident
+from hearth.incidents.policy import PartyRole
+from hearth.incidents.tests.factories import family_document
+from hearth.incidents.tests.test_api import as_json
 
 # Routes that belong to libraries and show only the signed-in person's own account.
 LIBRARY_MODULES = ("allauth.",)
 
 FRONT_DOOR = "front.door@northshire.wessex.example"
+OFFICER = "response.officer@police.wessex.example"
+
+
+def demo_incident() -> Incident:
+    return Incident.objects.get(police_reference="WX/DEMO/0001")
+
+
+def incident_url(name: str, *extra: object) -> Callable[[], str]:
+    def build() -> str:
+        return reverse(name, args=[demo_incident().pk, *extra])
+
+    return build
+
+
+def demo_child() -> int:
+    return demo_incident().child_involvements.order_by("id").first().child_id  # type: ignore[union-attr]
+
+
 ADMIN = "administrator@hearth.wessex.example"
 
 
@@ -96,16 +121,77 @@ PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
         lambda: reverse("colleague_detail", args=[User.objects.get(email=FRONT_DOOR).pk]),
     ),
     "access_log": (ADMIN, lambda: reverse("access_log")),
+    "incident_list": (OFFICER, lambda: reverse("incident_list")),
+    "incident_start": (OFFICER, lambda: reverse("incident_start")),
+    **{
+        name: (OFFICER, incident_url(name))
+        for name in (
+            "incident_detail",
+            "incident_details",
+            "incident_what_happened",
+            "incident_police_action",
+            "incident_adults",
+            "incident_relationship",
+            "incident_children",
+            "incident_pregnancy",
+            "incident_check",
+        )
+    },
+    **{
+        name: (OFFICER, incident_url(name, "child"))
+        for name in ("incident_person_find", "incident_person_matches", "incident_person_details")
+    },
+    "incident_child_relationships": (
+        OFFICER,
+        lambda: reverse("incident_child_relationships", args=[demo_incident().pk, demo_child()]),
+    ),
+    "incident_child_step": (
+        OFFICER,
+        lambda: reverse("incident_child_step", args=[demo_incident().pk, demo_child(), "voice"]),
+    ),
+    "child_detail": (OFFICER, lambda: reverse("child_detail", args=[demo_child()])),
+    "person_detail": (
+        OFFICER,
+        lambda: reverse(
+            "person_detail",
+            args=[demo_incident().parties.get(role=PartyRole.ADULT_VICTIM).person_id],
+        ),
+    ),
 }
 
 # Pages that ask for the password again before they show anything.
 SENSITIVE = {"access_log"}
 
-API_SAMPLES: dict[str, Callable[[], str]] = {
-    "/teams/{team_id}": lambda: (
-        f"/api/v1/teams/{Team.objects.get(slug='northshire-front-door').pk}"
+
+def a_concern() -> Incident:
+    """A concern raised by the Northshire front door, whose system asks in the samples."""
+    actor = actor_for_user(user=User.objects.get(email=FRONT_DOOR), agency_id=None)
+    assert actor is not None
+    return incident_record_document(actor=actor, document=family_document(reference=""))
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    method: str
+    url: str
+    body: dict[str, Any] | None = None
+
+
+API_SAMPLES: dict[str, Callable[[], ApiRequest]] = {
+    "/teams/{team_id}": lambda: ApiRequest(
+        "GET", f"/api/v1/teams/{Team.objects.get(slug='northshire-front-door').pk}"
     ),
-    "/colleagues/{user_id}": lambda: f"/api/v1/colleagues/{User.objects.get(email=FRONT_DOOR).pk}",
+    "/colleagues/{user_id}": lambda: ApiRequest(
+        "GET", f"/api/v1/colleagues/{User.objects.get(email=FRONT_DOOR).pk}"
+    ),
+    "/incidents": lambda: ApiRequest(
+        "POST", "/api/v1/incidents", as_json(family_document(reference=""))
+    ),
+    "/incidents/{incident_id}": lambda: ApiRequest("GET", f"/api/v1/incidents/{a_concern().pk}"),
+    "/children/{child_id}": lambda: ApiRequest(
+        "GET",
+        f"/api/v1/children/{a_concern().child_involvements.first().child_id}",  # type: ignore[union-attr]
+    ),
 }
 
 
@@ -148,9 +234,17 @@ def test_reading_a_data_bearing_api_route_writes_an_access_event(path: str, wess
         name="Case system",
         roles=["front_door_practitioner"],
     )
+    request = API_SAMPLES[path]()
     before = AccessEvent.objects.count()
-    response = Client().get(API_SAMPLES[path](), HTTP_AUTHORIZATION=f"Bearer {issued.raw_key}")
-    assert response.status_code == 200, response.content
+    response = Client().generic(
+        request.method,
+        request.url,
+        json.dumps(request.body) if request.body is not None else "",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {issued.raw_key}",
+        HTTP_IDEMPOTENCY_KEY="walk-1",
+    )
+    assert response.status_code in (200, 201), response.content
     assert AccessEvent.objects.count() == before + 1
     event = AccessEvent.objects.latest("pk")
     assert event.api_key_id == issued.api_key.pk

@@ -17,6 +17,7 @@ from django.db import transaction
 from hearth.accounts import services
 from hearth.accounts.models import Agency, Area, Country, Team, TeamFunction
 from hearth.core.actor import AgencyKind, Role
+from hearth.demo.incidents import seed_incidents
 
 DEMO_PASSWORD = "wessex-demo-only"  # printed by `make run`; demo mode only
 DOMAIN = "wessex.example"
@@ -151,9 +152,12 @@ class _Seeder:
 
 
 def seed_wessex(progress: Callable[[str], None] = lambda _: None) -> list[DemoSignIn]:
-    """Create (or find) the Wessex demo area. Returns the demo sign-ins, one per role."""
+    """Create (or find) the Wessex demo area and its demo incidents. Returns the demo
+    sign-ins, one per role."""
     with transaction.atomic():
-        return _seed(_Seeder(progress))
+        sign_ins = _seed(_Seeder(progress))
+        seed_incidents(progress=progress)
+        return sign_ins
 
 
 def _seed(s: _Seeder) -> list[DemoSignIn]:

@@ -15,16 +15,19 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from hearth.accounts.models import Area
 from hearth.audit.models import AccessAction, TimelineEvent
 from hearth.audit.selectors import timeline_of
 from hearth.audit.services import access_record
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
-from hearth.incidents.facts import IncidentFacts, incident_facts, incident_record_of
+from hearth.incidents.facts import ChildView, IncidentFacts, incident_facts, incident_record_of
 from hearth.incidents.models import ChildInvolvement, Incident, IncidentVersion
 from hearth.incidents.policy import Assessment, Problem, submission_problems
 from hearth.people.models import Person
+from hearth.people.policy import Tie
+from hearth.people.selectors import ties_among
 
 LIST_PAGE_SIZE = 50
 
@@ -165,4 +168,66 @@ def child_get_for(
         purpose=purpose,
         records=[child, *(i.incident for i in involvements)],
     )
-    return ChildDetail(child=child, incidents=incidents, timeline=timeline_of(subject=child))
+    return ChildDetail(
+        child=child, incidents=incidents, timeline=_visible_timeline(child, involvements)
+    )
+
+
+def _visible_timeline(child: Person, involvements: list[ChildInvolvement]) -> list[TimelineEvent]:
+    """The child's timeline, less the events about incidents this actor may not see (an
+    event naming another officer's incident would reveal that it exists)."""
+    visible = {i.incident_id for i in involvements}
+    return [
+        event
+        for event in timeline_of(subject=child, limit=200)
+        if event.payload.get("incident_id", next(iter(visible))) in visible
+    ][:50]
+
+
+# --- For the pages of the recording journey ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncidentJourney:
+    """An incident as its recording pages need it: the detail (read and logged through
+    ``incident_get_for``) and how its people are related to each other."""
+
+    detail: IncidentDetail
+    ties: dict[tuple[int, int], Tie]
+
+    @property
+    def incident(self) -> Incident:
+        return self.detail.incident
+
+    @property
+    def person_ids(self) -> frozenset[int]:
+        """Everyone already in the incident, in any role."""
+        facts = self.detail.facts
+        people = [*facts.victims, *facts.perpetrators, *facts.others]
+        return frozenset([p.pk for p in people] + [c.child.pk for c in facts.children])
+
+    def child(self, child_id: int) -> ChildView:
+        """One of the incident's children; any other id is ``NotFound``."""
+        for view in self.detail.facts.children:
+            if view.child.pk == child_id:
+                return view
+        raise NotFound("No such child")
+
+
+def incident_journey_get_for(
+    *, actor: Actor, incident_id: int, purpose: str = "Record an incident"
+) -> IncidentJourney:
+    detail = incident_get_for(actor=actor, incident_id=incident_id, purpose=purpose)
+    facts = detail.facts
+    people = [*facts.victims, *facts.perpetrators, *facts.others]
+    people += [c.child for c in facts.children]
+    return IncidentJourney(detail=detail, ties=ties_among(p.pk for p in people))
+
+
+def local_authority_choices() -> list[tuple[int, str]]:
+    """Every local authority, for choosing where an incident happened (no personal data)."""
+    return list(
+        Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY)
+        .order_by("name")
+        .values_list("pk", "name")
+    )

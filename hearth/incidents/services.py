@@ -24,11 +24,13 @@ from django.db import transaction
 from hearth.audit.services import timeline_record
 from hearth.core import clock
 from hearth.core.actor import Actor, AgencyKind
-from hearth.core.errors import InvalidTransition, NotPermitted, ValidationFailed
+from hearth.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from hearth.incidents.facts import incident_record_of, incident_snapshot
 from hearth.incidents.models import ChildInvolvement, Incident, IncidentVersion, Party
 from hearth.incidents.policy import AbuseType, PartyRole, submission_problems
+from hearth.people import services as people_services
 from hearth.people.models import Person
+from hearth.people.services import PersonDetails
 
 
 def _require_change(actor: Actor, incident: Incident) -> None:
@@ -39,6 +41,8 @@ def _require_change(actor: Actor, incident: Incident) -> None:
 @transaction.atomic
 def incident_start(*, actor: Actor, kind: str | None = None) -> Incident:
     """Open a draft: a police incident for a police force, a concern for anyone else."""
+    if actor.agency_kind in (AgencyKind.HOST, AgencyKind.ANALYTICS):
+        raise NotPermitted("Only agencies that work with families record incidents or concerns")
     is_police = actor.agency_kind == AgencyKind.POLICE_FORCE
     kind = kind or (Incident.Kind.POLICE if is_police else Incident.Kind.CONCERN)
     if kind == Incident.Kind.POLICE and not is_police:
@@ -277,3 +281,53 @@ def _store_version(actor: Actor, incident: Incident) -> None:
         recorded_at=clock.now(),
         recorded_by_id=actor.user_id,
     )
+
+
+# --- For the pages of the recording journey ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddressIn:
+    """Where a person met at an incident lives now."""
+
+    line_1: str
+    town: str
+    line_2: str = ""
+    postcode: str = ""
+    is_confidential: bool = False
+
+
+@transaction.atomic
+def incident_person_record(
+    *,
+    actor: Actor,
+    incident: Incident,
+    details: PersonDetails,
+    role: str,
+    address: AddressIn | None = None,
+) -> Person:
+    """Record someone met at this incident who is not yet known (the officer checked the
+    possible existing records first), with where they live, and add them in ``role``.
+    Nothing is kept unless all of it is."""
+    person = people_services.person_create(actor=actor, details=details)
+    if address is not None:
+        people_services.person_address_add(
+            actor=actor,
+            person=person,
+            line_1=address.line_1,
+            line_2=address.line_2,
+            town=address.town,
+            postcode=address.postcode,
+            is_confidential=address.is_confidential,
+        )
+    party_add(actor=actor, incident=incident, person=person, role=role)
+    return person
+
+
+@transaction.atomic
+def incident_person_remove(*, actor: Actor, incident: Incident, person_id: int) -> None:
+    """Take a person added by mistake out of the incident (their own record stays)."""
+    party = Party.objects.filter(incident_id=incident.pk, person_id=person_id).first()
+    if party is None:
+        raise NotFound("No such person in this incident")
+    party_remove(actor=actor, party=party)

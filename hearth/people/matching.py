@@ -23,7 +23,7 @@ from django.db.models import Q, QuerySet
 from django.utils.module_loading import import_string
 
 from hearth.people.models import Person
-from hearth.people.policy import normalise_name
+from hearth.people.policy import family_name_key, normalise_name
 
 # Scores below this are not worth showing to an officer.
 MIN_SCORE = 0.5
@@ -72,7 +72,7 @@ def score_pair(query: PersonQuery, record: PersonRecord) -> Candidate | None:
     reasons: list[str] = []
     if query.nhs_number and query.nhs_number == record.nhs_number:
         return Candidate(record.person_id, 1.0, ("Same NHS number",))
-    family, given = normalise_name(query.family_name), normalise_name(query.given_names)
+    family, given = family_name_key(query.family_name), normalise_name(query.given_names)
     first_given = given.split(" ")[0] if given else ""
     name_score = 0.0
     for index, name in enumerate(record.names):
@@ -121,7 +121,7 @@ class RuleBasedMatcher:
     def find_candidates(
         self, query: PersonQuery, *, within: QuerySet[Person], limit: int = 10
     ) -> list[Candidate]:
-        family = normalise_name(query.family_name)
+        family = family_name_key(query.family_name)
         block = Q(family_name_key=family) | Q(other_names__family_name_key=family)
         if query.date_of_birth:
             dates = [query.date_of_birth]

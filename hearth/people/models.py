@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from hearth.core.actor import Actor
 from hearth.core.models import TimeStampedModel
-from hearth.people.policy import KINSHIP_LABELS, Kinship, age_on, normalise_name
+from hearth.people.policy import KINSHIP_LABELS, Kinship, age_on, family_name_key, normalise_name
 
 
 class Sex(models.TextChoices):
@@ -93,7 +93,7 @@ class Person(TimeStampedModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.given_names_key = normalise_name(self.given_names)
-        self.family_name_key = normalise_name(self.family_name)
+        self.family_name_key = family_name_key(self.family_name)
         super().save(*args, **kwargs)
 
     @property
@@ -130,7 +130,7 @@ class PersonName(TimeStampedModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.given_names_key = normalise_name(self.given_names)
-        self.family_name_key = normalise_name(self.family_name)
+        self.family_name_key = family_name_key(self.family_name)
         super().save(*args, **kwargs)
 
 
@@ -160,7 +160,11 @@ class PersonAddress(TimeStampedModel):
     lived_to = models.DateField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-lived_to", "-lived_from"]
+        # The current address (no end date) first, on every database.
+        ordering = [
+            models.F("lived_to").desc(nulls_first=True),
+            models.F("lived_from").desc(nulls_last=True),
+        ]
 
     def __str__(self) -> str:
         return str(self.address)

@@ -63,6 +63,12 @@ def normalise_name(name: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", letters).split())
 
 
+def family_name_key(name: str) -> str:
+    """A family name for matching, with no spaces at all: "O Brien-Smith", "O'Brien Smith"
+    and "OBrienSmith" are the same family name."""
+    return normalise_name(name).replace(" ", "")
+
+
 class Kinship(StrEnum):
     """How the first person of a relationship is related to the second.
 

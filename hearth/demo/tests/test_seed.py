@@ -59,7 +59,7 @@ def test_the_seed_command_prints_the_sign_ins() -> None:
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert "response.officer@police.wessex.example" in out.getvalue()
-    assert "52/52" in out.getvalue()
+    assert "59/59" in out.getvalue()
 
 
 def test_the_seed_command_refuses_production() -> None:

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from hearth.core.progress import ProgressBar
+from hearth.demo.incidents import DEMO_INCIDENT_STEPS
 from hearth.demo.wessex import DEMO_PASSWORD, seed_wessex
 
-# Each demo person is one step; the bar counts them (agencies and teams are quick).
+# Each demo person and each demo incident is one step (agencies and teams are quick).
 DEMO_PEOPLE = 52
 
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
                 "The demo area has well-known passwords: it is only seeded with "
                 "HEARTH_MODE=demo or HEARTH_MODE=test, never in production."
             )
-        bar = ProgressBar(DEMO_PEOPLE, self.stdout)
+        bar = ProgressBar(DEMO_PEOPLE + DEMO_INCIDENT_STEPS, self.stdout)
         sign_ins = seed_wessex(progress=bar.step)
         bar.finish()
         self.stdout.write(self.style.SUCCESS("The Wessex demo area is ready."))
