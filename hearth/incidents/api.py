@@ -47,10 +47,18 @@ CREATE_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 409: ErrorOut}
 # --- What a record system sends ------------------------------------------------------
 
 
+# Real offsets run from UTC-12:00 to UTC+14:00; anything beyond is a mistake.
+MAX_OFFSET = dt.timedelta(hours=14)
+
+
 def _require_offset(value: dt.datetime) -> dt.datetime:
-    if value.tzinfo is None or value.utcoffset() is None:
+    offset = value.utcoffset()
+    if offset is None:
         raise ValueError("Give the time with its offset from UTC, for example 22:40:00Z")
-    return value
+    if abs(offset) > MAX_OFFSET:
+        raise ValueError("Give a real offset from UTC, between -12:00 and +14:00")
+    # Stored in UTC: databases differ in the offsets they accept.
+    return value.astimezone(dt.UTC)
 
 
 def _within_range(value: dt.date) -> dt.date:
