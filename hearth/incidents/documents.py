@@ -103,8 +103,9 @@ def incident_record_document(*, actor: Actor, document: IncidentDocument) -> Inc
             raise ValidationFailed.from_fields(
                 {f"relationships.{index}.kinship": [f"Unknown relationship: {rel.kinship}"]}
             ) from None
-        people_services.relationship_set(
+        services.incident_relationship_set(
             actor=actor,
+            incident=incident,
             person=people[rel.person],
             other=people[rel.other],
             kinship=kinship,

@@ -29,7 +29,8 @@ from hearth.incidents.facts import incident_record_of, incident_snapshot
 from hearth.incidents.models import ChildInvolvement, Incident, IncidentVersion, Party
 from hearth.incidents.policy import AbuseType, PartyRole, submission_problems
 from hearth.people import services as people_services
-from hearth.people.models import Person
+from hearth.people.models import Person, PersonAddress
+from hearth.people.policy import Kinship
 from hearth.people.services import PersonDetails
 
 
@@ -50,6 +51,9 @@ def incident_start(*, actor: Actor, kind: str | None = None) -> Incident:
     incident = Incident.objects.create(
         kind=kind, recorded_by_agency_id=actor.agency_id, recorded_by_id=actor.user_id
     )
+    if kind == Incident.Kind.POLICE and actor.user_id is not None:
+        # The officer recording it usually attended; others go in ``other_attending``.
+        incident.attending_officers.add(actor.user_id)
     timeline_record(
         actor=actor,
         subject=incident,
@@ -227,6 +231,43 @@ def no_children_attest(*, actor: Actor, incident: Incident, how: str) -> Inciden
 
 
 @transaction.atomic
+def incident_relationship_set(
+    *,
+    actor: Actor,
+    incident: Incident,
+    person: Person,
+    other: Person,
+    kinship: Kinship,
+    parental_responsibility: bool = False,
+) -> None:
+    """Record how two people in this incident are related. After submission this is an
+    amendment: the s.1 and s.3 results may change, so a new version is stored."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _require_change(actor, incident)
+    in_incident = set(
+        Party.objects.filter(incident=incident, person__in=[person, other]).values_list(
+            "person_id", flat=True
+        )
+    )
+    if in_incident != {person.pk, other.pk}:
+        raise ValidationFailed("Both people must be part of this incident")
+    people_services.relationship_set(
+        actor=actor,
+        person=person,
+        other=other,
+        kinship=kinship,
+        parental_responsibility=parental_responsibility,
+    )
+    _record_change(
+        actor,
+        incident,
+        verb="incident.relationship_recorded",
+        summary="Relationship recorded",
+        payload={"person_id": person.pk, "other_id": other.pk, "kinship": str(kinship)},
+    )
+
+
+@transaction.atomic
 def incident_submit(*, actor: Actor, incident: Incident) -> Incident:
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     _require_change(actor, incident)
@@ -250,7 +291,34 @@ def incident_submit(*, actor: Actor, incident: Incident) -> Incident:
             summary=f"{incident} submitted",
             payload={"incident_id": incident.pk},
         )
+    _record_household(actor, incident)
     return incident
+
+
+def _record_household(actor: Actor, incident: Incident) -> None:
+    """Who normally lives where: the adult victim's current home, with the children and
+    other household members the officer recorded as normally living there."""
+    victim = (
+        Party.objects.filter(incident=incident, role=PartyRole.ADULT_VICTIM)
+        .select_related("person")
+        .first()
+    )
+    if victim is None:
+        return
+    home = PersonAddress.objects.filter(person=victim.person, lived_to__isnull=True).first()
+    if home is None:
+        return
+    residents = [victim.person]
+    residents += [
+        i.child for i in incident.child_involvements.select_related("child") if i.normally_resident
+    ]
+    residents += [
+        p.person
+        for p in Party.objects.filter(
+            incident=incident, role=PartyRole.OTHER_HOUSEHOLD_MEMBER
+        ).select_related("person")
+    ]
+    people_services.household_record(actor=actor, address=home.address, people=residents)
 
 
 def _record_change(

@@ -28,7 +28,6 @@ from hearth.incidents import forms, selectors, services
 from hearth.incidents.models import Incident
 from hearth.incidents.policy import PartyRole, Problem
 from hearth.incidents.selectors import IncidentFilters, IncidentJourney
-from hearth.people import services as people_services
 from hearth.people.forms import (
     GovukForm,
     PersonDetailsForm,
@@ -309,8 +308,8 @@ def incident_relationship(request: HttpRequest, incident_id: int) -> HttpRespons
     form = forms.AdultsRelationshipForm(request.POST or None, pairs=pairs, ties=journey.ties)
     if request.method == "POST" and form.is_valid():
         for victim, perpetrator, kinship in form.changed_kinships():
-            people_services.relationship_set(
-                actor=actor, person=victim, other=perpetrator, kinship=kinship
+            services.incident_relationship_set(
+                actor=actor, incident=incident, person=victim, other=perpetrator, kinship=kinship
             )
         return _saved(request, _next_url(request, incident, "relationship"))
     return _form_page(
@@ -596,8 +595,9 @@ def incident_child_relationships(
     )
     if request.method == "POST" and form.is_valid():
         for adult, kinship, responsibility in form.changed_ties():
-            people_services.relationship_set(
+            services.incident_relationship_set(
                 actor=actor,
+                incident=incident,
                 person=adult,
                 other=child,
                 kinship=kinship,

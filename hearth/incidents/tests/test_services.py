@@ -15,7 +15,8 @@ from hearth.incidents.facts import incident_facts
 from hearth.incidents.models import Incident
 from hearth.incidents.policy import Finding
 from hearth.incidents.tests.factories import family_document
-from hearth.people.models import Person
+from hearth.people.models import HouseholdMember, Person
+from hearth.people.policy import Kinship
 
 OFFICER = "response.officer@police.wessex.example"
 PPU = "ppu.officer@police.wessex.example"
@@ -100,3 +101,32 @@ def test_police_references_are_unique_per_force(wessex: Any) -> None:
         "details.police_reference" in refused.value.fields
         or "police_reference" in refused.value.fields
     )
+
+
+def test_submitting_records_who_normally_lives_with_the_victim(wessex: Any) -> None:
+    incident = incident_record_document(actor=wessex.actor(OFFICER), document=family_document())
+    kerry = Person.objects.get(given_names="Kerry", family_name="Vance")
+    household = HouseholdMember.objects.get(person=kerry).household
+    residents = {m.person.given_names for m in household.members.select_related("person")}
+    # Mia and Leo normally live there; the form did not say so for baby Ava.
+    assert residents == {"Kerry", "Mia", "Leo"}
+    assert str(household.address).startswith("14 Larch Close")
+    assert incident.attending_officers.filter(email=OFFICER).exists()
+
+
+def test_changing_a_relationship_after_submission_is_an_amendment(wessex: Any) -> None:
+    officer = wessex.actor(OFFICER)
+    incident = incident_record_document(actor=officer, document=family_document())
+    leo = Person.objects.get(given_names="Leo")
+    dean = Person.objects.get(given_names="Dean")
+    services.incident_relationship_set(
+        actor=officer, incident=incident, person=dean, other=leo, kinship=Kinship.PARENTS_PARTNER
+    )
+    incident.refresh_from_db()
+    assert incident.version == 2
+    outsider = Person.objects.exclude(parties__incident=incident).first()
+    assert outsider is not None
+    with pytest.raises(ValidationFailed, match="part of this incident"):
+        services.incident_relationship_set(
+            actor=officer, incident=incident, person=dean, other=outsider, kinship=Kinship.OTHER
+        )
