@@ -5,18 +5,17 @@ Thin adapters: a POST becomes an ``IncidentDocument`` recorded by
 reads go through the same selectors as the pages, so the same records are visible and
 the same access events are written. The error paths a service reports (``police_reference``,
 ``people.2.nhs_number``, ``children.0.present``) are given back as paths into the body.
+The documents themselves, in and out, are ``incidents.schemas``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-from typing import Annotated, Any, Literal
+from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Field, Header, Path, Router, Schema, Status
-from pydantic import AfterValidator, ConfigDict, ValidationInfo, field_validator
+from ninja import Header, Path, Router, Status
 
 from hearth.accounts.models import Area
 from hearth.core.actor import Actor
@@ -24,402 +23,36 @@ from hearth.core.api import ERROR_RESPONSES, ErrorOut
 from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
 from hearth.core.idempotency import MAX_KEY_LENGTH, idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
-from hearth.incidents import documents, selectors
+from hearth.incidents import selectors
 from hearth.incidents.documents import IncidentDocument, incident_record_document
-from hearth.incidents.models import ChildInvolvement, Education, Incident
-from hearth.incidents.policy import AbuseType, Assessment, Finding, PartyRole, Problem
-from hearth.incidents.services import INVOLVEMENT_FIELDS, IncidentChanges
-from hearth.people.models import Ethnicity, Person, PersonName, Sex
-from hearth.people.policy import Kinship
-from hearth.people.services import OtherName
+from hearth.incidents.models import ChildInvolvement, Incident
+from hearth.incidents.policy import Assessment, PartyRole, Problem
+from hearth.incidents.schemas import (
+    MAX_ID,
+    AgencyRefOut,
+    AreaOut,
+    AssessmentOut,
+    ChildIncidentOut,
+    ChildOut,
+    IncidentChildOut,
+    IncidentIn,
+    IncidentOut,
+    IncidentRefOut,
+    InvolvementOut,
+    OtherNameOut,
+    PartyOut,
+    PersonOut,
+    ProblemOut,
+    body_path,
+    document_from,
+)
+from hearth.people.models import Person, PersonName
 
 router = Router(tags=["incidents"])
 
-MAX_ID = 2**63 - 1  # ids are 64-bit
-MAX_PEOPLE = 100
-EARLIEST = dt.date(1900, 1, 1)
-LATEST = dt.date(2100, 12, 31)
 CREATE_OPERATION = "incidents.create"
 
 CREATE_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 409: ErrorOut}
-
-
-# --- What a record system sends ------------------------------------------------------
-
-
-# Real offsets run from UTC-12:00 to UTC+14:00; anything beyond is a mistake.
-MAX_OFFSET = dt.timedelta(hours=14)
-
-
-def _require_offset(value: dt.datetime) -> dt.datetime:
-    offset = value.utcoffset()
-    if offset is None:
-        raise ValueError("Give the time with its offset from UTC, for example 22:40:00Z")
-    if abs(offset) > MAX_OFFSET:
-        raise ValueError("Give a real offset from UTC, between -12:00 and +14:00")
-    # Stored in UTC: databases differ in the offsets they accept.
-    return value.astimezone(dt.UTC)
-
-
-def _within_range(value: dt.date) -> dt.date:
-    day = value.date() if isinstance(value, dt.datetime) else value
-    if not EARLIEST <= day <= LATEST:
-        raise ValueError(f"Give a date between {EARLIEST.isoformat()} and {LATEST.isoformat()}")
-    return value
-
-
-Day = Annotated[dt.date, AfterValidator(_within_range)]
-# A time with its offset (for example 2026-11-20T22:40:00Z): a time without one is ambiguous.
-Moment = Annotated[dt.datetime, AfterValidator(_require_offset), AfterValidator(_within_range)]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-def _text_problem(value: Any) -> None:
-    for text in value if isinstance(value, list) else [value]:
-        if not isinstance(text, str):
-            continue
-        if "\x00" in text:
-            raise ValueError("Text cannot contain the NUL character")
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:
-            raise ValueError("Text must be valid Unicode") from None
-
-
-class In(Schema):
-    """Input: unknown fields are refused (a misspelt field must not be silently lost)."""
-
-    model_config = ConfigDict(extra="forbid", use_enum_values=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _storable_text(cls, value: Any) -> Any:
-        _text_problem(value)
-        return value
-
-
-class OtherNameIn(In):
-    kind: Literal["alias", "previous", "birth"] = "alias"
-    given_names: str = Field("", max_length=120)
-    family_name: str = Field(..., min_length=1, max_length=120)
-
-
-class PersonIn(In):
-    """A person in the incident, given once and referred to everywhere else by ``ref``.
-    Either ``existing_person_id`` (someone your agency has already recorded) or a name."""
-
-    ref: str = Field(
-        ..., min_length=1, max_length=100, description="Any string unique in this document."
-    )
-    existing_person_id: Id | None = None
-    given_names: str = Field("", max_length=120)
-    family_name: str = Field("", max_length=120)
-    date_of_birth: Day | None = None
-    estimated_age: int | None = Field(
-        None, ge=0, le=120, description="When the date of birth is not known."
-    )
-    sex: Sex = Sex.UNKNOWN
-    ethnicity: Ethnicity | Literal[""] = Field("", description="DfE census code.")
-    first_language: str = Field("", max_length=80)
-    interpreter_needed: bool = False
-    communication_needs: str = Field("", max_length=2000)
-    nhs_number: str = Field("", max_length=20, description="10 digits with a valid check digit.")
-    unique_pupil_number: str = Field(
-        "", max_length=20, description="13 characters, check letter first."
-    )
-    police_person_id: str = Field("", max_length=40)
-    other_names: list[OtherNameIn] = Field(default_factory=list, max_length=20)
-    address_line_1: str = Field("", max_length=200)
-    address_town: str = Field("", max_length=100)
-    address_postcode: str = Field("", max_length=10)
-    address_confidential: bool = Field(False, description="For example a refuge address.")
-
-
-class RelationshipIn(In):
-    """``person`` is ``kinship`` of ``other`` (for example a parent of a child)."""
-
-    person: str = Field(..., max_length=100)
-    other: str = Field(..., max_length=100)
-    kinship: Kinship
-    parental_responsibility: bool = Field(
-        False, description="``person`` has parental responsibility for ``other``."
-    )
-
-    @field_validator("other")
-    @classmethod
-    def _two_people(cls, other: str, info: ValidationInfo) -> str:
-        if other == info.data.get("person"):
-            raise ValueError("A person cannot be related to themselves")
-        return other
-
-
-class InvolvementIn(In):
-    """What happened to one child, in the officer's and the child's words."""
-
-    normally_resident: bool | None = None
-    present: bool | None = None
-    where_present: str = Field("", max_length=200)
-    saw: bool = False
-    heard: bool = False
-    experienced_effects: bool = False
-    injured: bool | None = None
-    injuries: str = Field("", max_length=10000)
-    welfare_check_done: bool | None = None
-    welfare_check_by: str = Field("", max_length=200)
-    spoken_to: bool | None = None
-    not_spoken_to_reason: str = Field("", max_length=10000)
-    spoken_to_alone: bool | None = Field(None, description="Away from the parents.")
-    not_alone_reason: str = Field("", max_length=10000)
-    spoken_where: str = Field("", max_length=200)
-    others_present: str = Field("", max_length=200)
-    own_words: str = Field("", max_length=20000, description="What the child said, word for word.")
-    demeanour: str = Field("", max_length=10000)
-    worries: str = Field("", max_length=10000)
-    communication: str = Field("", max_length=200)
-    education: Education = Education.NOT_KNOWN
-    education_setting: str = Field("", max_length=200)
-    gp: str = Field("", max_length=200)
-    health_visitor: str = Field("", max_length=200)
-
-
-class ChildIn(In):
-    ref: str = Field(..., max_length=100)
-    involvement: InvolvementIn = Field(default_factory=lambda: InvolvementIn.model_validate({}))
-
-
-class IncidentIn(In):
-    """A whole incident (a police force) or concern (any other agency) in one document.
-
-    It is submitted unless ``submit`` is false; it cannot be submitted until every child
-    is recorded in ``children``, or ``no_children_how`` says how it was established that
-    no child lives in or is related to the household.
-    """
-
-    kind: Literal["police_incident", "concern"] | None = Field(
-        None, description="Defaults to a police incident for a police force, else a concern."
-    )
-    submit: bool = True
-    police_reference: str | None = Field(None, max_length=40)
-    occurred_at: Moment | None = None
-    reported_at: Moment | None = None
-    location_line_1: str | None = Field(None, max_length=200)
-    location_town: str | None = Field(None, max_length=100)
-    location_postcode: str | None = Field(None, max_length=10)
-    local_authority_id: Id | None = None
-    other_attending: str | None = Field(None, max_length=300)
-    abuse_types: list[AbuseType] | None = Field(None, max_length=len(AbuseType))
-    pattern: Incident.Pattern | None = None
-    summary: str | None = Field(None, max_length=20000)
-    injuries: str | None = Field(None, max_length=10000)
-    weapons_used: bool | None = None
-    weapons_description: str | None = Field(None, max_length=300)
-    crimes_recorded: str | None = Field(None, max_length=300)
-    arrest_made: bool | None = None
-    no_arrest_reason: str | None = Field(None, max_length=10000)
-    victim_pregnant: Incident.Pregnancy | None = None
-    people: list[PersonIn] = Field(..., max_length=MAX_PEOPLE)
-    victims: list[Annotated[str, Field(max_length=100)]] = Field(..., max_length=MAX_PEOPLE)
-    perpetrators: list[Annotated[str, Field(max_length=100)]] = Field(
-        default_factory=list, max_length=MAX_PEOPLE
-    )
-    children: list[ChildIn] = Field(default_factory=list, max_length=MAX_PEOPLE)
-    others: list[Annotated[str, Field(max_length=100)]] = Field(
-        default_factory=list, max_length=MAX_PEOPLE
-    )
-    relationships: list[RelationshipIn] = Field(default_factory=list, max_length=MAX_PEOPLE * 4)
-    no_children_how: str = Field("", max_length=10000)
-
-
-def _document(payload: IncidentIn) -> IncidentDocument:
-    details = IncidentChanges(
-        **{
-            name: getattr(payload, name)
-            for name in IncidentChanges.__dataclass_fields__
-            if getattr(payload, name) is not None
-        }
-    )
-    return IncidentDocument(
-        people=[
-            documents.PersonIn(
-                **p.model_dump(exclude={"other_names"}),
-                other_names=tuple(OtherName(**n.model_dump()) for n in p.other_names),
-            )
-            for p in payload.people
-        ],
-        victims=list(payload.victims),
-        perpetrators=list(payload.perpetrators),
-        children=[
-            documents.ChildIn(c.ref, c.involvement.model_dump(exclude_unset=True))
-            for c in payload.children
-        ],
-        others=list(payload.others),
-        relationships=[
-            documents.RelationshipIn(r.person, r.other, r.kinship, r.parental_responsibility)
-            for r in payload.relationships
-        ],
-        details=details,
-        no_children_how=payload.no_children_how,
-        kind=payload.kind,
-        submit=payload.submit,
-    )
-
-
-def body_path(field: str) -> str:
-    """Where a service's field name is in the request body: a child's involvement is
-    under ``children.N.involvement``, and a child's reference is ``children.N.ref``."""
-    parts = field.split(".")
-    if parts[0] == "children" and len(parts) == 2 and parts[1].isdigit():
-        return f"{field}.ref"
-    if parts[0] == "children" and len(parts) == 3 and parts[2] in INVOLVEMENT_FIELDS:
-        return f"children.{parts[1]}.involvement.{parts[2]}"
-    return field
-
-
-# --- What the API answers ------------------------------------------------------------
-
-
-class AgencyRefOut(Schema):
-    id: int
-    name: str
-
-
-class AreaOut(Schema):
-    id: int
-    name: str
-
-
-class AssessmentOut(Schema):
-    """A legal test's result and the reasons, in words a person can check."""
-
-    finding: Finding
-    reasons: list[str]
-
-
-class ProblemOut(Schema):
-    field: str
-    message: str
-
-
-class OtherNameOut(Schema):
-    kind: str
-    given_names: str
-    family_name: str
-
-
-class PersonOut(Schema):
-    id: int
-    given_names: str
-    family_name: str
-    date_of_birth: dt.date | None
-    estimated_age: int | None
-    sex: str
-    ethnicity: str
-    first_language: str
-    interpreter_needed: bool
-    communication_needs: str
-    nhs_number: str
-    unique_pupil_number: str
-    police_person_id: str
-    other_names: list[OtherNameOut]
-
-
-class PartyOut(Schema):
-    role: PartyRole
-    person: PersonOut
-
-
-class InvolvementOut(Schema):
-    normally_resident: bool | None
-    present: bool | None
-    where_present: str
-    saw: bool
-    heard: bool
-    experienced_effects: bool
-    injured: bool | None
-    injuries: str
-    welfare_check_done: bool | None
-    welfare_check_by: str
-    spoken_to: bool | None
-    not_spoken_to_reason: str
-    spoken_to_alone: bool | None
-    not_alone_reason: str
-    spoken_where: str
-    others_present: str
-    own_words: str
-    demeanour: str
-    worries: str
-    communication: str
-    education: str
-    education_setting: str
-    gp: str
-    health_visitor: str
-
-
-class IncidentChildOut(Schema):
-    person: PersonOut
-    age: int | None
-    victim_status: AssessmentOut = Field(
-        ..., description="Domestic Abuse Act 2021 s.3: a victim in their own right?"
-    )
-    involvement: InvolvementOut
-
-
-class IncidentOut(Schema):
-    id: int
-    kind: str
-    status: Literal["draft", "submitted"]
-    version: int
-    submitted_at: dt.datetime | None
-    recorded_by_agency: AgencyRefOut
-    police_reference: str
-    occurred_at: dt.datetime | None
-    reported_at: dt.datetime | None
-    location_line_1: str
-    location_town: str
-    location_postcode: str
-    local_authority: AreaOut | None
-    other_attending: str
-    abuse_types: list[str]
-    pattern: str
-    summary: str
-    injuries: str
-    weapons_used: bool | None
-    weapons_description: str
-    crimes_recorded: str
-    arrest_made: bool | None
-    no_arrest_reason: str
-    victim_pregnant: str
-    no_children_attested: bool
-    no_children_how: str
-    definition: AssessmentOut | None = Field(
-        ..., description="Domestic Abuse Act 2021 s.1: does it meet the statutory definition?"
-    )
-    pregnancy_flag: str | None
-    parties: list[PartyOut]
-    children: list[IncidentChildOut]
-    problems: list[ProblemOut] = Field(
-        ..., description="What stops a draft being submitted (empty once submitted)."
-    )
-
-
-class IncidentRefOut(Schema):
-    id: int
-    kind: str
-    status: str
-    police_reference: str
-    occurred_at: dt.datetime | None
-    recorded_by_agency: AgencyRefOut
-
-
-class ChildIncidentOut(Schema):
-    incident: IncidentRefOut
-    age: int | None
-    victim_status: AssessmentOut
-    involvement: InvolvementOut
-
-
-class ChildOut(PersonOut):
-    incidents: list[ChildIncidentOut]
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -529,7 +162,7 @@ def incident_create(
     transaction, and submit it unless ``submit`` is false. Errors name each bad field by
     its path in the body, for example ``people.2.nhs_number``."""
     actor = _actor(request)
-    document = _document(payload)
+    document = document_from(payload)
     with transaction.atomic():
         created = idempotent_create(
             scope=scope_for(actor),

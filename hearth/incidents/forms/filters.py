@@ -1,0 +1,75 @@
+"""The public protection list's filter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from crispy_forms_gds.layout import Field, Layout
+from django import forms
+
+from hearth.incidents.models import Incident
+from hearth.incidents.selectors import IncidentFilters
+from hearth.people.forms import GovukDateField, GovukForm
+
+ANY, WITH, WITHOUT = "", "with", "without"
+
+
+class IncidentFilterForm(GovukForm):
+    reference = forms.CharField(label="Police reference", max_length=40, required=False)
+    status = forms.ChoiceField(
+        label="Status",
+        choices=[("", "Any"), *Incident.Status.choices],
+        required=False,
+    )
+    occurred_from = GovukDateField(
+        label="Happened on or after", what="The from date", help_text="For example, 1 11 2026"
+    )
+    occurred_to = GovukDateField(
+        label="Happened on or before", what="The to date", help_text="For example, 30 11 2026"
+    )
+    local_authority = forms.TypedChoiceField(
+        label="Local authority", coerce=int, empty_value=None, required=False
+    )
+    children = forms.ChoiceField(
+        label="Children",
+        choices=[
+            (ANY, "With or without children"),
+            (WITH, "With children"),
+            (WITHOUT, "Without children"),
+        ],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, local_authorities: Sequence[tuple[int, str]], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["local_authority"].choices = [("", "Any"), *local_authorities]  # type: ignore[attr-defined]
+        self.helper.layout = Layout(
+            Field.text("reference"),
+            Field.select("status"),
+            Field("occurred_from"),
+            Field("occurred_to"),
+            Field.select("local_authority"),
+            Field.radios("children", small=True),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("occurred_from"), data.get("occurred_to")
+        if start and end and start > end:
+            self.add_error("occurred_to", "The to date must be the same as or after the from date")
+        return data
+
+    def filters(self) -> IncidentFilters:
+        data = self.cleaned_data if self.is_bound else {}
+        return IncidentFilters(
+            status=data.get("status", ""),
+            occurred_from=data.get("occurred_from"),
+            occurred_to=data.get("occurred_to"),
+            local_authority_id=data.get("local_authority"),
+            with_children={WITH: True, WITHOUT: False}.get(data.get("children", ANY)),
+            reference=data.get("reference", "").strip(),
+        )
