@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "hearth.accounts",
     "hearth.people",
     "hearth.incidents",
+    "hearth.risk",
     "hearth.demo",
 ]
 
