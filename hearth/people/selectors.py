@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from hearth.audit.models import AccessAction
 from hearth.audit.services import access_record
 from hearth.core.actor import Actor
@@ -73,3 +75,20 @@ def ties_among(person_ids: Iterable[int]) -> dict[tuple[int, int], Tie]:
         ties[(rel.person_id, rel.other_id)] = Tie(kinship, rel.parental_responsibility)
         ties.setdefault((rel.other_id, rel.person_id), Tie(inverse(kinship), False))
     return ties
+
+
+def linked_person_ids(person: Person) -> set[int]:
+    """The records, across every agency, that are certainly this person: the same NHS
+    number, or the same normalised names and date of birth. Used to count a person's
+    history across agencies (each agency records its own Person) without showing any of
+    those records; probabilistic linkage replaces this with the matcher (a later issue)."""
+    same = Q(pk=person.pk)
+    if person.nhs_number:
+        same |= Q(nhs_number=person.nhs_number)
+    if person.date_of_birth:
+        same |= Q(
+            given_names_key=person.given_names_key,
+            family_name_key=person.family_name_key,
+            date_of_birth=person.date_of_birth,
+        )
+    return set(Person.objects.filter(same).values_list("pk", flat=True))

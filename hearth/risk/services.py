@@ -1,0 +1,246 @@
+"""Recording risk assessments and children's risk levels. Invariants:
+
+- an assessment is stamped with its instrument and version; answers are only to that
+  instrument's items (supplementary items only once their trigger question is yes);
+- completing grades it with ``risk.policy`` and the area's bands, and stores the score,
+  the actuarial grade, the final grade, its basis, reasons and rule; professional
+  judgement may only raise the grade and needs a reason;
+- a completed assessment is never changed except to be countersigned by someone else;
+  a new assessment is a new row, so the history of grades is kept;
+- every change is one transaction with a timeline event on the victim (and incident).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from hearth.audit.services import timeline_record
+from hearth.core import clock
+from hearth.core.actor import Actor, AgencyKind, Role
+from hearth.core.errors import InvalidTransition, NotPermitted, ValidationFailed
+from hearth.incidents.models import Incident
+from hearth.people.models import Person
+from hearth.risk import policy
+from hearth.risk.instruments import instrument
+from hearth.risk.models import AreaRiskSettings, ChildRisk, RiskAnswer, RiskAssessment
+
+SUPERVISOR_ROLES = (Role.PUBLIC_PROTECTION_OFFICER, Role.FRONT_DOOR_MANAGER, Role.MARAC_COORDINATOR)
+
+
+def bands_for(incident: Incident | None) -> policy.Bands:
+    """The grading bands of the incident's local authority, or the SafeLives default."""
+    if incident is not None and incident.local_authority_id:
+        local = AreaRiskSettings.objects.filter(area_id=incident.local_authority_id).first()
+        if local is not None:
+            return policy.Bands(high_from=local.high_from, medium_from=local.medium_from)
+    return policy.DEFAULT_BANDS
+
+
+def _timeline(actor: Actor, assessment: RiskAssessment, verb: str, summary: str) -> None:
+    for subject in (assessment.victim, assessment.incident):
+        if subject is not None:
+            timeline_record(
+                actor=actor,
+                subject=subject,
+                verb=verb,
+                summary=summary,
+                payload={"assessment_id": assessment.pk, "incident_id": assessment.incident_id},
+            )
+
+
+@transaction.atomic
+def assessment_start(
+    *,
+    actor: Actor,
+    victim: Person,
+    incident: Incident | None = None,
+    perpetrator: Person | None = None,
+    reason: str = RiskAssessment.Reason.INITIAL,
+    instrument_key: str | None = None,
+) -> RiskAssessment:
+    """Start a checklist: the police DASH for a police force, the SafeLives RIC otherwise."""
+    key = instrument_key or (
+        "police_dash" if actor.agency_kind == AgencyKind.POLICE_FORCE else "safelives_ric"
+    )
+    chosen = instrument(key)
+    assessment = RiskAssessment.objects.create(
+        incident=incident,
+        victim=victim,
+        perpetrator=perpetrator,
+        recorded_by_agency_id=actor.agency_id,
+        recorded_by_id=actor.user_id,
+        instrument_key=chosen.key,
+        instrument_version=chosen.version,
+        reason=reason,
+    )
+    _timeline(actor, assessment, "risk.started", f"{chosen.title} started")
+    return assessment
+
+
+@dataclass(frozen=True)
+class SafetyChecks:
+    safe_to_talk: str
+    safe_contact_number: str = ""
+    safe_times: str = ""
+    afraid_of: str = ""
+    perpetrator_whereabouts: str = ""
+    children_whereabouts: str = ""
+
+
+def _editable(actor: Actor, assessment: RiskAssessment) -> RiskAssessment:
+    locked = RiskAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if locked.recorded_by_agency_id != actor.agency_id:
+        raise NotPermitted("Only the agency that started this checklist can change it")
+    if locked.status != RiskAssessment.Status.IN_PROGRESS:
+        raise InvalidTransition("This checklist is complete: start a new assessment instead")
+    return locked
+
+
+@transaction.atomic
+def assessment_safety_record(
+    *, actor: Actor, assessment: RiskAssessment, checks: SafetyChecks
+) -> RiskAssessment:
+    assessment = _editable(actor, assessment)
+    for name, value in checks.__dict__.items():
+        setattr(assessment, name, value)
+    assessment.save()
+    _timeline(actor, assessment, "risk.safety_checked", "Safety checks recorded")
+    return assessment
+
+
+@transaction.atomic
+def assessment_answer(
+    *,
+    actor: Actor,
+    assessment: RiskAssessment,
+    item_key: str,
+    answer: policy.Answer,
+    comment: str = "",
+    source: str = "",
+) -> RiskAnswer:
+    assessment = _editable(actor, assessment)
+    used = instrument(assessment.instrument_key, assessment.instrument_version)
+    main = {i.key: i for i in used.items}
+    supplementary = {
+        i.key: set_key for set_key, section in used.supplementary.items() for i in section.items
+    }
+    if item_key not in main and item_key not in supplementary:
+        raise ValidationFailed.from_fields({item_key: [f"{used.label} has no item {item_key!r}"]})
+    if item_key in supplementary:
+        trigger = next(i for i in used.items if i.triggers == supplementary[item_key])
+        if not assessment.answers.filter(item_key=trigger.key, answer=policy.Answer.YES).exists():
+            raise ValidationFailed.from_fields(
+                {item_key: [f"Answer question {trigger.number} yes before these questions"]}
+            )
+    stored, _ = RiskAnswer.objects.update_or_create(
+        assessment=assessment,
+        item_key=item_key,
+        defaults={"answer": answer, "comment": comment, "source": source},
+    )
+    return stored
+
+
+@transaction.atomic
+def assessment_complete(
+    *,
+    actor: Actor,
+    assessment: RiskAssessment,
+    judged: policy.Grade | None = None,
+    judgement_reason: str = "",
+) -> RiskAssessment:
+    """Grade the checklist: actuarially by the area's bands, then professional judgement."""
+    assessment = _editable(actor, assessment)
+    used = instrument(assessment.instrument_key, assessment.instrument_version)
+    answers = {a.item_key: policy.Answer(a.answer) for a in assessment.answers.all()}
+    if missing := [i.number for i in used.items if i.key not in answers]:
+        raise ValidationFailed.from_fields(
+            {"answers": [f"Answer every question (not yet: {', '.join(map(str, missing))})"]}
+        )
+    bands = bands_for(assessment.incident)
+    actuarial = policy.actuarial_grade(policy.yes_count(answers[i.key] for i in used.items), bands)
+    try:
+        result = policy.with_judgement(actuarial, judged=judged, reason=judgement_reason)
+    except policy.JudgementError as error:
+        raise ValidationFailed.from_fields({"judged": [str(error)]}) from error
+    assessment.score = result.score
+    assessment.actuarial_grade = actuarial.grade
+    assessment.grade = result.grade
+    assessment.basis = result.basis
+    assessment.judgement_reason = judgement_reason.strip() if judged else ""
+    assessment.reasons = list(result.reasons)
+    assessment.bands = {"high_from": bands.high_from, "medium_from": bands.medium_from}
+    assessment.rule = result.rule
+    assessment.status = RiskAssessment.Status.COMPLETED
+    assessment.completed_at = clock.now()
+    assessment.save()
+    _timeline(
+        actor,
+        assessment,
+        "risk.completed",
+        f"Risk graded {result.grade.label.lower()} "
+        f"({result.score} yes, {result.basis.replace('_', ' ')})",
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_countersign(
+    *, actor: Actor, assessment: RiskAssessment, note: str = ""
+) -> RiskAssessment:
+    """A supervisor reviews and countersigns a completed assessment (not their own)."""
+    assessment = RiskAssessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != RiskAssessment.Status.COMPLETED:
+        raise InvalidTransition("Only a completed assessment can be countersigned")
+    if not actor.has_role(*SUPERVISOR_ROLES) or actor.agency_id != assessment.recorded_by_agency_id:
+        raise NotPermitted("Only a supervisor of the same agency can countersign")
+    if actor.user_id is not None and actor.user_id == assessment.recorded_by_id:
+        raise NotPermitted("Someone else must countersign your assessment")
+    assessment.countersigned_by_id = actor.user_id
+    assessment.countersigned_at = clock.now()
+    assessment.countersign_note = note.strip()
+    assessment.save()
+    _timeline(actor, assessment, "risk.countersigned", "Risk assessment countersigned")
+    return assessment
+
+
+@transaction.atomic
+def child_risk_record(
+    *,
+    actor: Actor,
+    child: Person,
+    incident: Incident | None,
+    factors: policy.ChildRiskFactors,
+    raise_to: policy.ChildRiskLevel | None = None,
+    reason: str = "",
+) -> ChildRisk:
+    """Record a child's risk level by rule CHILD-RISK-1, raised by the practitioner if they
+    judge it higher (with a reason). Earlier levels are kept: this adds one."""
+    result = policy.child_risk(factors)
+    final = result
+    if raise_to is not None:
+        try:
+            final = policy.raise_child_risk(result, level=raise_to, reason=reason)
+        except policy.JudgementError as error:
+            raise ValidationFailed.from_fields({"raise_to": [str(error)]}) from error
+    risk = ChildRisk.objects.create(
+        child=child,
+        incident=incident,
+        recorded_by_agency_id=actor.agency_id,
+        assessed_by_id=actor.user_id,
+        rule_level=result.level,
+        level=final.level,
+        basis=final.basis,
+        factors=list(final.factors),
+        raise_reason=reason.strip() if final is not result else "",
+        rule=final.rule,
+    )
+    timeline_record(
+        actor=actor,
+        subject=child,
+        verb="child_risk.recorded",
+        summary=f"Risk to the child assessed as {final.level.label.lower()}",
+        payload={"child_risk_id": risk.pk, "incident_id": incident.pk if incident else None},
+    )
+    return risk
