@@ -307,3 +307,6 @@ LOGGING = {
 
 # --- Hearth -----------------------------------------------------------------------------
 HEARTH_SERVICE_NAME = "Hearth"
+# Licensed risk checklist wording (DASH / SafeLives RIC), supplied by the deployment:
+# JSON files in the format of docs/risk.md, checked at start-up (``manage.py check``).
+HEARTH_RISK_WORDING_FILES = env.list("HEARTH_RISK_WORDING_FILES", default=[])

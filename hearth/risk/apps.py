@@ -5,3 +5,11 @@ class RiskConfig(AppConfig):
     name = "hearth.risk"
     label = "risk"
     verbose_name = "Risk: checklists, grades, MARAC criteria and children's risk"
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from hearth.risk import checks, models  # noqa: F401  (registers the wording check)
+
+        for model in (models.RiskAssessment, models.RiskAnswer, models.ChildRisk):
+            auditlog.register(model)
