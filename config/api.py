@@ -12,6 +12,7 @@ from hearth.accounts.api_auth import ApiKeyAuth, SessionActorAuth
 from hearth.core.api import error_body
 from hearth.core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 from hearth.incidents.api import router as incidents_router
+from hearth.risk.api import router as risk_router
 
 api = NinjaAPI(
     title="Hearth API",
@@ -27,6 +28,7 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", incidents_router)
+api.add_router("/", risk_router)
 
 
 def _error(

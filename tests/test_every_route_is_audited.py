@@ -29,6 +29,10 @@ from hearth.incidents.models import Incident
 from hearth.incidents.policy import PartyRole
 from hearth.incidents.tests.factories import family_document
 from hearth.incidents.tests.test_api import as_json
+from hearth.risk import services as risk_services
+from hearth.risk.instruments import instrument
+from hearth.risk.models import RiskAssessment
+from hearth.risk.policy import Answer
 
 # Routes that belong to libraries and show only the signed-in person's own account.
 LIBRARY_MODULES = ("allauth.",)
@@ -95,7 +99,7 @@ def test_the_walk_finds_the_routes_it_should() -> None:
     names = {r.name for r in page_routes()}
     assert {"home", "team_detail", "colleague_detail", "access_log", "cookies"} <= names
     paths = {path for _, path, _ in api_operations()}
-    assert {"/me", "/teams/{team_id}", "/colleagues/{user_id}"} <= paths
+    assert {"/me", "/teams/{team_id}", "/colleagues/{user_id}", "/incidents"} <= paths
 
 
 def test_every_page_route_is_marked() -> None:
@@ -150,6 +154,26 @@ PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
         lambda: reverse("incident_child_step", args=[demo_incident().pk, demo_child(), "voice"]),
     ),
     "child_detail": (OFFICER, lambda: reverse("child_detail", args=[demo_child()])),
+    "risk_assessment_detail": (
+        FRONT_DOOR,
+        lambda: reverse("risk_assessment_detail", args=[assessed_concern()[1].pk]),
+    ),
+    "risk_assessment_safety": (
+        FRONT_DOOR,
+        lambda: reverse("risk_assessment_safety", args=[checklist_in_progress().pk]),
+    ),
+    "risk_assessment_check": (
+        FRONT_DOOR,
+        lambda: reverse("risk_assessment_check", args=[checklist_in_progress().pk]),
+    ),
+    "risk_assessment_section": (
+        FRONT_DOOR,
+        lambda: reverse(
+            "risk_assessment_section",
+            args=[checklist_in_progress().pk, instrument("safelives_ric").sections[0].key],
+        ),
+    ),
+    "risk_child": (OFFICER, lambda: reverse("risk_child", args=[demo_child(), demo_incident().pk])),
     "person_detail": (
         OFFICER,
         lambda: reverse(
@@ -170,27 +194,70 @@ def a_concern() -> Incident:
     return incident_record_document(actor=actor, document=family_document(reference=""))
 
 
+def assessed_concern() -> tuple[Incident, RiskAssessment]:
+    """A concern by the Northshire front door with a completed SafeLives RIC."""
+    concern = a_concern()
+    actor = actor_for_user(user=User.objects.get(email=FRONT_DOOR), agency_id=None)
+    assert actor is not None
+    assessment = risk_services.assessment_start(
+        actor=actor,
+        incident=concern,
+        victim=concern.parties.get(role=PartyRole.ADULT_VICTIM).person,
+    )
+    for item in instrument("safelives_ric").items:
+        risk_services.assessment_answer(
+            actor=actor, assessment=assessment, item_key=item.key, answer=Answer.NO
+        )
+    return concern, risk_services.assessment_complete(actor=actor, assessment=assessment)
+
+
+def checklist_in_progress() -> RiskAssessment:
+    """A SafeLives RIC the Northshire front door has started on its own concern."""
+    concern = a_concern()
+    actor = actor_for_user(user=User.objects.get(email=FRONT_DOOR), agency_id=None)
+    assert actor is not None
+    assessment = risk_services.assessment_start(
+        actor=actor,
+        incident=concern,
+        victim=concern.parties.get(role=PartyRole.ADULT_VICTIM).person,
+    )
+    return risk_services.assessment_safety_record(
+        actor=actor, assessment=assessment, checks=risk_services.SafetyChecks(safe_to_talk="yes")
+    )
+
+
 @dataclass(frozen=True)
 class ApiRequest:
-    method: str
     url: str
     body: dict[str, Any] | None = None
 
 
 API_SAMPLES: dict[str, Callable[[], ApiRequest]] = {
-    "/teams/{team_id}": lambda: ApiRequest(
-        "GET", f"/api/v1/teams/{Team.objects.get(slug='northshire-front-door').pk}"
+    "GET /teams/{team_id}": lambda: ApiRequest(
+        f"/api/v1/teams/{Team.objects.get(slug='northshire-front-door').pk}"
     ),
-    "/colleagues/{user_id}": lambda: ApiRequest(
-        "GET", f"/api/v1/colleagues/{User.objects.get(email=FRONT_DOOR).pk}"
+    "GET /colleagues/{user_id}": lambda: ApiRequest(
+        f"/api/v1/colleagues/{User.objects.get(email=FRONT_DOOR).pk}"
     ),
-    "/incidents": lambda: ApiRequest(
-        "POST", "/api/v1/incidents", as_json(family_document(reference=""))
+    "POST /incidents": lambda: ApiRequest(
+        "/api/v1/incidents", as_json(family_document(reference=""))
     ),
-    "/incidents/{incident_id}": lambda: ApiRequest("GET", f"/api/v1/incidents/{a_concern().pk}"),
-    "/children/{child_id}": lambda: ApiRequest(
-        "GET",
+    "GET /incidents/{incident_id}": lambda: ApiRequest(f"/api/v1/incidents/{a_concern().pk}"),
+    "GET /children/{child_id}": lambda: ApiRequest(
         f"/api/v1/children/{a_concern().child_involvements.first().child_id}",  # type: ignore[union-attr]
+    ),
+    "POST /incidents/{incident_id}/assessments": lambda: ApiRequest(
+        f"/api/v1/incidents/{a_concern().pk}/assessments",
+        {
+            "safety": {"safe_to_talk": "yes"},
+            "answers": [{"item": i.key, "answer": "no"} for i in instrument("safelives_ric").items],
+        },
+    ),
+    "GET /incidents/{incident_id}/assessments": lambda: ApiRequest(
+        f"/api/v1/incidents/{assessed_concern()[0].pk}/assessments"
+    ),
+    "GET /assessments/{assessment_id}": lambda: ApiRequest(
+        f"/api/v1/assessments/{assessed_concern()[1].pk}"
     ),
 }
 
@@ -200,7 +267,7 @@ def data_bearing_pages() -> list[str]:
 
 
 def data_bearing_api() -> list[str]:
-    return sorted(p for m, p, f in api_operations() if getattr(f, ATTRIBUTE, False))
+    return sorted(f"{m} {p}" for m, p, f in api_operations() if getattr(f, ATTRIBUTE, False))
 
 
 def test_every_data_bearing_route_has_a_sample() -> None:
@@ -226,18 +293,20 @@ def test_reading_a_data_bearing_page_writes_an_access_event(
     assert event.route == route_name
 
 
-@pytest.mark.parametrize("path", data_bearing_api())
-def test_reading_a_data_bearing_api_route_writes_an_access_event(path: str, wessex: Any) -> None:
+@pytest.mark.parametrize("operation", data_bearing_api())
+def test_reading_a_data_bearing_api_route_writes_an_access_event(
+    operation: str, wessex: Any
+) -> None:
     issued = api_key_issue(
         actor=None,
         agency=wessex.agency("northshire-council-childrens-services"),
         name="Case system",
         roles=["front_door_practitioner"],
     )
-    request = API_SAMPLES[path]()
+    request = API_SAMPLES[operation]()
     before = AccessEvent.objects.count()
     response = Client().generic(
-        request.method,
+        operation.split(" ")[0],
         request.url,
         json.dumps(request.body) if request.body is not None else "",
         content_type="application/json",

@@ -1,4 +1,5 @@
-"""API: incidents and concerns as one JSON document, and children's own records.
+"""API: incidents and concerns as one JSON document (a child's own record, which adds
+the child's risk, is served by ``hearth.risk.api`` from ``child_out`` here).
 
 Thin adapters: a POST becomes an ``IncidentDocument`` recorded by
 ``incident_record_document`` behind an ``Idempotency-Key`` (``hearth.core.idempotency``);
@@ -215,16 +216,9 @@ def incident_get(
     return _incident_out(selectors.incident_get_for(actor=_actor(request), incident_id=incident_id))
 
 
-@router.get(
-    "/children/{child_id}",
-    response={200: ChildOut, **ERROR_RESPONSES},
-    summary="A child's own record",
-)
-@reads_personal_data
-def child_get(request: HttpRequest, child_id: int = Path(..., ge=1, le=MAX_ID)) -> ChildOut:
-    """A child and every incident you may see that they were part of, with their
-    involvement and s.3 status in each (an access-logged read)."""
-    detail = selectors.child_get_for(actor=_actor(request), child_id=child_id)
+def child_out(detail: selectors.ChildDetail) -> ChildOut:
+    """A child's own record as the API answers it. The route, ``GET /children/{child_id}``,
+    is ``hearth.risk.api``'s: it adds the child's risk levels, which sit above incidents."""
     return ChildOut(
         **_person(detail.child),
         incidents=[

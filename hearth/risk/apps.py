@@ -13,3 +13,10 @@ class RiskConfig(AppConfig):
 
         for model in (models.RiskAssessment, models.RiskAnswer, models.ChildRisk):
             auditlog.register(model)
+
+        # The incident and child pages (a lower layer) offer hooks; risk fills them.
+        from hearth.incidents.views import pages
+        from hearth.risk.views import child_risk_context, incident_risk_context
+
+        pages.INCIDENT_PAGE_EXTRAS.append(incident_risk_context)
+        pages.CHILD_PAGE_EXTRAS.append(child_risk_context)

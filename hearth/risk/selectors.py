@@ -170,3 +170,131 @@ def reassessment_prompts(*, victim: Person, since: RiskAssessment | None) -> lis
     if later.filter(victim_pregnant=Incident.Pregnancy.YES).exists():
         prompts.append("The victim is now pregnant")
     return prompts
+
+
+# --- For the risk pages -------------------------------------------------------------------
+
+
+def assessment_list_for_incident(*, actor: Actor, incident_id: int) -> list[RiskAssessment]:
+    """The checklists started at an incident that the actor may see, newest first (the
+    incident's summary lists them, in progress or complete)."""
+    assessments = list(
+        RiskAssessment.objects.visible_to(actor)
+        .filter(incident_id=incident_id)
+        .select_related("victim")
+    )
+    access_record(
+        actor=actor,
+        action=AccessAction.READ,
+        purpose="List an incident's risk assessments",
+        records=assessments,
+    )
+    return assessments
+
+
+@dataclass(frozen=True)
+class ChildRiskContext:
+    """What the child's risk page needs: the child, the incident, and the structured
+    factors as far as Hearth's records already show them (the practitioner confirms or
+    changes them before the level is recorded)."""
+
+    child: Person
+    incident: Incident
+    factors: policy.ChildRiskFactors
+    assessment: RiskAssessment | None
+
+
+def _months_between(born: dt.date, day: dt.date) -> int:
+    return (day.year - born.year) * 12 + day.month - born.month - (day.day < born.day)
+
+
+def child_risk_context_for(*, actor: Actor, child_id: int, incident_id: int) -> ChildRiskContext:
+    """The child's involvement in one visible incident, turned into the factors of rule
+    CHILD-RISK-1: present or witnessed (there, saw or heard), directly harmed (injured),
+    the child's own fears (worries they expressed), the age and infancy (date of birth,
+    or the victim's pregnancy), earlier visible incidents involving the child, and the
+    child-related DASH items answered yes in the incident's latest completed checklist.
+    Missing and forbidden are the same ``NotFound``."""
+    from hearth.incidents.models import ChildInvolvement
+
+    involvement = (
+        ChildInvolvement.objects.visible_to(actor)
+        .select_related("child", "incident")
+        .filter(child_id=child_id, incident_id=incident_id)
+        .first()
+    )
+    if involvement is None:
+        raise NotFound("No such child")
+    child, incident = involvement.child, involvement.incident
+    day = (
+        incident.occurred_at.astimezone(clock.LONDON).date()
+        if incident.occurred_at
+        else clock.local_now().date()
+    )
+    age = child.age_on(day)
+    infant = incident.victim_pregnant == Incident.Pregnancy.YES or (
+        child.date_of_birth is not None and _months_between(child.date_of_birth, day) < 18
+    )
+    earlier = (
+        ChildInvolvement.objects.visible_to(actor)
+        .filter(child_id=child_id, incident__occurred_at__lt=incident.occurred_at)
+        .count()
+        if incident.occurred_at
+        else 0
+    )
+    assessment = (
+        RiskAssessment.objects.visible_to(actor)
+        .filter(incident_id=incident_id, status=RiskAssessment.Status.COMPLETED)
+        .first()
+    )
+    dash_yes: frozenset[str] = frozenset()
+    if assessment is not None:
+        dash_yes = frozenset(
+            assessment.answers.filter(
+                item_key__in=policy.CHILD_RELATED_DASH_ITEMS, answer=policy.Answer.YES
+            ).values_list("item_key", flat=True)
+        )
+    factors = policy.ChildRiskFactors(
+        age=age,
+        is_infant_or_unborn=infant,
+        directly_harmed=bool(involvement.injured),
+        present_or_witnessed=bool(involvement.present or involvement.saw or involvement.heard),
+        previous_incidents_involving_child=earlier,
+        own_fears=bool(involvement.worries.strip()),
+        dash_yes=dash_yes,
+        adult_grade=policy.Grade(assessment.grade) if assessment and assessment.grade else None,
+    )
+    access_record(
+        actor=actor,
+        action=AccessAction.READ,
+        purpose="Assess a child's risk",
+        records=[child, incident],
+    )
+    return ChildRiskContext(child=child, incident=incident, factors=factors, assessment=assessment)
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    answer: str
+    comment: str
+    source: str
+
+
+@dataclass(frozen=True)
+class AssessmentAnswers:
+    """An assessment (read and logged through ``assessment_get_for``) with each stored
+    answer's comment and source, for the checklist's own pages."""
+
+    detail: AssessmentDetail
+    stored: dict[str, StoredAnswer]
+
+
+def assessment_answers_get_for(
+    *, actor: Actor, assessment_id: int, purpose: str = "Fill in a risk checklist"
+) -> AssessmentAnswers:
+    detail = assessment_get_for(actor=actor, assessment_id=assessment_id, purpose=purpose)
+    stored = {
+        a.item_key: StoredAnswer(a.answer, a.comment, a.source)
+        for a in detail.assessment.answers.all()
+    }
+    return AssessmentAnswers(detail=detail, stored=stored)

@@ -2,29 +2,60 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from hearth.core.actor import Actor
 from hearth.core.http import actor_of
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents import forms, selectors
+from hearth.incidents.selectors import ChildDetail, IncidentDetail
 from hearth.incidents.views._common import _is_police
+
+# Contexts above incidents (risk) add sections to these two pages without incidents
+# importing them (tests/test_import_layers.py): each registers a function giving extra
+# template context, read through its own selectors (which write the access log).
+INCIDENT_PAGE_EXTRAS: list[Callable[[Actor, IncidentDetail], dict[str, Any]]] = []
+CHILD_PAGE_EXTRAS: list[Callable[[Actor, ChildDetail], dict[str, Any]]] = []
+
+
+def _extras(
+    hooks: Sequence[Callable[[Actor, Any], dict[str, Any]]], actor: Actor, detail: Any
+) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for hook in hooks:
+        context.update(hook(actor, detail))
+    return context
 
 
 @reads_personal_data
 def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
-    detail = selectors.incident_get_for(actor=actor_of(request), incident_id=incident_id)
+    actor = actor_of(request)
+    detail = selectors.incident_get_for(actor=actor, incident_id=incident_id)
     return render(
         request,
         "incidents/detail.html",
-        {"detail": detail, "incident": detail.incident, "is_police": _is_police(detail.incident)},
+        {
+            "detail": detail,
+            "incident": detail.incident,
+            "is_police": _is_police(detail.incident),
+            **_extras(INCIDENT_PAGE_EXTRAS, actor, detail),
+        },
     )
 
 
 @reads_personal_data
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
-    detail = selectors.child_get_for(actor=actor_of(request), child_id=child_id)
-    return render(request, "incidents/child_detail.html", {"detail": detail})
+    actor = actor_of(request)
+    detail = selectors.child_get_for(actor=actor, child_id=child_id)
+    return render(
+        request,
+        "incidents/child_detail.html",
+        {"detail": detail, **_extras(CHILD_PAGE_EXTRAS, actor, detail)},
+    )
 
 
 @reads_personal_data
