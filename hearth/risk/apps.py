@@ -16,7 +16,13 @@ class RiskConfig(AppConfig):
 
         # The incident and child pages (a lower layer) offer hooks; risk fills them.
         from hearth.incidents.views import pages
-        from hearth.risk.views import child_risk_context, incident_risk_context
+        from hearth.people import views as people_views
+        from hearth.risk.views import (
+            child_risk_context,
+            incident_risk_context,
+            person_risk_context,
+        )
 
         pages.INCIDENT_PAGE_EXTRAS.append(incident_risk_context)
         pages.CHILD_PAGE_EXTRAS.append(child_risk_context)
+        people_views.PERSON_PAGE_EXTRAS.append(person_risk_context)

@@ -25,6 +25,7 @@ from hearth.core.personal_data import no_personal_data, reads_personal_data
 from hearth.incidents import selectors as incident_selectors
 from hearth.incidents.models import Incident
 from hearth.incidents.selectors import ChildDetail, IncidentDetail
+from hearth.people.models import Person
 from hearth.risk import forms, selectors, services
 from hearth.risk.instruments import Instrument, Section
 from hearth.risk.models import RiskAssessment
@@ -400,17 +401,25 @@ def incident_risk_context(actor: Actor, detail: IncidentDetail) -> dict[str, Any
     """The incident's checklists, the start button (a police incident with an adult
     victim) and the victim's history of grades."""
     victims = detail.facts.victims
+    history = selectors.grade_history_for(actor=actor, victim_id=victims[0].pk) if victims else []
     return {
         "risk_assessments": selectors.assessment_list_for_incident(
             actor=actor, incident_id=detail.incident.pk
         ),
         "may_start_risk": bool(victims) and detail.incident.kind == Incident.Kind.POLICE,
-        "grade_history": (
-            selectors.grade_history_for(actor=actor, victim_id=victims[0].pk) if victims else []
+        "grade_history": history,
+        "reassessment_prompts": (
+            selectors.reassessment_prompts(victim=victims[0], since=history[0] if history else None)
+            if victims and detail.incident.status == Incident.Status.SUBMITTED
+            else []
         ),
     }
 
 
+def person_risk_context(actor: Actor, person: Person) -> dict[str, Any]:
+    """A victim's history of risk grades on their page."""
+    return {"grade_history": selectors.grade_history_for(actor=actor, victim_id=person.pk)}
+
+
 def child_risk_context(actor: Actor, detail: ChildDetail) -> dict[str, Any]:
     return {"child_risks": selectors.child_risk_history_for(actor=actor, child_id=detail.child.pk)}
-

@@ -20,7 +20,12 @@ from hearth.risk import services
 from hearth.risk.instruments import instrument
 from hearth.risk.models import AreaRiskSettings, RiskAssessment
 from hearth.risk.policy import Answer, ChildRiskFactors, ChildRiskLevel, Grade
-from hearth.risk.selectors import assessment_get_for, child_risk_history_for, grade_history_for
+from hearth.risk.selectors import (
+    assessment_get_for,
+    child_risk_history_for,
+    grade_history_for,
+    reassessment_prompts,
+)
 
 OFFICER = "response.officer@police.wessex.example"
 PPU = "ppu.officer@police.wessex.example"
@@ -212,3 +217,27 @@ def test_a_childs_risk_is_recorded_separately_and_can_be_raised(
             raise_to=ChildRiskLevel.MODERATE,
             reason="x",
         )
+
+
+def test_a_new_incident_or_pregnancy_prompts_a_new_assessment(
+    wessex: Any, incident: Incident
+) -> None:
+    victim = incident.parties.get(role="adult_victim").person
+    assert reassessment_prompts(victim=victim, since=None) == ["No completed risk assessment yet"]
+    done = answered(wessex, incident, yes=3)
+    assert reassessment_prompts(victim=victim, since=done) == []
+    later = replace(
+        family_document("WX/LATER/1"),
+        people=[
+            replace(family_document().people[0], existing_person_id=victim.pk),
+            *family_document().people[1:],
+        ],
+        details=replace(
+            family_document().details, police_reference="WX/LATER/1", victim_pregnant="yes"
+        ),
+    )
+    incident_record_document(actor=wessex.actor(OFFICER), document=later)
+    assert reassessment_prompts(victim=victim, since=done) == [
+        "A new incident since the last assessment",
+        "The victim is now pregnant",
+    ]

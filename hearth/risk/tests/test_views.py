@@ -278,3 +278,19 @@ def test_licensed_wording_is_the_question_and_the_label_its_hint(
     page = officer.get(section_url(assessment, DASH.sections[0].key)).content.decode()
     assert "1. Licensed wording of current_injury?" in page
     assert DASH.items[0].label in page  # as the hint
+
+
+def test_the_victims_page_shows_their_grades_over_time(wessex, client_for) -> None:  # type: ignore[no-untyped-def]
+    from hearth.incidents.documents import incident_record_document
+    from hearth.incidents.tests.factories import family_document
+    from hearth.risk.tests.test_services import answered
+
+    incident = incident_record_document(
+        actor=wessex.actor("response.officer@police.wessex.example"), document=family_document("WX/P/1")
+    )
+    answered(wessex, incident, yes=15)
+    victim = incident.parties.get(role="adult_victim").person
+    page = client_for("ppu.officer@police.wessex.example").get(f"/people/{victim.pk}/")
+    assert page.status_code == 200
+    assert b"Risk grades over time" in page.content
+    assert b"High (15 yes)" in page.content
