@@ -280,7 +280,7 @@ def test_licensed_wording_is_the_question_and_the_label_its_hint(
     assert DASH.items[0].label in page  # as the hint
 
 
-def test_the_victims_page_shows_their_grades_over_time(wessex, client_for) -> None:  # type: ignore[no-untyped-def]
+def test_the_victims_page_shows_their_grades_over_time(wessex, client_for) -> None:
     from hearth.incidents.documents import incident_record_document
     from hearth.incidents.tests.factories import family_document
     from hearth.risk.tests.test_services import answered
