@@ -286,7 +286,8 @@ def test_the_victims_page_shows_their_grades_over_time(wessex, client_for) -> No
     from hearth.risk.tests.test_services import answered
 
     incident = incident_record_document(
-        actor=wessex.actor("response.officer@police.wessex.example"), document=family_document("WX/P/1")
+        actor=wessex.actor("response.officer@police.wessex.example"),
+        document=family_document("WX/P/1"),
     )
     answered(wessex, incident, yes=15)
     victim = incident.parties.get(role="adult_victim").person
