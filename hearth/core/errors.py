@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class HearthError(Exception):
     """Base class: a rule of the domain said no. ``code`` is stable, ``message`` is for people."""
@@ -49,6 +51,11 @@ class ValidationFailed(HearthError):
     def from_fields(cls, fields: dict[str, list[str]]) -> ValidationFailed:
         first = next(iter(fields.values()))[0]
         return cls(first, fields)
+
+    def renamed(self, rename: Callable[[str], str]) -> ValidationFailed:
+        """The same problems with each field renamed (for example to its path in an API
+        request body)."""
+        return ValidationFailed(self.message, {rename(k): v for k, v in self.fields.items()})
 
 
 class Conflict(HearthError):

@@ -196,9 +196,7 @@ def _record(actor: Actor, document: IncidentDocument) -> tuple[str, int]:
     try:
         incident = incident_record_document(actor=actor, document=document)
     except ValidationFailed as error:
-        raise ValidationFailed(
-            error.message, {body_path(name): msgs for name, msgs in error.fields.items()}
-        ) from None
+        raise error.renamed(body_path) from None
     return Incident._meta.label_lower, incident.pk
 
 

@@ -203,9 +203,7 @@ def _record(actor: Actor, incident: Incident, payload: AssessmentIn) -> tuple[st
         )
     except ValidationFailed as error:
         paths = {"judged": "judgement.grade"}
-        raise ValidationFailed(
-            error.message, {paths.get(name, name): found for name, found in error.fields.items()}
-        ) from None
+        raise error.renamed(lambda name: paths.get(name, name)) from None
     return RiskAssessment._meta.label_lower, assessment.pk
 
 
