@@ -135,21 +135,26 @@ def grade_history_for(*, actor: Actor, victim_id: int) -> list[RiskAssessment]:
         .filter(victim_id=victim_id, status=RiskAssessment.Status.COMPLETED)
         .select_related("incident")
     )
-    access_record(
-        actor=actor,
-        action=AccessAction.READ,
-        purpose="View the history of risk grades",
-        records=assessments,
-    )
+    if assessments:  # nothing returned, nothing read: the page's own read is logged
+        access_record(
+            actor=actor,
+            action=AccessAction.READ,
+            purpose="View the history of risk grades",
+            records=assessments,
+        )
     return assessments
 
 
 def child_risk_history_for(*, actor: Actor, child_id: int) -> list[ChildRisk]:
     """A child's risk levels over time, newest first, as far as the actor may see."""
     levels = list(ChildRisk.objects.visible_to(actor).filter(child_id=child_id))
-    access_record(
-        actor=actor, action=AccessAction.READ, purpose="View a child's risk levels", records=levels
-    )
+    if levels:
+        access_record(
+            actor=actor,
+            action=AccessAction.READ,
+            purpose="View a child's risk levels",
+            records=levels,
+        )
     return levels
 
 
