@@ -22,6 +22,8 @@ class ErrorOut(Schema):
 
 
 ERROR_RESPONSES: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+# Creates take an Idempotency-Key: the same key with a different request is a 409.
+CREATE_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 409: ErrorOut}
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:

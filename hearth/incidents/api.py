@@ -20,7 +20,7 @@ from ninja import Header, Path, Router, Status
 
 from hearth.accounts.models import Area
 from hearth.core.actor import Actor
-from hearth.core.api import ERROR_RESPONSES, ErrorOut
+from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES
 from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
 from hearth.core.idempotency import MAX_KEY_LENGTH, idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
@@ -52,8 +52,6 @@ from hearth.people.models import Person, PersonName
 router = Router(tags=["incidents"])
 
 CREATE_OPERATION = "incidents.create"
-
-CREATE_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 409: ErrorOut}
 
 
 def _actor(request: HttpRequest) -> Actor:

@@ -14,14 +14,13 @@ sits above incidents in the layers; its record is built by ``incidents.api.child
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Header, Path, Router, Status
 
 from hearth.core.actor import Actor
-from hearth.core.api import ERROR_RESPONSES, ErrorOut
+from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.core.idempotency import MAX_KEY_LENGTH, idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
@@ -50,8 +49,6 @@ from hearth.risk.selectors import AssessmentDetail, assessment_get_for
 router = Router(tags=["risk"])
 
 CREATE_OPERATION = "risk.assessments.create"
-
-CREATE_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 409: ErrorOut}
 
 GRADES = {g.value: g.name.lower() for g in Grade}
 
