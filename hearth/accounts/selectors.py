@@ -78,14 +78,6 @@ def actor_for_api_key(*, raw_key: str) -> Actor | None:
     )
 
 
-def agency_get(*, agency_id: int) -> Agency:
-    """Agencies are organisations, not people: any signed-in actor may read one."""
-    agency = Agency.objects.filter(pk=agency_id, is_active=True).first()
-    if agency is None:
-        raise NotFound("No such agency")
-    return agency
-
-
 def agency_and_team_by_slug(
     *, agency_slug: str, team_slug: str | None
 ) -> tuple[Agency, Team | None]:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
 
 from hearth.core.actor import Actor
 
@@ -17,12 +13,3 @@ def actor_of(request: HttpRequest) -> Actor:
     if actor is None:
         raise Http404("Page not found")
     return actor
-
-
-def requires_actor(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        actor_of(request)
-        return view(request, *args, **kwargs)
-
-    return wrapped
