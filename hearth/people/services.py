@@ -4,6 +4,9 @@
   Unique Pupil Number's check letter (``people.policy``), and a date of birth is not in
   the future; each problem names its field;
 - a relationship is stored once per pair, whichever way round it is given;
+- a contact marked unsafe (an email address or phone number the perpetrator can see) is
+  stored normalised, once, and every message to it is refused by ``core.notify``
+  (domain.md §9.4, §10.5); its timeline event never repeats the address;
 - every change is one transaction with a timeline event on the person.
 """
 
@@ -13,12 +16,16 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 
 from hearth.audit.services import timeline_record
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import ValidationFailed
+from hearth.core.models import Channel, UnsafeContact
+from hearth.core.notify import normalise_contact
 from hearth.people.models import (
     Address,
     Household,
@@ -195,3 +202,74 @@ def household_record(*, actor: Actor, address: Address, people: Iterable[Person]
                 payload={"household_id": household.pk},
             )
     return household
+
+
+UNSAFE_REASON_MAX_LENGTH = UnsafeContact._meta.get_field("reason").max_length or 200
+# Digits, spaces and the punctuation people write phone numbers with; 7 to 15 digits
+# (E.164 allows at most 15).
+PHONE_CHARACTERS = frozenset("0123456789 +-().")
+PHONE_DIGITS = range(7, 16)
+
+
+def unsafe_contact_problems(*, channel: str, value: str, reason: str) -> dict[str, list[str]]:
+    """Each field's problems, in GOV.UK wording."""
+    problems: dict[str, list[str]] = {}
+    if channel not in Channel.values:
+        problems["channel"] = ["Select whether it is an email address or a phone number"]
+    elif not normalise_contact(channel, value):
+        problems["value"] = [
+            "Enter the email address" if channel == Channel.EMAIL else "Enter the phone number"
+        ]
+    elif channel == Channel.EMAIL:
+        try:
+            validate_email(normalise_contact(channel, value))
+        except ValidationError:
+            problems["value"] = [
+                "Enter an email address in the correct format, like name@example.com"
+            ]
+    elif not set(value.strip()) <= PHONE_CHARACTERS or (
+        len(normalise_contact(channel, value).lstrip("+")) not in PHONE_DIGITS
+    ):
+        problems["value"] = [
+            "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+        ]
+    if not reason.strip():
+        problems["reason"] = ["Enter why this contact is not safe"]
+    elif len(reason.strip()) > UNSAFE_REASON_MAX_LENGTH:
+        problems["reason"] = [f"Reason must be {UNSAFE_REASON_MAX_LENGTH} characters or less"]
+    return problems
+
+
+@transaction.atomic
+def contact_mark_unsafe(
+    *, actor: Actor, person: Person, channel: str, value: str, reason: str
+) -> UnsafeContact:
+    """Record that ``value`` (an email address or phone number of ``person``'s) must never
+    be written to, for example because the perpetrator can read it (domain.md §9.4 and
+    §10.5: suppress addresses and phone numbers shared with the perpetrator).
+
+    The value is stored normalised, so marking it again, however it is typed, updates
+    the reason rather than adding a row; the person it was first marked for is kept. A
+    contact is unsafe for every message, whoever it is sent about. The timeline event
+    carries ids and the channel only: the person's timeline is read by people who need
+    not, and must not, learn the address."""
+    if problems := unsafe_contact_problems(channel=channel, value=value, reason=reason):
+        raise ValidationFailed.from_fields(problems)
+    contact, created = UnsafeContact.objects.update_or_create(
+        channel=channel,
+        value=normalise_contact(channel, value),
+        defaults={"reason": reason.strip(), "marked_by_agency_id": actor.agency_id},
+        create_defaults={
+            "reason": reason.strip(),
+            "marked_by_agency_id": actor.agency_id,
+            "person_id": person.pk,
+        },
+    )
+    timeline_record(
+        actor=actor,
+        subject=person,
+        verb="contact.marked_unsafe",
+        summary="Contact marked as not safe to use" if created else "Unsafe contact updated",
+        payload={"unsafe_contact_id": contact.pk, "channel": str(channel)},
+    )
+    return contact

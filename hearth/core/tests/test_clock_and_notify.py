@@ -1,16 +1,31 @@
-"""The clock tells London time when asked; mail leaves only once its change is committed."""
+"""The clock tells London time when asked. Every message passes through the notify port:
+it is recorded, sent only once its change is committed, and never sent to a contact
+marked unsafe (domain.md §9.4, §10.5)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import time_machine
 from django.core import mail
 from django.db import transaction
+from hypothesis import given
+from hypothesis import strategies as st
 
-from hearth.core import clock
-from hearth.core.notify import Message, send_after_commit
+from hearth.core import clock, notify
+from hearth.core.models import Channel, OutboundMessage, UnsafeContact
+from hearth.core.notify import Message, normalise_contact, send
+
+TEAM = "front-door@northshire.example"
+VICTIM = "zoe.walsh@example.org"
+REASON = "The perpetrator has access to this address"
+NOW = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+
+Capture = Callable[..., Any]
 
 
 def test_the_clock_is_aware_and_local_time_follows_british_summer_time() -> None:
@@ -21,19 +36,205 @@ def test_the_clock_is_aware_and_local_time_follows_british_summer_time() -> None
         assert clock.local_now().hour == 12
 
 
-@pytest.mark.django_db(transaction=True)
-def test_mail_is_sent_after_commit_and_never_after_a_rollback() -> None:
-    message = Message(to=["front-door@northshire.example"], subject="New notification", body="x")
-    with transaction.atomic():
-        send_after_commit(message)
-        assert mail.outbox == []
-    assert [m.subject for m in mail.outbox] == ["New notification"]
+def mark_unsafe(value: str, reason: str = REASON) -> UnsafeContact:
+    return UnsafeContact.objects.create(
+        channel=Channel.EMAIL, value=normalise_contact(Channel.EMAIL, value), reason=reason
+    )
 
+
+def notification(*to: str) -> Message:
+    return Message(
+        to=list(to),
+        subject="New child concern notification",
+        body="Sign in to Hearth to see it.",
+        about=("obligations.obligation", "12"),
+        purpose="child_concern_notification",
+    )
+
+
+@pytest.mark.django_db
+def test_a_message_to_a_safe_team_address_is_recorded_queued_then_sent_after_commit(
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    with (
+        time_machine.travel(NOW, tick=False),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+    ):
+        result = send(notification(TEAM))
+        queued = OutboundMessage.objects.get(pk=result.message_ids[0])
+        assert queued.status == OutboundMessage.Status.QUEUED
+        assert mail.outbox == []
+    assert len(callbacks) == 1
+    assert (result.sent, result.refused) == ((TEAM,), ())
+    assert [(m.to, m.subject) for m in mail.outbox] == [([TEAM], "New child concern notification")]
+    queued.refresh_from_db()
+    assert queued.status == OutboundMessage.Status.SENT
+    assert queued.sent_at == NOW
+    assert (queued.recipient, queued.about_type, queued.about_id, queued.purpose) == (
+        TEAM,
+        "obligations.obligation",
+        "12",
+        "child_concern_notification",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_nothing_is_sent_or_recorded_when_the_change_rolls_back() -> None:
     def failing_change() -> None:
         with transaction.atomic():
-            send_after_commit(message)
+            send(notification(TEAM))
             raise RuntimeError("the change failed")
 
     with pytest.raises(RuntimeError):
         failing_change()
+    assert mail.outbox == []
+    assert not OutboundMessage.objects.exists()
+
+    with transaction.atomic():
+        send(notification(TEAM))
+        assert mail.outbox == []
     assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", [VICTIM, "  Zoe.Walsh@Example.ORG ", "zoe.walsh@EXAMPLE.org\n"])
+def test_a_message_to_a_contact_marked_unsafe_is_refused_and_recorded_with_its_reason(
+    typed: str, django_capture_on_commit_callbacks: Capture
+) -> None:
+    mark_unsafe(VICTIM)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = send(notification(typed))
+    assert callbacks == []
+    assert mail.outbox == []
+    assert (result.sent, result.refused) == ((), (typed.strip(),))
+    record = OutboundMessage.objects.get(pk=result.message_ids[0])
+    assert record.status == OutboundMessage.Status.REFUSED
+    assert record.refused_reason == REASON
+    assert record.sent_at is None
+
+
+@pytest.mark.django_db
+def test_a_message_to_a_safe_and_an_unsafe_recipient_goes_only_to_the_safe_one(
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    mark_unsafe(VICTIM)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send(notification(VICTIM, TEAM))
+    assert (result.sent, result.refused) == ((TEAM,), (VICTIM,))
+    assert [m.to for m in mail.outbox] == [[TEAM]]
+    statuses = dict(
+        OutboundMessage.objects.filter(pk__in=result.message_ids).values_list("recipient", "status")
+    )
+    assert statuses == {VICTIM: "refused", TEAM: "sent"}
+
+
+@pytest.mark.django_db
+def test_each_recipient_gets_their_own_email_and_a_repeated_address_one(
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    other = "dsl@ashcombe.example"
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send(notification(TEAM, other, TEAM.upper()))
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([TEAM, other])
+    assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mail.outbox)
+    assert len(result.message_ids) == 2
+
+
+@pytest.mark.django_db
+def test_a_contact_marked_unsafe_before_the_commit_is_still_suppressed(
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send(notification(VICTIM))
+        mark_unsafe(VICTIM)
+    assert mail.outbox == []
+    record = OutboundMessage.objects.get(pk=result.message_ids[0])
+    assert (record.status, record.refused_reason) == (OutboundMessage.Status.REFUSED, REASON)
+
+
+@pytest.mark.django_db
+def test_an_empty_address_is_refused_not_sent(
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send(notification("  ", TEAM))
+    assert result.refused == ("",)
+    assert [m.to for m in mail.outbox] == [[TEAM]]
+    assert OutboundMessage.objects.get(recipient="").refused_reason == notify.NO_ADDRESS
+
+
+@pytest.mark.django_db
+def test_a_failure_to_send_is_recorded_and_never_raised_nor_logged_with_the_address(
+    django_capture_on_commit_callbacks: Capture,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO)
+
+    def refusing_server(recipient: str, subject: str, body: str) -> None:
+        raise ConnectionRefusedError(f"cannot send to {recipient}")
+
+    monkeypatch.setitem(notify._ADAPTERS, Channel.EMAIL, refusing_server)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send(notification(TEAM))
+    record = OutboundMessage.objects.get(pk=result.message_ids[0])
+    assert record.status == OutboundMessage.Status.FAILED
+    assert "notify.failed" in caplog.text
+    assert "ConnectionRefusedError" in caplog.text
+    assert TEAM not in caplog.text
+    assert "New child concern notification" not in caplog.text
+
+
+@pytest.mark.django_db
+def test_an_error_while_delivering_never_reaches_the_change_that_caused_the_message(
+    django_capture_on_commit_callbacks: Capture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        result = send(notification(TEAM))
+
+        def database_gone(channel: str, values: set[str]) -> dict[str, str]:
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setattr(notify, "_unsafe_reasons", database_gone)
+    assert mail.outbox == []
+    assert OutboundMessage.objects.get(pk=result.message_ids[0]).status == "queued"
+
+
+@pytest.mark.django_db
+def test_delivery_run_twice_sends_once(django_capture_on_commit_callbacks: Capture) -> None:
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        send(notification(TEAM))
+    callbacks[0]()
+    assert len(mail.outbox) == 1
+
+
+def test_only_channels_with_an_adapter_can_send_and_to_is_a_list() -> None:
+    with pytest.raises(ValueError, match="sms"):
+        send(Message(to=["07700 900982"], subject="", body="", channel=Channel.SMS))
+    with pytest.raises(TypeError, match="sequence"):
+        Message(to=TEAM, subject="", body="")
+
+
+@pytest.mark.parametrize(
+    ("channel", "typed", "stored"),
+    [
+        (Channel.EMAIL, "  Zoe.Walsh@Example.ORG ", "zoe.walsh@example.org"),
+        (Channel.EMAIL, "zoe.walsh @example.org", "zoe.walsh@example.org"),
+        (Channel.SMS, "07700 900 982", "07700900982"),
+        (Channel.SMS, " +44 (7700) 900-982 ", "+447700900982"),
+        (Channel.SMS, "tel", ""),
+    ],
+)
+def test_contacts_are_compared_normalised(channel: str, typed: str, stored: str) -> None:
+    assert normalise_contact(channel, typed) == stored
+
+
+@given(value=st.text(max_size=40), channel=st.sampled_from(list(Channel)))
+def test_normalising_a_contact_twice_changes_nothing(value: str, channel: str) -> None:
+    once = normalise_contact(channel, value)
+    assert normalise_contact(channel, once) == once
+
+
+def test_an_unknown_channel_is_refused() -> None:
+    with pytest.raises(ValueError, match="pigeon"):
+        normalise_contact("pigeon", "x")

@@ -1,0 +1,141 @@
+"""The one working-day calendar: every "within n working days" in Hearth is counted here.
+
+Invariants (the shared architecture.md §6 and style.md §10, tested with hypothesis in
+``tests/test_calendar.py``):
+
+- a working day is a day that is neither a Saturday or Sunday nor a bank holiday in the
+  jurisdiction (domain.md §10.3: working days "exclude weekends + E&W bank holidays",
+  [S111]). England and Wales share their bank holidays today but each is looked up on
+  its own, so a future divergence needs no change here. Bank holidays come from the
+  ``holidays`` package (``country_holidays("GB", subdiv="ENG" | "WLS")``), including
+  the one-off ones (the 2023 coronation) and the substitute days for a holiday that
+  falls at a weekend;
+- days are London days: a moment is turned into a day with ``local_date`` on the
+  Europe/London clock, so a referral received at 00:30 BST is received on that London
+  day, not on the UTC day before. The date functions refuse a ``datetime`` for this
+  reason: its own ``date()`` is the day of whatever time zone it happens to be in;
+- "within n working days of receipt" ends at the end of the n-th working day after the
+  day of receipt, the day of receipt itself not counted (``working_day_deadline``). For
+  example the Working Together to Safeguard Children 2023 rule that children's social
+  care decide on a referral within one working day of receipt (domain.md §4.2, [S61]): a
+  notification received at 23:00 on Thursday 24 December 2026 must be decided by the end
+  of Tuesday 29 December 2026 (Christmas Day on Friday, the weekend, then Boxing Day's
+  substitute on Monday 28 December);
+- ``add_working_days`` never lands on a weekend or bank holiday for n >= 1, is monotonic
+  in n and in the start day, and composes: ``add(add(d, n), m) == add(d, n + m)``;
+  ``working_days_between`` is its inverse.
+
+Deadlines are stored rows, computed when the event happens and stamped with
+``CALENDAR_RULE`` and ``CALENDAR_VERSION`` (style.md §11): the version names the
+``holidays`` release, whose data can change (a new one-off bank holiday), so a stored
+deadline says which calendar produced it and is never silently recomputed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from enum import StrEnum
+
+import holidays
+
+from hearth.core.clock import LONDON
+
+CALENDAR_RULE = "WORKING-DAYS-1"
+CALENDAR_VERSION: str = f"1/holidays-{holidays.__version__}"
+
+_ONE_DAY = dt.timedelta(days=1)
+_SATURDAY = 5  # dt.date.weekday(): Monday is 0
+
+
+class Jurisdiction(StrEnum):
+    """Where the working days are counted. The values are those of
+    ``accounts.models.Country``, so an area's country can be passed as it is stored."""
+
+    ENGLAND = "england"
+    WALES = "wales"
+
+
+_SUBDIVISION = {Jurisdiction.ENGLAND: "ENG", Jurisdiction.WALES: "WLS"}
+
+
+@functools.lru_cache(maxsize=256)
+def bank_holidays(year: int, jurisdiction: str = Jurisdiction.ENGLAND) -> frozenset[dt.date]:
+    """The bank holidays of ``year`` in ``jurisdiction`` (substitute days included).
+
+    Raises ``ValueError`` for a jurisdiction that is not England or Wales."""
+    subdivision = _SUBDIVISION[Jurisdiction(jurisdiction)]
+    return frozenset(holidays.country_holidays("GB", subdiv=subdivision, years=year).keys())
+
+
+def _require_date(day: dt.date) -> None:
+    if isinstance(day, dt.datetime):
+        raise TypeError("Pass a date, not a datetime: use local_date() to take London's day")
+
+
+def is_working_day(day: dt.date, jurisdiction: str = Jurisdiction.ENGLAND) -> bool:
+    """Not a Saturday or Sunday, and not a bank holiday in ``jurisdiction``."""
+    _require_date(day)
+    return day.weekday() < _SATURDAY and day not in bank_holidays(day.year, jurisdiction)
+
+
+def add_working_days(day: dt.date, n: int, jurisdiction: str = Jurisdiction.ENGLAND) -> dt.date:
+    """The n-th working day after ``day``, ``day`` itself not counted (so it may be a
+    weekend or holiday). ``n == 0`` returns ``day`` unchanged; a negative ``n`` is a
+    ``ValueError``: Hearth counts deadlines forwards only."""
+    _require_date(day)
+    if n < 0:
+        raise ValueError(f"Working days are counted forwards only (n={n})")
+    Jurisdiction(jurisdiction)  # an unknown jurisdiction fails even when n == 0
+    while n:
+        day += _ONE_DAY
+        if is_working_day(day, jurisdiction):
+            n -= 1
+    return day
+
+
+def next_working_day(day: dt.date, jurisdiction: str = Jurisdiction.ENGLAND) -> dt.date:
+    """The first working day after ``day``."""
+    return add_working_days(day, 1, jurisdiction)
+
+
+def working_days_between(
+    start: dt.date, end: dt.date, jurisdiction: str = Jurisdiction.ENGLAND
+) -> int:
+    """How many working days ``d`` there are with ``start < d <= end`` (0 when ``end`` is
+    not after ``start``): the inverse of ``add_working_days``, so
+    ``working_days_between(d, add_working_days(d, n)) == n``."""
+    _require_date(start)
+    _require_date(end)
+    Jurisdiction(jurisdiction)
+    count = 0
+    day = start + _ONE_DAY
+    while day <= end:
+        count += is_working_day(day, jurisdiction)
+        day += _ONE_DAY
+    return count
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """23:59:59 on ``day`` by the London clock, aware. (The clocks change at 01:00 UTC,
+    never near midnight, so this moment always exists and is never ambiguous.)"""
+    _require_date(day)
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=LONDON)
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    """The London calendar day of an aware ``moment``. A naive datetime is a
+    ``ValueError``: its day cannot be known."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("The moment must be time-zone aware")
+    return moment.astimezone(LONDON).date()
+
+
+def working_day_deadline(
+    moment: dt.datetime, n: int, jurisdiction: str = Jurisdiction.ENGLAND
+) -> dt.datetime:
+    """When "within ``n`` working days of receipt" runs out for something received at
+    ``moment``: the end (London time) of the n-th working day after the London day of
+    receipt. The time of day of receipt does not matter; ``n == 0`` is the end of the
+    day of receipt."""
+    return end_of_day(add_working_days(local_date(moment), n, jurisdiction))
