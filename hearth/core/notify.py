@@ -79,16 +79,26 @@ class SendResult:
 
 def normalise_contact(channel: str, value: str) -> str:
     """The form a contact is compared and stored in: an email address without spaces and
-    in lower case; a phone number as its digits, keeping a leading ``+``.
+    in lower case; a phone number in international form (``+44...`` for a UK number
+    written from ``0``), digits only.
 
     Raises ``ValueError`` for an unknown channel."""
     if channel == Channel.EMAIL:
         return "".join(value.split()).lower()
     if channel == Channel.SMS:
-        digits = re.sub(r"\D", "", value)
+        # "+44 (0)7700 900123", "0044 7700 900123" and "07700 900123" are one number: the
+        # perpetrator's access to it does not depend on how it was written down.
+        cleaned = value.strip().replace("(0)", "")
+        digits = re.sub(r"\D", "", cleaned)
         if not digits:
             return ""
-        return ("+" if value.strip().startswith("+") else "") + digits
+        if cleaned.startswith("+"):
+            return "+" + digits
+        if digits.startswith("00"):
+            return "+" + digits[2:]
+        if digits.startswith("0"):
+            return "+44" + digits[1:]  # a UK number written nationally
+        return digits
     raise ValueError(f"Unknown channel '{channel}'")
 
 

@@ -220,8 +220,10 @@ def test_only_channels_with_an_adapter_can_send_and_to_is_a_list() -> None:
     [
         (Channel.EMAIL, "  Zoe.Walsh@Example.ORG ", "zoe.walsh@example.org"),
         (Channel.EMAIL, "zoe.walsh @example.org", "zoe.walsh@example.org"),
-        (Channel.SMS, "07700 900 982", "07700900982"),
+        (Channel.SMS, "07700 900 982", "+447700900982"),
         (Channel.SMS, " +44 (7700) 900-982 ", "+447700900982"),
+        (Channel.SMS, "+44 (0)7700 900982", "+447700900982"),
+        (Channel.SMS, "0044 7700 900982", "+447700900982"),
         (Channel.SMS, "tel", ""),
     ],
 )

@@ -89,7 +89,7 @@ def test_marking_the_same_contact_again_updates_the_reason_and_adds_no_row(
         reason="He checks her phone",
     )
     assert again.pk == first.pk
-    assert UnsafeContact.objects.get().value == "07700900982"
+    assert UnsafeContact.objects.get().value == "+447700900982"
     assert UnsafeContact.objects.get().reason == "He checks her phone"
     markings = TimelineEvent.objects.for_subject(victim).filter(verb="contact.marked_unsafe")
     assert list(markings.values_list("summary", flat=True)) == [
