@@ -1,11 +1,16 @@
-"""API: risk assessments of an incident's adult victim, and a child's own record with the
-child's risk levels.
+"""API: risk assessments of an incident's adult victim, a supervisor's countersignature,
+and a child's own record with the child's risk levels.
 
-Thin adapters over ``risk.services`` and ``risk.selectors``. A POST is a whole checklist
+Thin adapters over ``risk.services`` and ``risk.selectors``. A POST to an incident's
+assessments is a whole checklist
 (safety checks, answers, professional judgement) recorded and graded in one transaction
 behind an ``Idempotency-Key`` (``hearth.core.idempotency``); the service's error fields
 are given back as paths into the body (``answers.3.item``, ``judgement.grade``). An
 incident the caller may not see is a 404, exactly like a missing one.
+
+Countersigning is an action on an assessment, not a create, so it takes no
+``Idempotency-Key``: the same supervisor (or agency system) countersigning again is
+answered with the assessment as it is, and anyone else gets a 409.
 
 ``GET /children/{child_id}`` lives here, not in ``incidents.api``, because a child's risk
 sits above incidents in the layers; its record is built by ``incidents.api.child_out``.
@@ -14,14 +19,15 @@ sits above incidents in the layers; its record is built by ``incidents.api.child
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Header, Path, Router, Status
 
 from hearth.core.actor import Actor
-from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES
-from hearth.core.errors import NotFound, ValidationFailed
+from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES, ErrorOut
+from hearth.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from hearth.core.idempotency import MAX_KEY_LENGTH, idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents import selectors as incident_selectors
@@ -40,6 +46,7 @@ from hearth.risk.schemas import (
     AssessmentOut,
     ChildRiskOut,
     ChildWithRiskOut,
+    CountersignIn,
     CriterionOut,
     MaracOut,
     SafetyOut,
@@ -51,6 +58,9 @@ router = Router(tags=["risk"])
 CREATE_OPERATION = "risk.assessments.create"
 
 GRADES = {g.value: g.name.lower() for g in Grade}
+
+# An action on a record that may clash with what is already recorded (409).
+ACTION_RESPONSES = {**ERROR_RESPONSES, 409: ErrorOut}
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -117,6 +127,7 @@ def _assessment_out(detail: AssessmentDetail) -> AssessmentOut:
         else None,
         countersigned=assessment.countersigned_at is not None,
         countersigned_at=assessment.countersigned_at,
+        countersign_note=assessment.countersign_note,
     )
 
 
@@ -293,6 +304,39 @@ def assessment_get(
     """A risk assessment with its answers, grade and MARAC criteria (an access-logged
     read). One you may not see is a 404, like a missing one."""
     return _assessment_out(assessment_get_for(actor=_actor(request), assessment_id=assessment_id))
+
+
+@router.post(
+    "/assessments/{assessment_id}/countersign",
+    response={200: AssessmentOut, **ACTION_RESPONSES},
+    summary="Countersign a risk assessment",
+)
+@reads_personal_data
+def assessment_countersign(
+    request: HttpRequest,
+    payload: CountersignIn,
+    assessment_id: int = Path(..., ge=1, le=MAX_ID),
+) -> AssessmentOut:
+    """A supervisor of the agency that recorded a completed assessment (a public protection
+    officer, front door manager or MARAC coordinator) countersigns it, with an optional
+    review note; nobody countersigns their own. Answers with the assessment, as ``GET
+    /assessments/{assessment_id}`` does (an access-logged read). Countersigning again by
+    the same supervisor or system is a safe retry: it answers the same and changes
+    nothing, the first note included. One you may not see is a 404, like a missing one;
+    a 403 if you may not countersign it; a 409 if it is not complete yet or someone else
+    has countersigned it."""
+    actor = _actor(request)
+    with transaction.atomic():
+        detail = assessment_get_for(
+            actor=actor, assessment_id=assessment_id, purpose="Countersign a risk assessment"
+        )
+        try:
+            signed = services.assessment_countersign(
+                actor=actor, assessment=detail.assessment, note=payload.note
+            )
+        except InvalidTransition as error:
+            raise Conflict(error.message) from None
+    return _assessment_out(replace(detail, assessment=signed))
 
 
 @router.get(

@@ -11,7 +11,13 @@ class RiskConfig(AppConfig):
 
         from hearth.risk import checks, models  # noqa: F401  (registers the wording check)
 
-        for model in (models.RiskAssessment, models.RiskAnswer, models.ChildRisk):
+        for model in (
+            models.RiskAssessment,
+            models.RiskAnswer,
+            models.ChildRisk,
+            models.CircumstanceChange,
+            models.AreaRiskSettings,
+        ):
             auditlog.register(model)
 
         # The incident and child pages (a lower layer) offer hooks; risk fills them.

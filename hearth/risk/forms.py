@@ -1,21 +1,23 @@
 """Forms of the risk pages: the safety checks, one section of a checklist, professional
-judgement before completing, a supervisor's countersignature and a child's risk level.
-GOV.UK patterns through crispy-forms-gds; errors in GOV.UK wording."""
+judgement before completing, a supervisor's countersignature, a child's risk level, a
+change of the victim's circumstances and an area's risk settings. GOV.UK patterns
+through crispy-forms-gds; errors in GOV.UK wording."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.layout import HTML, Field, Fluid, Layout, Size
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 from django.utils.html import format_html
 
-from hearth.people.forms import GovukForm
+from hearth.core import clock
+from hearth.people.forms import GovukDateField, GovukForm
 from hearth.risk import policy
 from hearth.risk.instruments import Item, Section
-from hearth.risk.models import RiskAssessment
-from hearth.risk.selectors import StoredAnswer
+from hearth.risk.models import CircumstanceChange, RiskAssessment
+from hearth.risk.selectors import AreaRiskSettingsRow, StoredAnswer
 
 ANSWER_CHOICES = [
     (policy.Answer.YES.value, "Yes"),
@@ -329,3 +331,145 @@ class ChildRiskForm(GovukForm):
     def raise_level(self) -> policy.ChildRiskLevel | None:
         value = self.cleaned_data.get("raise_to")
         return policy.ChildRiskLevel(int(value)) if value else None
+
+
+class CircumstanceChangeForm(GovukForm):
+    """A change of the victim's circumstances that calls for a new assessment."""
+
+    kind = forms.ChoiceField(
+        label="What has changed?",
+        choices=[
+            Choice(
+                CircumstanceChange.Kind.SEPARATION,
+                "The victim has separated from the alleged perpetrator",
+                hint="Or has tried to, or told them they want to",
+            ),
+            Choice(CircumstanceChange.Kind.PREGNANCY, "The victim is pregnant"),
+            Choice(CircumstanceChange.Kind.OTHER, "Something else"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what has changed"},
+    )
+    changed_on = GovukDateField(
+        label="When did it change?",
+        what="The date the circumstances changed",
+        required="Enter the date the circumstances changed",
+        help_text="For example, 27 3 2026",
+    )
+    note = forms.CharField(
+        label="Give details",
+        help_text="You must say what has changed if you chose something else",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea,
+        error_messages={"max_length": "Details must be 500 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Field.radios("kind", legend_size=Size.SMALL, small=True),
+            Field("changed_on"),
+            Field.textarea("note", rows=3),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        # The service checks these too; here they show with the other errors at once.
+        data = super().clean() or {}
+        changed_on = data.get("changed_on")
+        if changed_on and changed_on > clock.local_now().date():
+            self.add_error(
+                "changed_on", "The date the circumstances changed must be today or in the past"
+            )
+        if data.get("kind") == CircumstanceChange.Kind.OTHER and not data.get("note", "").strip():
+            self.add_error("note", "Enter what has changed")
+        return data
+
+
+def _count_field(
+    label: str, help_text: str, what: str, *, example: int, required: bool = True
+) -> Any:
+    return forms.IntegerField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": f"Enter {what}",
+            "invalid": f"{what[0].upper()}{what[1:]} must be a whole number, like {example}",
+        },
+    )
+
+
+class AreaRiskSettingsForm(GovukForm):
+    """An area's grading bands and MARAC thresholds; the service checks that they make
+    sense together (``policy.area_settings``)."""
+
+    high_from = _count_field(
+        "High risk starts at this many yes answers",
+        "SafeLives: 14",
+        "the number of yes answers at which high risk starts",
+        example=14,
+    )
+    medium_from = _count_field(
+        "Medium risk starts at this many yes answers (optional)",
+        "Leave this empty for no medium band. Areas that use one often start it at 10.",
+        "the number of yes answers at which medium risk starts",
+        example=10,
+        required=False,
+    )
+    visible_high_risk_from = _count_field(
+        "Visible high risk starts at this many yes answers",
+        "SafeLives: 14",
+        "the number of yes answers for visible high risk",
+        example=14,
+    )
+    escalation_count = _count_field(
+        "Number of incidents that is potential escalation",
+        "SafeLives: 3 or more, recorded by any agency",
+        "the number of incidents for potential escalation",
+        example=3,
+    )
+    escalation_window_months = _count_field(
+        "Months counted for potential escalation",
+        "SafeLives: the last 12 months",
+        "the number of months counted for potential escalation",
+        example=12,
+    )
+    repeat_window_months = _count_field(
+        "Months after a MARAC referral in which a new incident is a repeat",
+        "SafeLives: 12",
+        "the number of months counted for a repeat",
+        example=12,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Fieldset(
+                Field.text("high_from", field_width=3),
+                Field.text("medium_from", field_width=3),
+                legend="Grading bands",
+                legend_size=Size.MEDIUM,
+            ),
+            Fieldset(
+                Field.text("visible_high_risk_from", field_width=3),
+                Field.text("escalation_count", field_width=3),
+                Field.text("escalation_window_months", field_width=3),
+                Field.text("repeat_window_months", field_width=3),
+                legend="MARAC referral criteria",
+                legend_size=Size.MEDIUM,
+            ),
+        )
+
+    @staticmethod
+    def initial_from(row: AreaRiskSettingsRow) -> dict[str, Any]:
+        bands, marac = row.settings.bands, row.settings.marac
+        return {
+            "high_from": bands.high_from,
+            "medium_from": bands.medium_from,
+            "visible_high_risk_from": marac.visible_high_risk_from,
+            "escalation_count": marac.escalation_count,
+            "escalation_window_months": marac.escalation_window_months,
+            "repeat_window_months": marac.repeat_window_months,
+        }

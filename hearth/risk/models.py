@@ -7,7 +7,9 @@ one, so the history of grades is the list of assessments. A child's risk is reco
 per incident in its own row, never inside the adult's.
 
 Access follows the incident: an assessment or child risk is visible to whoever may see
-its incident; an assessment without an incident (an IDVA's RIC) to its agency.
+its incident; an assessment without an incident (an IDVA's RIC) to its agency. A change
+of the victim's circumstances (separation, pregnancy) is visible to whoever may see one
+of the victim's incidents, and to the agency that recorded it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from django.db.models import Q
 
 from hearth.core.actor import Actor
 from hearth.core.models import TimeStampedModel
-from hearth.incidents.models import Incident
+from hearth.incidents.models import Incident, Party
+from hearth.incidents.policy import PartyRole
 from hearth.risk.policy import Answer, Basis, ChildRiskLevel, Grade
 
 
@@ -116,6 +119,10 @@ class RiskAssessment(TimeStampedModel):
     countersigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # An agency's system may relay a supervisor's countersignature through the API.
+    countersigned_by_api_key = models.ForeignKey(
+        "accounts.ApiKey", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     countersigned_at = models.DateTimeField(null=True, blank=True)
     countersign_note = models.TextField(blank=True)
 
@@ -187,3 +194,59 @@ class ChildRisk(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Child {self.child_id}: level {self.level}"
+
+
+class CircumstanceChangeQuerySet(models.QuerySet["CircumstanceChange"]):
+    def visible_to(self, actor: Actor) -> CircumstanceChangeQuerySet:
+        """Whoever may see one of the victim's incidents (or the change's own), and the
+        agency that recorded it. The service operator's administrators see no case."""
+        if actor.is_host_administrator:
+            return self.none()
+        incidents = Incident.objects.visible_to(actor)
+        victims_seen = Party.objects.filter(
+            role=PartyRole.ADULT_VICTIM, incident__in=incidents
+        ).values("person_id")
+        return self.filter(
+            Q(recorded_by_agency_id=actor.agency_id)
+            | Q(incident__in=incidents)
+            | Q(victim_id__in=victims_seen)
+        )
+
+
+class CircumstanceChange(TimeStampedModel):
+    """A change in the adult victim's circumstances that raises the risk and so calls for a
+    new assessment (domain.md §1.2: risk is dynamic; separation and pregnancy are times of
+    heightened risk). Recorded as a fact with its date, never inside an assessment."""
+
+    class Kind(models.TextChoices):
+        SEPARATION = "separation", "Separated from the alleged perpetrator"
+        PREGNANCY = "pregnancy", "Pregnant"
+        OTHER = "other", "Something else"
+
+    victim = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="circumstance_changes"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    note = models.CharField(max_length=500, blank=True)
+    changed_on = models.DateField()
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="circumstance_changes",
+    )
+    recorded_by_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    objects = CircumstanceChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_on", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.changed_on} for person {self.victim_id}"

@@ -17,6 +17,9 @@ Sources (../shared/docs/domain.md):
   themselves less; the DASH items about children are police questions 3, 7, 9, 10, 11, 12,
   21 and 26. ``child_risk`` is Hearth's documented reading of those principles (rule
   CHILD-RISK-1); an area may replace it, and a practitioner may raise its result.
+- §1.2 and §2.2 again for an area's settings (``area_settings``): the bands and the MARAC
+  thresholds are local configuration; the ranges Hearth accepts are its own guard against
+  a slip of the keyboard, not a SafeLives rule.
 """
 
 from __future__ import annotations
@@ -244,6 +247,87 @@ def marac_criteria(
             f"{last_marac_referral:%d %B %Y}",
         )
     return MaracResult((visible, judgement, escalation, repeat))
+
+
+# --- An area's settings -------------------------------------------------------------------
+
+# Hearth's own limits on what an administrator may set (not SafeLives rules): an escalation
+# count of 1 would make every incident "potential escalation", because the incident being
+# assessed is itself counted; windows longer than three years stop meaning "recent".
+ESCALATION_COUNT_RANGE = (2, 20)
+WINDOW_MONTHS_RANGE = (1, 36)
+
+
+@dataclass(frozen=True)
+class AreaSettings:
+    """An area's grading bands and MARAC thresholds, checked together."""
+
+    bands: Bands = DEFAULT_BANDS
+    marac: MaracConfig = MaracConfig()
+
+
+class AreaSettingsError(ValueError):
+    """Settings that do not make sense; ``problems`` maps each setting to what is wrong."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(next(iter(problems.values())))
+        self.problems = problems
+
+
+def area_settings(
+    *,
+    high_from: int,
+    medium_from: int | None,
+    visible_high_risk_from: int,
+    escalation_count: int,
+    escalation_window_months: int,
+    repeat_window_months: int,
+    most_items: int,
+) -> AreaSettings:
+    """Check an area's settings. Scores run from 0 to ``most_items`` (the number of items
+    of the longest instrument), so a band or threshold beyond it could never be reached;
+    the medium band, if any, must start below the high band (``Bands``)."""
+    problems: dict[str, str] = {}
+    low, high = WINDOW_MONTHS_RANGE
+    if not 1 <= high_from <= most_items:
+        problems["high_from"] = f"The high band must start between 1 and {most_items} yes answers"
+    elif medium_from is not None:
+        try:
+            Bands(high_from=high_from, medium_from=medium_from)
+        except ValueError:
+            problems["medium_from"] = (
+                "The medium band must start at fewer yes answers than the high band"
+                if medium_from >= high_from
+                else "The medium band must start at 1 or more yes answers"
+            )
+    if not 1 <= visible_high_risk_from <= most_items:
+        problems["visible_high_risk_from"] = (
+            f"Visible high risk must start between 1 and {most_items} yes answers"
+        )
+    least, most = ESCALATION_COUNT_RANGE
+    if not least <= escalation_count <= most:
+        problems["escalation_count"] = (
+            f"The number of incidents for potential escalation must be between {least} and {most}"
+        )
+    if not low <= escalation_window_months <= high:
+        problems["escalation_window_months"] = (
+            f"The months counted for potential escalation must be between {low} and {high}"
+        )
+    if not low <= repeat_window_months <= high:
+        problems["repeat_window_months"] = (
+            f"The months counted for a repeat must be between {low} and {high}"
+        )
+    if problems:
+        raise AreaSettingsError(problems)
+    return AreaSettings(
+        bands=Bands(high_from=high_from, medium_from=medium_from),
+        marac=MaracConfig(
+            visible_high_risk_from=visible_high_risk_from,
+            escalation_count=escalation_count,
+            escalation_window_months=escalation_window_months,
+            repeat_window_months=repeat_window_months,
+        ),
+    )
 
 
 # --- Each child's risk --------------------------------------------------------------------

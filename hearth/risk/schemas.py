@@ -1,6 +1,7 @@
 """The risk API's documents: a whole checklist as one body (``AssessmentIn``), the graded
-assessment with its MARAC criteria (``AssessmentOut``), and a child's own record with
-their risk level and its history (``ChildWithRiskOut``)."""
+assessment with its MARAC criteria (``AssessmentOut``), a supervisor's countersignature
+(``CountersignIn``), and a child's own record with their risk level and its history
+(``ChildWithRiskOut``)."""
 
 from __future__ import annotations
 
@@ -90,6 +91,19 @@ class AssessmentIn(In):
         return key
 
 
+class CountersignIn(In):
+    """A supervisor's review of a completed assessment."""
+
+    # The pattern says in the schema what ``In`` refuses anyway (NUL cannot be stored), so
+    # that a schema-valid note is always accepted.
+    note: str = Field(
+        "",
+        max_length=10000,
+        pattern=r"^[^\x00]*$",
+        description="The supervisor's review note (any text but the NUL character).",
+    )
+
+
 # --- What the API answers ------------------------------------------------------------
 
 
@@ -148,6 +162,7 @@ class AssessmentOut(Schema):
     )
     countersigned: bool
     countersigned_at: dt.datetime | None
+    countersign_note: str
 
 
 class ChildRiskOut(Schema):

@@ -7,14 +7,23 @@ a child's risk levels. Invariants:
   §2.2: "doesn't just relate to police call-outs"), because a MARAC criterion must see
   the whole picture; it exposes only dates, perpetrator ids and the recording agency's
   name, never another agency's record, and the read is in the access log;
+- a victim's risk page (grades, changes of circumstances, prompts) is for whoever may
+  see the victim: the agency that recorded them, or one that may see an incident in
+  which they are the adult victim;
+- an area's settings are configuration, not personal data: the service operator's
+  administrators read them (anyone else gets ``NotFound``) and no access event is kept;
 - every read of personal data writes an access event.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Q
+
+from hearth.accounts.models import Area
 from hearth.audit.models import AccessAction
 from hearth.audit.services import access_record
 from hearth.core import clock
@@ -26,23 +35,44 @@ from hearth.people.models import Person
 from hearth.people.selectors import linked_person_ids
 from hearth.risk import policy
 from hearth.risk.instruments import Instrument, instrument
-from hearth.risk.models import AreaRiskSettings, ChildRisk, RiskAssessment
+from hearth.risk.models import AreaRiskSettings, ChildRisk, CircumstanceChange, RiskAssessment
 
-# Before a MARAC referral record exists (issue 5), nobody has a last referral date.
-NO_REFERRAL: dt.date | None = None
+# MARAC referrals live in the obligation ledger, a higher layer: it registers how to find
+# a victim's last referral date here (the repeat criterion counts from it).
+MARAC_REFERRAL_SOURCES: list[Callable[[Person], dt.date | None]] = []
+
+
+def last_marac_referral_of(victim: Person) -> dt.date | None:
+    dates = [d for source in MARAC_REFERRAL_SOURCES if (d := source(victim)) is not None]
+    return max(dates, default=None)
+
+
+def settings_of(local: AreaRiskSettings | None) -> policy.AreaSettings:
+    """An area's stored settings, or the SafeLives defaults when it has none."""
+    if local is None:
+        return policy.AreaSettings()
+    return policy.AreaSettings(
+        bands=policy.Bands(high_from=local.high_from, medium_from=local.medium_from),
+        marac=policy.MaracConfig(
+            visible_high_risk_from=local.visible_high_risk_from,
+            escalation_count=local.escalation_count,
+            escalation_window_months=local.escalation_window_months,
+            repeat_window_months=local.repeat_window_months,
+        ),
+    )
+
+
+def area_settings_for(incident: Incident | None) -> policy.AreaSettings:
+    """The settings of the incident's local authority, or the SafeLives defaults."""
+    if incident is not None and incident.local_authority_id:
+        return settings_of(
+            AreaRiskSettings.objects.filter(area_id=incident.local_authority_id).first()
+        )
+    return policy.AreaSettings()
 
 
 def marac_config_for(incident: Incident | None) -> policy.MaracConfig:
-    if incident is not None and incident.local_authority_id:
-        local = AreaRiskSettings.objects.filter(area_id=incident.local_authority_id).first()
-        if local is not None:
-            return policy.MaracConfig(
-                visible_high_risk_from=local.visible_high_risk_from,
-                escalation_count=local.escalation_count,
-                escalation_window_months=local.escalation_window_months,
-                repeat_window_months=local.repeat_window_months,
-            )
-    return policy.MaracConfig()
+    return area_settings_for(incident).marac
 
 
 def victim_history(*, victim: Person, before: dt.date) -> list[policy.PastEvent]:
@@ -109,7 +139,7 @@ def assessment_get_for(
             today=today,
             perpetrator_id=assessment.perpetrator_id,
             history=history,
-            last_marac_referral=NO_REFERRAL,
+            last_marac_referral=last_marac_referral_of(assessment.victim),
             config=marac_config_for(assessment.incident),
         )
     access_record(
@@ -158,11 +188,48 @@ def child_risk_history_for(*, actor: Actor, child_id: int) -> list[ChildRisk]:
     return levels
 
 
-def reassessment_prompts(*, victim: Person, since: RiskAssessment | None) -> list[str]:
+@dataclass(frozen=True)
+class Prompt:
+    """Why a new assessment is due, and the assessment's reason if one is started."""
+
+    text: str
+    reason: str
+
+
+NO_ASSESSMENT_YET = Prompt("No completed risk assessment yet", RiskAssessment.Reason.INITIAL)
+NEW_INCIDENT = Prompt(
+    "A new incident since the last assessment", RiskAssessment.Reason.NEW_INCIDENT
+)
+SEPARATED = Prompt(
+    "The victim has separated from the perpetrator since the last assessment",
+    RiskAssessment.Reason.SEPARATION,
+)
+PREGNANT = Prompt("The victim is now pregnant", RiskAssessment.Reason.PREGNANCY)
+OTHER_CHANGE = Prompt(
+    "The victim's circumstances have changed since the last assessment",
+    RiskAssessment.Reason.REVIEW,
+)
+# The reason a new assessment records when several prompts apply: the change of
+# circumstances first, because it is the more specific reason.
+REASON_ORDER = (NO_ASSESSMENT_YET, SEPARATED, PREGNANT, OTHER_CHANGE, NEW_INCIDENT)
+
+
+def reason_of(prompts: list[Prompt]) -> str:
+    """The reason a new assessment records, given what made it due (a review if nothing
+    did)."""
+    for prompt in REASON_ORDER:
+        if prompt in prompts:
+            return prompt.reason
+    return RiskAssessment.Reason.REVIEW
+
+
+def reassessment_due(*, victim: Person, since: RiskAssessment | None) -> list[Prompt]:
     """Why a new assessment is due (domain.md §1.2: risk is dynamic; review after a new
-    incident or a change such as separation or pregnancy)."""
+    incident or a change such as separation or pregnancy): a submitted incident, or a
+    change of circumstances that happened or was recorded, after the last completed
+    assessment."""
     if since is None or since.completed_at is None:
-        return ["No completed risk assessment yet"]
+        return [NO_ASSESSMENT_YET]
     prompts = []
     later = Incident.objects.filter(
         status=Incident.Status.SUBMITTED,
@@ -171,10 +238,162 @@ def reassessment_prompts(*, victim: Person, since: RiskAssessment | None) -> lis
         submitted_at__gt=since.completed_at,
     ).distinct()
     if later.exists():
-        prompts.append("A new incident since the last assessment")
-    if later.filter(victim_pregnant=Incident.Pregnancy.YES).exists():
-        prompts.append("The victim is now pregnant")
+        prompts.append(NEW_INCIDENT)
+    completed_on = since.completed_at.astimezone(clock.LONDON).date()
+    changed = set(
+        CircumstanceChange.objects.filter(victim=victim)
+        .filter(Q(changed_on__gt=completed_on) | Q(created_at__gt=since.completed_at))
+        .values_list("kind", flat=True)
+    )
+    if CircumstanceChange.Kind.SEPARATION in changed:
+        prompts.append(SEPARATED)
+    if (
+        CircumstanceChange.Kind.PREGNANCY in changed
+        or later.filter(victim_pregnant=Incident.Pregnancy.YES).exists()
+    ):
+        prompts.append(PREGNANT)
+    if CircumstanceChange.Kind.OTHER in changed:
+        prompts.append(OTHER_CHANGE)
     return prompts
+
+
+def reassessment_prompts(*, victim: Person, since: RiskAssessment | None) -> list[str]:
+    """The prompts of ``reassessment_due`` in words, for the pages."""
+    return [prompt.text for prompt in reassessment_due(victim=victim, since=since)]
+
+
+def reassessment_reason_for(*, actor: Actor, victim: Person) -> str:
+    """The reason a new assessment of ``victim`` records: the first assessment the actor
+    may see is "initial"; a later one gives the prompt that made it due (separation,
+    pregnancy, another change, a new incident), or is a review. Only a code is returned,
+    so nothing is read into the access log."""
+    last = (
+        RiskAssessment.objects.visible_to(actor)
+        .filter(victim=victim, status=RiskAssessment.Status.COMPLETED)
+        .first()
+    )
+    return reason_of(reassessment_due(victim=victim, since=last))
+
+
+# --- A victim's risk page -----------------------------------------------------------------
+
+
+def _victims_visible_to(actor: Actor) -> Q:
+    """People whose risk page the actor may see: recorded by their agency, or the adult
+    victim in an incident they may see."""
+    return Q(pk__in=Person.objects.visible_to(actor).values("pk")) | Q(
+        pk__in=Party.objects.filter(
+            role=PartyRole.ADULT_VICTIM, incident__in=Incident.objects.visible_to(actor)
+        ).values("person_id")
+    )
+
+
+@dataclass(frozen=True)
+class VictimRisk:
+    """A victim's grades over time, the changes in their circumstances, whether a new
+    assessment is due, and the latest police incident one could be started from (the
+    checklist pages start from a police incident, as on the incident's summary)."""
+
+    victim: Person
+    grade_history: list[RiskAssessment]
+    changes: list[CircumstanceChange]
+    prompts: list[Prompt]
+    latest_incident: Incident | None
+
+    @property
+    def start_reason(self) -> str:
+        return reason_of(self.prompts)
+
+
+def victim_risk_get_for(
+    *, actor: Actor, victim_id: int, purpose: str = "View a victim's risk over time"
+) -> VictimRisk:
+    """Missing and forbidden are the same ``NotFound``; every record shown is in the one
+    access event."""
+    victim = Person.objects.filter(_victims_visible_to(actor), pk=victim_id).first()
+    if victim is None:
+        raise NotFound("No such person")
+    history = list(
+        RiskAssessment.objects.visible_to(actor)
+        .filter(victim=victim, status=RiskAssessment.Status.COMPLETED)
+        .select_related("incident")
+    )
+    changes = list(
+        CircumstanceChange.objects.visible_to(actor)
+        .filter(victim=victim)
+        .select_related("recorded_by_agency")
+    )
+    latest_incident = (
+        Incident.objects.visible_to(actor)
+        .filter(
+            kind=Incident.Kind.POLICE,
+            status=Incident.Status.SUBMITTED,
+            parties__person=victim,
+            parties__role=PartyRole.ADULT_VICTIM,
+        )
+        .order_by("-occurred_at", "-id")
+        .first()
+    )
+    access_record(
+        actor=actor,
+        action=AccessAction.READ,
+        purpose=purpose,
+        records=[victim, *history, *changes],
+    )
+    return VictimRisk(
+        victim=victim,
+        grade_history=history,
+        changes=changes,
+        prompts=reassessment_due(victim=victim, since=history[0] if history else None),
+        latest_incident=latest_incident,
+    )
+
+
+# --- An area's settings -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaRiskSettingsRow:
+    """A local authority's settings as they apply now (the defaults if none are set)."""
+
+    area: Area
+    settings: policy.AreaSettings
+    is_default: bool
+    changed_at: dt.datetime | None
+
+
+def _settings_admin(actor: Actor) -> None:
+    if not actor.is_host_administrator:
+        raise NotFound("No such page")
+
+
+def area_settings_list_for(*, actor: Actor) -> list[AreaRiskSettingsRow]:
+    """Every local authority with its risk settings, by name."""
+    _settings_admin(actor)
+    stored = {s.area_id: s for s in AreaRiskSettings.objects.all()}
+    return [
+        AreaRiskSettingsRow(
+            area=area,
+            settings=settings_of(stored.get(area.pk)),
+            is_default=area.pk not in stored,
+            changed_at=stored[area.pk].updated_at if area.pk in stored else None,
+        )
+        for area in Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY).order_by("name")
+    ]
+
+
+def area_settings_get_for(*, actor: Actor, area_id: int) -> AreaRiskSettingsRow:
+    _settings_admin(actor)
+    area = Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY, pk=area_id).first()
+    if area is None:
+        raise NotFound("No such area")
+    stored = AreaRiskSettings.objects.filter(area=area).first()
+    return AreaRiskSettingsRow(
+        area=area,
+        settings=settings_of(stored),
+        is_default=stored is None,
+        changed_at=stored.updated_at if stored else None,
+    )
 
 
 # --- For the risk pages -------------------------------------------------------------------

@@ -7,15 +7,26 @@
   judgement may only raise the grade and needs a reason;
 - a completed assessment is never changed except to be countersigned by someone else;
   a new assessment is a new row, so the history of grades is kept;
-- every change is one transaction with a timeline event on the victim (and incident).
+- countersigning again by the same supervisor (or the same agency system) is a retry
+  and changes nothing; once countersigned, nobody else may countersign it;
+- a change of the victim's circumstances is a dated fact of its own (dated today or
+  earlier; "something else" says what), which prompts a new assessment;
+- an area's bands and MARAC thresholds are set only by the service operator's
+  administrators and are checked by ``policy.area_settings``; an assessment keeps the
+  bands it was graded by, so a later change never regrades it;
+- every change is one transaction with a timeline event on the victim (and incident),
+  or on the area for its settings.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.dispatch import Signal
 
+from hearth.accounts.models import Area
 from hearth.audit.services import timeline_record
 from hearth.core import clock
 from hearth.core.actor import Actor, AgencyKind, Role
@@ -23,19 +34,26 @@ from hearth.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from hearth.incidents.models import Incident
 from hearth.people.models import Person
 from hearth.risk import policy
-from hearth.risk.instruments import instrument
-from hearth.risk.models import AreaRiskSettings, ChildRisk, RiskAnswer, RiskAssessment
+from hearth.risk.instruments import instrument, shipped_instruments
+from hearth.risk.models import (
+    AreaRiskSettings,
+    ChildRisk,
+    CircumstanceChange,
+    RiskAnswer,
+    RiskAssessment,
+)
+from hearth.risk.selectors import area_settings_for, settings_of
+
+# Sent inside ``assessment_complete``'s transaction: the obligation ledger (a higher
+# layer) routes the incident again, because the MARAC and IDVA routes need the grade.
+assessment_completed = Signal()
 
 SUPERVISOR_ROLES = (Role.PUBLIC_PROTECTION_OFFICER, Role.FRONT_DOOR_MANAGER, Role.MARAC_COORDINATOR)
 
 
 def bands_for(incident: Incident | None) -> policy.Bands:
     """The grading bands of the incident's local authority, or the SafeLives default."""
-    if incident is not None and incident.local_authority_id:
-        local = AreaRiskSettings.objects.filter(area_id=incident.local_authority_id).first()
-        if local is not None:
-            return policy.Bands(high_from=local.high_from, medium_from=local.medium_from)
-    return policy.DEFAULT_BANDS
+    return area_settings_for(incident).bands
 
 
 def _timeline(actor: Actor, assessment: RiskAssessment, verb: str, summary: str) -> None:
@@ -182,6 +200,7 @@ def assessment_complete(
         f"Risk graded {result.grade.label.lower()} "
         f"({result.score} yes, {result.basis.replace('_', ' ')})",
     )
+    assessment_completed.send(sender=RiskAssessment, actor=actor, assessment=assessment)
     return assessment
 
 
@@ -189,7 +208,9 @@ def assessment_complete(
 def assessment_countersign(
     *, actor: Actor, assessment: RiskAssessment, note: str = ""
 ) -> RiskAssessment:
-    """A supervisor reviews and countersigns a completed assessment (not their own)."""
+    """A supervisor reviews and countersigns a completed assessment (not their own). The
+    same supervisor countersigning again (a retry) changes nothing, the first note
+    included; anyone else finds it already countersigned."""
     assessment = RiskAssessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != RiskAssessment.Status.COMPLETED:
         raise InvalidTransition("Only a completed assessment can be countersigned")
@@ -197,12 +218,25 @@ def assessment_countersign(
         raise NotPermitted("Only a supervisor of the same agency can countersign")
     if actor.user_id is not None and actor.user_id == assessment.recorded_by_id:
         raise NotPermitted("Someone else must countersign your assessment")
+    if assessment.countersigned_at is not None:
+        if _signed_by(actor, assessment):
+            return assessment
+        raise InvalidTransition("This risk assessment has already been countersigned")
     assessment.countersigned_by_id = actor.user_id
+    assessment.countersigned_by_api_key_id = actor.api_key_id
     assessment.countersigned_at = clock.now()
     assessment.countersign_note = note.strip()
     assessment.save()
     _timeline(actor, assessment, "risk.countersigned", "Risk assessment countersigned")
     return assessment
+
+
+def _signed_by(actor: Actor, assessment: RiskAssessment) -> bool:
+    if actor.user_id is not None:
+        return actor.user_id == assessment.countersigned_by_id
+    return (
+        actor.api_key_id is not None and actor.api_key_id == assessment.countersigned_by_api_key_id
+    )
 
 
 @transaction.atomic
@@ -244,3 +278,139 @@ def child_risk_record(
         payload={"child_risk_id": risk.pk, "incident_id": incident.pk if incident else None},
     )
     return risk
+
+
+# --- Changes of circumstances -------------------------------------------------------------
+
+
+@transaction.atomic
+def circumstance_record(
+    *,
+    actor: Actor,
+    victim: Person,
+    kind: str,
+    changed_on: dt.date | None,
+    note: str = "",
+    incident: Incident | None = None,
+) -> CircumstanceChange:
+    """Record that the victim's circumstances changed (separated from the alleged
+    perpetrator, pregnant, or something else, said in ``note``) on ``changed_on``. The
+    caller has read ``victim`` (and ``incident``) through a selector."""
+    note = note.strip()
+    problems: dict[str, list[str]] = {}
+    if kind not in CircumstanceChange.Kind.values:
+        problems["kind"] = ["Select what has changed"]
+    if changed_on is None:
+        problems["changed_on"] = ["Enter the date the circumstances changed"]
+    elif changed_on > clock.local_now().date():
+        problems["changed_on"] = ["The date the circumstances changed must be today or in the past"]
+    if kind == CircumstanceChange.Kind.OTHER and not note:
+        problems["note"] = ["Enter what has changed"]
+    if incident is not None and not incident.parties.filter(person=victim).exists():
+        problems["incident"] = ["The victim is not part of this incident"]
+    if problems or changed_on is None:  # a missing date is always among the problems
+        raise ValidationFailed.from_fields(problems)
+    change = CircumstanceChange.objects.create(
+        victim=victim,
+        kind=kind,
+        note=note,
+        changed_on=changed_on,
+        incident=incident,
+        recorded_by_agency_id=actor.agency_id,
+        recorded_by_id=actor.user_id,
+    )
+    timeline_record(
+        actor=actor,
+        subject=victim,
+        verb="risk.circumstances_changed",
+        summary=f"Change of circumstances recorded: {change.get_kind_display().lower()}",
+        payload={
+            "circumstance_change_id": change.pk,
+            "kind": change.kind,
+            "incident_id": incident.pk if incident else None,
+        },
+    )
+    return change
+
+
+# --- An area's settings -------------------------------------------------------------------
+
+
+def most_items() -> int:
+    """The number of items of the longest shipped instrument: the highest possible score."""
+    return max(len(used.items) for used in shipped_instruments().values())
+
+
+@transaction.atomic
+def area_risk_settings_set(
+    *,
+    actor: Actor,
+    area: Area,
+    high_from: int,
+    medium_from: int | None,
+    visible_high_risk_from: int,
+    escalation_count: int,
+    escalation_window_months: int,
+    repeat_window_months: int,
+) -> AreaRiskSettings:
+    """Set a local authority's grading bands and MARAC thresholds (the service operator's
+    administrators only). Assessments already completed keep the bands they were graded
+    by; the next one completed in the area uses these."""
+    if not actor.is_host_administrator:
+        raise NotPermitted("Only the Hearth service's administrators can change risk settings")
+    if area.kind != Area.Kind.LOCAL_AUTHORITY:
+        raise ValidationFailed("Risk settings belong to a local authority")
+    try:
+        checked = policy.area_settings(
+            high_from=high_from,
+            medium_from=medium_from,
+            visible_high_risk_from=visible_high_risk_from,
+            escalation_count=escalation_count,
+            escalation_window_months=escalation_window_months,
+            repeat_window_months=repeat_window_months,
+            most_items=most_items(),
+        )
+    except policy.AreaSettingsError as error:
+        raise ValidationFailed.from_fields(
+            {name: [message] for name, message in error.problems.items()}
+        ) from error
+    local = AreaRiskSettings.objects.select_for_update().filter(area=area).first()
+    before = settings_of(local)
+    if local is not None and before == checked:
+        return local  # nothing changed, nothing to record
+    values = {
+        "high_from": checked.bands.high_from,
+        "medium_from": checked.bands.medium_from,
+        "visible_high_risk_from": checked.marac.visible_high_risk_from,
+        "escalation_count": checked.marac.escalation_count,
+        "escalation_window_months": checked.marac.escalation_window_months,
+        "repeat_window_months": checked.marac.repeat_window_months,
+    }
+    local, _ = AreaRiskSettings.objects.update_or_create(area=area, defaults=values)
+    bands = checked.bands
+    marac = checked.marac
+    timeline_record(
+        actor=actor,
+        subject=area,
+        verb="risk.area_settings_set",
+        summary=(
+            f"Risk settings set: high from {bands.high_from} yes answers, "
+            + (f"medium from {bands.medium_from}" if bands.medium_from else "no medium band")
+            + f"; visible high risk from {marac.visible_high_risk_from}; potential escalation "
+            f"at {marac.escalation_count} incidents in {marac.escalation_window_months} months; "
+            f"repeat within {marac.repeat_window_months} months"
+        ),
+        payload={
+            "area_risk_settings_id": local.pk,
+            "before": {
+                "high_from": before.bands.high_from,
+                "medium_from": before.bands.medium_from,
+                "visible_high_risk_from": before.marac.visible_high_risk_from,
+                "escalation_count": before.marac.escalation_count,
+                "escalation_window_months": before.marac.escalation_window_months,
+                "repeat_window_months": before.marac.repeat_window_months,
+            },
+            "after": values,
+        },
+    )
+    return local

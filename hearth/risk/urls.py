@@ -28,4 +28,7 @@ urlpatterns = [
         views.risk_child,
         name="risk_child",
     ),
+    path("victims/<int:victim_id>/", views.risk_victim, name="risk_victim"),
+    path("areas/", views.risk_area_list, name="risk_area_list"),
+    path("areas/<int:area_id>/", views.risk_area_settings, name="risk_area_settings"),
 ]

@@ -1,7 +1,9 @@
 """The risk pages: the adult victim's checklist on a phone (safety checks first, one
 section per page, the supplementary sets only after their trigger question is answered
 yes, "Check your answers", professional judgement and complete), its result with the
-MARAC criteria, a supervisor's countersignature, and a child's own risk level.
+MARAC criteria, a supervisor's countersignature, a child's own risk level, the victim's
+risk over time with their changes of circumstances, and each area's risk settings (for
+the service operator's administrators).
 
 Thin: each page reads through ``risk.selectors`` (visibility and the access log; missing
 and forbidden are both 404) and writes through ``risk.services``.
@@ -19,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from hearth.core.actor import Actor
-from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
+from hearth.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from hearth.core.http import actor_of
 from hearth.core.personal_data import no_personal_data, reads_personal_data
 from hearth.incidents import selectors as incident_selectors
@@ -130,19 +132,27 @@ def _page(request: HttpRequest, template: str, **context: Any) -> HttpResponse:
 @no_personal_data  # answers with a redirect; the incident's read is logged by its selector
 @require_POST
 def risk_assessment_start(request: HttpRequest, incident_id: int) -> HttpResponse:
-    """Start a checklist for the incident's adult victim about its alleged perpetrator."""
+    """Start a checklist for the incident's adult victim (the first, or ``victim`` if
+    posted) about its alleged perpetrator. Its reason is the one posted (from the victim's
+    risk page), else what made a new assessment due."""
     actor = actor_of(request)
     detail = incident_selectors.incident_get_for(
         actor=actor, incident_id=incident_id, purpose="Start a risk checklist"
     )
     facts = detail.facts
-    if not facts.victims:
+    chosen = [v for v in facts.victims if str(v.pk) == request.POST.get("victim")]
+    victims = chosen or facts.victims
+    if not victims:
         raise NotFound("No adult victim to assess")
+    reason = request.POST.get("reason", "")
+    if reason not in RiskAssessment.Reason.values:
+        reason = selectors.reassessment_reason_for(actor=actor, victim=victims[0])
     assessment = services.assessment_start(
         actor=actor,
-        victim=facts.victims[0],
+        victim=victims[0],
         incident=detail.incident,
         perpetrator=facts.perpetrators[0] if facts.perpetrators else None,
+        reason=reason,
     )
     return redirect("risk_assessment_safety", assessment_id=assessment.pk)
 
@@ -351,8 +361,12 @@ def risk_assessment_countersign(request: HttpRequest, assessment_id: int) -> Htt
     )
     form = forms.CountersignForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
-    services.assessment_countersign(actor=actor, assessment=detail.assessment, note=note)
-    messages.success(request, "You have countersigned this risk assessment")
+    try:
+        services.assessment_countersign(actor=actor, assessment=detail.assessment, note=note)
+    except InvalidTransition as refused:
+        messages.success(request, refused.message)
+    else:
+        messages.success(request, "You have countersigned this risk assessment")
     return redirect("risk_assessment_detail", assessment_id=detail.assessment.pk)
 
 
@@ -392,6 +406,62 @@ def risk_child(request: HttpRequest, child_id: int, incident_id: int) -> HttpRes
         title=f"Risk to {context.child.full_name}",
         back_url=reverse("child_detail", args=[context.child.pk]),
     )
+
+
+# --- The victim's risk over time ------------------------------------------------------------
+
+
+@reads_personal_data
+@require_http_methods(["GET", "POST"])
+def risk_victim(request: HttpRequest, victim_id: int) -> HttpResponse:
+    """The victim's grades over time, the changes in their circumstances, whether a new
+    assessment is due, and recording a change of circumstances."""
+    actor = actor_of(request)
+    state = selectors.victim_risk_get_for(actor=actor, victim_id=victim_id)
+    form = forms.CircumstanceChangeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.circumstance_record(
+                actor=actor,
+                victim=state.victim,
+                kind=form.cleaned_data["kind"],
+                changed_on=form.cleaned_data["changed_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationFailed as failure:
+            form.add_failure(failure)
+        else:
+            messages.success(request, "The change of circumstances has been recorded")
+            return redirect("risk_victim", victim_id=state.victim.pk)
+    return _page(request, "risk/victim.html", form=form, state=state)
+
+
+# --- Each area's settings (the service operator's administrators) ----------------------------
+
+
+@no_personal_data
+def risk_area_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.area_settings_list_for(actor=actor_of(request))
+    return _page(request, "risk/area_list.html", rows=rows)
+
+
+@no_personal_data
+@require_http_methods(["GET", "POST"])
+def risk_area_settings(request: HttpRequest, area_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    row = selectors.area_settings_get_for(actor=actor, area_id=area_id)
+    form = forms.AreaRiskSettingsForm(
+        _posted(request), initial=forms.AreaRiskSettingsForm.initial_from(row)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.area_risk_settings_set(actor=actor, area=row.area, **form.cleaned_data)
+        except ValidationFailed as failure:
+            form.add_failure(failure)
+        else:
+            messages.success(request, f"The risk settings for {row.area.name} have been saved")
+            return redirect("risk_area_list")
+    return _page(request, "risk/area_settings.html", form=form, row=row)
 
 
 # --- Sections of the incident's summary and the child's record ------------------------------

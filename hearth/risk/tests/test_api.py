@@ -1,5 +1,6 @@
 """The risk API: a whole checklist in one idempotent POST, graded with its MARAC criteria;
-errors named by their path in the body; reads logged; a child's risk on their record."""
+errors named by their path in the body; reads logged; a supervisor's countersignature
+(safe to retry); a child's risk on their record."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from django.test import Client
 
 from hearth.accounts.services import api_key_issue
-from hearth.audit.models import AccessEvent
+from hearth.audit.models import AccessEvent, TimelineEvent
 from hearth.incidents.documents import incident_record_document
 from hearth.incidents.models import Incident
 from hearth.incidents.tests.factories import family_document
@@ -44,6 +45,14 @@ class Api:
 
     def get(self, path: str) -> Any:
         return self.client.get(f"/api/v1{path}", headers=self.auth)
+
+    def countersign(self, assessment_id: int, body: Any = None) -> Any:
+        return self.client.post(
+            f"/api/v1/assessments/{assessment_id}/countersign",
+            data=json.dumps({"note": "Agreed"} if body is None else body),
+            content_type="application/json",
+            headers=self.auth,
+        )
 
 
 @pytest.fixture
@@ -134,7 +143,7 @@ def test_the_same_key_with_a_different_body_is_a_conflict(police: Api, incident:
     response = police.post(incident.pk, checklist(yes=3))
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "conflict"
-    assert RiskAssessment.objects.count() == 1
+    assert RiskAssessment.objects.filter(incident=incident).count() == 1
 
 
 def test_missing_answers_are_named_and_nothing_is_kept(police: Api, incident: Incident) -> None:
@@ -143,7 +152,7 @@ def test_missing_answers_are_named_and_nothing_is_kept(police: Api, incident: In
     fields = fields_of(police.post(incident.pk, body))
     assert list(fields) == ["answers"]
     assert "26, 27" in fields["answers"][0]
-    assert RiskAssessment.objects.count() == 0
+    assert RiskAssessment.objects.filter(incident=incident).count() == 0
     # The key was not used up: the corrected request goes through with it.
     assert police.post(incident.pk, checklist()).status_code == 201
 
@@ -200,7 +209,7 @@ def test_an_incident_you_may_not_see_is_a_404_like_a_missing_one(
     assert missing.status_code == 404
     outsider = api_for(NORTHSHIRE, "front_door_practitioner")
     assert outsider.post(incident.pk, checklist()).content == missing.content
-    assert RiskAssessment.objects.count() == 0
+    assert RiskAssessment.objects.filter(incident=incident).count() == 0
     created = police.post(incident.pk, checklist()).json()
     events = AccessEvent.objects.count()
     assert outsider.get(f"/incidents/{incident.pk}/assessments").content == missing.content
@@ -293,6 +302,8 @@ def test_the_schema_declares_every_answer() -> None:
         "/api/v1/children/{child_id}",
     ):
         assert set(paths[path]["get"]["responses"]) == {200, 401, 403, 404, 422}
+    countersign = paths["/api/v1/assessments/{assessment_id}/countersign"]["post"]
+    assert set(countersign["responses"]) == {200, 401, 403, 404, 409, 422}
 
 
 def test_each_read_by_a_childrens_services_key_is_one_access_event(
@@ -308,9 +319,149 @@ def test_each_read_by_a_childrens_services_key_is_one_access_event(
     for method, call in (
         ("POST", lambda: northshire.post(concern.pk, body, key="walk-1")),
         ("GET list", lambda: northshire.get(f"/incidents/{concern.pk}/assessments")),
-        ("GET one", lambda: northshire.get(f"/assessments/{RiskAssessment.objects.get().pk}")),
+        (
+            "GET one",
+            lambda: northshire.get(
+                f"/assessments/{RiskAssessment.objects.get(incident=concern).pk}"
+            ),
+        ),
     ):
         before = AccessEvent.objects.count()
         response = call()
         assert response.status_code in (200, 201), (method, response.content)
         assert AccessEvent.objects.count() == before + 1, method
+
+
+# --- Countersigning ------------------------------------------------------------------
+
+
+def completed_by_the_officer(wessex: Any, incident: Incident, yes: int = 5) -> RiskAssessment:
+    from hearth.risk.tests.test_services import answered
+
+    return answered(wessex, incident, yes=yes)
+
+
+def test_a_supervisor_countersigns_and_gets_the_assessment_as_get_shows_it(
+    police: Api, incident: Incident, wessex: Any
+) -> None:
+    assessment = completed_by_the_officer(wessex, incident)
+    before = AccessEvent.objects.count()
+    response = police.countersign(assessment.pk, {"note": "Agreed: standard"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["id"], body["countersigned"], body["countersign_note"]) == (
+        assessment.pk,
+        True,
+        "Agreed: standard",
+    )
+    assert body["countersigned_at"] is not None
+    assert AccessEvent.objects.count() == before + 1
+    assert AccessEvent.objects.latest("pk").purpose == "Countersign a risk assessment"
+    assert police.get(f"/assessments/{assessment.pk}").json() == body
+    assessment.refresh_from_db()
+    assert assessment.countersigned_by_id is None
+    assert assessment.countersigned_by_api_key_id is not None
+
+
+def test_countersigning_again_by_the_same_supervisor_answers_the_same(
+    police: Api, incident: Incident, wessex: Any
+) -> None:
+    assessment = completed_by_the_officer(wessex, incident)
+    first = police.countersign(assessment.pk, {"note": "Agreed"})
+    again = police.countersign(assessment.pk, {"note": "A different note"})
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert TimelineEvent.objects.filter(verb="risk.countersigned").count() == 2  # victim, incident
+
+
+def test_someone_else_countersigning_it_again_is_a_conflict(
+    police: Api, api_for: Callable[..., Api], incident: Incident, wessex: Any
+) -> None:
+    assessment = completed_by_the_officer(wessex, incident)
+    police.countersign(assessment.pk)
+    other = api_for()  # another key of the same force
+    response = other.countersign(assessment.pk, {"note": "Me too"})
+    assert response.status_code == 409
+    assert response.json()["error"] == {
+        "code": "conflict",
+        "message": "This risk assessment has already been countersigned",
+    }
+    assessment.refresh_from_db()
+    assert assessment.countersign_note == "Agreed"
+
+
+def test_an_assessment_in_progress_cannot_be_countersigned(
+    police: Api, incident: Incident, wessex: Any
+) -> None:
+    victim = incident.parties.get(role="adult_victim").person
+    started = services.assessment_start(
+        actor=wessex.actor(OFFICER), victim=victim, incident=incident
+    )
+    response = police.countersign(started.pk)
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "conflict"
+
+
+def test_only_a_supervisor_other_than_the_assessor_countersigns(
+    api_for: Callable[..., Api],
+    incident: Incident,
+    wessex: Any,
+    client_for: Callable[[str], Client],
+) -> None:
+    front_door = wessex.actor("front.door@northshire.wessex.example")
+    concern = incident_record_document(actor=front_door, document=family_document(reference=""))
+    ric = services.assessment_start(
+        actor=front_door, victim=concern.parties.get(role="adult_victim").person, incident=concern
+    )
+    for item in instrument("safelives_ric").items:
+        services.assessment_answer(actor=front_door, assessment=ric, item_key=item.key, answer="no")  # type: ignore[arg-type]
+    services.assessment_complete(actor=front_door, assessment=ric)
+    practitioner_system = api_for(NORTHSHIRE, "front_door_practitioner")
+    response = practitioner_system.countersign(ric.pk)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "forbidden"
+    assert api_for(NORTHSHIRE, "front_door_manager").countersign(ric.pk).status_code == 200
+    # A supervisor may not countersign their own assessment (here through the session).
+    ppu = wessex.actor("ppu.officer@police.wessex.example")
+    victim = incident.parties.get(role="adult_victim").person
+    own = services.assessment_start(actor=ppu, victim=victim, incident=incident)
+    for item in instrument("police_dash").items:
+        services.assessment_answer(actor=ppu, assessment=own, item_key=item.key, answer="no")  # type: ignore[arg-type]
+    services.assessment_complete(actor=ppu, assessment=own)
+    session = client_for("ppu.officer@police.wessex.example")
+    response = session.post(
+        f"/api/v1/assessments/{own.pk}/countersign",
+        data=json.dumps({"note": ""}),
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert "Someone else must countersign" in response.json()["error"]["message"]
+    own.refresh_from_db()
+    assert own.countersigned_at is None
+
+
+def test_countersigning_one_you_may_not_see_is_a_404_like_a_missing_one(
+    police: Api, api_for: Callable[..., Api], incident: Incident, wessex: Any
+) -> None:
+    assessment = completed_by_the_officer(wessex, incident)
+    missing = police.countersign(987654321)
+    assert missing.status_code == 404
+    outsider = api_for(NORTHSHIRE, "front_door_manager")
+    before = AccessEvent.objects.count()
+    assert outsider.countersign(assessment.pk).content == missing.content
+    assert AccessEvent.objects.count() == before
+    assessment.refresh_from_db()
+    assert assessment.countersigned_at is None
+
+
+def test_a_countersign_body_is_checked(police: Api, incident: Incident, wessex: Any) -> None:
+    assessment = completed_by_the_officer(wessex, incident)
+    response = police.countersign(assessment.pk, {"note": "x", "grade": "high"})
+    assert response.status_code == 422
+    assert "grade" in response.json()["error"]["fields"]
+    too_long = police.countersign(assessment.pk, {"note": "x" * 10001})
+    assert list(too_long.json()["error"]["fields"]) == ["note"]
+    nul = police.countersign(assessment.pk, {"note": "Agreed\u0000"})
+    assert (nul.status_code, list(nul.json()["error"]["fields"])) == (422, ["note"])
+    lines = police.countersign(assessment.pk, {"note": "Agreed.\nReview in a month."})
+    assert lines.json()["countersign_note"] == "Agreed.\nReview in a month."

@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 
 from hearth.accounts.models import Area
+from hearth.accounts.selectors import actor_for_api_key
+from hearth.accounts.services import api_key_issue
 from hearth.audit.models import AccessEvent, TimelineEvent
 from hearth.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from hearth.incidents.documents import incident_record_document
@@ -241,3 +243,29 @@ def test_a_new_incident_or_pregnancy_prompts_a_new_assessment(
         "A new incident since the last assessment",
         "The victim is now pregnant",
     ]
+
+
+def test_countersigning_again_is_a_retry_for_the_same_supervisor_and_refused_for_another(
+    wessex: Any, incident: Incident
+) -> None:
+    assessment = answered(wessex, incident, yes=3)
+    first = services.assessment_countersign(
+        actor=wessex.actor(PPU), assessment=assessment, note="Agree"
+    )
+    again = services.assessment_countersign(
+        actor=wessex.actor(PPU), assessment=assessment, note="Changed my mind"
+    )
+    assert (again.countersigned_at, again.countersign_note) == (first.countersigned_at, "Agree")
+    assert (
+        TimelineEvent.objects.for_subject(incident).filter(verb="risk.countersigned").count() == 1
+    )
+    system = api_key_issue(
+        actor=None,
+        agency=wessex.agency("wessex-police"),
+        name="Force system",
+        roles=["public_protection_officer"],
+    )
+    other = actor_for_api_key(raw_key=system.raw_key)
+    assert other is not None
+    with pytest.raises(InvalidTransition, match="already been countersigned"):
+        services.assessment_countersign(actor=other, assessment=assessment, note="Me too")

@@ -206,7 +206,7 @@ def test_an_outsider_gets_404_on_every_risk_page(
         reverse("risk_assessment_safety", args=[pk]),
     ):
         assert outsider.post(url, SAFE).status_code == 404, url
-    assert RiskAssessment.objects.count() == 1
+    assert RiskAssessment.objects.filter(incident=incident).count() == 1
 
 
 def test_a_supervisor_countersigns_from_the_result_page(
@@ -224,6 +224,11 @@ def test_a_supervisor_countersigns_from_the_result_page(
     ppu.post(reverse("risk_assessment_countersign", args=[assessment.pk]), {"note": "Agreed"})
     assessment.refresh_from_db()
     assert assessment.countersigned_at is not None
+    assert assessment.countersign_note == "Agreed"
+    # Posting again (a double click) changes nothing.
+    again = ppu.post(reverse("risk_assessment_countersign", args=[assessment.pk]), {"note": "x"})
+    assert again.status_code == 302
+    assessment.refresh_from_db()
     assert assessment.countersign_note == "Agreed"
 
 
