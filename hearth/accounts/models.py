@@ -86,6 +86,7 @@ class TeamFunction(models.TextChoices):
     IDVA = "idva", "IDVA service"
     SPECIALIST = "specialist", "Specialist children's service"
     HEALTH_VISITING = "health_visiting", "Health visiting"
+    DUTY = "duty", "Duty and escalation"
     ANALYSIS = "analysis", "Analysis"
     ADMINISTRATION = "administration", "Administration"
 
@@ -105,6 +106,14 @@ class Team(TimeStampedModel):
     slug = models.SlugField(max_length=80)
     function = models.CharField(max_length=40, choices=TeamFunction.choices)
     email = models.EmailField(blank=True, help_text="The team's shared mailbox for alerts.")
+    escalation_team = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Where overdue work goes after the team's manager (for example a duty team).",
+    )
     is_active = models.BooleanField(default=True)
 
     objects = TeamQuerySet.as_manager()
@@ -197,6 +206,10 @@ class Membership(TimeStampedModel):
         Team, null=True, blank=True, on_delete=models.PROTECT, related_name="memberships"
     )
     role = models.CharField(max_length=40, choices=Role.choices)
+    is_manager = models.BooleanField(
+        default=False,
+        help_text="Manages the team: its manager view, withdrawing work, and escalations.",
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()

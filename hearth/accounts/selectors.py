@@ -53,6 +53,9 @@ def actor_for_user(*, user: User, agency_id: int | None) -> Actor | None:
         agency_name=agency.name,
         roles=frozenset(m.role for m in chosen),
         team_ids=frozenset(m.team_id for m in chosen if m.team_id is not None),
+        managed_team_ids=frozenset(
+            m.team_id for m in chosen if m.team_id is not None and m.is_manager
+        ),
         user_id=user.pk,
         agency_count=len({m.agency_id for m in memberships}),
     )

@@ -88,6 +88,27 @@ def team_ensure(
 
 
 @transaction.atomic
+def team_escalation_set(*, actor: Actor | None, team: Team, escalation_team: Team | None) -> Team:
+    """Name the team that overdue work goes to after ``team``'s manager (a duty team)."""
+    _require_administrator_of(actor, team.agency)
+    if escalation_team is not None and escalation_team.pk == team.pk:
+        raise ValidationFailed("A team cannot escalate to itself")
+    if team.escalation_team_id != (escalation_team.pk if escalation_team else None):
+        team.escalation_team = escalation_team
+        team.save(update_fields=["escalation_team", "updated_at"])
+        timeline_record(
+            actor=actor,
+            subject=team,
+            verb="team.escalation_set",
+            summary=f"Overdue work escalates to {escalation_team.name}"
+            if escalation_team
+            else "No escalation team",
+            payload={"escalation_team_id": escalation_team.pk if escalation_team else None},
+        )
+    return team
+
+
+@transaction.atomic
 def user_ensure(
     *,
     actor: Actor | None,
@@ -114,18 +135,27 @@ def user_ensure(
 
 @transaction.atomic
 def membership_add(
-    *, actor: Actor | None, user: User, agency: Agency, role: str, team: Team | None = None
+    *,
+    actor: Actor | None,
+    user: User,
+    agency: Agency,
+    role: str,
+    team: Team | None = None,
+    is_manager: bool = False,
 ) -> Membership:
-    """Give ``user`` ``role`` in ``agency`` (and ``team``). Idempotent for a current membership."""
+    """Give ``user`` ``role`` in ``agency`` (and ``team``, as its manager if ``is_manager``).
+    Idempotent for a current membership."""
     if role not in ROLES_BY_AGENCY_KIND.get(agency.kind, frozenset()):
         raise ValidationFailed(
             f"A {Role(role).label.lower()} cannot work for a {agency.get_kind_display().lower()}"
         )
     if team is not None and team.agency_id != agency.pk:
         raise ValidationFailed("The team must belong to the agency")
+    if is_manager and team is None:
+        raise ValidationFailed("A manager manages a team: choose the team")
     _require_administrator_of(actor, agency)
     membership, created = Membership.objects.current().get_or_create(
-        user=user, agency=agency, team=team, role=role
+        user=user, agency=agency, team=team, role=role, defaults={"is_manager": is_manager}
     )
     if created:
         timeline_record(

@@ -84,6 +84,8 @@ class Actor:
     agency_name: str
     roles: frozenset[str] = field(default_factory=frozenset)
     team_ids: frozenset[int] = field(default_factory=frozenset)
+    # The teams this person manages (a membership marked as the team's manager).
+    managed_team_ids: frozenset[int] = field(default_factory=frozenset)
     user_id: int | None = None
     api_key_id: int | None = None
     # How many agencies this person works for: the organisation switcher shows when > 1.
@@ -91,6 +93,9 @@ class Actor:
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.roles.intersection(roles))
+
+    def manages(self, team_id: int) -> bool:
+        return team_id in self.managed_team_ids
 
     @property
     def is_host_administrator(self) -> bool:
