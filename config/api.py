@@ -10,8 +10,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 from hearth.accounts.api import router as accounts_router
 from hearth.accounts.api_auth import ApiKeyAuth, SessionActorAuth
 from hearth.core.api import error_body
-from hearth.core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
+from hearth.core.errors import Conflict, InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from hearth.incidents.api import router as incidents_router
+from hearth.obligations.api import router as obligations_router
 from hearth.risk.api import router as risk_router
 
 api = NinjaAPI(
@@ -29,6 +30,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", incidents_router)
 api.add_router("/", risk_router)
+api.add_router("/", obligations_router)
 
 
 def _error(
@@ -66,6 +68,13 @@ def _invalid(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
 @api.exception_handler(Conflict)
 def _conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
     return _error(request, 409, "conflict", exc.message)
+
+
+@api.exception_handler(InvalidTransition)
+def _invalid_transition(request: HttpRequest, exc: InvalidTransition) -> HttpResponse:
+    # The record's status does not allow the change (for example acknowledging what has
+    # closed): a clash with what is recorded, like a conflict, with its own code.
+    return _error(request, 409, "invalid_transition", exc.message)
 
 
 def field_path(loc: tuple | list) -> str:

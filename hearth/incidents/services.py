@@ -20,6 +20,7 @@ from typing import Any
 
 import rules
 from django.db import transaction
+from django.dispatch import Signal
 
 from hearth.audit.services import timeline_record
 from hearth.core import clock
@@ -32,6 +33,11 @@ from hearth.people import services as people_services
 from hearth.people.models import Person, PersonAddress
 from hearth.people.policy import Kinship
 from hearth.people.services import PersonDetails
+
+# Sent inside ``incident_submit``'s transaction with ``actor`` and ``incident``: contexts
+# above incidents (the obligation ledger's routing) act on a submission in the same
+# transaction without incidents importing them (tests/test_import_layers.py).
+incident_submitted = Signal()
 
 
 def _require_change(actor: Actor, incident: Incident) -> None:
@@ -292,6 +298,7 @@ def incident_submit(*, actor: Actor, incident: Incident) -> Incident:
             payload={"incident_id": incident.pk},
         )
     _record_household(actor, incident)
+    incident_submitted.send(sender=Incident, actor=actor, incident=incident)
     return incident
 
 

@@ -1,0 +1,576 @@
+"""API: the obligation ledger for agency systems (issue 5, point 9): a team's inbox, one
+obligation with what its route shares, the actions its team takes on it, and an
+incident's obligations for whoever may see the incident (the referrer sees the decision).
+
+Thin adapters over ``obligations.services``, ``obligations.selectors`` and
+``obligations.api_selectors``. An obligation the caller may not see is a 404, exactly
+like a missing one; one the caller may see but not act on (the referrer, another team
+of the agency for a key issued to one team) is a 403; an action its status does not
+allow is a 409 ``invalid_transition``.
+
+Every action takes an ``Idempotency-Key``, as a create does (``hearth.core.idempotency``):
+the first request with a key acts, a retry with the same key and body acts no more and
+answers with the obligation as it is, and the same key with another body (or another
+obligation) is a 409. The answer to each action is the obligation, read like ``GET
+/obligations/{obligation_id}`` (one access event).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from ninja import Header, Path, Query, Router
+
+from hearth.accounts.models import Team
+from hearth.core import clock
+from hearth.core.actor import Actor
+from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES
+from hearth.core.errors import ValidationFailed
+from hearth.core.idempotency import MAX_KEY_LENGTH, idempotent_create, scope_for
+from hearth.core.personal_data import reads_personal_data
+from hearth.incidents.schemas import MAX_ID
+from hearth.obligations import api_selectors, policy, selectors, services
+from hearth.obligations.models import Deadline, Obligation
+from hearth.obligations.schemas import (
+    AcknowledgeIn,
+    AdultRiskOut,
+    ChildAssessmentIn,
+    ChildAssessmentOut,
+    ChildVoiceOut,
+    DeadlineOut,
+    DecisionIn,
+    InboxFiltersIn,
+    InboxOut,
+    IncidentObligationOut,
+    IncidentObligationsOut,
+    IncidentRefOut,
+    MaracChildOut,
+    MaracReferralOut,
+    ObligationDetailOut,
+    ObligationOut,
+    OutcomeIn,
+    OutcomeOut,
+    PastEventOut,
+    PersonRefOut,
+    RedirectIn,
+    RedirectionOut,
+    SharedAdultOut,
+    SharedIncidentOut,
+    SharedOut,
+    SiblingOut,
+    TeamRefOut,
+    UnroutedOut,
+)
+from hearth.people.models import Person
+
+router = Router(tags=["obligations"])
+
+# Each action also declares 409: a key reused for another request, or a status that does
+# not allow the action.
+ACTION_RESPONSES = CREATE_RESPONSES
+RESOURCE = Obligation._meta.label_lower
+
+
+def _actor(request: HttpRequest) -> Actor:
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    return actor
+
+
+def _idempotency_key() -> Any:
+    return Header(
+        ...,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=MAX_KEY_LENGTH,
+        description=(
+            "Your own unique key for this action (for example a UUID). A retry with the "
+            "same key and body acts no more and answers with the obligation; the same key "
+            "with a different body, or for another obligation, is a 409. Keys belong to "
+            "your agency."
+        ),
+    )
+
+
+# --- What the API answers ------------------------------------------------------------------
+
+
+def _person(person: Person) -> PersonRefOut:
+    return PersonRefOut(id=person.pk, name=person.full_name, date_of_birth=person.date_of_birth)
+
+
+def _team(team: Team) -> TeamRefOut:
+    return TeamRefOut(id=team.pk, name=team.name)
+
+
+def _outcome(obligation: Obligation) -> OutcomeOut | None:
+    if not obligation.outcome:
+        return None
+    return OutcomeOut(code=obligation.outcome, label=obligation.outcome_label)
+
+
+def _deadline(deadline: Deadline) -> DeadlineOut:
+    return DeadlineOut(
+        stage=deadline.stage,
+        due_at=deadline.due_at,
+        owner=deadline.owner,
+        rule=deadline.rule,
+        rule_version=deadline.rule_version,
+        basis=deadline.basis,
+        met_at=deadline.met_at,
+        overdue=deadline.is_overdue,
+    )
+
+
+def _next_due(deadlines: list[Deadline]) -> dt.datetime | None:
+    return min((d.due_at for d in deadlines if d.met_at is None), default=None)
+
+
+def _summary(obligation: Obligation, next_due: dt.datetime | None) -> dict[str, Any]:
+    incident = obligation.incident
+    return {
+        "id": obligation.pk,
+        "route": obligation.route,
+        "status": obligation.status,
+        "subject": _person(obligation.subject),
+        "incident": IncidentRefOut(
+            id=incident.pk,
+            police_reference=incident.police_reference,
+            occurred_at=incident.occurred_at,
+        ),
+        "team": _team(obligation.team),
+        "next_due_at": next_due,
+        "overdue": next_due is not None and next_due <= clock.now(),
+        "claimed_by_id": obligation.claimed_by_id,
+    }
+
+
+def _shared(detail: selectors.ObligationDetail) -> SharedOut:
+    shared = detail.shared
+    child_concern = detail.obligation.route == policy.Route.CHILD_CONCERN
+    marac = shared.marac
+    voice = shared.child_voice
+    return SharedOut(
+        incident=SharedIncidentOut(
+            police_reference=detail.obligation.incident.police_reference,
+            occurred_at=shared.incident_occurred_at,
+            town=shared.incident_town if child_concern else None,
+            summary=shared.incident_summary if child_concern else None,
+            abuse_types=list(shared.abuse_types) if child_concern else None,
+        ),
+        child_voice=ChildVoiceOut(
+            **{name: getattr(voice, name) for name in ChildVoiceOut.model_fields}
+        )
+        if voice is not None
+        else None,
+        adults=[SharedAdultOut(role=role, person=_person(p)) for role, p in shared.adults],
+        risks=[
+            AdultRiskOut(
+                person=_person(risk.person),
+                grade=risk.grade,
+                score=risk.score,
+                basis=risk.basis,
+                history=[PastEventOut(on=e.on, agency=e.agency) for e in risk.history],
+            )
+            for risk in shared.risks
+        ],
+        siblings=[
+            SiblingOut(obligation_id=s.pk, subject=_person(s.subject)) for s in shared.siblings
+        ],
+        marac=MaracReferralOut(
+            criteria=list(marac.criteria),
+            criteria_basis=list(marac.criteria_basis),
+            safe_contact_number=marac.safe_contact_number,
+            number_safe_to_call=marac.number_safe_to_call,
+            safe_times=marac.safe_times,
+            afraid_of=marac.afraid_of,
+            victim_aware=marac.victim_aware,
+            not_aware_reason=marac.not_aware_reason,
+            consent_given=marac.consent_given,
+            children=[
+                MaracChildOut(
+                    child=_person(child), notification_id=notification.pk if notification else None
+                )
+                for child, notification in shared.marac_children
+            ],
+        )
+        if marac is not None
+        else None,
+    )
+
+
+def _detail_out(detail: selectors.ObligationDetail) -> ObligationDetailOut:
+    obligation = detail.obligation
+    assessment_due = {d.assessment_id: d.due_at for d in detail.deadlines if d.assessment_id}
+    return ObligationDetailOut(
+        **_summary(obligation, _next_due(detail.deadlines)),
+        rule=obligation.rule,
+        rule_version=obligation.rule_version,
+        reason=obligation.reason,
+        sent_at=obligation.sent_at,
+        acknowledged_at=obligation.acknowledged_at,
+        outcome=_outcome(obligation),
+        outcome_note=obligation.outcome_note,
+        outcome_at=obligation.outcome_at,
+        closed_at=obligation.closed_at,
+        withdrawn_reason=obligation.withdrawn_reason,
+        deadlines=[_deadline(d) for d in detail.deadlines],
+        redirections=[
+            RedirectionOut(
+                from_team=_team(r.from_team), to_team=_team(r.to_team), reason=r.reason, at=r.at
+            )
+            for r in detail.redirections
+        ],
+        assessments=[
+            ChildAssessmentOut(
+                id=a.pk,
+                kind=a.kind,
+                started_on=a.started_on,
+                authorised_on=a.authorised_on,
+                factors=list(a.factors),
+                due_at=assessment_due.get(a.pk),
+            )
+            for a in detail.assessments
+        ],
+        shared=_shared(detail),
+    )
+
+
+# --- Acting on an obligation ---------------------------------------------------------------
+
+
+def _act(
+    request: HttpRequest,
+    *,
+    obligation_id: int,
+    key: str,
+    operation: str,
+    body: dict[str, Any],
+    act: Callable[[Actor, Obligation], object],
+    purpose: str,
+) -> ObligationDetailOut:
+    """Find the obligation (404 if the caller may not see it), act once per key, and
+    answer with the obligation as it now is (an access-logged read)."""
+    actor = _actor(request)
+    with transaction.atomic():
+        obligation = api_selectors.obligation_for_action(actor=actor, obligation_id=obligation_id)
+
+        def run() -> tuple[str, int]:
+            act(actor, obligation)
+            return RESOURCE, obligation.pk
+
+        idempotent_create(
+            scope=scope_for(actor),
+            key=key,
+            operation=operation,
+            body={"obligation_id": obligation_id, "body": body},
+            create=run,
+        )
+        detail = selectors.obligation_get_for(
+            actor=actor, obligation_id=obligation_id, purpose=purpose
+        )
+    return _detail_out(detail)
+
+
+def _renamed(error: ValidationFailed, paths: dict[str, str]) -> ValidationFailed:
+    return error.renamed(lambda name: paths.get(name, name))
+
+
+# --- Routes -----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/teams/{team_id}/obligations",
+    response={200: InboxOut, **ERROR_RESPONSES},
+    summary="A team's inbox",
+)
+@reads_personal_data
+def inbox(
+    request: HttpRequest,
+    filters: Query[InboxFiltersIn],
+    team_id: int = Path(..., ge=1, le=MAX_ID),
+) -> InboxOut:
+    """The obligations addressed to one of your teams (a key issued for a team sees that
+    team's inbox only): overdue and soonest due first, at most 50, with how many match
+    (an access-logged search). A team that is not yours is a 404."""
+    found = selectors.inbox_for(
+        actor=_actor(request),
+        team_id=team_id,
+        filters=selectors.InboxFilters(
+            status=filters.status or "",
+            route=filters.route or "",
+            due_by=filters.due_by,
+            local_authority_id=filters.local_authority_id,
+            overdue_only=filters.overdue_only,
+        ),
+    )
+    return InboxOut(
+        team=_team(found.team),
+        total=found.total,
+        overdue=found.overdue,
+        obligations=[ObligationOut(**_summary(row.obligation, row.next_due)) for row in found.rows],
+    )
+
+
+@router.get(
+    "/obligations/{obligation_id}",
+    response={200: ObligationDetailOut, **ERROR_RESPONSES},
+    summary="An obligation",
+)
+@reads_personal_data
+def obligation_get(
+    request: HttpRequest, obligation_id: int = Path(..., ge=1, le=MAX_ID)
+) -> ObligationDetailOut:
+    """One obligation: the rule and version that created it and why, its deadlines, what
+    has happened (acknowledgement, outcome, redirections, assessments) and what its route
+    shares with the team it is addressed to (an access-logged read). The team it is
+    addressed to sees it while it is open and for a while after; whoever may see its
+    incident sees it too. Otherwise it is a 404, like a missing one."""
+    return _detail_out(
+        selectors.obligation_get_for(actor=_actor(request), obligation_id=obligation_id)
+    )
+
+
+@router.post(
+    "/obligations/{obligation_id}/acknowledge",
+    response={200: ObligationDetailOut, **ACTION_RESPONSES},
+    summary="Acknowledge an obligation",
+)
+@reads_personal_data
+def obligation_acknowledge(
+    request: HttpRequest,
+    payload: AcknowledgeIn | None = None,
+    obligation_id: int = Path(..., ge=1, le=MAX_ID),
+    idempotency_key: str = _idempotency_key(),
+) -> ObligationDetailOut:
+    """The team it is addressed to confirms it has it; the referrer sees the
+    acknowledgement. The body may be left out. Acknowledging what is already acknowledged
+    changes nothing."""
+    given = payload or AcknowledgeIn(note="")
+    return _act(
+        request,
+        obligation_id=obligation_id,
+        key=idempotency_key,
+        operation="obligations.acknowledge",
+        body=given.model_dump(mode="json"),
+        act=lambda actor, o: services.obligation_acknowledge(
+            actor=actor, obligation=o, note=given.note
+        ),
+        purpose="Acknowledge an obligation",
+    )
+
+
+@router.post(
+    "/obligations/{obligation_id}/decision",
+    response={200: ObligationDetailOut, **ACTION_RESPONSES},
+    summary="Record the front door's decision",
+)
+@reads_personal_data
+def obligation_decision(
+    request: HttpRequest,
+    payload: DecisionIn,
+    obligation_id: int = Path(..., ge=1, le=MAX_ID),
+    idempotency_key: str = _idempotency_key(),
+) -> ObligationDetailOut:
+    """The front door's decision on a child concern notification (Working Together 2023:
+    within one working day of receipt); deciding also acknowledges it. A decision to
+    assess starts a child and family assessment, due 45 working days from the referral;
+    the others close the notification. Only a child concern notification has a decision
+    (else a 422)."""
+
+    def decide(actor: Actor, obligation: Obligation) -> None:
+        services.decision_record(
+            actor=actor,
+            obligation=obligation,
+            decision=payload.decision,
+            note=payload.note,
+            assessment_started_on=payload.assessment_started_on,
+        )
+
+    return _act(
+        request,
+        obligation_id=obligation_id,
+        key=idempotency_key,
+        operation="obligations.decision",
+        body=payload.model_dump(mode="json"),
+        act=decide,
+        purpose="Record a decision on an obligation",
+    )
+
+
+@router.post(
+    "/obligations/{obligation_id}/outcome",
+    response={200: ObligationDetailOut, **ACTION_RESPONSES},
+    summary="Record an obligation's outcome",
+)
+@reads_personal_data
+def obligation_outcome(
+    request: HttpRequest,
+    payload: OutcomeIn,
+    obligation_id: int = Path(..., ge=1, le=MAX_ID),
+    idempotency_key: str = _idempotency_key(),
+) -> ObligationDetailOut:
+    """The outcome of an IDVA or MARAC referral or a child's follow-up, which closes it (a
+    follow-up needs a note of when and how the child was seen). An outcome that does not
+    fit the route is a 422 naming ``outcome``."""
+
+    def record(actor: Actor, obligation: Obligation) -> None:
+        try:
+            services.outcome_record(
+                actor=actor, obligation=obligation, outcome=payload.outcome, note=payload.note
+            )
+        except ValidationFailed as error:
+            # On a child concern notification the outcome is the decision.
+            raise _renamed(error, {"decision": "outcome"}) from None
+
+    return _act(
+        request,
+        obligation_id=obligation_id,
+        key=idempotency_key,
+        operation="obligations.outcome",
+        body=payload.model_dump(mode="json"),
+        act=record,
+        purpose="Record an obligation's outcome",
+    )
+
+
+@router.post(
+    "/obligations/{obligation_id}/redirect",
+    response={200: ObligationDetailOut, **ACTION_RESPONSES},
+    summary="Redirect an obligation to another team",
+)
+@reads_personal_data
+def obligation_redirect(
+    request: HttpRequest,
+    payload: RedirectIn,
+    obligation_id: int = Path(..., ge=1, le=MAX_ID),
+    idempotency_key: str = _idempotency_key(),
+) -> ObligationDetailOut:
+    """Send it on to the team it should have gone to (another active team doing the same
+    work, for example the front door where the child lives), with the reason. Its history
+    and clock stay; the new team must acknowledge it. Once it has gone to another
+    agency's team you no longer see it: the answer is its last view (read, and logged,
+    just before it was handed on), and a later retry or read is a 404."""
+    actor = _actor(request)
+    with transaction.atomic():
+        detail = selectors.obligation_get_for(
+            actor=actor, obligation_id=obligation_id, purpose="Redirect an obligation"
+        )
+        redirected: list[Obligation] = []
+
+        def redirect() -> tuple[str, int]:
+            team = api_selectors.redirect_team_for(
+                obligation=detail.obligation, team_id=payload.to_team_id, field="to_team_id"
+            )
+            try:
+                redirected.append(
+                    services.obligation_redirect(
+                        actor=actor,
+                        obligation=detail.obligation,
+                        to_team=team,
+                        reason=payload.reason,
+                    )
+                )
+            except ValidationFailed as error:
+                raise _renamed(error, {"to_team": "to_team_id"}) from None
+            return RESOURCE, obligation_id
+
+        idempotent_create(
+            scope=scope_for(actor),
+            key=idempotency_key,
+            operation="obligations.redirect",
+            body={"obligation_id": obligation_id, "body": payload.model_dump(mode="json")},
+            create=redirect,
+        )
+        if redirected:
+            # A retry acts no more: what was read above is the obligation as it is.
+            detail = api_selectors.redirected_detail(detail=detail, obligation=redirected[0])
+    return _detail_out(detail)
+
+
+@router.post(
+    "/obligations/{obligation_id}/assessments/{assessment_id}",
+    response={200: ObligationDetailOut, **ACTION_RESPONSES},
+    summary="Record a child and family assessment",
+)
+@reads_personal_data
+def obligation_assessment(
+    request: HttpRequest,
+    payload: ChildAssessmentIn,
+    obligation_id: int = Path(..., ge=1, le=MAX_ID),
+    assessment_id: int = Path(..., ge=1, le=MAX_ID),
+    idempotency_key: str = _idempotency_key(),
+) -> ObligationDetailOut:
+    """An assessment's start and authorisation dates and the CIN census factors found at
+    its end (needed once it is authorised). When every assessment of the notification is
+    complete, the notification closes. An assessment of another obligation is a 404."""
+
+    def record(actor: Actor, obligation: Obligation) -> None:
+        services.assessment_record(
+            actor=actor,
+            assessment=api_selectors.assessment_of(
+                obligation=obligation, assessment_id=assessment_id
+            ),
+            started_on=payload.started_on,
+            authorised_on=payload.authorised_on,
+            factors=payload.factors,
+        )
+
+    return _act(
+        request,
+        obligation_id=obligation_id,
+        key=idempotency_key,
+        operation="obligations.assessment",
+        body={"assessment_id": assessment_id, **payload.model_dump(mode="json")},
+        act=record,
+        purpose="Record a child and family assessment",
+    )
+
+
+@router.get(
+    "/incidents/{incident_id}/obligations",
+    response={200: IncidentObligationsOut, **ERROR_RESPONSES},
+    summary="An incident's obligations",
+)
+@reads_personal_data
+def incident_obligations(
+    request: HttpRequest, incident_id: int = Path(..., ge=1, le=MAX_ID)
+) -> IncidentObligationsOut:
+    """For whoever may see the incident (the police force that recorded it, the agency
+    that raised a concern): every obligation it created, with its team, status, every
+    deadline, the rule and version that created it and why, and its outcome (an
+    access-logged read); whether every child's obligations have ended (``complete``); and
+    the work no team could be found for (``unrouted``). What each obligation shared with
+    its team is not shown here."""
+    found = api_selectors.incident_obligations_with_deadlines_for(
+        actor=_actor(request), incident_id=incident_id
+    )
+    progress = found.progress
+    return IncidentObligationsOut(
+        incident_id=progress.incident.pk,
+        complete=progress.complete,
+        obligations=[
+            IncidentObligationOut(
+                id=o.pk,
+                route=o.route,  # type: ignore[arg-type]
+                subject_id=o.subject_id,
+                team=_team(o.team),
+                status=o.status,  # type: ignore[arg-type]
+                deadlines=[_deadline(d) for d in found.deadlines[o.pk]],
+                next_due_at=_next_due(found.deadlines[o.pk]),
+                overdue=any(d.is_overdue for d in found.deadlines[o.pk]),
+                rule=o.rule,
+                rule_version=o.rule_version,
+                reason=o.reason,
+                outcome=_outcome(o),
+            )
+            for o in progress.obligations
+        ],
+        unrouted=[
+            UnroutedOut(route=u.route, subject_id=u.subject_id, reason=u.reason)  # type: ignore[arg-type]
+            for u in progress.unrouted
+        ],
+    )

@@ -1,0 +1,39 @@
+"""How the ledger hears of what happens in the contexts below it, without them importing
+it (tests/test_import_layers.py): a submitted incident is routed in the transaction that
+submits it; a completed risk checklist at a submitted incident routes it again, because
+the MARAC and IDVA routes need the grade (routing is idempotent); and risk's MARAC
+criteria learn a victim's last MARAC referral from the ledger (the repeat criterion)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hearth.core.actor import Actor
+from hearth.incidents.models import Incident
+
+
+def _on_incident_submitted(sender: Any, *, actor: Actor, incident: Incident, **_: Any) -> None:
+    from hearth.obligations.routing import incident_route
+
+    incident_route(actor=actor, incident=incident)
+
+
+def _on_assessment_completed(sender: Any, *, actor: Actor, assessment: Any, **_: Any) -> None:
+    from hearth.obligations.routing import incident_route
+
+    if assessment.incident_id is not None:
+        incident_route(actor=actor, incident=assessment.incident)
+
+
+def connect() -> None:
+    from hearth.incidents.services import incident_submitted
+    from hearth.obligations.routing import last_marac_referral
+    from hearth.risk.selectors import MARAC_REFERRAL_SOURCES
+    from hearth.risk.services import assessment_completed
+
+    if last_marac_referral not in MARAC_REFERRAL_SOURCES:
+        MARAC_REFERRAL_SOURCES.append(last_marac_referral)
+    incident_submitted.connect(_on_incident_submitted, dispatch_uid="obligations.route_incident")
+    assessment_completed.connect(
+        _on_assessment_completed, dispatch_uid="obligations.route_after_risk"
+    )

@@ -1,0 +1,293 @@
+"""The obligation ledger: duties owed to one child (or one adult victim) by one team.
+
+- An **Obligation** is one duty: its route, its subject, the incident it arose from, the
+  team it is addressed to, the rule (and version) that created it and why, its status
+  and its outcome. ``key`` is unique: routing the same incident again finds the same rows.
+- A **Deadline** is a stored due time for one stage of an obligation (acknowledge,
+  decide, send, assessment, outcome), owed by the recipient or the referrer, computed
+  when the event happened by ``hearth.core.calendar`` and stamped with its rule and
+  version. The sweeper only compares stored deadlines with the clock, so a missed run
+  catches up; each step of its ladder is stamped on the deadline once.
+- **Redirection**: the obligation moved to another team, with the reason; its history
+  and clock stay.
+- Route data: a front-door **ChildAssessment** (its own 45-working-day clock), a
+  **MaracReferral** (criteria, safe contact, the victim's awareness, the children, each
+  linked to their child concern notification).
+- **RoutingSettings**: an area's timescales and how long a recipient keeps access.
+
+Access (architecture §4): an obligation is visible to the agency of the team it is
+addressed to once it is sent, while it is open and for ``access_days_after_close``
+after it ends, and to
+whoever may see the incident it arose from (the referrer sees the decision). Nobody
+else: not other agencies, not the service operator's administrators.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from hearth.core import clock
+from hearth.core.actor import Actor
+from hearth.core.models import TimeStampedModel
+from hearth.incidents.models import Incident
+from hearth.obligations import policy
+
+
+def _choices(enum: type, labels: dict) -> list[tuple[str, str]]:
+    return [(member.value, labels[member]) for member in enum]  # type: ignore[attr-defined]
+
+
+class RoutingSettings(TimeStampedModel):
+    """A local authority area's timescales (domain.md §4.2, §4.3) and access window."""
+
+    area = models.OneToOneField("accounts.Area", on_delete=models.CASCADE, related_name="+")
+    decision_working_days = models.PositiveSmallIntegerField(default=1)
+    assessment_working_days = models.PositiveSmallIntegerField(default=45)
+    marac_send_working_days = models.PositiveSmallIntegerField(default=1)
+    marac_acknowledge_working_days = models.PositiveSmallIntegerField(default=1)
+    idva_acknowledge_working_days = models.PositiveSmallIntegerField(default=1)
+    follow_up_working_days = models.PositiveSmallIntegerField(default=10)
+    access_days_after_close = models.PositiveSmallIntegerField(
+        default=30, help_text="How long a recipient team still sees what an obligation shared."
+    )
+
+    def __str__(self) -> str:
+        return f"Routing settings for area {self.area_id}"
+
+
+class ObligationQuerySet(models.QuerySet["Obligation"]):
+    def visible_to(self, actor: Actor) -> ObligationQuerySet:
+        """The recipient team's agency (while open, and for a while after), and whoever
+        may see the incident it arose from. Administrators see no case work."""
+        if actor.is_host_administrator:
+            return self.none()
+        # A referral the referrer has not sent yet is not the recipient's to see.
+        recipient = (
+            Q(team__agency_id=actor.agency_id)
+            & ~Q(status=policy.Status.CREATED)
+            & (Q(access_ends_at__isnull=True) | Q(access_ends_at__gt=clock.now()))
+        )
+        referrer = Q(incident__in=Incident.objects.visible_to(actor))
+        return self.filter(recipient | referrer)
+
+    def open(self) -> ObligationQuerySet:
+        return self.exclude(status__in=[s.value for s in policy.ENDED])
+
+    def addressed_to(self, actor: Actor) -> ObligationQuerySet:
+        """Only what is addressed to the actor's agency (its inboxes), not what it referred."""
+        return self.visible_to(actor).filter(team__agency_id=actor.agency_id)
+
+
+class Obligation(TimeStampedModel):
+    key = models.CharField(max_length=200, unique=True)
+    route = models.CharField(max_length=40, choices=_choices(policy.Route, policy.ROUTE_LABELS))
+    subject = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="obligations"
+    )
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.PROTECT, related_name="obligations"
+    )
+    team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="obligations")
+    referrer_agency = models.ForeignKey(
+        "accounts.Agency", on_delete=models.PROTECT, related_name="+"
+    )
+    referrer_team = models.ForeignKey(
+        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rule = models.CharField(max_length=40)
+    rule_version = models.CharField(max_length=40)
+    reason = models.TextField()
+    status = models.CharField(
+        max_length=20,
+        choices=_choices(policy.Status, policy.STATUS_LABELS),
+        default=policy.Status.CREATED.value,
+    )
+    data = models.JSONField(default=dict, blank=True)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledgement_note = models.TextField(blank=True)
+    outcome = models.CharField(max_length=40, blank=True)
+    outcome_note = models.TextField(blank=True)
+    outcome_at = models.DateTimeField(null=True, blank=True)
+    outcome_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.TextField(blank=True)
+    access_ends_at = models.DateTimeField(null=True, blank=True)
+    # The adult obligations whose acknowledgement started this child's follow-up.
+    triggered_by = models.ManyToManyField("self", blank=True, symmetrical=False, related_name="+")
+
+    objects = ObligationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["team", "status"]),
+            models.Index(fields=["subject", "route"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_route_display()} {self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status not in policy.ENDED
+
+    @property
+    def outcome_label(self) -> str:
+        return policy.outcome_label(self.route, self.outcome) if self.outcome else ""
+
+
+class Deadline(models.Model):
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="deadlines")
+    stage = models.CharField(max_length=20, choices=_choices(policy.Stage, policy.STAGE_LABELS))
+    owner = models.CharField(max_length=20, choices=[(o.value, o.value) for o in policy.Owner])
+    assessment = models.OneToOneField(
+        "ChildAssessment", null=True, blank=True, on_delete=models.CASCADE, related_name="deadline"
+    )
+    due_at = models.DateTimeField(db_index=True)
+    rule = models.CharField(max_length=40)
+    rule_version = models.CharField(max_length=60)
+    basis = models.CharField(max_length=200)
+    estimated = models.BooleanField(default=False)
+    met_at = models.DateTimeField(null=True, blank=True)
+    # The sweeper's ladder: each step stamped once (claimed with a conditional update).
+    overdue_at = models.DateTimeField(null=True, blank=True)
+    reminder_at = models.DateTimeField(null=True, blank=True)
+    manager_at = models.DateTimeField(null=True, blank=True)
+    escalation_team_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["met_at", "due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.stage} due {self.due_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.met_at is None and self.due_at <= clock.now()
+
+    @property
+    def time_left(self) -> str:
+        return policy.time_left_words(self.due_at, clock.now())
+
+
+STEP_FIELDS = {
+    policy.Step.OVERDUE: "overdue_at",
+    policy.Step.REMINDER: "reminder_at",
+    policy.Step.MANAGER: "manager_at",
+    policy.Step.ESCALATION_TEAM: "escalation_team_at",
+}
+
+
+class Redirection(models.Model):
+    obligation = models.ForeignKey(
+        Obligation, on_delete=models.CASCADE, related_name="redirections"
+    )
+    from_team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    to_team = models.ForeignKey("accounts.Team", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    at = models.DateTimeField(default=clock.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"Redirected {self.from_team_id} to {self.to_team_id}"
+
+
+class ChildAssessment(TimeStampedModel):
+    """A child and family assessment decided on a child concern notification: at most 45
+    working days from the referral (Working Together 2023), with the CIN factors found."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="assessments")
+    kind = models.CharField(max_length=40)  # the decision that started it
+    started_on = models.DateField()
+    authorised_on = models.DateField(null=True, blank=True)
+    factors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["started_on", "id"]
+
+    def __str__(self) -> str:
+        return f"Assessment {self.pk} for obligation {self.obligation_id}"
+
+    @property
+    def is_complete(self) -> bool:
+        return self.authorised_on is not None and bool(self.factors)
+
+
+class MaracReferral(TimeStampedModel):
+    """What a MARAC referral carries (SafeLives referral form, domain.md §2.3)."""
+
+    obligation = models.OneToOneField(
+        Obligation, on_delete=models.CASCADE, related_name="marac_referral"
+    )
+    criteria = models.JSONField(default=list)
+    criteria_basis = models.JSONField(default=list)
+    safe_contact_number = models.CharField(max_length=40, blank=True)
+    number_safe_to_call = models.BooleanField(null=True, blank=True)
+    safe_times = models.CharField(max_length=200, blank=True)
+    afraid_of = models.CharField(max_length=300, blank=True)
+    victim_aware = models.BooleanField(null=True, blank=True)
+    not_aware_reason = models.TextField(blank=True)
+    consent_given = models.BooleanField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"MARAC referral for obligation {self.obligation_id}"
+
+
+class MaracReferralChild(models.Model):
+    """A child in the victim's household, linked to their child concern notification."""
+
+    referral = models.ForeignKey(MaracReferral, on_delete=models.CASCADE, related_name="children")
+    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    notification = models.ForeignKey(
+        Obligation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "child"], name="one_link_per_child")
+        ]
+
+    def __str__(self) -> str:
+        return f"Child {self.child_id} in MARAC referral {self.referral_id}"
+
+
+class UnroutedWork(TimeStampedModel):
+    """Work the routing policy could not address to a team, shown on the incident page
+    until someone routes it: nothing is dropped silently."""
+
+    incident = models.ForeignKey(
+        "incidents.Incident", on_delete=models.CASCADE, related_name="unrouted_work"
+    )
+    route = models.CharField(max_length=40)
+    subject = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "route", "subject"], name="one_unrouted_per_subject_route"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Unrouted {self.route} for {self.subject_id}"

@@ -1,0 +1,570 @@
+"""Changing obligations: every transition of the lifecycle is one service here. Invariants:
+
+- a status changes only through ``policy.next_status`` (the transition table); anything
+  else is ``InvalidTransition``;
+- each change is one transaction, locks the obligation (``select_for_update``), records a
+  timeline event on the obligation (and on its subject for the steps people follow: made,
+  acknowledged, outcome, closed), and sends any message through ``core.notify`` after it
+  commits;
+- nothing closes without an outcome; closing or withdrawing an adult's obligation never
+  touches a child's;
+- acting on an obligation needs the recipient team's agency (``obligations.act_on``);
+  withdrawing needs the team's manager (``obligations.withdraw``); sending a MARAC
+  referral is the referrer's (``obligations.refer``), and only once each child in the
+  household has a child concern notification linked to it (domain.md §10.1 W7);
+- acknowledging an IDVA or MARAC referral starts each related child's follow-up
+  (domain.md §10.4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import rules
+from django.db import transaction
+from django.urls import reverse
+
+from hearth.accounts.models import Team
+from hearth.audit.services import timeline_record
+from hearth.core import clock, notify
+from hearth.core.actor import Actor
+from hearth.core.errors import NotPermitted, ValidationFailed
+from hearth.incidents.policy import PartyRole
+from hearth.obligations import policy, routing
+from hearth.obligations.models import (
+    ChildAssessment,
+    Deadline,
+    MaracReferral,
+    Obligation,
+    Redirection,
+)
+from hearth.people.models import Person
+
+
+def record_event(
+    actor: Actor | None,
+    obligation: Obligation,
+    verb: str,
+    summary: str,
+    *,
+    payload: dict[str, Any] | None = None,
+    subject_too: bool = False,
+) -> None:
+    """A timeline event on the obligation (and its subject's record, which shows it only
+    to those who may see the incident it names)."""
+    data = {
+        "obligation_id": obligation.pk,
+        "incident_id": obligation.incident_id,
+        "route": obligation.route,
+        **(payload or {}),
+    }
+    timeline_record(actor=actor, subject=obligation, verb=verb, summary=summary, payload=data)
+    if subject_too:
+        timeline_record(
+            actor=actor, subject=obligation.subject, verb=verb, summary=summary, payload=data
+        )
+
+
+def _locked(obligation: Obligation) -> Obligation:
+    return (
+        Obligation.objects.select_for_update()
+        .select_related("team", "subject", "incident")
+        .get(pk=obligation.pk)
+    )
+
+
+def _transition(obligation: Obligation, action: policy.Action) -> None:
+    obligation.status = policy.next_status(obligation.status, action)
+
+
+def _require(rule: str, actor: Actor, obligation: Obligation, message: str) -> None:
+    if not rules.test_rule(rule, actor, obligation):
+        raise NotPermitted(message)
+
+
+def _meet(obligation: Obligation, *stages: policy.Stage) -> None:
+    Deadline.objects.filter(
+        obligation=obligation, stage__in=list(stages), met_at__isnull=True
+    ).update(met_at=clock.now())
+
+
+def _link(obligation: Obligation) -> str:
+    return reverse("obligation_detail", args=[obligation.pk])
+
+
+def _tell_team(team: Team | None, obligation: Obligation, subject: str, body: str) -> None:
+    """An alert to a team's shared mailbox: no names, only what to do and where."""
+    if team is None or not team.email:
+        return
+    notify.send(
+        notify.Message(
+            to=[team.email],
+            subject=subject,
+            body=f"{body}\n\nOpen it in Hearth: {_link(obligation)}",
+            about=("obligations.obligation", str(obligation.pk)),
+            purpose="Obligation alert to a team",
+        )
+    )
+
+
+def _label(obligation: Obligation) -> str:
+    return f"{policy.ROUTE_LABELS[policy.Route(obligation.route)]} {obligation.pk}"
+
+
+@transaction.atomic
+def obligation_send(*, actor: Actor | None, obligation: Obligation) -> Obligation:
+    """Send it to its team: a child concern notification, IDVA referral or follow-up goes
+    as soon as it is made; a MARAC referral when the referrer has completed it."""
+    obligation = _locked(obligation)
+    if obligation.route == policy.Route.MARAC_REFERRAL:
+        if actor is not None:
+            _require("obligations.refer", actor, obligation, "Only the referrer can send this")
+        if problems := marac_send_problems(obligation):
+            raise ValidationFailed.from_fields({"referral": problems})
+    _transition(obligation, policy.Action.SEND)
+    obligation.sent_at = clock.now()
+    obligation.save()
+    _meet(obligation, policy.Stage.SEND)
+    if obligation.route == policy.Route.MARAC_REFERRAL:
+        # The MARAC's own clock starts when it receives the referral.
+        timescales = routing.timescales_for(obligation.incident.local_authority)
+        Deadline.objects.create(
+            obligation=obligation,
+            stage=policy.Stage.ACKNOWLEDGE,
+            owner=policy.Owner.RECIPIENT,
+            due_at=policy.calendar.working_day_deadline(
+                obligation.sent_at,
+                timescales.marac_acknowledge_working_days,
+                timescales.jurisdiction,
+            ),
+            rule=obligation.rule,
+            rule_version=f"{policy.RULE_VERSION}/{policy.calendar.CALENDAR_VERSION}",
+            basis=f"{timescales.marac_acknowledge_working_days} working day(s) from receipt",
+        )
+    record_event(actor, obligation, "obligation.sent", f"Sent to {obligation.team.name}")
+    _tell_team(
+        obligation.team,
+        obligation,
+        f"New {policy.ROUTE_LABELS[policy.Route(obligation.route)].lower()} for your team",
+        f"{_label(obligation)} has been sent to {obligation.team.name}.",
+    )
+    return obligation
+
+
+def marac_send_problems(obligation: Obligation) -> list[str]:
+    referral = MaracReferral.objects.filter(obligation=obligation).first()
+    if referral is None:
+        return ["This referral has no content yet"]
+    links = list(referral.children.all())
+    return policy.marac_send_problems(
+        child_ids=[link.child_id for link in links],
+        linked={link.child_id: link.notification_id for link in links},
+        victim_aware=referral.victim_aware,
+        not_aware_reason=referral.not_aware_reason,
+    )
+
+
+@transaction.atomic
+def marac_referral_update(
+    *,
+    actor: Actor,
+    obligation: Obligation,
+    victim_aware: bool | None,
+    not_aware_reason: str = "",
+    consent_given: bool | None = None,
+    safe_contact_number: str = "",
+    number_safe_to_call: bool | None = None,
+    safe_times: str = "",
+    afraid_of: str = "",
+) -> MaracReferral:
+    """The referrer completes the referral before sending it (SafeLives form, §2.3)."""
+    obligation = _locked(obligation)
+    _require("obligations.refer", actor, obligation, "Only the referrer can change this")
+    if obligation.status != policy.Status.CREATED:
+        raise ValidationFailed("This referral has been sent: it can no longer be changed")
+    problems: dict[str, list[str]] = {}
+    if victim_aware is None:
+        problems["victim_aware"] = ["Select whether the victim knows about this referral"]
+    elif victim_aware is False and not not_aware_reason.strip():
+        problems["not_aware_reason"] = ["Enter why the victim does not know about this referral"]
+    if problems:
+        raise ValidationFailed.from_fields(problems)
+    referral = MaracReferral.objects.get(obligation=obligation)
+    referral.victim_aware = victim_aware
+    referral.not_aware_reason = not_aware_reason.strip() if victim_aware is False else ""
+    referral.consent_given = consent_given
+    referral.safe_contact_number = safe_contact_number.strip()
+    referral.number_safe_to_call = number_safe_to_call
+    referral.safe_times = safe_times.strip()
+    referral.afraid_of = afraid_of.strip()
+    referral.save()
+    record_event(actor, obligation, "marac_referral.completed", "Referral details recorded")
+    return referral
+
+
+@transaction.atomic
+def marac_child_notification_raise(
+    *, actor: Actor, obligation: Obligation, child_id: int
+) -> Obligation:
+    """A household child without a child concern notification (not at the incident) gets
+    one from the referrer, linked to the MARAC referral, so it can be sent."""
+    obligation = _locked(obligation)
+    _require("obligations.refer", actor, obligation, "Only the referrer can do this")
+    referral = MaracReferral.objects.get(obligation=obligation)
+    link = referral.children.filter(child_id=child_id).first()
+    if link is None:
+        raise ValidationFailed("This child is not in the referral")
+    if link.notification_id is None:
+        child = link.child
+        area_id = routing.home_area_id(child, obligation.incident)
+        plan_input = policy.IncidentIn(
+            incident_id=obligation.incident_id,
+            received_at=clock.now(),
+            referral_source=obligation.data.get("referral_source", "6"),
+            children=(policy.ChildIn(person_id=child_id, area_id=area_id),),
+            victims=(),
+        )
+        areas = {area_id: routing.area_routing(area_id)} if area_id else {}
+        result = policy.route_incident(plan_input, areas)
+        if result.unrouted:
+            raise ValidationFailed(result.unrouted[0].reason)
+        # Its own key: the child's notification from the incident may have been withdrawn.
+        (plan,) = result.planned
+        plan = replace(plan, key=f"{plan.key}:for:{obligation.pk}")
+        (link.notification,) = routing.record_plans(
+            actor=actor, incident=obligation.incident, planned=(plan,)
+        ) or Obligation.objects.filter(key=plan.key)
+        link.save(update_fields=["notification"])
+        record_event(
+            actor,
+            obligation,
+            "marac_referral.child_linked",
+            "A child's concern notification linked to the referral",
+            payload={"child_id": child_id, "notification_id": link.notification_id},
+        )
+    return obligation
+
+
+@transaction.atomic
+def obligation_claim(*, actor: Actor, obligation: Obligation) -> Obligation:
+    """Someone in the team takes the item on (the team still owns it)."""
+    obligation = _locked(obligation)
+    _require("obligations.act_on", actor, obligation, "Only the receiving team can do this")
+    if not obligation.is_open:
+        raise ValidationFailed("This has ended: there is nothing to claim")
+    if obligation.claimed_by_id != actor.user_id:
+        obligation.claimed_by_id = actor.user_id
+        obligation.save(update_fields=["claimed_by", "updated_at"])
+        record_event(actor, obligation, "obligation.claimed", "Claimed")
+    return obligation
+
+
+def _acknowledge(actor: Actor, obligation: Obligation, note: str = "") -> None:
+    _transition(obligation, policy.Action.ACKNOWLEDGE)
+    obligation.acknowledged_at = clock.now()
+    obligation.acknowledged_by_id = actor.user_id
+    obligation.acknowledgement_note = note.strip()
+    obligation.save()
+    _meet(obligation, policy.Stage.ACKNOWLEDGE)
+    record_event(
+        actor,
+        obligation,
+        "obligation.acknowledged",
+        f"Acknowledged by {obligation.team.name}",
+        subject_too=True,
+    )
+    _tell_team(
+        obligation.referrer_team,
+        obligation,
+        "Your referral has been acknowledged",
+        f"{_label(obligation)} was acknowledged by {obligation.team.name}.",
+    )
+    if obligation.route in (policy.Route.IDVA_REFERRAL, policy.Route.MARAC_REFERRAL):
+        child_follow_ups_start(actor=actor, adult=obligation)
+
+
+@transaction.atomic
+def obligation_acknowledge(*, actor: Actor, obligation: Obligation, note: str = "") -> Obligation:
+    """The receiving team confirms it has it: the referrer sees the acknowledgement."""
+    obligation = _locked(obligation)
+    _require("obligations.act_on", actor, obligation, "Only the receiving team can acknowledge")
+    if obligation.status == policy.Status.ACKNOWLEDGED:
+        return obligation  # idempotent: acknowledging twice is one acknowledgement
+    _acknowledge(actor, obligation, note)
+    return obligation
+
+
+@transaction.atomic
+def obligation_acknowledge_many(
+    *, actor: Actor, obligations: Iterable[Obligation]
+) -> list[Obligation]:
+    """Bulk acknowledge from the inbox: all of them or, if one cannot be, none."""
+    return [obligation_acknowledge(actor=actor, obligation=o) for o in obligations]
+
+
+def _close(actor: Actor | None, obligation: Obligation) -> None:
+    _transition(obligation, policy.Action.CLOSE)
+    obligation.closed_at = clock.now()
+    obligation.access_ends_at = obligation.closed_at + dt.timedelta(
+        days=routing.access_days_after_close(obligation.incident.local_authority_id)
+    )
+    obligation.save()
+    record_event(actor, obligation, "obligation.closed", "Closed", subject_too=True)
+
+
+def _record_outcome(actor: Actor, obligation: Obligation, outcome: str, note: str) -> None:
+    if obligation.status == policy.Status.SENT:
+        _acknowledge(actor, obligation)  # deciding is also acknowledging receipt
+    _transition(obligation, policy.Action.RECORD_OUTCOME)
+    obligation.outcome = outcome
+    obligation.outcome_note = note.strip()
+    obligation.outcome_at = clock.now()
+    obligation.outcome_by_id = actor.user_id
+    obligation.save()
+    _meet(obligation, policy.Stage.DECIDE, policy.Stage.OUTCOME)
+    label = policy.outcome_label(obligation.route, outcome)
+    record_event(
+        actor,
+        obligation,
+        "obligation.outcome_recorded",
+        f"Outcome: {label}",
+        payload={"outcome": outcome},
+        subject_too=True,
+    )
+    _tell_team(
+        obligation.referrer_team,
+        obligation,
+        "An outcome has been recorded on your referral",
+        f"{_label(obligation)}: {label}.",
+    )
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: Actor,
+    obligation: Obligation,
+    decision: str,
+    note: str = "",
+    assessment_started_on: dt.date | None = None,
+) -> Obligation:
+    """The front door's decision on a child concern notification (Working Together 2023:
+    within one working day). A decision to assess starts an assessment with its own
+    45-working-day clock from the referral; the others end the front door's part."""
+    obligation = _locked(obligation)
+    _require("obligations.act_on", actor, obligation, "Only the receiving team can decide")
+    if obligation.route != policy.Route.CHILD_CONCERN:
+        raise ValidationFailed("Only a child concern notification has a front-door decision")
+    try:
+        chosen = policy.Decision(decision)
+    except ValueError:
+        raise ValidationFailed.from_fields({"decision": ["Select the decision"]}) from None
+    if obligation.status == policy.Status.OUTCOME_RECORDED and obligation.assessments.exists():
+        raise ValidationFailed("An assessment has started: record its outcome instead")
+    _record_outcome(actor, obligation, chosen, note)
+    if chosen in policy.ASSESSMENT_DECISIONS:
+        started = assessment_started_on or clock.local_now().date()
+        assessment = ChildAssessment.objects.create(
+            obligation=obligation, kind=chosen, started_on=started
+        )
+        timescales = routing.timescales_for(obligation.incident.local_authority)
+        planned = policy.assessment_deadline(
+            referral_received_at=obligation.sent_at or obligation.created_at, t=timescales
+        )
+        Deadline.objects.create(
+            obligation=obligation,
+            assessment=assessment,
+            stage=planned.stage,
+            owner=planned.owner,
+            due_at=planned.due_at,
+            rule=planned.rule,
+            rule_version=planned.rule_version,
+            basis=planned.basis,
+        )
+        record_event(
+            actor,
+            obligation,
+            "assessment.started",
+            f"Assessment started, due by {planned.due_at:%d %B %Y}",
+            payload={"assessment_id": assessment.pk},
+            subject_too=True,
+        )
+    elif policy.closes_with_outcome(obligation.route, chosen):
+        _close(actor, obligation)
+    return obligation
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    actor: Actor,
+    assessment: ChildAssessment,
+    started_on: dt.date,
+    authorised_on: dt.date | None,
+    factors: Sequence[str],
+) -> ChildAssessment:
+    """Record the assessment's dates and the CIN factors found at its end. When every
+    assessment on the notification is complete, it closes."""
+    obligation = _locked(assessment.obligation)
+    _require("obligations.act_on", actor, obligation, "Only the receiving team can do this")
+    assessment = ChildAssessment.objects.select_for_update().get(pk=assessment.pk)
+    problems: dict[str, list[str]] = {}
+    today = clock.local_now().date()
+    if started_on > today:
+        problems["started_on"] = ["The start date must be today or in the past"]
+    if authorised_on is not None:
+        if authorised_on < started_on:
+            problems["authorised_on"] = ["The authorisation date must be on or after the start"]
+        elif authorised_on > today:
+            problems["authorised_on"] = ["The authorisation date must be today or in the past"]
+        if factor_problems := policy.assessment_factor_problems(list(factors)):
+            problems["factors"] = factor_problems
+    if problems:
+        raise ValidationFailed.from_fields(problems)
+    assessment.started_on = started_on
+    assessment.authorised_on = authorised_on
+    assessment.factors = list(dict.fromkeys(factors))
+    assessment.save()
+    record_event(
+        actor,
+        obligation,
+        "assessment.recorded",
+        "Assessment completed" if assessment.is_complete else "Assessment updated",
+        payload={"assessment_id": assessment.pk, "factors": assessment.factors},
+        subject_too=assessment.is_complete,
+    )
+    if assessment.is_complete:
+        Deadline.objects.filter(assessment=assessment, met_at__isnull=True).update(
+            met_at=clock.now()
+        )
+        if obligation.status == policy.Status.OUTCOME_RECORDED and all(
+            a.is_complete for a in obligation.assessments.all()
+        ):
+            _close(actor, obligation)
+    return assessment
+
+
+@transaction.atomic
+def outcome_record(
+    *, actor: Actor, obligation: Obligation, outcome: str, note: str = ""
+) -> Obligation:
+    """The outcome of an IDVA or MARAC referral or a child's follow-up, which closes it."""
+    obligation = _locked(obligation)
+    _require("obligations.act_on", actor, obligation, "Only the receiving team can do this")
+    if obligation.route == policy.Route.CHILD_CONCERN:
+        return decision_record(actor=actor, obligation=obligation, decision=outcome, note=note)
+    if outcome not in policy.OUTCOMES[policy.Route(obligation.route)]:
+        raise ValidationFailed.from_fields({"outcome": ["Select the outcome"]})
+    if obligation.route == policy.Route.CHILD_FOLLOW_UP and not note.strip():
+        raise ValidationFailed.from_fields(
+            {"note": ["Enter when and how the child was seen, and what support they have"]}
+        )
+    _record_outcome(actor, obligation, outcome, note)
+    if policy.closes_with_outcome(obligation.route, outcome):
+        _close(actor, obligation)
+    return obligation
+
+
+@transaction.atomic
+def obligation_redirect(
+    *, actor: Actor, obligation: Obligation, to_team: Team, reason: str
+) -> Obligation:
+    """Send it on to the team it should have gone to. Its history and clock stay; the
+    new team acknowledges it afresh."""
+    obligation = _locked(obligation)
+    _require("obligations.act_on", actor, obligation, "Only the receiving team can redirect")
+    if not reason.strip():
+        raise ValidationFailed.from_fields({"reason": ["Enter why it should go to another team"]})
+    if to_team.pk == obligation.team_id or not to_team.is_active:
+        raise ValidationFailed.from_fields({"to_team": ["Choose another active team"]})
+    from_team = obligation.team
+    _transition(obligation, policy.Action.REDIRECT)
+    Redirection.objects.create(
+        obligation=obligation,
+        from_team=from_team,
+        to_team=to_team,
+        reason=reason.strip(),
+        by_id=actor.user_id,
+    )
+    obligation.team = to_team
+    obligation.claimed_by = None
+    obligation.acknowledged_at = None
+    obligation.acknowledged_by = None
+    obligation.save()
+    # The new team must acknowledge it; the deadline it owes is the one already set.
+    Deadline.objects.filter(obligation=obligation, stage=policy.Stage.ACKNOWLEDGE).update(
+        met_at=None
+    )
+    record_event(
+        actor,
+        obligation,
+        "obligation.redirected",
+        f"Redirected from {from_team.name} to {to_team.name}",
+        payload={"from_team_id": from_team.pk, "to_team_id": to_team.pk},
+        subject_too=True,
+    )
+    _tell_team(
+        to_team,
+        obligation,
+        "Work redirected to your team",
+        f"{_label(obligation)} was redirected to {to_team.name} by {from_team.name}.",
+    )
+    return obligation
+
+
+@transaction.atomic
+def obligation_withdraw(*, actor: Actor, obligation: Obligation, reason: str) -> Obligation:
+    """A manager withdraws an obligation made in error (for example a duplicate), with the
+    reason. It ends without an outcome, visibly, never silently."""
+    obligation = _locked(obligation)
+    _require("obligations.withdraw", actor, obligation, "Only the team's manager can withdraw")
+    if not reason.strip():
+        raise ValidationFailed.from_fields({"reason": ["Enter why it is being withdrawn"]})
+    _transition(obligation, policy.Action.WITHDRAW)
+    obligation.withdrawn_reason = reason.strip()
+    obligation.closed_at = clock.now()
+    obligation.access_ends_at = obligation.closed_at + dt.timedelta(
+        days=routing.access_days_after_close(obligation.incident.local_authority_id)
+    )
+    obligation.save()
+    record_event(actor, obligation, "obligation.withdrawn", "Withdrawn", subject_too=True)
+    return obligation
+
+
+def child_follow_ups_start(*, actor: Actor | None, adult: Obligation) -> list[Obligation]:
+    """Each child related to a supported adult victim gets a follow-up (domain.md §10.4)."""
+    child_ids = list(
+        adult.incident.parties.filter(role=PartyRole.CHILD)
+        .order_by("id")
+        .values_list("person_id", flat=True)
+    )
+    if adult.route == policy.Route.MARAC_REFERRAL:
+        referral = MaracReferral.objects.filter(obligation=adult).first()
+        if referral is not None:
+            child_ids += [link.child_id for link in referral.children.all()]
+    children = []
+    for child in Person.objects.filter(pk__in=child_ids).order_by("id"):
+        area_id = routing.home_area_id(child, adult.incident)
+        routing_area = routing.area_routing(area_id) if area_id else None
+        children.append(
+            policy.FollowUpChild(
+                person_id=child.pk,
+                lead_team_id=routing_area.front_door_team_id if routing_area else None,
+                timescales=routing_area.timescales if routing_area else policy.ENGLAND,
+            )
+        )
+    result = policy.follow_ups_for_adult_support(
+        victim_id=adult.subject_id,
+        incident_id=adult.incident_id,
+        support_route=policy.Route(adult.route),
+        acknowledged_at=adult.acknowledged_at or clock.now(),
+        children=children,
+    )
+    created = routing.record_plans(actor=actor, incident=adult.incident, planned=result.planned)
+    routing.record_unrouted(actor=actor, incident=adult.incident, unrouted=result.unrouted)
+    for follow_up in Obligation.objects.filter(key__in=[p.key for p in result.planned]):
+        follow_up.triggered_by.add(adult)
+    return created

@@ -1,0 +1,132 @@
+"""The sweeper: compares stored deadlines with the clock and climbs the escalation ladder
+(``policy.Step``): marked overdue, a reminder to the team that owes it, then the team's
+manager, then the team's named escalation team. Invariants:
+
+- each step happens exactly once per deadline, however many sweepers run at once: a
+  step is claimed by a conditional UPDATE (``... WHERE <step>_at IS NULL``), and only
+  the sweeper whose update changed the row acts on it; the claim and its timeline event
+  and message commit together, so a failure leaves the step unclaimed for the next run;
+- it only compares stored due times with ``clock.now()``, so a missed run catches up;
+- it ignores met deadlines and obligations that have ended;
+- messages name the obligation by its route and Hearth number, never a person.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.urls import reverse
+
+from hearth.accounts.models import Membership, Team
+from hearth.core import clock, notify
+from hearth.obligations import policy
+from hearth.obligations.models import STEP_FIELDS, Deadline
+from hearth.obligations.services import record_event
+
+
+@dataclass
+class SweepReport:
+    checked: int = 0
+    steps: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in policy.Step})
+
+    @property
+    def total(self) -> int:
+        return sum(self.steps.values())
+
+
+def _owner_team(deadline: Deadline) -> Team | None:
+    obligation = deadline.obligation
+    if deadline.owner == policy.Owner.REFERRER:
+        return obligation.referrer_team
+    return obligation.team
+
+
+def _managers(team: Team) -> list[str]:
+    return sorted(
+        Membership.objects.current()
+        .filter(team=team, is_manager=True, user__is_active=True)
+        .values_list("user__email", flat=True)
+    )
+
+
+def _message(deadline: Deadline, step: policy.Step, team: Team | None) -> tuple[list[str], str]:
+    """Who hears of this step, and the one line they are told."""
+    obligation = deadline.obligation
+    what = (
+        f"{policy.ROUTE_LABELS[policy.Route(obligation.route)]} {obligation.pk}: "
+        f"{policy.STAGE_LABELS[policy.Stage(deadline.stage)].lower()} was due "
+        f"{deadline.due_at.astimezone(clock.LONDON):%d %B %Y %H:%M}"
+    )
+    if team is None or step == policy.Step.OVERDUE:
+        return [], what
+    if step == policy.Step.REMINDER:
+        return ([team.email] if team.email else []), f"Overdue: {what}"
+    if step == policy.Step.MANAGER:
+        return _managers(team), f"Escalated to you as {team.name}'s manager: {what}"
+    escalation = team.escalation_team
+    if escalation is None or not escalation.email:
+        return [], what
+    return [escalation.email], f"Escalated from {team.name}: {what}"
+
+
+def _act(deadline: Deadline, step: policy.Step, at: dt.datetime) -> bool:
+    """Claim ``step`` on ``deadline`` and, if this sweeper won it, record and tell."""
+    name = STEP_FIELDS[step]
+    with transaction.atomic():
+        won = Deadline.objects.filter(pk=deadline.pk, **{f"{name}__isnull": True}).update(
+            **{name: at}
+        )
+        if not won:
+            return False
+        team = _owner_team(deadline)
+        recipients, line = _message(deadline, step, team)
+        summary = policy.STEP_LABELS[step]
+        if step == policy.Step.ESCALATION_TEAM and team is not None:
+            summary = (
+                f"Escalated to {team.escalation_team.name}"
+                if team.escalation_team is not None
+                else "No escalation team is named: nobody further could be told"
+            )
+        record_event(
+            None,
+            deadline.obligation,
+            f"deadline.{step.value}",
+            f"{summary} ({policy.STAGE_LABELS[policy.Stage(deadline.stage)].lower()})",
+            payload={"deadline_id": deadline.pk, "stage": deadline.stage, "step": step.value},
+        )
+        if recipients:
+            link = reverse("obligation_detail", args=[deadline.obligation_id])
+            notify.send(
+                notify.Message(
+                    to=recipients,
+                    subject=line[:150],
+                    body=f"{line}\n\nOpen it in Hearth: {link}",
+                    about=("obligations.obligation", str(deadline.obligation_id)),
+                    purpose=f"Deadline {step.value}",
+                )
+            )
+    return True
+
+
+def sweep(*, now: dt.datetime | None = None, ladder: policy.Ladder = policy.LADDER) -> SweepReport:
+    """One pass over every missed, unmet deadline of an open obligation."""
+    now = now or clock.now()
+    report = SweepReport()
+    due = (
+        Deadline.objects.filter(met_at__isnull=True, due_at__lte=now)
+        .exclude(obligation__status__in=[s.value for s in policy.ENDED])
+        .exclude(escalation_team_at__isnull=False)
+        .select_related(
+            "obligation__team__escalation_team", "obligation__referrer_team__escalation_team"
+        )
+        .order_by("due_at", "id")
+    )
+    for deadline in list(due):
+        report.checked += 1
+        done = frozenset(step for step, name in STEP_FIELDS.items() if getattr(deadline, name))
+        for step in policy.steps_due(due_at=deadline.due_at, now=now, done=done, ladder=ladder):
+            if _act(deadline, step, now):
+                report.steps[step.value] += 1
+    return report

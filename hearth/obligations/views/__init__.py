@@ -1,0 +1,54 @@
+"""The obligations pages: team inboxes, one obligation and acting on it, the referrer's
+list, a child's safeguarding record, and the ledger's sections of the incident's and
+the child's pages.
+
+Thin: each page reads through ``obligations.selectors`` (or ``page_selectors``), which
+check visibility and write the access log (missing and forbidden are both 404), and
+writes through one of ``obligations.services``, which checks who may act (403).
+"""
+
+from hearth.obligations.views.actions import (
+    marac_child_notification_raise,
+    marac_referral_edit,
+    obligation_acknowledge,
+    obligation_assessment,
+    obligation_claim,
+    obligation_decision,
+    obligation_outcome,
+    obligation_redirect,
+    obligation_send,
+    obligation_withdraw,
+)
+from hearth.obligations.views.detail import (
+    child_obligations_context,
+    child_safeguarding_record,
+    incident_obligations_context,
+    obligation_detail,
+)
+from hearth.obligations.views.inbox import (
+    inbox_home,
+    referrals_sent,
+    team_inbox,
+    team_inbox_acknowledge,
+)
+
+__all__ = [
+    "child_obligations_context",
+    "child_safeguarding_record",
+    "inbox_home",
+    "incident_obligations_context",
+    "marac_child_notification_raise",
+    "marac_referral_edit",
+    "obligation_acknowledge",
+    "obligation_assessment",
+    "obligation_claim",
+    "obligation_decision",
+    "obligation_detail",
+    "obligation_outcome",
+    "obligation_redirect",
+    "obligation_send",
+    "obligation_withdraw",
+    "referrals_sent",
+    "team_inbox",
+    "team_inbox_acknowledge",
+]

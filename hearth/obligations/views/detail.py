@@ -1,0 +1,122 @@
+"""Reading: one obligation with what its route shares, a child's safeguarding record, and
+the sections the ledger adds to the incident's and the child's pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from hearth.core import clock
+from hearth.core.actor import Actor
+from hearth.core.http import actor_of
+from hearth.core.personal_data import reads_personal_data
+from hearth.incidents.models import Incident
+from hearth.incidents.selectors import ChildDetail, IncidentDetail
+from hearth.obligations import page_selectors, policy, selectors
+from hearth.obligations.models import ChildAssessment
+from hearth.obligations.selectors import AdultRisk
+from hearth.risk import policy as risk_policy
+from hearth.risk.views import MARAC_LABELS
+
+# The window the MARAC criteria count incidents in (SafeLives potential escalation).
+HISTORY_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class RiskSummary:
+    risk: AdultRisk
+    recent: int  # incidents and concerns in the last 12 months, this one included
+    agencies: list[str]
+
+
+@dataclass(frozen=True)
+class AssessmentSummary:
+    assessment: ChildAssessment
+    kind: str
+    factors: list[tuple[str, str]]
+
+
+def _risk_summaries(risks: list[AdultRisk], occurred_at: dt.datetime | None) -> list[RiskSummary]:
+    day = (occurred_at or clock.now()).astimezone(clock.LONDON).date()
+    summaries = []
+    for risk in risks:
+        recent = [
+            e
+            for e in risk.history
+            if risk_policy.within_months(e.on, before=day, months=HISTORY_MONTHS)
+        ]
+        summaries.append(
+            RiskSummary(risk=risk, recent=len(recent), agencies=sorted({e.agency for e in recent}))
+        )
+    return summaries
+
+
+def _assessment_summaries(assessments: list[ChildAssessment]) -> list[AssessmentSummary]:
+    return [
+        AssessmentSummary(
+            assessment=a,
+            kind=policy.outcome_label(policy.Route.CHILD_CONCERN, a.kind),
+            factors=[(code, policy.ASSESSMENT_FACTORS.get(code, code)) for code in a.factors],
+        )
+        for a in assessments
+    ]
+
+
+@reads_personal_data
+def obligation_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    page = page_selectors.obligation_page_for(actor=actor_of(request), obligation_id=obligation_id)
+    detail = page.detail
+    obligation = detail.obligation
+    shared = detail.shared
+    return render(
+        request,
+        "obligations/detail.html",
+        {
+            "page": page,
+            "detail": detail,
+            "obligation": obligation,
+            "shared": shared,
+            "route_label": policy.ROUTE_LABELS[policy.Route(obligation.route)],
+            "is_child_route": obligation.route in policy.CHILD_ROUTES,
+            "risks": _risk_summaries(shared.risks, shared.incident_occurred_at),
+            "history_months": HISTORY_MONTHS,
+            "assessments": _assessment_summaries(detail.assessments),
+            "criteria": [
+                MARAC_LABELS.get(key, key)
+                for key in (shared.marac.criteria if shared.marac else [])
+            ],
+            "safe_contact": page.safe_contact,
+        },
+    )
+
+
+@reads_personal_data
+def child_safeguarding_record(request: HttpRequest, child_id: int) -> HttpResponse:
+    record = selectors.child_record_for(actor=actor_of(request), child_id=child_id)
+    return render(request, "obligations/child_record.html", {"record": record})
+
+
+# --- Sections of the incident's page and the child's record ---------------------------------
+
+
+def incident_obligations_context(actor: Actor, detail: IncidentDetail) -> dict[str, Any]:
+    """A submitted incident's referrals and notifications, each child's progress."""
+    if detail.incident.status != Incident.Status.SUBMITTED:
+        return {}
+    progress = selectors.incident_obligations_for(actor=actor, incident_id=detail.incident.pk)
+    return {
+        "obligations_progress": progress,
+        "obligations_unrouted": [
+            (policy.ROUTE_LABELS.get(policy.Route(u.route), u.route), u) for u in progress.unrouted
+        ],
+    }
+
+
+def child_obligations_context(actor: Actor, detail: ChildDetail) -> dict[str, Any]:
+    """A link from the child's record to their safeguarding record (read on its own page)."""
+    return {"child_safeguarding_url": reverse("child_safeguarding_record", args=[detail.child.pk])}
