@@ -25,6 +25,15 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 DOMAIN_VALIDATED = {
     ("POST", "/api/v1/incidents"),
     ("POST", "/api/v1/incidents/{incident_id}/assessments"),
+    # Actions on an obligation: which decision, outcome, team or CIN factor fits depends
+    # on the obligation's route and team; text cannot hold NUL; dates lie in 1900-2100.
+    ("POST", "/api/v1/obligations/{obligation_id}/acknowledge"),
+    ("POST", "/api/v1/obligations/{obligation_id}/decision"),
+    ("POST", "/api/v1/obligations/{obligation_id}/outcome"),
+    ("POST", "/api/v1/obligations/{obligation_id}/redirect"),
+    ("POST", "/api/v1/obligations/{obligation_id}/assessments/{assessment_id}"),
+    # An inbox's due_by filter is a date in 1900-2100, like every date the API takes.
+    ("GET", "/api/v1/teams/{team_id}/obligations"),
 }
 
 

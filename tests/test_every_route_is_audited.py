@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -18,17 +18,22 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from config.api import api
-from conftest import reauthenticate
+from conftest import Wessex, reauthenticate
 from hearth.accounts.models import Team, User
 from hearth.accounts.selectors import actor_for_user
 from hearth.accounts.services import api_key_issue
 from hearth.audit.models import AccessEvent
+from hearth.core import clock
 from hearth.core.personal_data import ATTRIBUTE
 from hearth.incidents.documents import incident_record_document
 from hearth.incidents.models import Incident
 from hearth.incidents.policy import PartyRole
 from hearth.incidents.tests.factories import family_document
 from hearth.incidents.tests.test_api import as_json
+from hearth.obligations import services as obligation_services
+from hearth.obligations.models import Obligation
+from hearth.obligations.policy import Route as ObligationRoute
+from hearth.obligations.tests import factories as obligation_factories
 from hearth.risk import services as risk_services
 from hearth.risk.instruments import instrument
 from hearth.risk.models import RiskAssessment
@@ -48,6 +53,13 @@ def demo_incident() -> Incident:
 def incident_url(name: str, *extra: object) -> Callable[[], str]:
     def build() -> str:
         return reverse(name, args=[demo_incident().pk, *extra])
+
+    return build
+
+
+def notification_url(name: str) -> Callable[[], str]:
+    def build() -> str:
+        return reverse(name, args=[a_notification().pk])
 
     return build
 
@@ -181,6 +193,44 @@ PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
             args=[demo_incident().parties.get(role=PartyRole.ADULT_VICTIM).person_id],
         ),
     ),
+    "risk_victim": (
+        OFFICER,
+        lambda: reverse(
+            "risk_victim",
+            args=[demo_incident().parties.get(role=PartyRole.ADULT_VICTIM).person_id],
+        ),
+    ),
+    "team_inbox": (
+        FRONT_DOOR,
+        lambda: reverse("team_inbox", args=[Team.objects.get(slug="northshire-front-door").pk]),
+    ),
+    "referrals_sent": (OFFICER, lambda: reverse("referrals_sent")),
+    **{
+        name: (FRONT_DOOR, notification_url(name))
+        for name in ("obligation_detail", "obligation_decision", "obligation_redirect")
+    },
+    "obligation_withdraw": (
+        obligation_factories.FRONT_DOOR_MANAGER,
+        lambda: reverse("obligation_withdraw", args=[a_notification().pk]),
+    ),
+    "obligation_assessment": (
+        FRONT_DOOR,
+        lambda: reverse("obligation_assessment", args=an_assessment()),
+    ),
+    "obligation_outcome": (
+        obligation_factories.IDVA,
+        lambda: reverse("obligation_outcome", args=[a_referral(ObligationRoute.IDVA_REFERRAL).pk]),
+    ),
+    "marac_referral_edit": (
+        OFFICER,
+        lambda: reverse(
+            "marac_referral_edit", args=[a_referral(ObligationRoute.MARAC_REFERRAL).pk]
+        ),
+    ),
+    "child_safeguarding_record": (
+        FRONT_DOOR,
+        lambda: reverse("child_safeguarding_record", args=[a_notification().subject_id]),
+    ),
 }
 
 # Pages that ask for the password again before they show anything.
@@ -226,10 +276,47 @@ def checklist_in_progress() -> RiskAssessment:
     )
 
 
+def a_notification() -> Obligation:
+    """A child concern notification to the Northshire front door, from a new incident."""
+    incident = obligation_factories.submitted_incident(Wessex(), reference="WX/AUDIT/0001")
+    return obligation_factories.of(incident, ObligationRoute.CHILD_CONCERN)[0]
+
+
+def an_assessment() -> list[int]:
+    """A notification the Northshire front door decided to assess, and its assessment."""
+    notification = a_notification()
+    obligation_services.decision_record(
+        actor=Wessex().actor(FRONT_DOOR),
+        obligation=notification,
+        decision="child_in_need_assessment",
+    )
+    return [notification.pk, notification.assessments.get().pk]
+
+
+def a_referral(route: ObligationRoute) -> Obligation:
+    """An IDVA or MARAC referral from a new incident whose victim is at high risk."""
+    incident = obligation_factories.submitted_incident(Wessex(), reference="WX/AUDIT/0002")
+    obligation_factories.checklist(Wessex(), incident, yes=15)
+    return obligation_factories.of(incident, route)[0]
+
+
+def a_routed_concern() -> Incident:
+    """A concern the Northshire front door raised about children in Northshire: it sees
+    the incident, and its own front door is notified of each child."""
+    document = family_document(reference="")
+    northshire = obligation_factories.area(obligation_factories.NORTHSHIRE)
+    details = replace(document.details, local_authority_id=northshire.pk)
+    return incident_record_document(
+        actor=Wessex().actor(FRONT_DOOR), document=replace(document, details=details)
+    )
+
+
 @dataclass(frozen=True)
 class ApiRequest:
     url: str
     body: dict[str, Any] | None = None
+    # The roles of the Northshire system's key (a supervisor's action needs a supervisor).
+    roles: tuple[str, ...] = ("front_door_practitioner",)
 
 
 API_SAMPLES: dict[str, Callable[[], ApiRequest]] = {
@@ -258,6 +345,44 @@ API_SAMPLES: dict[str, Callable[[], ApiRequest]] = {
     ),
     "GET /assessments/{assessment_id}": lambda: ApiRequest(
         f"/api/v1/assessments/{assessed_concern()[1].pk}"
+    ),
+    "POST /assessments/{assessment_id}/countersign": lambda: ApiRequest(
+        f"/api/v1/assessments/{assessed_concern()[1].pk}/countersign",
+        {"note": "Agreed"},
+        roles=("front_door_manager",),
+    ),
+    "GET /teams/{team_id}/obligations": lambda: ApiRequest(
+        f"/api/v1/teams/{Team.objects.get(slug='northshire-front-door').pk}/obligations"
+    ),
+    "GET /obligations/{obligation_id}": lambda: ApiRequest(
+        f"/api/v1/obligations/{a_notification().pk}"
+    ),
+    "POST /obligations/{obligation_id}/acknowledge": lambda: ApiRequest(
+        f"/api/v1/obligations/{a_notification().pk}/acknowledge", {"note": "Received"}
+    ),
+    "POST /obligations/{obligation_id}/decision": lambda: ApiRequest(
+        f"/api/v1/obligations/{a_notification().pk}/decision", {"decision": "early_help"}
+    ),
+    "POST /obligations/{obligation_id}/outcome": lambda: ApiRequest(
+        f"/api/v1/obligations/{a_notification().pk}/outcome", {"outcome": "no_further_action"}
+    ),
+    "POST /obligations/{obligation_id}/redirect": lambda: ApiRequest(
+        f"/api/v1/obligations/{a_notification().pk}/redirect",
+        {
+            "to_team_id": Team.objects.get(slug="southmoor-front-door").pk,
+            "reason": "Lives in Southmoor",
+        },
+    ),
+    "POST /obligations/{obligation_id}/assessments/{assessment_id}": lambda: ApiRequest(
+        "/api/v1/obligations/{}/assessments/{}".format(*an_assessment()),
+        {
+            "started_on": clock.local_now().date().isoformat(),
+            "authorised_on": clock.local_now().date().isoformat(),
+            "factors": ["3A"],
+        },
+    ),
+    "GET /incidents/{incident_id}/obligations": lambda: ApiRequest(
+        f"/api/v1/incidents/{a_routed_concern().pk}/obligations"
     ),
 }
 
@@ -297,13 +422,13 @@ def test_reading_a_data_bearing_page_writes_an_access_event(
 def test_reading_a_data_bearing_api_route_writes_an_access_event(
     operation: str, wessex: Any
 ) -> None:
+    request = API_SAMPLES[operation]()
     issued = api_key_issue(
         actor=None,
         agency=wessex.agency("northshire-council-childrens-services"),
         name="Case system",
-        roles=["front_door_practitioner"],
+        roles=list(request.roles),
     )
-    request = API_SAMPLES[operation]()
     before = AccessEvent.objects.count()
     response = Client().generic(
         operation.split(" ")[0],
