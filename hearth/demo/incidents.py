@@ -11,8 +11,10 @@ and a designated safeguarding lead's concern about a pupil.
 Everything is recorded through ``incident_record_document``, as a police record system
 would send it, by the demo response officer (the concern by the demo DSL), so the
 timeline and version history are real. Dates are counted back from today, so the demo
-always looks recent. Seeding again adds nothing: an incident is found by its police
-reference, the concern by its pupil within the school.
+always looks recent; each is recorded at the time it was submitted (the clock replays
+it), so the obligations it created fell due when they would have. Seeding again adds
+nothing: an incident is found by its police reference, the concern by its pupil within
+the school.
 """
 
 from __future__ import annotations
@@ -678,7 +680,8 @@ def seed_incidents(progress: Callable[[str], None] = lambda _: None) -> None:
         if not Incident.objects.filter(
             recorded_by_agency=police, police_reference=reference
         ).exists():
-            incident_record_document(actor=officer, document=document)
+            with clock.replaying_at(_submitted_at(document)):
+                incident_record_document(actor=officer, document=document)
         progress(reference)
     school = Agency.objects.get(slug=SCHOOL_SLUG)
     given, family = CONCERN_PUPIL
@@ -689,8 +692,18 @@ def seed_incidents(progress: Callable[[str], None] = lambda _: None) -> None:
         person__family_name=family,
     )
     if not raised.exists():
-        incident_record_document(actor=_actor(DSL, school), document=penhallick_concern(context))
+        concern = penhallick_concern(context)
+        with clock.replaying_at(_submitted_at(concern)):
+            incident_record_document(actor=_actor(DSL, school), document=concern)
     progress("concern")
+
+
+def _submitted_at(document: IncidentDocument) -> dt.datetime:
+    """When the officer submitted it: an hour and a half after it happened, so that the
+    notifications it sent have the due times they would have had (and some are overdue)."""
+    occurred = document.details.occurred_at
+    assert occurred is not None, "every demo incident has a time"
+    return min(occurred + dt.timedelta(minutes=90), clock.now())
 
 
 def _actor(email: str, agency: Agency) -> Actor:

@@ -18,6 +18,7 @@ from hearth.accounts import services
 from hearth.accounts.models import Agency, Area, Country, Team, TeamFunction
 from hearth.core.actor import AgencyKind, Role
 from hearth.demo.incidents import seed_incidents
+from hearth.demo.obligations import seed_obligations
 
 DEMO_PASSWORD = "wessex-demo-only"  # printed by `make run`; demo mode only
 DOMAIN = "wessex.example"
@@ -75,6 +76,7 @@ def _email(local: str, org: str) -> str:
 class _LocalAuthority:
     council: Agency
     front_door: Team
+    duty: Team
     education: Team
     marac: Agency
     marac_team: Team
@@ -116,9 +118,14 @@ class _Seeder:
             f"{name} Council children's services", AgencyKind.CHILDRENS_SERVICES, [la]
         )
         marac = self.agency(f"{name} MARAC", AgencyKind.MARAC, [la])
+        front_door = self.team(council, f"{name} front door", TeamFunction.FRONT_DOOR)
+        duty = self.team(council, f"{name} children's services duty manager", TeamFunction.DUTY)
+        # Overdue front-door work goes to the team's manager, then to the duty manager.
+        services.team_escalation_set(actor=None, team=front_door, escalation_team=duty)
         return _LocalAuthority(
             council=council,
-            front_door=self.team(council, f"{name} front door", TeamFunction.FRONT_DOOR),
+            front_door=front_door,
+            duty=duty,
             education=self.team(
                 council, f"{name} education safeguarding", TeamFunction.EDUCATION_SAFEGUARDING
             ),
@@ -133,7 +140,9 @@ class _Seeder:
         last: str,
         roles: list[tuple[Agency, Team | None, str]],
         listed: bool = True,
+        manages: bool = False,
     ) -> None:
+        """A demo person; ``manages``: they manage the teams of their memberships."""
         user = services.user_ensure(
             actor=None,
             email=email,
@@ -143,7 +152,14 @@ class _Seeder:
             is_demo=True,
         )
         for agency, team, role in roles:
-            services.membership_add(actor=None, user=user, agency=agency, team=team, role=role)
+            services.membership_add(
+                actor=None,
+                user=user,
+                agency=agency,
+                team=team,
+                role=role,
+                is_manager=manages and team is not None,
+            )
         if listed:
             self.sign_ins.append(
                 DemoSignIn(email=user.email, role=Role(roles[0][2]).label, agency=roles[0][0].name)
@@ -157,6 +173,7 @@ def seed_wessex(progress: Callable[[str], None] = lambda _: None) -> list[DemoSi
     with transaction.atomic():
         sign_ins = _seed(_Seeder(progress))
         seed_incidents(progress=progress)
+        seed_obligations()
         return sign_ins
 
 
@@ -237,6 +254,7 @@ def _seed(s: _Seeder) -> list[DemoSignIn]:
         "Morgan",
         "Dale",
         [(nf, north.front_door, Role.FRONT_DOOR_MANAGER)],
+        manages=True,
     )
     s.person(
         _email("front.door", "southmoor"),

@@ -45,6 +45,7 @@ def test_the_area_has_what_the_issue_lists() -> None:
         assert set(council.teams.values_list("function", flat=True)) == {
             "front_door",
             "education_safeguarding",
+            "duty",
         }
     for school in Agency.objects.filter(kind=AgencyKind.SCHOOL):
         assert Membership.objects.filter(
