@@ -29,7 +29,7 @@ from django.urls import reverse
 
 from hearth.accounts.models import Team
 from hearth.audit.services import timeline_record
-from hearth.core import clock, notify
+from hearth.core import calendar, clock, notify
 from hearth.core.actor import Actor
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.incidents.policy import PartyRole
@@ -135,13 +135,13 @@ def obligation_send(*, actor: Actor | None, obligation: Obligation) -> Obligatio
             obligation=obligation,
             stage=policy.Stage.ACKNOWLEDGE,
             owner=policy.Owner.RECIPIENT,
-            due_at=policy.calendar.working_day_deadline(
+            due_at=calendar.working_day_deadline(
                 obligation.sent_at,
                 timescales.marac_acknowledge_working_days,
                 timescales.jurisdiction,
             ),
             rule=obligation.rule,
-            rule_version=f"{policy.RULE_VERSION}/{policy.calendar.CALENDAR_VERSION}",
+            rule_version=f"{policy.RULE_VERSION}/{calendar.CALENDAR_VERSION}",
             basis=f"{timescales.marac_acknowledge_working_days} working day(s) from receipt",
         )
     record_event(actor, obligation, "obligation.sent", f"Sent to {obligation.team.name}")
