@@ -1,37 +1,17 @@
-"""Changing obligations: every transition of the lifecycle is one service here. Invariants:
-
-- a status changes only through ``policy.next_status`` (the transition table); anything
-  else is ``InvalidTransition``;
-- each change is one transaction, locks the obligation (``select_for_update``), records a
-  timeline event on the obligation (and on its subject for the steps people follow: made,
-  acknowledged, outcome, closed), and sends any message through ``core.notify`` after it
-  commits;
-- nothing closes without an outcome; closing or withdrawing an adult's obligation never
-  touches a child's;
-- acting on an obligation needs the recipient team's agency (``obligations.act_on``);
-  withdrawing needs the team's manager (``obligations.withdraw``); sending a MARAC
-  referral is the referrer's (``obligations.refer``), and only once each child in the
-  household has a child concern notification linked to it (domain.md §10.1 W7);
-- acknowledging an IDVA or MARAC referral starts each related child's follow-up
-  (domain.md §10.4).
-"""
+"""The recipient's side: claim, acknowledge, decide, assess, record an outcome, close,
+redirect, withdraw, and each child's follow-up when an adult is supported."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
-from typing import Any
 
-import rules
 from django.db import transaction
-from django.urls import reverse
 
 from hearth.accounts.models import Team
-from hearth.audit.services import timeline_record
-from hearth.core import calendar, clock, notify
+from hearth.core import clock
 from hearth.core.actor import Actor
-from hearth.core.errors import NotPermitted, ValidationFailed
+from hearth.core.errors import ValidationFailed
 from hearth.incidents.policy import PartyRole
 from hearth.obligations import policy, routing
 from hearth.obligations.models import (
@@ -41,211 +21,16 @@ from hearth.obligations.models import (
     Obligation,
     Redirection,
 )
+from hearth.obligations.services._common import (
+    _label,
+    _locked,
+    _meet,
+    _require,
+    _tell_team,
+    _transition,
+    record_event,
+)
 from hearth.people.models import Person
-
-
-def record_event(
-    actor: Actor | None,
-    obligation: Obligation,
-    verb: str,
-    summary: str,
-    *,
-    payload: dict[str, Any] | None = None,
-    subject_too: bool = False,
-) -> None:
-    """A timeline event on the obligation (and its subject's record, which shows it only
-    to those who may see the incident it names)."""
-    data = {
-        "obligation_id": obligation.pk,
-        "incident_id": obligation.incident_id,
-        "route": obligation.route,
-        **(payload or {}),
-    }
-    timeline_record(actor=actor, subject=obligation, verb=verb, summary=summary, payload=data)
-    if subject_too:
-        timeline_record(
-            actor=actor, subject=obligation.subject, verb=verb, summary=summary, payload=data
-        )
-
-
-def _locked(obligation: Obligation) -> Obligation:
-    return (
-        Obligation.objects.select_for_update()
-        .select_related("team", "subject", "incident")
-        .get(pk=obligation.pk)
-    )
-
-
-def _transition(obligation: Obligation, action: policy.Action) -> None:
-    obligation.status = policy.next_status(obligation.status, action)
-
-
-def _require(rule: str, actor: Actor, obligation: Obligation, message: str) -> None:
-    if not rules.test_rule(rule, actor, obligation):
-        raise NotPermitted(message)
-
-
-def _meet(obligation: Obligation, *stages: policy.Stage) -> None:
-    Deadline.objects.filter(
-        obligation=obligation, stage__in=list(stages), met_at__isnull=True
-    ).update(met_at=clock.now())
-
-
-def _link(obligation: Obligation) -> str:
-    return reverse("obligation_detail", args=[obligation.pk])
-
-
-def _tell_team(team: Team | None, obligation: Obligation, subject: str, body: str) -> None:
-    """An alert to a team's shared mailbox: no names, only what to do and where."""
-    if team is None or not team.email:
-        return
-    notify.send(
-        notify.Message(
-            to=[team.email],
-            subject=subject,
-            body=f"{body}\n\nOpen it in Hearth: {_link(obligation)}",
-            about=("obligations.obligation", str(obligation.pk)),
-            purpose="Obligation alert to a team",
-        )
-    )
-
-
-def _label(obligation: Obligation) -> str:
-    return f"{policy.ROUTE_LABELS[policy.Route(obligation.route)]} {obligation.pk}"
-
-
-@transaction.atomic
-def obligation_send(*, actor: Actor | None, obligation: Obligation) -> Obligation:
-    """Send it to its team: a child concern notification, IDVA referral or follow-up goes
-    as soon as it is made; a MARAC referral when the referrer has completed it."""
-    obligation = _locked(obligation)
-    if obligation.route == policy.Route.MARAC_REFERRAL:
-        if actor is not None:
-            _require("obligations.refer", actor, obligation, "Only the referrer can send this")
-        if problems := marac_send_problems(obligation):
-            raise ValidationFailed.from_fields({"referral": problems})
-    _transition(obligation, policy.Action.SEND)
-    obligation.sent_at = clock.now()
-    obligation.save()
-    _meet(obligation, policy.Stage.SEND)
-    if obligation.route == policy.Route.MARAC_REFERRAL:
-        # The MARAC's own clock starts when it receives the referral.
-        timescales = routing.timescales_for(obligation.incident.local_authority)
-        Deadline.objects.create(
-            obligation=obligation,
-            stage=policy.Stage.ACKNOWLEDGE,
-            owner=policy.Owner.RECIPIENT,
-            due_at=calendar.working_day_deadline(
-                obligation.sent_at,
-                timescales.marac_acknowledge_working_days,
-                timescales.jurisdiction,
-            ),
-            rule=obligation.rule,
-            rule_version=f"{policy.RULE_VERSION}/{calendar.CALENDAR_VERSION}",
-            basis=f"{timescales.marac_acknowledge_working_days} working day(s) from receipt",
-        )
-    record_event(actor, obligation, "obligation.sent", f"Sent to {obligation.team.name}")
-    _tell_team(
-        obligation.team,
-        obligation,
-        f"New {policy.ROUTE_LABELS[policy.Route(obligation.route)].lower()} for your team",
-        f"{_label(obligation)} has been sent to {obligation.team.name}.",
-    )
-    return obligation
-
-
-def marac_send_problems(obligation: Obligation) -> list[str]:
-    referral = MaracReferral.objects.filter(obligation=obligation).first()
-    if referral is None:
-        return ["This referral has no content yet"]
-    links = list(referral.children.all())
-    return policy.marac_send_problems(
-        child_ids=[link.child_id for link in links],
-        linked={link.child_id: link.notification_id for link in links},
-        victim_aware=referral.victim_aware,
-        not_aware_reason=referral.not_aware_reason,
-    )
-
-
-@transaction.atomic
-def marac_referral_update(
-    *,
-    actor: Actor,
-    obligation: Obligation,
-    victim_aware: bool | None,
-    not_aware_reason: str = "",
-    consent_given: bool | None = None,
-    safe_contact_number: str = "",
-    number_safe_to_call: bool | None = None,
-    safe_times: str = "",
-    afraid_of: str = "",
-) -> MaracReferral:
-    """The referrer completes the referral before sending it (SafeLives form, §2.3)."""
-    obligation = _locked(obligation)
-    _require("obligations.refer", actor, obligation, "Only the referrer can change this")
-    if obligation.status != policy.Status.CREATED:
-        raise ValidationFailed("This referral has been sent: it can no longer be changed")
-    problems: dict[str, list[str]] = {}
-    if victim_aware is None:
-        problems["victim_aware"] = ["Select whether the victim knows about this referral"]
-    elif victim_aware is False and not not_aware_reason.strip():
-        problems["not_aware_reason"] = ["Enter why the victim does not know about this referral"]
-    if problems:
-        raise ValidationFailed.from_fields(problems)
-    referral = MaracReferral.objects.get(obligation=obligation)
-    referral.victim_aware = victim_aware
-    referral.not_aware_reason = not_aware_reason.strip() if victim_aware is False else ""
-    referral.consent_given = consent_given
-    referral.safe_contact_number = safe_contact_number.strip()
-    referral.number_safe_to_call = number_safe_to_call
-    referral.safe_times = safe_times.strip()
-    referral.afraid_of = afraid_of.strip()
-    referral.save()
-    record_event(actor, obligation, "marac_referral.completed", "Referral details recorded")
-    return referral
-
-
-@transaction.atomic
-def marac_child_notification_raise(
-    *, actor: Actor, obligation: Obligation, child_id: int
-) -> Obligation:
-    """A household child without a child concern notification (not at the incident) gets
-    one from the referrer, linked to the MARAC referral, so it can be sent."""
-    obligation = _locked(obligation)
-    _require("obligations.refer", actor, obligation, "Only the referrer can do this")
-    referral = MaracReferral.objects.get(obligation=obligation)
-    link = referral.children.filter(child_id=child_id).first()
-    if link is None:
-        raise ValidationFailed("This child is not in the referral")
-    if link.notification_id is None:
-        child = link.child
-        area_id = routing.home_area_id(child, obligation.incident)
-        plan_input = policy.IncidentIn(
-            incident_id=obligation.incident_id,
-            received_at=clock.now(),
-            referral_source=obligation.data.get("referral_source", "6"),
-            children=(policy.ChildIn(person_id=child_id, area_id=area_id),),
-            victims=(),
-        )
-        areas = {area_id: routing.area_routing(area_id)} if area_id else {}
-        result = policy.route_incident(plan_input, areas)
-        if result.unrouted:
-            raise ValidationFailed(result.unrouted[0].reason)
-        # Its own key: the child's notification from the incident may have been withdrawn.
-        (plan,) = result.planned
-        plan = replace(plan, key=f"{plan.key}:for:{obligation.pk}")
-        (link.notification,) = routing.record_plans(
-            actor=actor, incident=obligation.incident, planned=(plan,)
-        ) or Obligation.objects.filter(key=plan.key)
-        link.save(update_fields=["notification"])
-        record_event(
-            actor,
-            obligation,
-            "marac_referral.child_linked",
-            "A child's concern notification linked to the referral",
-            payload={"child_id": child_id, "notification_id": link.notification_id},
-        )
-    return obligation
 
 
 @transaction.atomic

@@ -1,0 +1,172 @@
+"""Team inboxes: a team's work, overdue first, with siblings together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F
+
+from hearth.accounts.models import Team
+from hearth.audit.models import AccessAction
+from hearth.audit.services import access_record
+from hearth.core import clock
+from hearth.core.actor import Actor
+from hearth.core.errors import NotFound
+from hearth.obligations import policy
+from hearth.obligations.models import (
+    Obligation,
+)
+from hearth.obligations.selectors._common import _open_deadlines, _with_next_due
+
+INBOX_PAGE_SIZE = 50
+
+
+# --- Inboxes ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    status: str = ""  # "" means every open status; "ended" the closed and withdrawn
+    route: str = ""
+    due_by: dt.date | None = None
+    local_authority_id: int | None = None
+    overdue_only: bool = False
+    claimed_by_me: bool = False
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    obligation: Obligation
+    next_due: dt.datetime | None
+    siblings: list[Obligation]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.next_due is not None and self.next_due <= clock.now()
+
+    @property
+    def time_left(self) -> str:
+        return policy.time_left_words(self.next_due, clock.now()) if self.next_due else ""
+
+
+@dataclass(frozen=True)
+class Inbox:
+    team: Team
+    rows: list[InboxRow]
+    total: int
+    overdue: int
+    is_manager: bool
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_person: list[tuple[str, int]] = field(default_factory=list)
+
+
+def inbox_teams_for(*, actor: Actor) -> list[Team]:
+    """The teams whose inboxes the actor works from (names only: not logged)."""
+    teams = Team.objects.filter(agency_id=actor.agency_id, is_active=True)
+    if actor.team_ids:
+        teams = teams.filter(pk__in=actor.team_ids)
+    return list(teams.order_by("name"))
+
+
+def _team_for_inbox(actor: Actor, team_id: int) -> Team:
+    team = next((t for t in inbox_teams_for(actor=actor) if t.pk == team_id), None)
+    if team is None:
+        raise NotFound("No such team")
+    return team
+
+
+def inbox_for(
+    *, actor: Actor, team_id: int, filters: InboxFilters = InboxFilters(), purpose: str = ""
+) -> Inbox:
+    """A team's obligations, overdue first, then by the time left. Siblings (children of
+    one incident sent to the same team) are listed with each other."""
+    team = _team_for_inbox(actor, team_id)
+    base = Obligation.objects.addressed_to(actor).filter(team=team)
+    items = base
+    if filters.status == "ended":
+        items = items.filter(status__in=[s.value for s in policy.ENDED])
+    elif filters.status:
+        items = items.filter(status=filters.status)
+    else:
+        items = items.open()
+    if filters.route:
+        items = items.filter(route=filters.route)
+    if filters.local_authority_id:
+        items = items.filter(incident__local_authority_id=filters.local_authority_id)
+    if filters.claimed_by_me:
+        items = items.filter(claimed_by_id=actor.user_id)
+    # ``next_due`` is an annotation, which django-stubs cannot see.
+    items = _with_next_due(items)  # type: ignore[assignment]
+    if filters.due_by:
+        items = items.filter(next_due__date__lte=filters.due_by)  # type: ignore[misc]
+    now = clock.now()
+    if filters.overdue_only:
+        items = items.filter(next_due__lte=now)  # type: ignore[misc]
+    total = items.count()
+    overdue = items.filter(next_due__lte=now).count()  # type: ignore[misc]
+    page = list(
+        items.select_related("subject", "incident", "claimed_by", "team")
+        # Overdue and soonest first; nothing due (waiting on others) last.
+        .order_by(F("next_due").asc(nulls_last=True), "incident_id", "id")
+        .prefetch_related(_open_deadlines())[:INBOX_PAGE_SIZE]
+    )
+    siblings: dict[int, list[Obligation]] = {}
+    for other in (
+        base.filter(incident_id__in={o.incident_id for o in page}, route=policy.Route.CHILD_CONCERN)
+        .select_related("subject")
+        .order_by("id")
+    ):
+        siblings.setdefault(other.incident_id, []).append(other)
+    rows = [
+        InboxRow(
+            obligation=o,
+            next_due=o.next_due,  # type: ignore[attr-defined]
+            siblings=[s for s in siblings.get(o.incident_id, []) if s.pk != o.pk]
+            if o.route == policy.Route.CHILD_CONCERN
+            else [],
+        )
+        for o in page
+    ]
+    is_manager = actor.manages(team.pk)
+    by_status: dict[str, int] = {}
+    by_person: list[tuple[str, int]] = []
+    if is_manager:
+        by_status = dict(
+            base.open().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+        )
+        by_person = [
+            (f"{first or ''} {last or ''}".strip() or "Not claimed", n)
+            for first, last, n in base.open()
+            .values_list("claimed_by__first_name", "claimed_by__last_name")
+            .annotate(n=Count("id"))
+            .values_list("claimed_by__first_name", "claimed_by__last_name", "n")
+            .order_by("-n")
+        ]
+    access_record(
+        actor=actor,
+        action=AccessAction.SEARCH,
+        purpose=purpose or f"Work from the {team.name} inbox",
+        records=[*page, *(o.subject for o in page)],
+        query={k: str(v) for k, v in filters.__dict__.items() if v not in ("", None, False)},
+        result_count=total,
+    )
+    return Inbox(
+        team=team,
+        rows=rows,
+        total=total,
+        overdue=overdue,
+        is_manager=is_manager,
+        by_status=by_status,
+        by_person=by_person,
+    )
+
+
+def obligations_for_bulk(*, actor: Actor, team_id: int, ids: Sequence[int]) -> list[Obligation]:
+    """The chosen items of a team's inbox, for bulk acknowledgement (ids outside it are
+    ignored: a forged id acts on nothing)."""
+    team = _team_for_inbox(actor, team_id)
+    return list(
+        Obligation.objects.addressed_to(actor).filter(team=team, pk__in=list(ids)).order_by("id")
+    )

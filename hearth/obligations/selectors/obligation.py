@@ -1,0 +1,244 @@
+"""One obligation, with what its route shares with its recipient."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from hearth.accounts.models import Team
+from hearth.audit.models import AccessAction, TimelineEvent
+from hearth.audit.selectors import timeline_of
+from hearth.audit.services import access_record
+from hearth.core import clock
+from hearth.core.actor import Actor
+from hearth.core.errors import NotFound
+from hearth.incidents.models import ChildInvolvement, Incident, Party
+from hearth.incidents.policy import PartyRole
+from hearth.obligations import policy
+from hearth.obligations.models import (
+    ChildAssessment,
+    Deadline,
+    MaracReferral,
+    Obligation,
+    Redirection,
+)
+from hearth.people.models import Person
+from hearth.risk.models import RiskAssessment
+from hearth.risk.policy import PastEvent
+from hearth.risk.selectors import victim_history
+
+# --- One obligation, and what its route shares -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildVoice:
+    present: bool | None
+    saw: bool
+    heard: bool
+    injured: bool | None
+    spoken_to: bool | None
+    spoken_to_alone: bool | None
+    not_spoken_to_reason: str
+    own_words: str
+    worries: str
+    demeanour: str
+
+
+@dataclass(frozen=True)
+class AdultRisk:
+    person: Person
+    grade: str
+    score: int | None
+    basis: str
+    history: list[PastEvent]
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What the route shares with its recipient (empty parts are not shared)."""
+
+    subject: Person
+    incident_reference: str
+    incident_occurred_at: dt.datetime | None
+    incident_town: str = ""
+    incident_summary: str = ""
+    abuse_types: list[str] = field(default_factory=list)
+    adults: list[tuple[str, Person]] = field(default_factory=list)
+    risks: list[AdultRisk] = field(default_factory=list)
+    child_voice: ChildVoice | None = None
+    siblings: list[Obligation] = field(default_factory=list)
+    marac: MaracReferral | None = None
+    marac_children: list[tuple[Person, Obligation | None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ObligationDetail:
+    obligation: Obligation
+    shared: Shared
+    deadlines: list[Deadline]
+    redirections: list[Redirection]
+    assessments: list[ChildAssessment]
+    timeline: list[TimelineEvent]
+    is_recipient: bool
+    is_referrer: bool
+    send_problems: list[str]
+    triggered_by: list[Obligation]
+
+
+def _risks(incident: Incident, victims: list[Person]) -> list[AdultRisk]:
+    assessments = {
+        a.victim_id: a
+        for a in RiskAssessment.objects.filter(
+            incident=incident, status=RiskAssessment.Status.COMPLETED
+        ).order_by("completed_at", "id")
+    }
+    day = (incident.occurred_at or clock.now()).astimezone(clock.LONDON).date()
+    risks = []
+    for victim in victims:
+        assessment = assessments.get(victim.pk)
+        risks.append(
+            AdultRisk(
+                person=victim,
+                grade=assessment.get_grade_display() if assessment else "Not assessed",
+                score=assessment.score if assessment else None,
+                basis=(assessment.basis or "").replace("_", " ") if assessment else "",
+                history=victim_history(victim=victim, before=day),
+            )
+        )
+    return risks
+
+
+def _shared(obligation: Obligation) -> Shared:
+    incident = obligation.incident
+    route = policy.Route(obligation.route)
+    parties = list(Party.objects.filter(incident=incident).select_related("person"))
+    victims = [p.person for p in parties if p.role == PartyRole.ADULT_VICTIM]
+    base = Shared(
+        subject=obligation.subject,
+        incident_reference=incident.police_reference or f"Hearth incident {incident.pk}",
+        incident_occurred_at=incident.occurred_at,
+    )
+    if route == policy.Route.CHILD_CONCERN:
+        involvement = ChildInvolvement.objects.filter(
+            incident=incident, child=obligation.subject
+        ).first()
+        voice = (
+            ChildVoice(
+                present=involvement.present,
+                saw=involvement.saw,
+                heard=involvement.heard,
+                injured=involvement.injured,
+                spoken_to=involvement.spoken_to,
+                spoken_to_alone=involvement.spoken_to_alone,
+                not_spoken_to_reason=involvement.not_spoken_to_reason,
+                own_words=involvement.own_words,
+                worries=involvement.worries,
+                demeanour=involvement.demeanour,
+            )
+            if involvement
+            else None
+        )
+        return Shared(
+            subject=base.subject,
+            incident_reference=base.incident_reference,
+            incident_occurred_at=base.incident_occurred_at,
+            incident_town=incident.location_town,
+            incident_summary=incident.summary,
+            abuse_types=incident.abuse_type_labels,
+            adults=[
+                (p.get_role_display(), p.person)
+                for p in parties
+                if p.role in (PartyRole.ADULT_VICTIM, PartyRole.ALLEGED_PERPETRATOR)
+            ],
+            risks=_risks(incident, victims),
+            child_voice=voice,
+            siblings=list(
+                Obligation.objects.filter(
+                    incident=incident, route=policy.Route.CHILD_CONCERN, team=obligation.team
+                )
+                .exclude(pk=obligation.pk)
+                .select_related("subject")
+            ),
+        )
+    if route == policy.Route.MARAC_REFERRAL:
+        referral = MaracReferral.objects.filter(obligation=obligation).first()
+        children = (
+            [
+                (link.child, link.notification)
+                for link in referral.children.select_related("child", "notification")
+            ]
+            if referral
+            else []
+        )
+        return Shared(
+            subject=base.subject,
+            incident_reference=base.incident_reference,
+            incident_occurred_at=base.incident_occurred_at,
+            adults=[
+                (p.get_role_display(), p.person)
+                for p in parties
+                if p.role in (PartyRole.ADULT_VICTIM, PartyRole.ALLEGED_PERPETRATOR)
+            ],
+            risks=_risks(incident, [obligation.subject]),
+            marac=referral,
+            marac_children=children,
+        )
+    if route == policy.Route.IDVA_REFERRAL:
+        return Shared(
+            subject=base.subject,
+            incident_reference=base.incident_reference,
+            incident_occurred_at=base.incident_occurred_at,
+            risks=_risks(incident, [obligation.subject]),
+        )
+    return base  # a follow-up: the child and when the incident happened
+
+
+def obligation_get_for(
+    *, actor: Actor, obligation_id: int, purpose: str = "View an obligation"
+) -> ObligationDetail:
+    import rules
+
+    obligation = (
+        Obligation.objects.visible_to(actor)
+        .select_related("subject", "incident", "team", "referrer_team", "claimed_by")
+        .filter(pk=obligation_id)
+        .first()
+    )
+    if obligation is None:
+        raise NotFound("No such obligation")
+    shared = _shared(obligation)
+    from hearth.obligations.services import marac_send_problems
+
+    is_referrer = rules.test_rule("obligations.refer", actor, obligation)
+    records: list = [obligation, obligation.subject, obligation.incident]
+    records += [person for _, person in shared.adults]
+    records += [person for person, _ in shared.marac_children]
+    access_record(actor=actor, action=AccessAction.READ, purpose=purpose, records=records)
+    return ObligationDetail(
+        obligation=obligation,
+        shared=shared,
+        deadlines=list(obligation.deadlines.order_by("due_at", "id")),
+        redirections=list(obligation.redirections.select_related("from_team", "to_team")),
+        assessments=list(obligation.assessments.all()),
+        timeline=timeline_of(subject=obligation),
+        is_recipient=rules.test_rule("obligations.act_on", actor, obligation),
+        is_referrer=is_referrer,
+        send_problems=marac_send_problems(obligation)
+        if obligation.route == policy.Route.MARAC_REFERRAL
+        and obligation.status == policy.Status.CREATED
+        else [],
+        triggered_by=list(obligation.triggered_by.select_related("team")),
+    )
+
+
+def redirect_choices_for(*, obligation: Obligation) -> list[tuple[int, str]]:
+    """Teams an obligation can be redirected to: the active teams doing the same work
+    (another local authority's front door, say). Names only."""
+    return list(
+        Team.objects.filter(
+            function=obligation.team.function, is_active=True, agency__is_active=True
+        )
+        .exclude(pk=obligation.team_id)
+        .order_by("name")
+        .values_list("pk", "name")
+    )

@@ -1,0 +1,152 @@
+"""An incident's obligations, and a child's safeguarding record across agencies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hearth.audit.models import AccessAction
+from hearth.audit.services import access_record
+from hearth.core.actor import Actor
+from hearth.core.errors import NotFound
+from hearth.incidents.models import ChildInvolvement, Incident, Party
+from hearth.incidents.policy import PartyRole
+from hearth.obligations import policy
+from hearth.obligations.models import (
+    Obligation,
+    UnroutedWork,
+)
+from hearth.obligations.selectors._common import _open_deadlines, _with_next_due
+from hearth.people.models import Person
+from hearth.people.selectors import linked_person_ids
+
+# --- An incident's obligations ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildProgress:
+    child: Person
+    obligations: list[Obligation]
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.obligations) and all(not o.is_open for o in self.obligations)
+
+    @property
+    def open(self) -> list[Obligation]:
+        return [o for o in self.obligations if o.is_open]
+
+
+@dataclass(frozen=True)
+class IncidentObligations:
+    incident: Incident
+    obligations: list[Obligation]
+    children: list[ChildProgress]
+    unrouted: list[UnroutedWork]
+
+    @property
+    def complete(self) -> bool:
+        """Every child's obligations closed (architecture §2), and nothing left unrouted."""
+        return all(c.complete for c in self.children) and not self.unrouted
+
+    @property
+    def adults(self) -> list[Obligation]:
+        return [o for o in self.obligations if o.route not in policy.CHILD_ROUTES]
+
+
+def incident_obligations_for(
+    *, actor: Actor, incident_id: int, purpose: str = "View an incident's obligations"
+) -> IncidentObligations:
+    """For whoever may see the incident: every obligation it created, each child's
+    progress, and the work that could not be routed."""
+    incident = Incident.objects.visible_to(actor).filter(pk=incident_id).first()
+    if incident is None:
+        raise NotFound("No such incident")
+    obligations = list(
+        _with_next_due(Obligation.objects.filter(incident=incident))
+        .select_related("subject", "team")
+        .prefetch_related(_open_deadlines())
+        .order_by("route", "id")
+    )
+    children = [
+        p.person
+        for p in Party.objects.filter(incident=incident, role=PartyRole.CHILD)
+        .select_related("person")
+        .order_by("id")
+    ]
+    progress = [
+        ChildProgress(
+            child=child,
+            obligations=[
+                o
+                for o in obligations
+                if o.subject_id == child.pk and o.route in policy.CHILD_ROUTES
+            ],
+        )
+        for child in children
+    ]
+    unrouted = list(
+        UnroutedWork.objects.filter(incident=incident, resolved_at__isnull=True).select_related(
+            "subject"
+        )
+    )
+    if obligations or unrouted:
+        access_record(
+            actor=actor,
+            action=AccessAction.READ,
+            purpose=purpose,
+            records=[*obligations, *(u.subject for u in unrouted)],
+        )
+    return IncidentObligations(
+        incident=incident, obligations=obligations, children=progress, unrouted=unrouted
+    )
+
+
+# --- A child's safeguarding record ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SafeguardingRecord:
+    child: Person
+    obligations: list[Obligation]
+
+    @property
+    def open(self) -> list[Obligation]:
+        return [o for o in self.obligations if o.is_open]
+
+
+def child_record_for(
+    *, actor: Actor, child_id: int, purpose: str = "View a child's safeguarding record"
+) -> SafeguardingRecord:
+    """Every obligation owed to the child, across every incident and agency (their route,
+    team, status, due time and outcome: not the content other agencies were sent), for
+    an agency with a legitimate relationship to the child: one that may see an incident
+    the child was part of, or an obligation about the child."""
+    child = Person.objects.filter(pk=child_id).first()
+    if child is None:
+        raise NotFound("No such child")
+    same_child = linked_person_ids(child)
+    related = (
+        Obligation.objects.visible_to(actor)
+        .filter(subject_id__in=same_child, route__in=[r.value for r in policy.CHILD_ROUTES])
+        .exists()
+        or ChildInvolvement.objects.visible_to(actor).filter(child_id__in=same_child).exists()
+    )
+    if not related:
+        raise NotFound("No such child")
+    obligations = list(
+        _with_next_due(
+            Obligation.objects.filter(
+                subject_id__in=same_child, route__in=[r.value for r in policy.CHILD_ROUTES]
+            )
+        )
+        .select_related("team__agency", "incident")
+        .prefetch_related(_open_deadlines())
+        .order_by("-created_at", "-id")
+    )
+    access_record(
+        actor=actor,
+        action=AccessAction.READ,
+        purpose=purpose,
+        records=[child, *obligations],
+    )
+    return SafeguardingRecord(child=child, obligations=obligations)

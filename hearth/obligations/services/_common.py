@@ -1,0 +1,90 @@
+"""What every obligation service shares: the timeline event, the lock, the transition
+check, meeting deadlines, and alerts to teams through the notify port."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+from django.urls import reverse
+
+from hearth.accounts.models import Team
+from hearth.audit.services import timeline_record
+from hearth.core import clock, notify
+from hearth.core.actor import Actor
+from hearth.core.errors import NotPermitted
+from hearth.obligations import policy
+from hearth.obligations.models import (
+    Deadline,
+    Obligation,
+)
+
+
+def record_event(
+    actor: Actor | None,
+    obligation: Obligation,
+    verb: str,
+    summary: str,
+    *,
+    payload: dict[str, Any] | None = None,
+    subject_too: bool = False,
+) -> None:
+    """A timeline event on the obligation (and its subject's record, which shows it only
+    to those who may see the incident it names)."""
+    data = {
+        "obligation_id": obligation.pk,
+        "incident_id": obligation.incident_id,
+        "route": obligation.route,
+        **(payload or {}),
+    }
+    timeline_record(actor=actor, subject=obligation, verb=verb, summary=summary, payload=data)
+    if subject_too:
+        timeline_record(
+            actor=actor, subject=obligation.subject, verb=verb, summary=summary, payload=data
+        )
+
+
+def _locked(obligation: Obligation) -> Obligation:
+    return (
+        Obligation.objects.select_for_update()
+        .select_related("team", "subject", "incident")
+        .get(pk=obligation.pk)
+    )
+
+
+def _transition(obligation: Obligation, action: policy.Action) -> None:
+    obligation.status = policy.next_status(obligation.status, action)
+
+
+def _require(rule: str, actor: Actor, obligation: Obligation, message: str) -> None:
+    if not rules.test_rule(rule, actor, obligation):
+        raise NotPermitted(message)
+
+
+def _meet(obligation: Obligation, *stages: policy.Stage) -> None:
+    Deadline.objects.filter(
+        obligation=obligation, stage__in=list(stages), met_at__isnull=True
+    ).update(met_at=clock.now())
+
+
+def _link(obligation: Obligation) -> str:
+    return reverse("obligation_detail", args=[obligation.pk])
+
+
+def _tell_team(team: Team | None, obligation: Obligation, subject: str, body: str) -> None:
+    """An alert to a team's shared mailbox: no names, only what to do and where."""
+    if team is None or not team.email:
+        return
+    notify.send(
+        notify.Message(
+            to=[team.email],
+            subject=subject,
+            body=f"{body}\n\nOpen it in Hearth: {_link(obligation)}",
+            about=("obligations.obligation", str(obligation.pk)),
+            purpose="Obligation alert to a team",
+        )
+    )
+
+
+def _label(obligation: Obligation) -> str:
+    return f"{policy.ROUTE_LABELS[policy.Route(obligation.route)]} {obligation.pk}"
