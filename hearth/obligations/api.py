@@ -17,7 +17,6 @@ obligation) is a 409. The answer to each action is the obligation, read like ``G
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -25,47 +24,36 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Header, Path, Query, Router
 
-from hearth.accounts.models import Team
-from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES
 from hearth.core.errors import ValidationFailed
 from hearth.core.idempotency import MAX_KEY_LENGTH, idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents.schemas import MAX_ID
-from hearth.obligations import api_selectors, policy, selectors, services
-from hearth.obligations.models import Deadline, Obligation
+from hearth.obligations import api_selectors, selectors, services
+from hearth.obligations.api_out import (
+    deadline_out,
+    detail_out,
+    next_due_of,
+    outcome_out,
+    summary_out,
+    team_out,
+)
+from hearth.obligations.models import Obligation
 from hearth.obligations.schemas import (
     AcknowledgeIn,
-    AdultRiskOut,
     ChildAssessmentIn,
-    ChildAssessmentOut,
-    ChildVoiceOut,
-    DeadlineOut,
     DecisionIn,
     InboxFiltersIn,
     InboxOut,
     IncidentObligationOut,
     IncidentObligationsOut,
-    IncidentRefOut,
-    MaracChildOut,
-    MaracReferralOut,
     ObligationDetailOut,
     ObligationOut,
     OutcomeIn,
-    OutcomeOut,
-    PastEventOut,
-    PersonRefOut,
     RedirectIn,
-    RedirectionOut,
-    SharedAdultOut,
-    SharedIncidentOut,
-    SharedOut,
-    SiblingOut,
-    TeamRefOut,
     UnroutedOut,
 )
-from hearth.people.models import Person
 
 router = Router(tags=["obligations"])
 
@@ -92,150 +80,6 @@ def _idempotency_key() -> Any:
             "with a different body, or for another obligation, is a 409. Keys belong to "
             "your agency."
         ),
-    )
-
-
-# --- What the API answers ------------------------------------------------------------------
-
-
-def _person(person: Person) -> PersonRefOut:
-    return PersonRefOut(id=person.pk, name=person.full_name, date_of_birth=person.date_of_birth)
-
-
-def _team(team: Team) -> TeamRefOut:
-    return TeamRefOut(id=team.pk, name=team.name)
-
-
-def _outcome(obligation: Obligation) -> OutcomeOut | None:
-    if not obligation.outcome:
-        return None
-    return OutcomeOut(code=obligation.outcome, label=obligation.outcome_label)
-
-
-def _deadline(deadline: Deadline) -> DeadlineOut:
-    return DeadlineOut(
-        stage=deadline.stage,
-        due_at=deadline.due_at,
-        owner=deadline.owner,
-        rule=deadline.rule,
-        rule_version=deadline.rule_version,
-        basis=deadline.basis,
-        met_at=deadline.met_at,
-        overdue=deadline.is_overdue,
-    )
-
-
-def _next_due(deadlines: list[Deadline]) -> dt.datetime | None:
-    return min((d.due_at for d in deadlines if d.met_at is None), default=None)
-
-
-def _summary(obligation: Obligation, next_due: dt.datetime | None) -> dict[str, Any]:
-    incident = obligation.incident
-    return {
-        "id": obligation.pk,
-        "route": obligation.route,
-        "status": obligation.status,
-        "subject": _person(obligation.subject),
-        "incident": IncidentRefOut(
-            id=incident.pk,
-            police_reference=incident.police_reference,
-            occurred_at=incident.occurred_at,
-        ),
-        "team": _team(obligation.team),
-        "next_due_at": next_due,
-        "overdue": next_due is not None and next_due <= clock.now(),
-        "claimed_by_id": obligation.claimed_by_id,
-    }
-
-
-def _shared(detail: selectors.ObligationDetail) -> SharedOut:
-    shared = detail.shared
-    child_concern = detail.obligation.route == policy.Route.CHILD_CONCERN
-    marac = shared.marac
-    voice = shared.child_voice
-    return SharedOut(
-        incident=SharedIncidentOut(
-            police_reference=detail.obligation.incident.police_reference,
-            occurred_at=shared.incident_occurred_at,
-            town=shared.incident_town if child_concern else None,
-            summary=shared.incident_summary if child_concern else None,
-            abuse_types=list(shared.abuse_types) if child_concern else None,
-        ),
-        child_voice=ChildVoiceOut(
-            **{name: getattr(voice, name) for name in ChildVoiceOut.model_fields}
-        )
-        if voice is not None
-        else None,
-        adults=[SharedAdultOut(role=role, person=_person(p)) for role, p in shared.adults],
-        risks=[
-            AdultRiskOut(
-                person=_person(risk.person),
-                grade=risk.grade,
-                score=risk.score,
-                basis=risk.basis,
-                history=[PastEventOut(on=e.on, agency=e.agency) for e in risk.history],
-            )
-            for risk in shared.risks
-        ],
-        siblings=[
-            SiblingOut(obligation_id=s.pk, subject=_person(s.subject)) for s in shared.siblings
-        ],
-        marac=MaracReferralOut(
-            criteria=list(marac.criteria),
-            criteria_basis=list(marac.criteria_basis),
-            safe_contact_number=marac.safe_contact_number,
-            number_safe_to_call=marac.number_safe_to_call,
-            safe_times=marac.safe_times,
-            afraid_of=marac.afraid_of,
-            victim_aware=marac.victim_aware,
-            not_aware_reason=marac.not_aware_reason,
-            consent_given=marac.consent_given,
-            children=[
-                MaracChildOut(
-                    child=_person(child), notification_id=notification.pk if notification else None
-                )
-                for child, notification in shared.marac_children
-            ],
-        )
-        if marac is not None
-        else None,
-    )
-
-
-def _detail_out(detail: selectors.ObligationDetail) -> ObligationDetailOut:
-    obligation = detail.obligation
-    assessment_due = {d.assessment_id: d.due_at for d in detail.deadlines if d.assessment_id}
-    return ObligationDetailOut(
-        **_summary(obligation, _next_due(detail.deadlines)),
-        rule=obligation.rule,
-        rule_version=obligation.rule_version,
-        reason=obligation.reason,
-        sent_at=obligation.sent_at,
-        acknowledged_at=obligation.acknowledged_at,
-        outcome=_outcome(obligation),
-        outcome_note=obligation.outcome_note,
-        outcome_at=obligation.outcome_at,
-        closed_at=obligation.closed_at,
-        withdrawn_reason=obligation.withdrawn_reason,
-        deadlines=[_deadline(d) for d in detail.deadlines],
-        redirections=[
-            RedirectionOut(
-                from_team=_team(r.from_team), to_team=_team(r.to_team), reason=r.reason, at=r.at
-            )
-            for r in detail.redirections
-        ],
-        assessments=[
-            ChildAssessmentOut(
-                id=a.pk,
-                kind=a.kind,
-                started_on=a.started_on,
-                authorised_on=a.authorised_on,
-                factors=list(a.factors),
-                due_at=assessment_due.get(a.pk),
-            )
-            for a in detail.assessments
-        ],
-        shared=_shared(detail),
     )
 
 
@@ -272,7 +116,7 @@ def _act(
         detail = selectors.obligation_get_for(
             actor=actor, obligation_id=obligation_id, purpose=purpose
         )
-    return _detail_out(detail)
+    return detail_out(detail)
 
 
 def _renamed(error: ValidationFailed, paths: dict[str, str]) -> ValidationFailed:
@@ -308,10 +152,12 @@ def inbox(
         ),
     )
     return InboxOut(
-        team=_team(found.team),
+        team=team_out(found.team),
         total=found.total,
         overdue=found.overdue,
-        obligations=[ObligationOut(**_summary(row.obligation, row.next_due)) for row in found.rows],
+        obligations=[
+            ObligationOut(**summary_out(row.obligation, row.next_due)) for row in found.rows
+        ],
     )
 
 
@@ -329,7 +175,7 @@ def obligation_get(
     shares with the team it is addressed to (an access-logged read). The team it is
     addressed to sees it while it is open and for a while after; whoever may see its
     incident sees it too. Otherwise it is a 404, like a missing one."""
-    return _detail_out(
+    return detail_out(
         selectors.obligation_get_for(actor=_actor(request), obligation_id=obligation_id)
     )
 
@@ -488,7 +334,7 @@ def obligation_redirect(
         if redirected:
             # A retry acts no more: what was read above is the obligation as it is.
             detail = api_selectors.redirected_detail(detail=detail, obligation=redirected[0])
-    return _detail_out(detail)
+    return detail_out(detail)
 
 
 @router.post(
@@ -557,15 +403,15 @@ def incident_obligations(
                 id=o.pk,
                 route=o.route,  # type: ignore[arg-type]
                 subject_id=o.subject_id,
-                team=_team(o.team),
+                team=team_out(o.team),
                 status=o.status,  # type: ignore[arg-type]
-                deadlines=[_deadline(d) for d in found.deadlines[o.pk]],
-                next_due_at=_next_due(found.deadlines[o.pk]),
+                deadlines=[deadline_out(d) for d in found.deadlines[o.pk]],
+                next_due_at=next_due_of(found.deadlines[o.pk]),
                 overdue=any(d.is_overdue for d in found.deadlines[o.pk]),
                 rule=o.rule,
                 rule_version=o.rule_version,
                 reason=o.reason,
-                outcome=_outcome(o),
+                outcome=outcome_out(o),
             )
             for o in progress.obligations
         ],

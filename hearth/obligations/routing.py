@@ -14,13 +14,14 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from hearth.accounts.models import Area, Country, Team, TeamFunction
+from hearth.accounts.models import Area, Team, TeamFunction
 from hearth.audit.services import timeline_record
 from hearth.core import clock
 from hearth.core.actor import Actor, AgencyKind
 from hearth.incidents.models import Incident, Party
 from hearth.incidents.policy import PartyRole
 from hearth.obligations import policy
+from hearth.obligations.area_settings import DEFAULT_ACCESS_DAYS_AFTER_CLOSE, row_of
 from hearth.obligations.models import (
     Deadline,
     MaracReferral,
@@ -50,24 +51,14 @@ REFERRAL_SOURCE_BY_AGENCY_KIND: dict[str, str] = {
 
 def timescales_for(area: Area | None) -> policy.Timescales:
     """The area's configured timescales, in its jurisdiction's profile."""
-    base = policy.WALES if area is not None and area.country == Country.WALES else policy.ENGLAND
-    local = RoutingSettings.objects.filter(area=area).first() if area is not None else None
-    if local is None:
-        return base
-    return policy.Timescales(
-        jurisdiction=base.jurisdiction,
-        decision_working_days=local.decision_working_days,
-        assessment_working_days=local.assessment_working_days,
-        marac_send_working_days=local.marac_send_working_days,
-        marac_acknowledge_working_days=local.marac_acknowledge_working_days,
-        idva_acknowledge_working_days=local.idva_acknowledge_working_days,
-        follow_up_working_days=local.follow_up_working_days,
-    )
+    if area is None:
+        return policy.ENGLAND
+    return row_of(area, RoutingSettings.objects.filter(area=area).first()).timescales
 
 
 def access_days_after_close(area_id: int | None) -> int:
     local = RoutingSettings.objects.filter(area_id=area_id).first() if area_id else None
-    return local.access_days_after_close if local else 30
+    return local.access_days_after_close if local else DEFAULT_ACCESS_DAYS_AFTER_CLOSE
 
 
 def team_for(function: str, area_id: int) -> Team | None:

@@ -13,6 +13,12 @@ urlpatterns = [
         name="team_inbox_acknowledge",
     ),
     path("work/referrals/", views.referrals_sent, name="referrals_sent"),
+    path("work/areas/", views.obligation_area_list, name="obligation_area_list"),
+    path(
+        "work/areas/<int:area_id>/",
+        views.obligation_area_settings,
+        name="obligation_area_settings",
+    ),
     path(f"{obligation}/", views.obligation_detail, name="obligation_detail"),
     path(f"{obligation}/acknowledge/", views.obligation_acknowledge, name="obligation_acknowledge"),
     path(f"{obligation}/claim/", views.obligation_claim, name="obligation_claim"),

@@ -1,6 +1,6 @@
 """The obligations pages: team inboxes, one obligation and acting on it, the referrer's
-list, a child's safeguarding record, and the ledger's sections of the incident's and
-the child's pages.
+list, a child's safeguarding record, the ledger's sections of the incident's and the child's
+pages, and each area's timescales (for the service operator's administrators).
 
 Thin: each page reads through ``obligations.selectors`` (or ``page_selectors``), which
 check visibility and write the access log (missing and forbidden are both 404), and
@@ -31,6 +31,7 @@ from hearth.obligations.views.inbox import (
     team_inbox,
     team_inbox_acknowledge,
 )
+from hearth.obligations.views.settings import obligation_area_list, obligation_area_settings
 
 __all__ = [
     "child_obligations_context",
@@ -40,6 +41,8 @@ __all__ = [
     "marac_child_notification_raise",
     "marac_referral_edit",
     "obligation_acknowledge",
+    "obligation_area_list",
+    "obligation_area_settings",
     "obligation_assessment",
     "obligation_claim",
     "obligation_decision",

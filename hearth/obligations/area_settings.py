@@ -1,0 +1,235 @@
+"""Each local authority's obligation timescales, set by the service operator's
+administrators: reading them (every local authority, or one) and changing them.
+
+Sources (../shared/docs/domain.md):
+- §4.2 (Working Together to Safeguard Children 2023, England): within one working day of
+  a referral a social worker acknowledges receipt and decides the type of response; a
+  child and family assessment takes at most 45 working days from the point of referral.
+  These are the defaults (``policy.ENGLAND``).
+- §4.3: Working Together does not apply in Wales and Wales's own timescales were not
+  retrieved, so a Welsh area (``Area.country``) is its own profile (``policy.WALES``)
+  with England's figures as its default, which the area sets for itself here.
+
+Invariants:
+
+- the settings are configuration, not personal data: only the service operator's
+  administrators read them (anyone else gets ``NotFound``, as for risk's area settings)
+  and no access event is kept; only they change them (``NotPermitted``);
+- they belong to a local authority, never to a police force area;
+- each value is checked against a sensible range (``RANGES``) and refused in GOV.UK
+  words, every problem at once;
+- a change is one transaction with a timeline event on the area holding the values
+  before and after; saving the same values again changes nothing and records nothing;
+- a change applies to obligations created after it: a deadline's due time is stored when
+  it is set (``Deadline.due_at``: on creation, and a MARAC referral's acknowledgement when
+  it is sent), so an earlier obligation keeps its due times;
+- what the pages show is what routing uses: ``routing.timescales_for`` reads the same
+  rows through ``row_of``;
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from hearth.accounts.models import Area, Country
+from hearth.audit.services import timeline_record
+from hearth.core.actor import Actor
+from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
+from hearth.obligations import policy
+from hearth.obligations.models import RoutingSettings
+
+# For an area with no settings of its own (``routing`` reads the same rows through ``row_of``).
+DEFAULT_ACCESS_DAYS_AFTER_CLOSE = 30
+
+FIELDS = (
+    "decision_working_days",
+    "assessment_working_days",
+    "marac_send_working_days",
+    "marac_acknowledge_working_days",
+    "idva_acknowledge_working_days",
+    "follow_up_working_days",
+    "access_days_after_close",
+)
+
+# Each value's least and greatest, and how a refusal names it.
+RANGES: dict[str, tuple[int, int, str]] = {
+    "decision_working_days": (1, 5, "The working days to decide on a child concern notification"),
+    "assessment_working_days": (10, 65, "The working days for a child and family assessment"),
+    "marac_send_working_days": (1, 10, "The working days to send a MARAC referral"),
+    "marac_acknowledge_working_days": (1, 10, "The working days to acknowledge a MARAC referral"),
+    "idva_acknowledge_working_days": (1, 10, "The working days to acknowledge an IDVA referral"),
+    "follow_up_working_days": (1, 30, "The working days to follow up each child"),
+    "access_days_after_close": (0, 365, "The days a team still sees what was shared"),
+}
+
+
+@dataclass(frozen=True)
+class RoutingSettingsRow:
+    """A local authority's timescales as they apply now (its profile's defaults if none
+    are set)."""
+
+    area: Area
+    timescales: policy.Timescales
+    access_days_after_close: int
+    is_default: bool
+    changed_at: dt.datetime | None
+
+    @property
+    def jurisdiction(self) -> str:
+        """ "England" or "Wales": whose rules the working days and timescales follow."""
+        return str(Country(self.area.country).label)
+
+    @property
+    def source(self) -> str:
+        return self.timescales.source
+
+    def values(self) -> dict[str, int]:
+        """The seven settings by name (those of ``routing_settings_set``)."""
+        t = self.timescales
+        return {
+            "decision_working_days": t.decision_working_days,
+            "assessment_working_days": t.assessment_working_days,
+            "marac_send_working_days": t.marac_send_working_days,
+            "marac_acknowledge_working_days": t.marac_acknowledge_working_days,
+            "idva_acknowledge_working_days": t.idva_acknowledge_working_days,
+            "follow_up_working_days": t.follow_up_working_days,
+            "access_days_after_close": self.access_days_after_close,
+        }
+
+
+def profile_of(area: Area) -> policy.Timescales:
+    """The defaults of the area's jurisdiction (domain.md §4.3: Wales is its own)."""
+    return policy.WALES if area.country == Country.WALES else policy.ENGLAND
+
+
+def row_of(area: Area, local: RoutingSettings | None) -> RoutingSettingsRow:
+    """The area's stored settings, or its profile's defaults when it has none."""
+    base = profile_of(area)
+    if local is None:
+        return RoutingSettingsRow(
+            area=area,
+            timescales=base,
+            access_days_after_close=DEFAULT_ACCESS_DAYS_AFTER_CLOSE,
+            is_default=True,
+            changed_at=None,
+        )
+    return RoutingSettingsRow(
+        area=area,
+        timescales=policy.Timescales(
+            jurisdiction=base.jurisdiction,
+            decision_working_days=local.decision_working_days,
+            assessment_working_days=local.assessment_working_days,
+            marac_send_working_days=local.marac_send_working_days,
+            marac_acknowledge_working_days=local.marac_acknowledge_working_days,
+            idva_acknowledge_working_days=local.idva_acknowledge_working_days,
+            follow_up_working_days=local.follow_up_working_days,
+        ),
+        access_days_after_close=local.access_days_after_close,
+        is_default=False,
+        changed_at=local.updated_at,
+    )
+
+
+# --- Reading them -------------------------------------------------------------------------
+
+
+def _settings_admin(actor: Actor) -> None:
+    if not actor.is_host_administrator:
+        raise NotFound("No such page")
+
+
+def routing_settings_list_for(*, actor: Actor) -> list[RoutingSettingsRow]:
+    """Every local authority with its timescales, by name."""
+    _settings_admin(actor)
+    stored = {s.area_id: s for s in RoutingSettings.objects.all()}
+    return [
+        row_of(area, stored.get(area.pk))
+        for area in Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY).order_by("name")
+    ]
+
+
+def routing_settings_get_for(*, actor: Actor, area_id: int) -> RoutingSettingsRow:
+    _settings_admin(actor)
+    area = Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY, pk=area_id).first()
+    if area is None:
+        raise NotFound("No such area")
+    return row_of(area, RoutingSettings.objects.filter(area=area).first())
+
+
+# --- Changing them ------------------------------------------------------------------------
+
+
+def problems_of(values: dict[str, int]) -> dict[str, list[str]]:
+    """Each value outside its range, in GOV.UK words."""
+    problems: dict[str, list[str]] = {}
+    for name, (least, most, what) in RANGES.items():
+        if not least <= values[name] <= most:
+            problems[name] = [f"{what} must be between {least} and {most}"]
+    return problems
+
+
+def _summary(values: dict[str, int]) -> str:
+    def days(n: int, working: bool = True) -> str:
+        return f"{n} {'working ' if working else ''}day{'s' if n != 1 else ''}"
+
+    return (
+        f"Timescales set: decide on a child concern notification within "
+        f"{days(values['decision_working_days'])}; an assessment within "
+        f"{days(values['assessment_working_days'])}; a MARAC referral sent within "
+        f"{days(values['marac_send_working_days'])} and acknowledged within "
+        f"{days(values['marac_acknowledge_working_days'])}; an IDVA referral acknowledged "
+        f"within {days(values['idva_acknowledge_working_days'])}; each child followed up "
+        f"within {days(values['follow_up_working_days'])}; what was shared seen for "
+        f"{days(values['access_days_after_close'], working=False)} after closing"
+    )
+
+
+@transaction.atomic
+def routing_settings_set(
+    *,
+    actor: Actor,
+    area: Area,
+    decision_working_days: int,
+    assessment_working_days: int,
+    marac_send_working_days: int,
+    marac_acknowledge_working_days: int,
+    idva_acknowledge_working_days: int,
+    follow_up_working_days: int,
+    access_days_after_close: int,
+) -> RoutingSettings:
+    """Set a local authority's timescales (the service operator's administrators only).
+    Obligations already created keep the deadlines they were given; the next one created
+    in the area is given deadlines by these."""
+    if not actor.is_host_administrator:
+        raise NotPermitted("Only the Hearth service's administrators can change timescales")
+    if area.kind != Area.Kind.LOCAL_AUTHORITY:
+        raise ValidationFailed("Timescales belong to a local authority")
+    values: dict[str, Any] = {
+        "decision_working_days": decision_working_days,
+        "assessment_working_days": assessment_working_days,
+        "marac_send_working_days": marac_send_working_days,
+        "marac_acknowledge_working_days": marac_acknowledge_working_days,
+        "idva_acknowledge_working_days": idva_acknowledge_working_days,
+        "follow_up_working_days": follow_up_working_days,
+        "access_days_after_close": access_days_after_close,
+    }
+    problems = problems_of(values)
+    if problems:
+        raise ValidationFailed.from_fields(problems)
+    local = RoutingSettings.objects.select_for_update().filter(area=area).first()
+    before = row_of(area, local).values()
+    if local is not None and before == values:
+        return local  # nothing changed, nothing to record
+    local, _ = RoutingSettings.objects.update_or_create(area=area, defaults=values)
+    timeline_record(
+        actor=actor,
+        subject=area,
+        verb="obligation.area_settings_set",
+        summary=_summary(values),
+        payload={"routing_settings_id": local.pk, "before": before, "after": values},
+    )
+    return local
