@@ -24,19 +24,25 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
     Page,
     Playwright,
+    ViewportSize,
+    expect,
     sync_playwright,
 )
+
+from hearth.demo.wessex import seed_wessex
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -222,3 +228,43 @@ def axe_check(axe_source: str) -> AxeCheck:
         assert violations == [], _format_violations(page_label, violations)
 
     return check
+
+
+# --- Shared by the journeys -----------------------------------------------------------------
+
+PHONE: ViewportSize = {"width": 375, "height": 667}
+
+
+@pytest.fixture
+def wessex_live(transactional_db: None) -> None:
+    """The Wessex demo area for a live server. Sign-in rate limits are counted in the
+    cache, which the live server shares: each journey starts with none used."""
+    cache.clear()
+    seed_wessex()
+
+
+class PhoneVisit:
+    """Someone's phone, with every page checked as it is reached: its heading, axe, and
+    that it does not scroll sideways at phone width."""
+
+    def __init__(self, page: Page, axe_check: AxeCheck) -> None:
+        self.page = page
+        self.axe_check = axe_check
+        self.pages_checked: list[str] = []
+
+    def check(self, label: str, heading: str | re.Pattern[str] | None = None) -> None:
+        if heading is not None:
+            expect(self.page.get_by_role("heading", level=1)).to_have_text(heading)
+        self.axe_check(self.page, label)
+        width = self.page.evaluate("() => document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"{label} scrolls sideways at 375px ({width}px wide)"
+        self.pages_checked.append(label)
+
+    def navigate(self, name: str) -> None:
+        """Follow a service navigation link (behind the "Menu" toggle on a phone)."""
+        menu = self.page.get_by_role("button", name="Menu")
+        if menu.is_visible():
+            menu.click()
+        self.page.get_by_role("navigation", name="Menu").get_by_role(
+            "link", name=name, exact=True
+        ).click()

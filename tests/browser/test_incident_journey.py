@@ -10,50 +10,19 @@ import re
 from typing import Any
 
 import pytest
-from django.core.cache import cache
-from playwright.sync_api import Browser, Page, ViewportSize, expect
+from playwright.sync_api import Browser, Page, expect
 
-from hearth.demo.wessex import DEMO_PASSWORD, seed_wessex
-from tests.browser.conftest import AxeCheck
+from hearth.demo.wessex import DEMO_PASSWORD
+from tests.browser.conftest import PHONE, AxeCheck, PhoneVisit
 
 pytestmark = [pytest.mark.browser]
 
 OFFICER = "response.officer@police.wessex.example"
-PHONE: ViewportSize = {"width": 375, "height": 667}
 SAVE = "Save and continue"
 
 
-@pytest.fixture
-def wessex_live(transactional_db: None) -> None:
-    # Sign-in rate limits are counted in the cache, which the live server shares.
-    cache.clear()
-    seed_wessex()
-
-
-class Journey:
+class Journey(PhoneVisit):
     """The officer's phone, with every page checked as it is reached."""
-
-    def __init__(self, page: Page, axe_check: AxeCheck) -> None:
-        self.page = page
-        self.axe_check = axe_check
-        self.pages_checked: list[str] = []
-
-    def check(self, label: str, heading: str | re.Pattern[str] | None = None) -> None:
-        if heading is not None:
-            expect(self.page.get_by_role("heading", level=1)).to_have_text(heading)
-        self.axe_check(self.page, label)
-        width = self.page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= PHONE["width"], f"{label} scrolls sideways at 375px ({width}px wide)"
-        self.pages_checked.append(label)
-
-    def navigate(self, name: str) -> None:
-        """Follow a service navigation link (behind the "Menu" toggle on a phone)."""
-        menu = self.page.get_by_role("button", name="Menu")
-        if menu.is_visible():
-            menu.click()
-        self.page.get_by_role("navigation", name="Menu").get_by_role(
-            "link", name=name, exact=True
-        ).click()
 
     def group(self, name: str) -> Any:
         return self.page.get_by_role("group", name=name, exact=True)

@@ -11,42 +11,20 @@ import re
 from typing import Any
 
 import pytest
-from django.core.cache import cache
-from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from conftest import Wessex
-from hearth.demo.wessex import DEMO_PASSWORD, seed_wessex
+from hearth.demo.wessex import DEMO_PASSWORD
 from hearth.obligations.tests.factories import FRONT_DOOR, OFFICER, submitted_incident
-from tests.browser.conftest import TIMEOUT_MS, AxeCheck
+from tests.browser.conftest import PHONE, TIMEOUT_MS, AxeCheck, PhoneVisit
 
 pytestmark = [pytest.mark.browser]
 
-PHONE: ViewportSize = {"width": 375, "height": 667}
 REFERENCE = "WX/2026/7001"
 
 
-@pytest.fixture
-def wessex_live(transactional_db: None) -> None:
-    # Sign-in rate limits are counted in the cache, which the live server shares.
-    cache.clear()
-    seed_wessex()
-
-
-class Visit:
-    """One person's phone, with every page checked as it is reached."""
-
-    def __init__(self, page: Page, axe_check: AxeCheck) -> None:
-        self.page = page
-        self.axe_check = axe_check
-        self.pages_checked: list[str] = []
-
-    def check(self, label: str, heading: str | re.Pattern[str] | None = None) -> None:
-        if heading is not None:
-            expect(self.page.get_by_role("heading", level=1)).to_have_text(heading)
-        self.axe_check(self.page, label)
-        width = self.page.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= PHONE["width"], f"{label} scrolls sideways at 375px ({width}px wide)"
-        self.pages_checked.append(label)
+class Visit(PhoneVisit):
+    """One person's phone, signing in as them."""
 
     def sign_in(self, email: str) -> None:
         self.page.goto("/")
@@ -54,15 +32,6 @@ class Visit:
         self.page.locator("input[name=password]").fill(DEMO_PASSWORD)
         self.page.get_by_role("button", name=re.compile(r"^\s*sign in\s*$", re.IGNORECASE)).click()
         self.check(f"home page ({email})", "What you can do in Hearth")
-
-    def navigate(self, name: str) -> None:
-        """Follow a service navigation link (behind the "Menu" toggle on a phone)."""
-        menu = self.page.get_by_role("button", name="Menu")
-        if menu.is_visible():
-            menu.click()
-        self.page.get_by_role("navigation", name="Menu").get_by_role(
-            "link", name=name, exact=True
-        ).click()
 
 
 def phone(browser: Browser, live_server: Any) -> BrowserContext:

@@ -8,28 +8,20 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
-from playwright.sync_api import Page, ViewportSize, expect
+from playwright.sync_api import Page, expect
 
-from hearth.demo.wessex import DEMO_PASSWORD, seed_wessex
+from hearth.demo.wessex import DEMO_PASSWORD
 from hearth.incidents.models import Incident
 from hearth.risk.instruments import instrument
-from tests.browser.conftest import AxeCheck
+from tests.browser.conftest import PHONE, AxeCheck
 
 pytestmark = [pytest.mark.browser]
 
 PPU = "ppu.officer@police.wessex.example"
-PHONE: ViewportSize = {"width": 375, "height": 667}
 DASH = instrument("police_dash")
 # 14 yes answers (visible high risk), question 8 among them; question 4 is no, so the
 # honour-based abuse questions are not asked.
 YES = {i.key for i in DASH.items if i.number and i.number <= 15 and i.number != 4}
-
-
-@pytest.fixture
-def wessex_live(transactional_db: None) -> None:
-    cache.clear()
-    seed_wessex()
 
 
 def check(page: Page, axe_check: AxeCheck, label: str, heading: str | re.Pattern[str]) -> None:
