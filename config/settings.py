@@ -282,6 +282,8 @@ EMAIL_BACKEND = env.str(
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="hearth@localhost")
+# Where Hearth is served, for the links in messages (which go out with no request).
+HEARTH_BASE_URL = env.str("HEARTH_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Audit ------------------------------------------------------------------------------
 AUDITLOG_INCLUDE_ALL_MODELS = False

@@ -17,13 +17,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.urls import reverse
 
 from hearth.accounts.models import Membership, Team
 from hearth.core import clock, notify
 from hearth.obligations import policy
 from hearth.obligations.models import STEP_FIELDS, Deadline
-from hearth.obligations.services import record_event
+from hearth.obligations.services._common import obligation_url, record_event
 
 
 @dataclass
@@ -97,7 +96,7 @@ def _act(deadline: Deadline, step: policy.Step, at: dt.datetime) -> bool:
             payload={"deadline_id": deadline.pk, "stage": deadline.stage, "step": step.value},
         )
         if recipients:
-            link = reverse("obligation_detail", args=[deadline.obligation_id])
+            link = obligation_url(deadline.obligation_id)
             notify.send(
                 notify.Message(
                     to=recipients,

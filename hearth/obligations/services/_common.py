@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import rules
+from django.conf import settings
 from django.urls import reverse
 
 from hearth.accounts.models import Team
@@ -68,7 +69,12 @@ def _meet(obligation: Obligation, *stages: policy.Stage) -> None:
 
 
 def _link(obligation: Obligation) -> str:
-    return reverse("obligation_detail", args=[obligation.pk])
+    return obligation_url(obligation.pk)
+
+
+def obligation_url(obligation_id: int) -> str:
+    """The obligation's page, in full: messages are read outside Hearth."""
+    return settings.HEARTH_BASE_URL + reverse("obligation_detail", args=[obligation_id])
 
 
 def _tell_team(team: Team | None, obligation: Obligation, subject: str, body: str) -> None:

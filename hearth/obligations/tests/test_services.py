@@ -442,3 +442,16 @@ def test_the_marac_sees_a_referral_only_once_it_is_sent(wessex: Any) -> None:
     services.marac_referral_update(actor=ppu, obligation=marac, victim_aware=True)
     services.obligation_send(actor=ppu, obligation=marac)
     assert obligation_get_for(actor=coordinator, obligation_id=marac.pk).obligation == marac
+
+
+def test_the_alert_links_to_the_obligation_in_full_and_names_no_one(
+    wessex: Any, django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        incident = submitted_incident(wessex)
+    first = of(incident, Route.CHILD_CONCERN)[0]
+    (alert,) = [m for m in mailoutbox if f"/obligations/{first.pk}/" in m.body]
+    assert f"http://127.0.0.1:8000/obligations/{first.pk}/" in alert.body
+    assert alert.to == [team("northshire-front-door").email]
+    words = set(alert.body.split()) | set(alert.subject.split())
+    assert not {"Mia", "Vance", "Kerry"} & words
