@@ -55,7 +55,7 @@ def _message(deadline: Deadline, step: policy.Step, team: Team | None) -> tuple[
     obligation = deadline.obligation
     what = (
         f"{policy.ROUTE_LABELS[policy.Route(obligation.route)]} {obligation.pk}: "
-        f"{policy.STAGE_LABELS[policy.Stage(deadline.stage)].lower()} was due "
+        f"{policy.STAGE_LABELS[policy.Stage(deadline.stage)].lower()} by "
         f"{deadline.due_at.astimezone(clock.LONDON):%d %B %Y %H:%M}"
     )
     if team is None or step == policy.Step.OVERDUE:
