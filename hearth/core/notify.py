@@ -89,16 +89,16 @@ def normalise_contact(channel: str, value: str) -> str:
         # "+44 (0)7700 900123", "0044 7700 900123" and "07700 900123" are one number: the
         # perpetrator's access to it does not depend on how it was written down.
         cleaned = value.strip().replace("(0)", "")
-        digits = re.sub(r"\D", "", cleaned)
-        if not digits:
-            return ""
+        digits = re.sub(r"[^0-9]", "", cleaned)
         if cleaned.startswith("+"):
-            return "+" + digits
-        if digits.startswith("00"):
-            return "+" + digits[2:]
-        if digits.startswith("0"):
-            return "+44" + digits[1:]  # a UK number written nationally
-        return digits
+            international = digits
+        elif digits.startswith("00"):
+            international = digits[2:]
+        elif digits.startswith("0"):
+            international = "44" + digits[1:]  # a UK number written nationally
+        else:
+            return digits
+        return "+" + international if international else ""
     raise ValueError(f"Unknown channel '{channel}'")
 
 

@@ -225,6 +225,7 @@ def test_only_channels_with_an_adapter_can_send_and_to_is_a_list() -> None:
         (Channel.SMS, "+44 (0)7700 900982", "+447700900982"),
         (Channel.SMS, "0044 7700 900982", "+447700900982"),
         (Channel.SMS, "tel", ""),
+        (Channel.SMS, "00", ""),
     ],
 )
 def test_contacts_are_compared_normalised(channel: str, typed: str, stored: str) -> None:
