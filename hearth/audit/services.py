@@ -80,6 +80,12 @@ def timeline_record(
         subject_type=ContentType.objects.get_for_model(subject),
         subject_id=str(subject.pk),
         verb=verb,
-        summary=summary,
+        summary=_fits(summary, TimelineEvent._meta.get_field("summary").max_length or 300),
         payload=dict(payload or {}),
     )
+
+
+def _fits(text: str, limit: int) -> str:
+    """A summary is for people to read at a glance; one too long for its column (which
+    PostgreSQL refuses and SQLite does not) is cut with an ellipsis, never refused."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

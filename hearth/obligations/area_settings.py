@@ -173,18 +173,11 @@ def problems_of(values: dict[str, int]) -> dict[str, list[str]]:
 
 
 def _summary(values: dict[str, int]) -> str:
-    def days(n: int, working: bool = True) -> str:
-        return f"{n} {'working ' if working else ''}day{'s' if n != 1 else ''}"
-
+    """Short enough for the timeline (the full values are in its payload)."""
     return (
-        f"Timescales set: decide on a child concern notification within "
-        f"{days(values['decision_working_days'])}; an assessment within "
-        f"{days(values['assessment_working_days'])}; a MARAC referral sent within "
-        f"{days(values['marac_send_working_days'])} and acknowledged within "
-        f"{days(values['marac_acknowledge_working_days'])}; an IDVA referral acknowledged "
-        f"within {days(values['idva_acknowledge_working_days'])}; each child followed up "
-        f"within {days(values['follow_up_working_days'])}; what was shared seen for "
-        f"{days(values['access_days_after_close'], working=False)} after closing"
+        f"Timescales set: decide within {values['decision_working_days']} working day(s), "
+        f"assess within {values['assessment_working_days']}, follow up each child within "
+        f"{values['follow_up_working_days']}"
     )
 
 

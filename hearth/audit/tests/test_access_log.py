@@ -110,3 +110,13 @@ def test_the_access_log_page_asks_for_the_password_and_searches(
 
 def test_the_access_log_page_is_not_found_for_others(client_for: Callable[[str], Client]) -> None:
     assert client_for(FRONT_DOOR).get(reverse("access_log")).status_code == 404
+
+
+def test_a_timeline_summary_too_long_for_its_column_is_cut_not_refused(db: None) -> None:
+    from hearth.accounts.models import Area
+    from hearth.audit.services import timeline_record
+
+    area = Area.objects.create(code="E99999999", name="Testshire", kind="local_authority")
+    event = timeline_record(actor=None, subject=area, verb="test.long", summary="x" * 400)
+    event.refresh_from_db()
+    assert len(event.summary) == 300 and event.summary.endswith("…")

@@ -103,7 +103,7 @@ def test_an_administrator_sets_an_areas_timescales_with_a_timeline_event(
     )
     assert (stored.decision_working_days, stored.assessment_working_days) == (2, 45)
     event = TimelineEvent.objects.for_subject(northshire).get(verb="obligation.area_settings_set")
-    assert "decide on a child concern notification within 2 working days" in event.summary
+    assert "decide within 2 working day(s)" in event.summary
     assert event.payload["routing_settings_id"] == stored.pk
     assert event.payload["before"] == DEFAULTS
     assert event.payload["after"] == {**DEFAULTS, "decision_working_days": 2}
