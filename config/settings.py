@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "hearth.people",
     "hearth.incidents",
     "hearth.risk",
+    "hearth.schools",
     "hearth.obligations",
     "hearth.demo",
 ]

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from dataclasses import dataclass
 from enum import StrEnum
 
 import holidays
@@ -139,3 +140,113 @@ def working_day_deadline(
     receipt. The time of day of receipt does not matter; ``n == 0`` is the end of the
     day of receipt."""
     return end_of_day(add_working_days(local_date(moment), n, jurisdiction))
+
+
+# --- School days ---------------------------------------------------------------------------
+#
+# Operation Encompass (domain.md §3.2, [S42][S44]): the school's designated safeguarding
+# lead is told "before the start of the next school day", including after weekends and
+# school holidays. A school day is a weekday that is not a bank holiday, falls inside one
+# of the school's terms, and is not one of its INSET (training) days. Terms belong to a
+# local authority, and a school may set its own (academies, independent schools): the
+# school's own calendar is asked first, then its local authority's. A day that no
+# calendar covers (between the end of one published year and the next, say) falls back
+# to "a weekday that is not a bank holiday", and the answer is marked estimated.
+
+SCHOOL_DAY_RULE = "SCHOOL-DAY-1"
+SCHOOL_DAY_FALLBACK_STARTS = dt.time(8, 45)
+_SCHOOL_DAY_SEARCH_DAYS = 800  # more than two years: every real calendar ends sooner
+
+
+@dataclass(frozen=True)
+class Term:
+    """Days a school is open, ``starts_on`` to ``ends_on`` inclusive."""
+
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """A plain copy of one term calendar (``schools.selectors.school_calendars_for``)."""
+
+    name: str  # in words: "Northshire's terms", "Ashcombe Academy's own terms"
+    stamp: str  # which calendar at which version: "la-3/v2"
+    terms: tuple[Term, ...]
+    inset_days: frozenset[dt.date] = frozenset()
+    day_starts: dt.time = SCHOOL_DAY_FALLBACK_STARTS
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether this calendar says anything about ``day``: from its first term's start
+        to its last term's end (the holidays in between are its too)."""
+        if not self.terms:
+            return False
+        return min(t.starts_on for t in self.terms) <= day <= max(t.ends_on for t in self.terms)
+
+    def is_school_day(self, day: dt.date, jurisdiction: str = Jurisdiction.ENGLAND) -> bool:
+        return (
+            is_working_day(day, jurisdiction)
+            and day not in self.inset_days
+            and any(t.starts_on <= day <= t.ends_on for t in self.terms)
+        )
+
+
+@dataclass(frozen=True)
+class SchoolDayStart:
+    """The start of the next school day, and how it was worked out."""
+
+    at: dt.datetime  # aware, London
+    rule: str
+    rule_version: str  # the rule, the calendar used and its version, the holidays release
+    calendar: str  # the calendar's name, or the fallback's
+    estimated: bool  # no calendar covered the day: weekdays minus bank holidays
+    basis: str  # in words, for the person who sees the due time
+
+
+def next_school_day_start(
+    moment: dt.datetime,
+    calendars: tuple[SchoolCalendar, ...] | list[SchoolCalendar],
+    jurisdiction: str = Jurisdiction.ENGLAND,
+    fallback_day_starts: dt.time = SCHOOL_DAY_FALLBACK_STARTS,
+) -> SchoolDayStart:
+    """The first start of a school day strictly after ``moment``. ``calendars`` are asked
+    most specific first (the school's own, then its local authority's): the first that
+    covers a day decides whether it is a school day. A day none covers is a school day
+    when it is a working day, and the answer is then marked estimated."""
+    Jurisdiction(jurisdiction)
+    day = local_date(moment)
+    for _ in range(_SCHOOL_DAY_SEARCH_DAYS):
+        deciding = next((c for c in calendars if c.covers(day)), None)
+        if deciding is None:
+            is_school_day = is_working_day(day, jurisdiction)
+            starts = fallback_day_starts
+        else:
+            is_school_day = deciding.is_school_day(day, jurisdiction)
+            starts = deciding.day_starts
+        start = dt.datetime.combine(day, starts, tzinfo=LONDON)
+        if is_school_day and start > moment:
+            return _school_day_start(start, deciding)
+        day += _ONE_DAY
+    raise ValueError("No school day found within two years: check the calendar's terms")
+
+
+def _school_day_start(start: dt.datetime, calendar: SchoolCalendar | None) -> SchoolDayStart:
+    when = f"{start:%A %d %B %Y} at {start:%H:%M}"
+    if calendar is None:
+        return SchoolDayStart(
+            at=start,
+            rule=SCHOOL_DAY_RULE,
+            rule_version=f"1/weekdays/{CALENDAR_VERSION}",
+            calendar="No term calendar: weekdays that are not bank holidays",
+            estimated=True,
+            basis=f"Estimated: the next weekday that is not a bank holiday, {when} "
+            "(no term calendar covers it)",
+        )
+    return SchoolDayStart(
+        at=start,
+        rule=SCHOOL_DAY_RULE,
+        rule_version=f"1/{calendar.stamp}/{CALENDAR_VERSION}",
+        calendar=calendar.name,
+        estimated=False,
+        basis=f"The start of the next school day by {calendar.name}: {when}",
+    )

@@ -1,0 +1,34 @@
+"""The directory of education settings the intake chooses a child's school from.
+
+The directory belongs to ``schools``, a context above this one (tests/test_import_layers.py),
+so it registers itself here when it starts (``SETTING_DIRECTORIES``); the intake asks
+through ``setting_choices`` and ``setting_named`` and never imports it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SettingChoice:
+    urn: str
+    name: str
+    local_authority: str  # the setting's local authority, to tell same-named schools apart
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}, {self.local_authority} (URN {self.urn})"
+
+
+# Each returns the open settings a child may be registered at, in name order.
+SETTING_DIRECTORIES: list[Callable[[], list[SettingChoice]]] = []
+
+
+def setting_choices() -> list[SettingChoice]:
+    return [choice for directory in SETTING_DIRECTORIES for choice in directory()]
+
+
+def setting_named(urn: str) -> SettingChoice | None:
+    """The open setting with this URN, or ``None``."""
+    return next((c for c in setting_choices() if c.urn == urn), None)
