@@ -158,6 +158,11 @@ SCHOOL_DAY_FALLBACK_STARTS = dt.time(8, 45)
 _SCHOOL_DAY_SEARCH_DAYS = 800  # more than two years: every real calendar ends sooner
 
 
+def school_year_of(day: dt.date) -> int:
+    """The calendar year in which ``day``'s school year began (on 1 September)."""
+    return day.year if day.month >= 9 else day.year - 1
+
+
 @dataclass(frozen=True)
 class Term:
     """Days a school is open, ``starts_on`` to ``ends_on`` inclusive."""
@@ -177,11 +182,15 @@ class SchoolCalendar:
     day_starts: dt.time = SCHOOL_DAY_FALLBACK_STARTS
 
     def covers(self, day: dt.date) -> bool:
-        """Whether this calendar says anything about ``day``: from its first term's start
-        to its last term's end (the holidays in between are its too)."""
+        """Whether this calendar says anything about ``day``: every day of the school
+        years its terms fall in (1 September to 31 August), so the holidays between and
+        after its terms are its own: an academy closed for the summer before its local
+        authority's schools is closed, not "estimated open"."""
         if not self.terms:
             return False
-        return min(t.starts_on for t in self.terms) <= day <= max(t.ends_on for t in self.terms)
+        first = school_year_of(min(t.starts_on for t in self.terms))
+        last = school_year_of(max(t.ends_on for t in self.terms))
+        return dt.date(first, 9, 1) <= day <= dt.date(last + 1, 8, 31)
 
     def is_school_day(self, day: dt.date, jurisdiction: str = Jurisdiction.ENGLAND) -> bool:
         return (
