@@ -38,6 +38,7 @@ from hearth.risk import services as risk_services
 from hearth.risk.instruments import instrument
 from hearth.risk.models import RiskAssessment
 from hearth.risk.policy import Answer
+from hearth.schools.models import EducationSetting
 
 # Routes that belong to libraries and show only the signed-in person's own account.
 LIBRARY_MODULES = ("allauth.",)
@@ -230,6 +231,14 @@ PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
     "child_safeguarding_record": (
         FRONT_DOOR,
         lambda: reverse("child_safeguarding_record", args=[a_notification().subject_id]),
+    ),
+    # A demo school with its safeguarding leads (the administrator acts for the service).
+    "school_detail": (
+        ADMIN,
+        lambda: reverse(
+            "school_detail",
+            args=[EducationSetting.objects.filter(contacts__isnull=False).distinct()[0].urn],
+        ),
     ),
 }
 

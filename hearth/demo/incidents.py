@@ -37,6 +37,7 @@ from hearth.incidents.documents import (
 from hearth.incidents.models import Incident, Party
 from hearth.incidents.services import IncidentChanges
 from hearth.people.models import Person
+from hearth.schools.models import EducationSetting
 
 RESPONSE_OFFICER = "response.officer@police.wessex.example"
 DSL = "dsl@schools.wessex.example"
@@ -62,6 +63,10 @@ class _Context:
     def born(self, years: int, month: int, day: int) -> dt.date:
         """A birthday ``years`` years back (never the 29th of February)."""
         return dt.date(self.today.year - years, month, day)
+
+    def urn(self, name: str) -> str:
+        """A Wessex school's URN in the directory (``hearth.demo.schools``)."""
+        return EducationSetting.objects.get(name=name).urn
 
     def known(self, police_person_id: str) -> int:
         """A person the force has already recorded in an earlier demo incident."""
@@ -159,7 +164,7 @@ def fenwright_first(c: _Context) -> IncidentDocument:
                     "own_words": "Jason was shouting that he'd smash Mum's phone.",
                     "demeanour": "Tearful, clinging to his mum, calmer once Jason had gone",
                     "education": "registered",
-                    "education_setting": "Brackenford Primary School",
+                    "education_setting_urn": c.urn("Brackenford Primary School"),
                     "gp": "Brackenford Surgery",
                 },
             ),
@@ -175,7 +180,7 @@ def fenwright_first(c: _Context) -> IncidentDocument:
                     "not_spoken_to_reason": "Asleep throughout; checked without waking her",
                     "demeanour": "Asleep, settled",
                     "education": "registered",
-                    "education_setting": "Brackenford Primary School, nursery class",
+                    "education_setting_urn": c.urn("Brackenford Primary School"),
                     "gp": "Brackenford Surgery",
                 },
             ),
@@ -233,7 +238,7 @@ def fenwright_second(c: _Context) -> IncidentDocument:
                     "demeanour": "Quiet, watchful, kept checking the door",
                     "worries": "That Jason will come back when the police have gone",
                     "education": "registered",
-                    "education_setting": "Brackenford Primary School",
+                    "education_setting_urn": c.urn("Brackenford Primary School"),
                     "gp": "Brackenford Surgery",
                 },
             ),
@@ -252,7 +257,7 @@ def fenwright_second(c: _Context) -> IncidentDocument:
                     "own_words": "Jason was loud.",
                     "demeanour": "Upset, holding on to Tyler",
                     "education": "registered",
-                    "education_setting": "Brackenford Primary School, nursery class",
+                    "education_setting_urn": c.urn("Brackenford Primary School"),
                     "gp": "Brackenford Surgery",
                 },
             ),
@@ -295,10 +300,12 @@ def fenwright_third(c: _Context) -> IncidentDocument:
         victims=["shona"],
         perpetrators=["jason"],
         children=[
-            ChildIn("tyler", {**absent, "education_setting": "Brackenford Primary School"}),
+            ChildIn(
+                "tyler", {**absent, "education_setting_urn": c.urn("Brackenford Primary School")}
+            ),
             ChildIn(
                 "poppy",
-                {**absent, "education_setting": "Brackenford Primary School, nursery class"},
+                {**absent, "education_setting_urn": c.urn("Brackenford Primary School")},
             ),
         ],
         relationships=FENWRIGHT_TIES,
@@ -381,7 +388,7 @@ def karwell(c: _Context) -> IncidentDocument:
                     "demeanour": "Composed and clear, then shaking once the ambulance left",
                     "worries": "The baby, and whether Mum will let him back in",
                     "education": "registered",
-                    "education_setting": "Kestrel Down Academy",
+                    "education_setting_urn": c.urn("Kestrel Down Academy"),
                     "gp": "Quay Street Medical Centre",
                 },
             ),
@@ -485,7 +492,7 @@ def brindlecombe(c: _Context) -> IncidentDocument:
                     "where_present": "At his father's for the weekend",
                     "experienced_effects": True,
                     "education": "registered",
-                    "education_setting": "Greywater Primary School",
+                    "education_setting_urn": c.urn("Greywater Primary School"),
                     "gp": "Greywater Medical Practice",
                 },
             ),
@@ -635,7 +642,7 @@ def penhallick_concern(c: _Context) -> IncidentDocument:
                     "demeanour": "Very tired, unusually quiet, did not want to go out to play",
                     "worries": "That Kyle will be there when she gets home",
                     "education": "registered",
-                    "education_setting": "Ashcombe Primary School",
+                    "education_setting_urn": c.urn("Ashcombe Primary School"),
                 },
             ),
         ],

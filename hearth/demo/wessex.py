@@ -19,6 +19,7 @@ from hearth.accounts.models import Agency, Area, Country, Team, TeamFunction
 from hearth.core.actor import AgencyKind, Role
 from hearth.demo.incidents import seed_incidents
 from hearth.demo.obligations import seed_obligations
+from hearth.demo.schools import seed_schools
 
 DEMO_PASSWORD = "wessex-demo-only"  # printed by `make run`; demo mode only
 DOMAIN = "wessex.example"
@@ -172,6 +173,7 @@ def seed_wessex(progress: Callable[[str], None] = lambda _: None) -> list[DemoSi
     sign-ins, one per role."""
     with transaction.atomic():
         sign_ins = _seed(_Seeder(progress))
+        seed_schools()
         seed_incidents(progress=progress)
         seed_obligations()
         return sign_ins
@@ -313,6 +315,15 @@ def _seed(s: _Seeder) -> list[DemoSignIn]:
         "Avery",
         "Norris",
         [(host, host_admin, Role.ADMINISTRATOR), (police, None, Role.ADMINISTRATOR)],
+    )
+    # Brackenford Primary School's deputy DSL: where its unacknowledged notifications go
+    # after its DSL (issue 6 point 6).
+    s.person(
+        _email("deputy.dsl", "schools"),
+        "Drew",
+        "Hathaway",
+        [(schools[2][0], schools[2][1], Role.DESIGNATED_SAFEGUARDING_LEAD)],
+        listed=False,
     )
     for index, (school, team) in enumerate(schools[2:], start=3):
         s.person(

@@ -24,7 +24,7 @@ from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES
 from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
 from hearth.core.idempotency import MAX_KEY_LENGTH, idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
-from hearth.incidents import selectors
+from hearth.incidents import selectors, services
 from hearth.incidents.documents import IncidentDocument, incident_record_document
 from hearth.incidents.models import ChildInvolvement, Incident
 from hearth.incidents.policy import Assessment, PartyRole, Problem
@@ -191,6 +191,13 @@ def _record(actor: Actor, document: IncidentDocument) -> tuple[str, int]:
         and not Area.objects.filter(pk=area_id, kind=Area.Kind.LOCAL_AUTHORITY).exists()
     ):
         raise ValidationFailed.from_fields({"local_authority_id": ["No such local authority"]})
+    problems = {
+        f"children.{index}.involvement.{name}": messages
+        for index, child in enumerate(document.children)
+        for name, messages in services.child_involvement_problems(child.involvement).items()
+    }
+    if problems:
+        raise ValidationFailed.from_fields(problems)
     try:
         incident = incident_record_document(actor=actor, document=document)
     except ValidationFailed as error:

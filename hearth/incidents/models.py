@@ -195,7 +195,12 @@ class ChildInvolvement(TimeStampedModel):
     education = models.CharField(
         max_length=30, choices=Education.choices, default=Education.NOT_KNOWN
     )
+    # The setting chosen from the directory (``incidents.directory``), by its URN; the
+    # free-text name is for one the directory does not list.
     education_setting = models.CharField(max_length=200, blank=True)
+    education_setting_urn = models.CharField(
+        "URN of the school, nursery or college", max_length=8, blank=True
+    )
     gp = models.CharField(max_length=200, blank=True)
     health_visitor = models.CharField(max_length=200, blank=True)
 

@@ -157,7 +157,19 @@ class InvolvementIn(In):
     worries: str = Field("", max_length=10000)
     communication: str = Field("", max_length=200)
     education: Education = Education.NOT_KNOWN
-    education_setting: str = Field("", max_length=200)
+    education_setting: str = Field(
+        "",
+        max_length=200,
+        description="The setting's name, when it is not in the directory of settings.",
+    )
+    education_setting_urn: str = Field(
+        "",
+        max_length=8,
+        description=(
+            "The open school, nursery or college the child is registered at, by its URN "
+            "in Get Information About Schools."
+        ),
+    )
     gp: str = Field("", max_length=200)
     health_visitor: str = Field("", max_length=200)
 
@@ -332,6 +344,7 @@ class InvolvementOut(Schema):
     communication: str
     education: str
     education_setting: str
+    education_setting_urn: str
     gp: str
     health_visitor: str
 

@@ -26,6 +26,7 @@ from hearth.audit.services import timeline_record
 from hearth.core import clock
 from hearth.core.actor import Actor, AgencyKind
 from hearth.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
+from hearth.incidents.directory import setting_named
 from hearth.incidents.facts import incident_record_of, incident_snapshot
 from hearth.incidents.models import ChildInvolvement, Incident, IncidentVersion, Party
 from hearth.incidents.policy import AbuseType, PartyRole, submission_problems
@@ -186,6 +187,18 @@ INVOLVEMENT_FIELDS = frozenset(
 )
 
 
+def child_involvement_problems(changes: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with a child's involvement changes, by field: a school, nursery or
+    college is chosen from the directory (Operation Encompass notifies it by its URN),
+    so a URN it does not list as open is refused."""
+    urn = changes.get("education_setting_urn") or ""
+    if urn and setting_named(urn) is None:
+        return {
+            "education_setting_urn": [f"No open school, nursery or college has the URN {urn!r}"]
+        }
+    return {}
+
+
 @transaction.atomic
 def child_involvement_update(
     *, actor: Actor, involvement: ChildInvolvement, changes: dict[str, Any]
@@ -194,6 +207,8 @@ def child_involvement_update(
     _require_change(actor, incident)
     if unknown := set(changes) - INVOLVEMENT_FIELDS:
         raise ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}")
+    if problems := child_involvement_problems(changes):
+        raise ValidationFailed.from_fields(problems)
     for name, value in changes.items():
         setattr(involvement, name, value)
     involvement.save()

@@ -233,10 +233,17 @@ def incident_route(*, actor: Actor | None, incident: Incident) -> RoutingOutcome
     )
     if incident.status != Incident.Status.SUBMITTED:
         return RoutingOutcome([], [])
+    from hearth.obligations.encompass_routing import encompass_plan
+
     plan_input = incident_input(incident)
     result = policy.route_incident(plan_input, _areas_for(plan_input))
     created = record_plans(actor=actor, incident=incident, planned=result.planned)
     unrouted = record_unrouted(actor=actor, incident=incident, unrouted=result.unrouted)
+    # Operation Encompass after the front doors: its content says whether children's
+    # services were told about each child.
+    schools = encompass_plan(incident)
+    created += record_plans(actor=actor, incident=incident, planned=schools.planned)
+    unrouted += record_unrouted(actor=actor, incident=incident, unrouted=schools.unrouted)
     return RoutingOutcome(created, unrouted)
 
 
@@ -283,6 +290,7 @@ def record_plans(
                 rule=d.rule,
                 rule_version=d.rule_version,
                 basis=d.basis,
+                estimated=d.estimated,
             )
             for d in plan.deadlines
         )
@@ -295,6 +303,10 @@ def record_plans(
         )
         if plan.route == policy.Route.MARAC_REFERRAL:
             _marac_referral_create(obligation, plan)
+        if plan.route == policy.Route.ENCOMPASS:
+            from hearth.obligations.encompass_routing import notification_create
+
+            notification_create(obligation, plan)
         created.append(obligation)
         if plan.send_now:
             services.obligation_send(actor=actor, obligation=obligation)
@@ -302,7 +314,11 @@ def record_plans(
         incident=incident,
         resolved_at__isnull=True,
         route__in=[p.route for p in planned],
-        subject_id__in=[p.subject_id for p in planned],
+        subject_id__in=[
+            i
+            for p in planned
+            for i in (p.subject_id, *p.data.get("children", ()))  # type: ignore[misc]
+        ],
     ).update(resolved_at=clock.now())
     return created
 

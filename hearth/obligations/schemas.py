@@ -17,7 +17,11 @@ MAX_NOTE = 10000
 MAX_FACTORS = 50
 
 RouteCode = Literal[
-    "child_concern_notification", "marac_referral", "idva_referral", "child_follow_up"
+    "child_concern_notification",
+    "marac_referral",
+    "idva_referral",
+    "child_follow_up",
+    "encompass_notification",
 ]
 StatusCode = Literal["created", "sent", "acknowledged", "outcome_recorded", "closed", "withdrawn"]
 # The front door's decision on a child concern notification (policy.Decision).
@@ -45,6 +49,9 @@ OutcomeCode = Literal[
     "transferred",
     "safe_and_supported",
     "referred_on",
+    "silent_support",
+    "overt_support",
+    "already_known",
 ]
 # An inbox filter: one status, or "ended" for the closed and withdrawn (default: every
 # open status).

@@ -8,7 +8,10 @@ manager, then the team's named escalation team. Invariants:
   and message commit together, so a failure leaves the step unclaimed for the next run;
 - it only compares stored due times with ``clock.now()``, so a missed run catches up;
 - it ignores met deadlines and obligations that have ended;
-- messages name the obligation by its route and Hearth number, never a person.
+- messages name the obligation by its route and Hearth number, never a person;
+- an Operation Encompass notification climbs its own ladder within the school day
+  (``policy.ENCOMPASS_LADDER``): the school's DSLs and mailbox, then its deputy DSLs,
+  then the local authority's education safeguarding team (issue 6 point 6).
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ from hearth.core import clock, notify
 from hearth.obligations import policy
 from hearth.obligations.models import STEP_FIELDS, Deadline
 from hearth.obligations.services._common import obligation_url, record_event
+from hearth.obligations.services.encompass import (
+    encompass_escalation,
+    notification_url,
+    recipients_words,
+)
 
 
 @dataclass
@@ -60,6 +68,10 @@ def _message(deadline: Deadline, step: policy.Step, team: Team | None) -> tuple[
     )
     if team is None or step == policy.Step.OVERDUE:
         return [], what
+    if obligation.route == policy.Route.ENCOMPASS:
+        school = encompass_escalation(obligation, step, what)
+        if school is not None:
+            return school
     if step == policy.Step.REMINDER:
         return ([team.email] if team.email else []), f"Overdue: {what}"
     if step == policy.Step.MANAGER:
@@ -82,7 +94,12 @@ def _act(deadline: Deadline, step: policy.Step, at: dt.datetime) -> bool:
         team = _owner_team(deadline)
         recipients, line = _message(deadline, step, team)
         summary = policy.STEP_LABELS[step]
-        if step == policy.Step.ESCALATION_TEAM and team is not None:
+        if (
+            step == policy.Step.ESCALATION_TEAM
+            and deadline.obligation.route == policy.Route.ENCOMPASS
+        ):
+            summary = f"Escalated: {recipients_words(recipients)}"
+        elif step == policy.Step.ESCALATION_TEAM and team is not None:
             summary = (
                 f"Escalated to {team.escalation_team.name}"
                 if team.escalation_team is not None
@@ -96,7 +113,11 @@ def _act(deadline: Deadline, step: policy.Step, at: dt.datetime) -> bool:
             payload={"deadline_id": deadline.pk, "stage": deadline.stage, "step": step.value},
         )
         if recipients:
-            link = obligation_url(deadline.obligation_id)
+            link = (
+                notification_url(deadline.obligation_id)
+                if deadline.obligation.route == policy.Route.ENCOMPASS
+                else obligation_url(deadline.obligation_id)
+            )
             notify.send(
                 notify.Message(
                     to=recipients,
@@ -109,7 +130,12 @@ def _act(deadline: Deadline, step: policy.Step, at: dt.datetime) -> bool:
     return True
 
 
-def sweep(*, now: dt.datetime | None = None, ladder: policy.Ladder = policy.LADDER) -> SweepReport:
+def sweep(
+    *,
+    now: dt.datetime | None = None,
+    ladder: policy.Ladder = policy.LADDER,
+    encompass_ladder: policy.Ladder = policy.ENCOMPASS_LADDER,
+) -> SweepReport:
     """One pass over every missed, unmet deadline of an open obligation."""
     now = now or clock.now()
     report = SweepReport()
@@ -125,7 +151,8 @@ def sweep(*, now: dt.datetime | None = None, ladder: policy.Ladder = policy.LADD
     for deadline in list(due):
         report.checked += 1
         done = frozenset(step for step, name in STEP_FIELDS.items() if getattr(deadline, name))
-        for step in policy.steps_due(due_at=deadline.due_at, now=now, done=done, ladder=ladder):
+        climb = encompass_ladder if deadline.obligation.route == policy.Route.ENCOMPASS else ladder
+        for step in policy.steps_due(due_at=deadline.due_at, now=now, done=done, ladder=climb):
             if _act(deadline, step, now):
                 report.steps[step.value] += 1
     return report

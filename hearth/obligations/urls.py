@@ -1,6 +1,7 @@
 from django.urls import path
 
 from hearth.obligations import views
+from hearth.obligations.views import encompass
 
 obligation = "obligations/<int:obligation_id>"
 
@@ -37,6 +38,24 @@ urlpatterns = [
         f"{obligation}/children/<int:child_id>/notify/",
         views.marac_child_notification_raise,
         name="marac_child_notification_raise",
+    ),
+    path("encompass/", encompass.encompass_inbox, name="encompass_inbox"),
+    path("encompass/sent/", encompass.encompass_sent, name="encompass_sent"),
+    path("encompass/<int:obligation_id>/", encompass.encompass_detail, name="encompass_detail"),
+    path(
+        "encompass/<int:obligation_id>/acknowledge/",
+        encompass.encompass_acknowledge,
+        name="encompass_acknowledge",
+    ),
+    path(
+        "encompass/<int:obligation_id>/support/",
+        encompass.encompass_support,
+        name="encompass_support",
+    ),
+    path(
+        "encompass/<int:obligation_id>/outcome/",
+        encompass.encompass_outcome,
+        name="encompass_outcome",
     ),
     path(
         "children/<int:child_id>/safeguarding/",

@@ -3,12 +3,13 @@ relationships), and the confirmation that there are none."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Fluid, Layout, Size
 from django import forms
 
+from hearth.incidents.directory import setting_choices
 from hearth.incidents.forms._fields import InitialFrom, text_area
 from hearth.incidents.models import Education
 from hearth.people.forms import GovukForm, changed_values, yes_no_field
@@ -179,14 +180,29 @@ class CommunicationForm(InvolvementForm):
         return Layout(Field.text("communication", label_size=Size.MEDIUM))
 
 
+CHOOSE_SETTING = "Choose the school, nursery or college"
+
+
+def setting_options() -> list[tuple[str, Any]]:
+    """The directory's open settings for a ``<select>``, grouped by local authority (an
+    ``<optgroup>`` each, in the order the directory gives them), after an empty choice."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for choice in setting_choices():
+        groups.setdefault(choice.local_authority, []).append((choice.urn, choice.label))
+    return [("", CHOOSE_SETTING), *groups.items()]
+
+
 class EducationForm(InvolvementForm):
+    """Where the child is in education: the setting chosen from the directory (by its URN,
+    which is how Operation Encompass notifies it), or its name when it is not listed."""
+
     education = forms.ChoiceField(
         label="Is {name} at a school, nursery or college?",
         choices=[
             Choice(
                 Education.REGISTERED,
                 Education.REGISTERED.label,
-                hint="Give its name below",
+                hint="Choose it from the list below",
             ),
             Choice(Education.NOT_IN_EDUCATION, Education.NOT_IN_EDUCATION.label),
             Choice(Education.ELECTIVELY_HOME_EDUCATED, Education.ELECTIVELY_HOME_EDUCATED.label),
@@ -196,8 +212,13 @@ class EducationForm(InvolvementForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether {name} is at a school, nursery or college"},
     )
+    education_setting_urn = forms.ChoiceField(
+        label="School, nursery or college",
+        required=False,
+        error_messages={"invalid_choice": "Choose a school, nursery or college from the list"},
+    )
     education_setting = forms.CharField(
-        label="Name of the school, nursery or college",
+        label="If it is not in the list, give its name",
         max_length=200,
         required=False,
     )
@@ -209,13 +230,45 @@ class EducationForm(InvolvementForm):
         required=False,
     )
 
+    SETTING_FIELDS = ("education_setting_urn", "education_setting")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["education_setting_urn"]).choices = setting_options()
+
     def layout(self) -> Layout:
         return Layout(
             Field.radios("education", legend_size=Size.MEDIUM, small=True),
+            Field.select("education_setting_urn"),
             Field.text("education_setting"),
             Field.text("gp"),
             Field.text("health_visitor"),
         )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("education") == Education.REGISTERED:
+            has_urn = bool(cleaned.get("education_setting_urn"))
+            has_name = bool(cleaned.get("education_setting", "").strip())
+            if not (has_urn or has_name or self.has_error("education_setting_urn")):
+                self.add_error(
+                    "education_setting_urn",
+                    "Choose the school, nursery or college, or give its name",
+                )
+        elif "education" in cleaned:
+            # Not registered anywhere: a setting left on the page is not theirs.
+            for name in self.SETTING_FIELDS:
+                cleaned[name] = ""
+        return cleaned
+
+    def changes(self) -> dict[str, Any]:
+        values = changed_values(self)
+        # Clearing the setting (not registered) changes what was stored even when the
+        # boxes were sent back as they were shown.
+        for name in self.SETTING_FIELDS:
+            if self.cleaned_data[name] != (self.initial.get(name) or ""):
+                values[name] = self.cleaned_data[name]
+        return values
 
 
 # The child's loop after their relationships: (step, form, page title).

@@ -35,6 +35,7 @@ Sources (../shared/docs/domain.md):
   the child's task".
 """
 
+from hearth.obligations.policy import encompass  # noqa: F401
 from hearth.obligations.policy.deadlines import *  # noqa: F403
 from hearth.obligations.policy.ladder import *  # noqa: F403
 from hearth.obligations.policy.lifecycle import *  # noqa: F403

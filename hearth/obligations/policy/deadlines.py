@@ -77,6 +77,7 @@ class PlannedDeadline:
     rule: str
     rule_version: str
     basis: str  # in words: "1 working day from receipt (Working Together 2023)"
+    estimated: bool = False  # no term calendar covered the day: weekdays were assumed
 
 
 def _deadline(

@@ -58,6 +58,11 @@ def obligation_send(*, actor: Actor | None, obligation: Obligation) -> Obligatio
             basis=f"{timescales.marac_acknowledge_working_days} working day(s) from receipt",
         )
     record_event(actor, obligation, "obligation.sent", f"Sent to {obligation.team.name}")
+    if obligation.route == policy.Route.ENCOMPASS:
+        from hearth.obligations.services.encompass import notification_deliver
+
+        notification_deliver(obligation)
+        return obligation
     _tell_team(
         obligation.team,
         obligation,

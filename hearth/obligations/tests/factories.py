@@ -22,6 +22,7 @@ FRONT_DOOR_MANAGER = "front.door.manager@northshire.wessex.example"
 SOUTH_FRONT_DOOR = "front.door@southmoor.wessex.example"
 IDVA = "idva@idva.wessex.example"
 MARAC = "marac.coordinator@northshire.wessex.example"
+EDUCATION = "education.safeguarding@northshire.wessex.example"
 NORTHSHIRE = "E06900001"
 SOUTHMOOR = "E06900002"
 

@@ -17,7 +17,8 @@ from hearth.core.models import OutboundMessage
 from hearth.incidents.documents import PersonIn, RelationshipIn, incident_record_document
 from hearth.incidents.tests.factories import family_document
 from hearth.obligations import policy, routing, services
-from hearth.obligations.models import Deadline, Obligation, UnroutedWork
+from hearth.obligations.models import Deadline, EncompassNotification, Obligation, UnroutedWork
+from hearth.obligations.services import encompass
 from hearth.obligations.policy import Route, Stage, Status
 from hearth.obligations.selectors import (
     child_record_for,
@@ -26,6 +27,7 @@ from hearth.obligations.selectors import (
     obligation_get_for,
 )
 from hearth.obligations.tests.factories import (
+    EDUCATION,
     FRONT_DOOR,
     FRONT_DOOR_MANAGER,
     IDVA,
@@ -61,7 +63,7 @@ def test_submitting_an_incident_notifies_each_childs_front_door_once(wessex: Any
 
     again = routing.incident_route(actor=wessex.actor(OFFICER), incident=incident)
     assert again.created == []
-    assert Obligation.objects.filter(incident=incident).count() == 3
+    assert Obligation.objects.filter(incident=incident, route=Route.CHILD_CONCERN).count() == 3
 
 
 def test_the_front_door_team_is_told_by_email_without_names(wessex: Any) -> None:
@@ -78,9 +80,11 @@ def test_the_front_door_team_is_told_by_email_without_names(wessex: Any) -> None
 def test_a_child_with_no_known_local_authority_is_shown_as_unrouted(wessex: Any) -> None:
     incident = submitted_incident(wessex, la=None)
     assert of(incident, Route.CHILD_CONCERN) == []
-    assert UnroutedWork.objects.filter(incident=incident, resolved_at__isnull=True).count() == 3
+    unrouted = UnroutedWork.objects.filter(incident=incident, resolved_at__isnull=True)
+    assert unrouted.filter(route=Route.CHILD_CONCERN).count() == 3
     progress = incident_obligations_for(actor=wessex.actor(OFFICER), incident_id=incident.pk)
-    assert not progress.complete and len(progress.unrouted) == 3
+    assert not progress.complete
+    assert len([u for u in progress.unrouted if u.route == Route.CHILD_CONCERN]) == 3
 
 
 def test_the_front_door_acknowledges_and_decides_and_the_referrer_sees_it(wessex: Any) -> None:
@@ -145,6 +149,17 @@ def test_the_front_door_acknowledges_and_decides_and_the_referrer_sees_it(wessex
     assert clock.met_at is not None
 
     services.decision_record(actor=practitioner, obligation=third, decision="no_further_action")
+    # The children's schools are not known: their education safeguarding team was told,
+    # and the incident is complete only once that notification is closed too.
+    assert not incident_obligations_for(actor=wessex.actor(PPU), incident_id=incident.pk).complete
+    education = wessex.actor(EDUCATION)
+    for notification in EncompassNotification.objects.filter(obligation__incident=incident):
+        encompass.notification_support_record(
+            actor=education, notification=notification, support="already_known"
+        )
+        encompass.notification_outcome_record(
+            actor=education, notification=notification, outcome="Known to the team already"
+        )
     assert incident_obligations_for(actor=wessex.actor(PPU), incident_id=incident.pk).complete
 
 
@@ -342,8 +357,9 @@ def test_the_childs_record_lists_every_obligation_across_agencies(wessex: Any) -
     assert sorted(o.route for o in record.obligations) == [
         Route.CHILD_CONCERN,
         Route.CHILD_FOLLOW_UP,
+        Route.ENCOMPASS,
     ]
-    assert len(record.open) == 2
+    assert len(record.open) == 3
     with pytest.raises(NotFound):
         child_record_for(actor=wessex.actor(SOUTH_FRONT_DOOR), child_id=child_id)
     with pytest.raises(NotFound):

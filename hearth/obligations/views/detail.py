@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from hearth.core import clock
@@ -72,6 +72,9 @@ def obligation_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
     page = page_selectors.obligation_page_for(actor=actor_of(request), obligation_id=obligation_id)
     detail = page.detail
     obligation = detail.obligation
+    if obligation.route == policy.Route.ENCOMPASS:
+        # What a notification shares is its own page (what the school sees, and the proof).
+        return redirect("encompass_detail", obligation_id=obligation.pk)
     shared = detail.shared
     return render(
         request,

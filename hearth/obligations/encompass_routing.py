@@ -1,0 +1,202 @@
+"""From a submitted police incident to its Operation Encompass notifications (rule ENC-1,
+``policy.encompass``): the plain data the policy needs, and each planned notification
+recorded in the ledger with the content its recipient will see, frozen when it is made.
+
+Like ``routing``, this is Hearth acting on a submission, not a person reading: it reads
+without the reader's visibility and shows nothing to anyone. What the recipient later
+sees is only ``EncompassNotification.content``, built here by the force's template
+(domain.md §3.3): the perpetrator is never named in it, and the minimal template carries
+no details of who, where or what.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hearth.accounts.models import Area, TeamFunction
+from hearth.core import clock
+from hearth.incidents.models import ChildInvolvement, Incident, Party
+from hearth.incidents.policy import PartyRole
+from hearth.obligations import policy
+from hearth.obligations.models import (
+    EncompassChild,
+    EncompassNotification,
+    EncompassSettings,
+    Obligation,
+)
+from hearth.obligations.policy import encompass as enc
+from hearth.people.models import Person
+from hearth.schools.selectors import area_calendar, school_calendars_for, setting_by_urn
+
+
+def force_template(incident: Incident) -> enc.Template:
+    """The content template the recording force chose (its police force area's setting)."""
+    force_areas = incident.recorded_by_agency.areas.filter(kind=Area.Kind.POLICE_FORCE_AREA)
+    chosen = EncompassSettings.objects.filter(area__in=force_areas).first()
+    return enc.Template(chosen.template) if chosen else enc.Template.MINIMAL
+
+
+def _area_in(area_id: int) -> enc.AreaIn:
+    from hearth.obligations.routing import team_for
+
+    area = Area.objects.get(pk=area_id)
+    chosen = EncompassSettings.objects.filter(area=area).first()
+    education = team_for(TeamFunction.EDUCATION_SAFEGUARDING, area_id)
+    health = team_for(TeamFunction.HEALTH_VISITING, area_id)
+    la_calendar = area_calendar(area_id)
+    return enc.AreaIn(
+        area_id=area.pk,
+        area_name=area.name,
+        education_team_id=education.pk if education else None,
+        health_visiting_team_id=health.pk if health else None,
+        health_visiting_opted_in=bool(chosen and chosen.health_visiting_under_school_age),
+        calendars=(la_calendar,) if la_calendar else (),
+        jurisdiction=area.country,
+    )
+
+
+def _setting_in(urn: str) -> enc.SettingIn | None:
+    setting = setting_by_urn(urn)
+    if setting is None:
+        return None
+    return enc.SettingIn(
+        urn=setting.urn,
+        name=setting.name,
+        is_open=setting.is_open,
+        dsl_team_id=setting.dsl_team_id
+        if setting.dsl_team is not None and setting.dsl_team.is_active
+        else None,
+        area_id=setting.local_authority_id,
+        calendars=school_calendars_for(setting),
+    )
+
+
+def encompass_input(
+    incident: Incident,
+) -> tuple[enc.EncompassIn, dict[str, enc.SettingIn], dict[int, enc.AreaIn]]:
+    from hearth.obligations.routing import home_area_id
+
+    occurred = (incident.occurred_at or incident.submitted_at or clock.now()).astimezone(
+        clock.LONDON
+    )
+    involvements = {
+        i.child_id: i
+        for i in ChildInvolvement.objects.filter(incident=incident).select_related("child")
+    }
+    children = []
+    for party in Party.objects.filter(incident=incident, role=PartyRole.CHILD).select_related(
+        "person"
+    ):
+        person, involvement = party.person, involvements.get(party.person_id)
+        children.append(
+            enc.ChildIn(
+                person_id=person.pk,
+                date_of_birth=person.date_of_birth,
+                age=person.age_on(occurred.date()) if person.date_of_birth is None else None,
+                education=involvement.education if involvement else enc.Education.NOT_KNOWN,
+                setting_urn=involvement.education_setting_urn if involvement else "",
+                setting_named=involvement.education_setting if involvement else "",
+                area_id=home_area_id(person, incident),
+            )
+        )
+    notified = frozenset(
+        EncompassChild.objects.filter(notification__obligation__incident=incident)
+        .exclude(notification__obligation__status=policy.Status.WITHDRAWN)
+        .values_list("child_id", flat=True)
+    )
+    plan_input = enc.EncompassIn(
+        incident_id=incident.pk,
+        occurred_on=occurred.date(),
+        received_at=incident.submitted_at or clock.now(),
+        template=force_template(incident),
+        children=tuple(children),
+        notified=notified,
+    )
+    settings = {
+        c.setting_urn: found
+        for c in children
+        if c.setting_urn and (found := _setting_in(c.setting_urn)) is not None
+    }
+    area_ids = {c.area_id for c in children if c.area_id is not None}
+    return plan_input, settings, {i: _area_in(i) for i in area_ids}
+
+
+def encompass_plan(incident: Incident) -> policy.RoutingResult:
+    """The notifications a submitted police incident still needs (none for a concern
+    raised by another agency: the duty is the police force's)."""
+    if incident.kind != Incident.Kind.POLICE:
+        return policy.RoutingResult((), ())
+    return enc.route_encompass(*encompass_input(incident))
+
+
+# --- The notification's content --------------------------------------------------------------
+
+
+def _child_content(
+    person: Person, involvement: ChildInvolvement | None, template: enc.Template, informed: bool
+) -> dict[str, Any]:
+    child: dict[str, Any] = {
+        "person_id": person.pk,
+        "name": person.full_name,
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+        "present": involvement.present if involvement else None,
+        "welfare_check_done": involvement.welfare_check_done if involvement else None,
+        "childrens_services_informed": informed,
+    }
+    if template == enc.Template.FULL and involvement is not None:
+        child.update(
+            where_present=involvement.where_present,
+            spoken_to=involvement.spoken_to,
+            spoken_to_alone=involvement.spoken_to_alone,
+            own_words=involvement.own_words,
+        )
+    return child
+
+
+def notification_content(
+    obligation: Obligation, template: enc.Template, child_ids: list[int]
+) -> dict[str, Any]:
+    """What the recipient sees, by the force's template (domain.md §3.3)."""
+    incident = obligation.incident
+    occurred = incident.occurred_at.astimezone(clock.LONDON) if incident.occurred_at else None
+    people = Person.objects.in_bulk(child_ids)
+    involvements = {
+        i.child_id: i
+        for i in ChildInvolvement.objects.filter(incident=incident, child_id__in=child_ids)
+    }
+    informed = set(
+        Obligation.objects.filter(
+            incident=incident, route=policy.Route.CHILD_CONCERN, subject_id__in=child_ids
+        ).values_list("subject_id", flat=True)
+    )
+    content: dict[str, Any] = {
+        "template": str(template),
+        "incident_date": occurred.date().isoformat() if occurred else None,
+        "children": [
+            _child_content(people[i], involvements.get(i), template, i in informed)
+            for i in child_ids
+        ],
+    }
+    if template == enc.Template.FULL:
+        content.update(
+            police_reference=incident.police_reference,
+            occurred_at=occurred.isoformat() if occurred else None,
+            location=", ".join(p for p in (incident.location_line_1, incident.location_town) if p),
+        )
+    return content
+
+
+def notification_create(obligation: Obligation, plan: policy.PlannedObligation) -> None:
+    """The notification's record, listing each child, with its frozen content."""
+    child_ids: list[int] = list(plan.data["children"])  # type: ignore[call-overload]
+    template = enc.Template(str(plan.data["template"]))
+    urn = str(plan.data.get("setting_urn") or "")
+    notification = EncompassNotification.objects.create(
+        obligation=obligation,
+        setting=setting_by_urn(urn) if urn else None,
+        template=template,
+        content=notification_content(obligation, template, child_ids),
+    )
+    EncompassChild.objects.bulk_create(
+        EncompassChild(notification=notification, child_id=i) for i in child_ids
+    )

@@ -1,0 +1,219 @@
+"""Reading Operation Encompass notifications: a school's (or team's) inbox, one
+notification, and the force's list of what it sent and what was not acknowledged in time.
+
+Invariants:
+- every read starts from ``EncompassNotification.objects.visible_to(actor)``: the
+  receiving team's agency (or its trust's system), the force that recorded the incident,
+  and a local authority education safeguarding team the sweeper escalated it to;
+  anything else is ``NotFound``, the same as missing;
+- the recipient sees only the notification's frozen ``content`` (the force's template),
+  never the incident or any person's record (architecture §4);
+- every read of personal data writes one access event naming the notifications and the
+  children they are about; list pages take a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
+
+from hearth.audit.models import AccessAction, TimelineEvent
+from hearth.audit.selectors import timeline_of
+from hearth.audit.services import access_record
+from hearth.core import clock
+from hearth.core.actor import Actor
+from hearth.core.errors import NotFound
+from hearth.obligations import policy
+from hearth.obligations.models import Deadline, EncompassChild, EncompassNotification
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class NotificationView:
+    """One notification as its reader sees it."""
+
+    notification: EncompassNotification
+    due: Deadline | None
+
+    @property
+    def obligation(self):  # type: ignore[no-untyped-def]
+        return self.notification.obligation
+
+    @property
+    def content(self) -> dict:
+        return self.notification.content
+
+    @property
+    def acknowledged_at(self) -> dt.datetime | None:
+        return self.notification.obligation.acknowledged_at
+
+    @property
+    def is_overdue(self) -> bool:
+        return bool(self.due and self.acknowledged_at is None and self.due.due_at <= clock.now())
+
+    @property
+    def acknowledged_late(self) -> bool:
+        return bool(
+            self.due and self.acknowledged_at is not None and self.acknowledged_at > self.due.due_at
+        )
+
+    @property
+    def status_label(self) -> str:
+        return policy.STATUS_LABELS[policy.Status(self.notification.obligation.status)]
+
+    @property
+    def support_label(self) -> str:
+        outcome = self.notification.obligation.outcome
+        return policy.ENCOMPASS_SUPPORT_LABELS.get(outcome, "") if outcome else ""  # type: ignore[call-overload]
+
+
+def _acknowledge_deadline() -> Prefetch:
+    return Prefetch(
+        "obligation__deadlines",
+        queryset=Deadline.objects.filter(stage=policy.Stage.ACKNOWLEDGE).order_by("due_at"),
+        to_attr="acknowledge_deadlines",
+    )
+
+
+def _views(rows: list[EncompassNotification]) -> list[NotificationView]:
+    return [
+        NotificationView(n, next(iter(getattr(n.obligation, "acknowledge_deadlines", [])), None))
+        for n in rows
+    ]
+
+
+def _listing(queryset: QuerySet[EncompassNotification]) -> QuerySet[EncompassNotification]:
+    return queryset.select_related(
+        "obligation__team", "obligation__incident", "setting"
+    ).prefetch_related(
+        _acknowledge_deadline(),
+        Prefetch("children", queryset=EncompassChild.objects.order_by("id")),
+    )
+
+
+def _children_of(rows: list[EncompassNotification]) -> list[EncompassChild]:
+    return [c for n in rows for c in n.children.all()]
+
+
+def _read(actor: Actor, purpose: str, rows: list[EncompassNotification], **query: object) -> None:
+    if rows:
+        access_record(
+            actor=actor,
+            action=AccessAction.READ if len(rows) == 1 and not query else AccessAction.SEARCH,
+            purpose=purpose,
+            records=[*rows, *(c.child for c in _children_of(rows))],
+            query=query or None,
+            result_count=len(rows),
+        )
+
+
+@dataclass(frozen=True)
+class Inbox:
+    page: Page
+    items: list[NotificationView]
+    overdue: int
+
+
+def encompass_inbox_for(*, actor: Actor, page: int = 1) -> Inbox:
+    """Notifications the actor's school (or team) received, newest first, with due and
+    overdue flags."""
+    received = EncompassNotification.objects.received_by(actor)
+    paginator = Paginator(
+        _listing(received).prefetch_related("children__child").order_by("-created_at", "-id"),
+        PAGE_SIZE,
+    )
+    current = paginator.get_page(page)
+    rows = list(current.object_list)
+    overdue = (
+        received.filter(
+            obligation__status=policy.Status.SENT,
+            obligation__deadlines__stage=policy.Stage.ACKNOWLEDGE,
+            obligation__deadlines__met_at__isnull=True,
+            obligation__deadlines__due_at__lte=clock.now(),
+        )
+        .distinct()
+        .count()
+    )
+    _read(actor, "See the Operation Encompass inbox", rows, page=current.number)
+    return Inbox(page=current, items=_views(rows), overdue=overdue)
+
+
+@dataclass(frozen=True)
+class NotificationDetail:
+    view: NotificationView
+    is_recipient: bool
+    is_referrer: bool
+    timeline: list[TimelineEvent]
+
+
+def encompass_notification_get_for(*, actor: Actor, obligation_id: int) -> NotificationDetail:
+    """One notification, for whoever may see it; ``NotFound`` for anyone else."""
+    import rules
+
+    notification = (
+        _listing(EncompassNotification.objects.visible_to(actor))
+        .select_related("obligation__referrer_team", "first_opened_by")
+        .prefetch_related("children__child")
+        .filter(obligation_id=obligation_id)
+        .first()
+    )
+    if notification is None:
+        raise NotFound("No such notification")
+    view = _views([notification])[0]
+    _read(actor, "Read an Operation Encompass notification", [notification])
+    obligation = notification.obligation
+    is_recipient = bool(rules.test_rule("obligations.act_on", actor, obligation))
+    is_referrer = bool(rules.test_rule("obligations.refer", actor, obligation))
+    return NotificationDetail(
+        view=view,
+        is_recipient=is_recipient,
+        is_referrer=is_referrer,
+        timeline=timeline_of(subject=obligation),
+    )
+
+
+@dataclass(frozen=True)
+class SentList:
+    page: Page
+    items: list[NotificationView]
+    late_only: bool
+
+
+def encompass_sent_for(*, actor: Actor, late_only: bool = False, page: int = 1) -> SentList:
+    """For the force (its public protection unit sees all of them): every notification
+    its incidents sent, newest first, or only those not acknowledged by their due time
+    (not yet acknowledged and overdue, or acknowledged late)."""
+    from django.db.models import F, Q
+
+    from hearth.incidents.models import Incident
+
+    sent = EncompassNotification.objects.visible_to(actor).filter(
+        obligation__incident__in=Incident.objects.visible_to(actor)
+    )
+    if late_only:
+        late = Q(
+            obligation__deadlines__stage=policy.Stage.ACKNOWLEDGE,
+            obligation__deadlines__due_at__lte=clock.now(),
+        ) & (
+            Q(obligation__acknowledged_at__isnull=True)
+            | Q(obligation__acknowledged_at__gt=F("obligation__deadlines__due_at"))
+        )
+        sent = sent.filter(late).exclude(obligation__status=policy.Status.WITHDRAWN).distinct()
+    paginator = Paginator(
+        _listing(sent).prefetch_related("children__child").order_by("-created_at", "-id"),
+        PAGE_SIZE,
+    )
+    current = paginator.get_page(page)
+    rows = list(current.object_list)
+    _read(
+        actor,
+        "See the force's Operation Encompass notifications",
+        rows,
+        late_only=late_only,
+        page=current.number,
+    )
+    return SentList(page=current, items=_views(rows), late_only=late_only)

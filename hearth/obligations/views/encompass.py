@@ -1,0 +1,137 @@
+"""Operation Encompass pages: the inbox of a school's (or team's) notifications, one
+notification with what it carries and the proof of the duty, acknowledging, the support
+the school will give and how it went; and the force's list of what it sent.
+
+Thin: each page reads through ``selectors.encompass`` (``NotFound`` for anyone who may
+not see it, the same as missing) and writes through ``services.encompass``.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hearth.core.actor import Actor
+from hearth.core.errors import NotPermitted, ValidationFailed
+from hearth.core.http import actor_of
+from hearth.core.personal_data import reads_personal_data
+from hearth.obligations import policy
+from hearth.obligations.encompass_forms import SupportForm, SupportOutcomeForm
+from hearth.obligations.policy.encompass import DO_NOT_APPROACH_PARENTS
+from hearth.obligations.selectors.encompass import (
+    NotificationDetail,
+    encompass_inbox_for,
+    encompass_notification_get_for,
+    encompass_sent_for,
+)
+from hearth.obligations.services import encompass as services
+from hearth.obligations.views._common import posted
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@reads_personal_data
+def encompass_inbox(request: HttpRequest) -> HttpResponse:
+    inbox = encompass_inbox_for(actor=actor_of(request), page=_page_number(request))
+    return render(request, "obligations/encompass/inbox.html", {"inbox": inbox})
+
+
+def _context(detail: NotificationDetail, **extra: object) -> dict[str, object]:
+    return {
+        "detail": detail,
+        "view": detail.view,
+        "notification": detail.view.notification,
+        "obligation": detail.view.obligation,
+        "content": detail.view.content,
+        "do_not_approach": DO_NOT_APPROACH_PARENTS,
+        **extra,
+    }
+
+
+@reads_personal_data
+def encompass_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    detail = encompass_notification_get_for(actor=actor, obligation_id=obligation_id)
+    if detail.is_recipient and detail.view.notification.first_opened_at is None:
+        services.notification_open(actor=actor, notification=detail.view.notification)
+        detail = encompass_notification_get_for(actor=actor, obligation_id=obligation_id)
+    return render(request, "obligations/encompass/detail.html", _context(detail))
+
+
+def _recipient(request: HttpRequest, obligation_id: int) -> tuple[Actor, NotificationDetail]:
+    actor = actor_of(request)
+    detail = encompass_notification_get_for(actor=actor, obligation_id=obligation_id)
+    if not detail.is_recipient:
+        raise NotPermitted("Only the school or team it was sent to can do this")
+    return actor, detail
+
+
+@reads_personal_data
+@require_POST
+def encompass_acknowledge(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    actor, detail = _recipient(request, obligation_id)
+    services.notification_acknowledge(actor=actor, notification=detail.view.notification)
+    messages.success(request, "You have acknowledged the notification")
+    return redirect("encompass_detail", obligation_id=obligation_id)
+
+
+@reads_personal_data
+@require_http_methods(["GET", "POST"])
+def encompass_support(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    actor, detail = _recipient(request, obligation_id)
+    obligation = detail.view.obligation
+    initial = {"support": obligation.outcome, "note": obligation.outcome_note}
+    form = SupportForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_support_record(
+                actor=actor,
+                notification=detail.view.notification,
+                support=form.cleaned_data["support"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationFailed as failure:
+            form.add_failure(failure)
+        else:
+            messages.success(request, "The support the school will give has been recorded")
+            return redirect("encompass_detail", obligation_id=obligation_id)
+    return render(request, "obligations/encompass/support.html", _context(detail, form=form))
+
+
+@reads_personal_data
+@require_http_methods(["GET", "POST"])
+def encompass_outcome(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    actor, detail = _recipient(request, obligation_id)
+    if detail.view.obligation.status != policy.Status.OUTCOME_RECORDED:
+        messages.info(request, "Record the support the school will give first")
+        return redirect("encompass_detail", obligation_id=obligation_id)
+    form = SupportOutcomeForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notification_outcome_record(
+                actor=actor,
+                notification=detail.view.notification,
+                outcome=form.cleaned_data["outcome"],
+            )
+        except ValidationFailed as failure:
+            form.add_failure(failure)
+        else:
+            messages.success(request, "How the support went has been recorded")
+            return redirect("encompass_detail", obligation_id=obligation_id)
+    return render(request, "obligations/encompass/outcome.html", _context(detail, form=form))
+
+
+@reads_personal_data
+def encompass_sent(request: HttpRequest) -> HttpResponse:
+    late_only = request.GET.get("late") == "1"
+    sent = encompass_sent_for(
+        actor=actor_of(request), late_only=late_only, page=_page_number(request)
+    )
+    return render(request, "obligations/encompass/sent.html", {"sent": sent})
