@@ -127,6 +127,24 @@ def test_every_api_operation_is_marked() -> None:
     assert unmarked == [], f"Mark these API operations: {unmarked}"
 
 
+SCHOOL_DSL = "dsl03@schools.wessex.example"  # Brackenford Primary School's DSL
+PPU_OFFICER = "ppu.officer@police.wessex.example"
+
+
+def school_notification_url(name: str, status: str = "acknowledged") -> Callable[[], str]:
+    return lambda: reverse(name, args=[a_school_notification(status).pk])
+
+
+def a_school_notification(status: str) -> Obligation:
+    """A demo Operation Encompass notification to Brackenford Primary School (the demo
+    leaves one acknowledged and one with its support recorded)."""
+    return Obligation.objects.filter(
+        route=ObligationRoute.ENCOMPASS,
+        team__name__startswith="Brackenford",
+        status=status,
+    ).order_by("-id")[0]
+
+
 # One sample request per data-bearing route: (who asks, how to build the URL).
 PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
     "team_detail": (
@@ -231,6 +249,17 @@ PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
     "child_safeguarding_record": (
         FRONT_DOOR,
         lambda: reverse("child_safeguarding_record", args=[a_notification().subject_id]),
+    ),
+    # Operation Encompass: the school's DSL reads what was sent to it, the force its list.
+    "encompass_inbox": (SCHOOL_DSL, lambda: reverse("encompass_inbox")),
+    "encompass_sent": (PPU_OFFICER, lambda: reverse("encompass_sent")),
+    **{
+        name: (SCHOOL_DSL, school_notification_url(name))
+        for name in ("encompass_detail", "encompass_support")
+    },
+    "encompass_outcome": (
+        SCHOOL_DSL,
+        school_notification_url("encompass_outcome", "outcome_recorded"),
     ),
     # A demo school with its safeguarding leads (the administrator acts for the service).
     "school_detail": (

@@ -20,7 +20,8 @@ from hearth.core.actor import Actor
 from hearth.incidents.models import Incident
 from hearth.obligations import services
 from hearth.obligations.models import Obligation
-from hearth.obligations.policy import Decision, Route, Status
+from hearth.obligations.policy import Decision, EncompassSupport, Route, Status
+from hearth.obligations.services import encompass
 from hearth.risk import services as risk_services
 from hearth.risk.instruments import instrument
 from hearth.risk.models import RiskAssessment
@@ -97,6 +98,55 @@ def _high_risk_checklist(incident: Incident) -> None:
         risk_services.assessment_complete(actor=officer, assessment=assessment)
 
 
+def _school_notification(incident: Incident) -> Obligation | None:
+    return (
+        incident.obligations.filter(route=Route.ENCOMPASS, encompass__setting__isnull=False)
+        .select_related("encompass__setting")
+        .first()
+    )
+
+
+def _school(incident: Incident, *, minutes: float, support: str = "", how: str = "") -> None:
+    """The school's DSL acknowledges the incident's Operation Encompass notification
+    ``minutes`` after it fell due (negative: before the school day started), records the
+    support the school will give and, if ``how``, how it went."""
+    obligation = _school_notification(incident)
+    if obligation is None or obligation.status != Status.SENT:
+        return
+    contact = obligation.encompass.setting.contacts.current().order_by("role", "id").first()
+    assert contact is not None, "every demo school has a DSL"
+    dsl = actor_for_user(user=contact.user, agency_id=obligation.team.agency_id)
+    assert dsl is not None
+    due = obligation.deadlines.get().due_at
+    notification = obligation.encompass
+    with clock.replaying_at(min(due + dt.timedelta(minutes=minutes), clock.now())):
+        encompass.notification_open(actor=dsl, notification=notification)
+        encompass.notification_acknowledge(actor=dsl, notification=notification)
+        if support:
+            encompass.notification_support_record(
+                actor=dsl, notification=notification, support=support
+            )
+    if how:
+        with clock.replaying_at(min(due + dt.timedelta(days=14), clock.now())):
+            encompass.notification_outcome_record(actor=dsl, notification=notification, outcome=how)
+
+
+def _seed_schools_responses() -> None:
+    """Operation Encompass: acknowledged in time with support given and closed; in time
+    with silent support; acknowledged late (in the force's late list); never
+    acknowledged (the Brindlecombes: overdue, climbing to the deputies and then the
+    education safeguarding team); and the latest acknowledged, support not yet chosen."""
+    _school(
+        _incident("WX/DEMO/0001"),
+        minutes=-50,
+        support=EncompassSupport.OVERT,
+        how="Tyler met the learning mentor weekly for six weeks and is settled in class.",
+    )
+    _school(_incident("WX/DEMO/0002"), minutes=-35, support=EncompassSupport.SILENT)
+    _school(_incident("WX/DEMO/0003"), minutes=150, support=EncompassSupport.ALREADY_KNOWN)
+    _school(_incident("WX/DEMO/0005"), minutes=-20)
+
+
 def seed_obligations() -> None:
     # The first call to the Fenwrights, four months ago: early help, long closed.
     _decide(NORTH_FRONT_DOOR, _incident("WX/DEMO/0001"), Decision.EARLY_HELP, hours=20)
@@ -124,3 +174,4 @@ def seed_obligations() -> None:
         with clock.replaying_at(_later(third, days=1)):
             # The IDVA service starts supporting Shona: Tyler and Poppy get follow-ups.
             services.obligation_acknowledge(actor=_actor(IDVA), obligation=idva)
+    _seed_schools_responses()

@@ -10,6 +10,7 @@ from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
 from hearth.obligations import policy
+from hearth.obligations.policy.encompass import TEMPLATE_LABELS
 from hearth.people.forms import GovukForm
 
 _NOTE_TOO_LONG = "The note must be 2000 characters or fewer"
@@ -51,3 +52,29 @@ class SupportOutcomeForm(GovukForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper.layout = Layout(Field.textarea("outcome", rows=5, label_size=Size.MEDIUM))
+
+
+class AreaChoicesForm(GovukForm):
+    """A police force area chooses its template; a local authority chooses whether to
+    tell health visiting: the form asks only the question that fits the area."""
+
+    template = forms.ChoiceField(
+        label="What should the force's notifications to schools carry?",
+        choices=[Choice(t.value, label) for t, label in TEMPLATE_LABELS.items()],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what the notifications carry"},
+    )
+    health_visiting = forms.ChoiceField(
+        label="Tell health visiting about children under school age?",
+        help_text="Operation Encompass covers children from reception to 17. Some areas "
+        "also tell their health visiting team about younger children",
+        choices=[Choice("yes", "Yes"), Choice("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select yes if health visiting should be told"},
+    )
+
+    def __init__(self, *args: Any, is_force_area: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        asked = "template" if is_force_area else "health_visiting"
+        del self.fields["health_visiting" if is_force_area else "template"]
+        self.helper.layout = Layout(Field.radios(asked, legend_size=Size.MEDIUM, small=True))

@@ -20,6 +20,12 @@ urlpatterns = [
         views.obligation_area_settings,
         name="obligation_area_settings",
     ),
+    path("work/areas/encompass/", views.encompass_area_list, name="encompass_area_list"),
+    path(
+        "work/areas/encompass/<int:area_id>/",
+        views.encompass_area_settings,
+        name="encompass_area_settings",
+    ),
     path(f"{obligation}/", views.obligation_detail, name="obligation_detail"),
     path(f"{obligation}/acknowledge/", views.obligation_acknowledge, name="obligation_acknowledge"),
     path(f"{obligation}/claim/", views.obligation_claim, name="obligation_claim"),

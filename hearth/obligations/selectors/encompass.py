@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
@@ -27,7 +28,13 @@ from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
 from hearth.obligations import policy
-from hearth.obligations.models import Deadline, EncompassChild, EncompassNotification
+from hearth.obligations.models import (
+    Deadline,
+    EncompassChild,
+    EncompassNotification,
+    EncompassSettings,
+)
+from hearth.obligations.policy.encompass import TEMPLATE_LABELS, Template
 
 PAGE_SIZE = 25
 
@@ -217,3 +224,52 @@ def encompass_sent_for(*, actor: Actor, late_only: bool = False, page: int = 1) 
         page=current.number,
     )
     return SentList(page=current, items=_views(rows), late_only=late_only)
+
+
+# --- Each area's choices (configuration, not personal data) ----------------------------------
+
+
+@dataclass(frozen=True)
+class AreaChoices:
+    area: Any
+    template: str
+    health_visiting: bool
+    is_default: bool
+
+    @property
+    def is_force_area(self) -> bool:
+        return bool(self.area.kind == "police_force_area")
+
+    @property
+    def template_label(self) -> str:
+        return TEMPLATE_LABELS[Template(self.template)]
+
+
+def encompass_settings_list_for(*, actor: Actor) -> list[AreaChoices]:
+    """Every police force area (its content template) and local authority (whether its
+    under-school-age children's notifications go to health visiting), for the service
+    operator's administrators; ``NotFound`` for anyone else."""
+    from hearth.accounts.models import Area
+
+    if not actor.is_host_administrator:
+        raise NotFound("No such page")
+    chosen = {s.area_id: s for s in EncompassSettings.objects.all()}
+    rows = []
+    for area in Area.objects.order_by("kind", "name"):
+        row = chosen.get(area.pk)
+        rows.append(
+            AreaChoices(
+                area=area,
+                template=row.template if row else Template.MINIMAL,
+                health_visiting=bool(row and row.health_visiting_under_school_age),
+                is_default=row is None,
+            )
+        )
+    return rows
+
+
+def encompass_settings_get_for(*, actor: Actor, area_id: int) -> AreaChoices:
+    found = [r for r in encompass_settings_list_for(actor=actor) if r.area.pk == area_id]
+    if not found:
+        raise NotFound("No such area")
+    return found[0]

@@ -18,7 +18,6 @@ from hearth.incidents.documents import PersonIn, RelationshipIn, incident_record
 from hearth.incidents.tests.factories import family_document
 from hearth.obligations import policy, routing, services
 from hearth.obligations.models import Deadline, EncompassNotification, Obligation, UnroutedWork
-from hearth.obligations.services import encompass
 from hearth.obligations.policy import Route, Stage, Status
 from hearth.obligations.selectors import (
     child_record_for,
@@ -26,6 +25,7 @@ from hearth.obligations.selectors import (
     incident_obligations_for,
     obligation_get_for,
 )
+from hearth.obligations.services import encompass
 from hearth.obligations.tests.factories import (
     EDUCATION,
     FRONT_DOOR,

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hearth.core.actor import Actor
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.core.http import actor_of
-from hearth.core.personal_data import reads_personal_data
+from hearth.core.personal_data import no_personal_data, reads_personal_data
 from hearth.obligations import policy
 from hearth.obligations.encompass_forms import SupportForm, SupportOutcomeForm
 from hearth.obligations.policy.encompass import DO_NOT_APPROACH_PARENTS
@@ -73,7 +73,7 @@ def _recipient(request: HttpRequest, obligation_id: int) -> tuple[Actor, Notific
     return actor, detail
 
 
-@reads_personal_data
+@no_personal_data  # answers with a redirect; the notification's read is logged by its selector
 @require_POST
 def encompass_acknowledge(request: HttpRequest, obligation_id: int) -> HttpResponse:
     actor, detail = _recipient(request, obligation_id)
