@@ -113,7 +113,9 @@ def _school(incident: Incident, *, minutes: float, support: str = "", how: str =
     obligation = _school_notification(incident)
     if obligation is None or obligation.status != Status.SENT:
         return
-    contact = obligation.encompass.setting.contacts.current().order_by("role", "id").first()
+    setting = obligation.encompass.setting
+    assert setting is not None
+    contact = setting.contacts.current().order_by("role", "id").first()
     assert contact is not None, "every demo school has a DSL"
     dsl = actor_for_user(user=contact.user, agency_id=obligation.team.agency_id)
     assert dsl is not None

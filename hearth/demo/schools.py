@@ -206,6 +206,7 @@ def seed_schools() -> None:
 def _contacts(admin: Actor) -> None:
     """Each school's DSLs (the people who work for it in Hearth) and the deputies."""
     for setting in EducationSetting.objects.filter(agency__isnull=False).select_related("agency"):
+        assert setting.agency is not None
         for membership in setting.agency.memberships.current().select_related("user"):
             user = membership.user
             if SettingContact.objects.current().filter(setting=setting, user=user).exists():

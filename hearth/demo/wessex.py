@@ -55,6 +55,8 @@ SCHOOL_TOWNS = {
     ),
 }
 SCHOOL_KINDS = ("Primary School", "Academy")
+# Brackenford Primary School is the third school: its DSL is dsl03.
+BRACKENFORD_INDEX = 3
 COLLEGES = {"Northshire": "Northshire College", "Southmoor": "Southmoor Sixth Form College"}
 
 
@@ -331,6 +333,7 @@ def _seed(s: _Seeder) -> list[DemoSignIn]:
             "Designated",
             f"Lead {index:02d}",
             [(school, team, Role.DESIGNATED_SAFEGUARDING_LEAD)],
-            listed=False,
+            # Brackenford Primary School's DSL: the demo incidents' notifications go there.
+            listed=index == BRACKENFORD_INDEX,
         )
     return s.sign_ins

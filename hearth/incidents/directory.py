@@ -23,6 +23,8 @@ class SettingChoice:
 
 # Each returns the open settings a child may be registered at, in name order.
 SETTING_DIRECTORIES: list[Callable[[], list[SettingChoice]]] = []
+# Each finds one open setting by its URN (one query, not the whole directory).
+SETTING_LOOKUPS: list[Callable[[str], SettingChoice | None]] = []
 
 
 def setting_choices() -> list[SettingChoice]:
@@ -31,4 +33,7 @@ def setting_choices() -> list[SettingChoice]:
 
 def setting_named(urn: str) -> SettingChoice | None:
     """The open setting with this URN, or ``None``."""
-    return next((c for c in setting_choices() if c.urn == urn), None)
+    for lookup in SETTING_LOOKUPS:
+        if (found := lookup(urn)) is not None:
+            return found
+    return None

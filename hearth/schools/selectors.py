@@ -43,6 +43,12 @@ def setting_choices() -> list[SettingChoice]:
     return [SettingChoice(urn=u, name=n, local_authority=la) for u, n, la in rows]
 
 
+def setting_choice_for(urn: str) -> SettingChoice | None:
+    """One open setting, for the intake's check and its pages."""
+    row = EducationSetting.objects.open().filter(urn=urn).values_list("name", "la_name").first()
+    return SettingChoice(urn=urn, name=row[0], local_authority=row[1]) if row else None
+
+
 def setting_by_urn(urn: str) -> EducationSetting | None:
     return (
         EducationSetting.objects.select_related("dsl_team", "local_authority", "agency")

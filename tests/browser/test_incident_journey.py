@@ -313,7 +313,10 @@ def record_child(
         journey.fill("Health visitor (optional)", "Wessex health visiting, Ashcombe")
     else:
         school.get_by_label("Registered at a school, nursery or college").check()
-        journey.fill("Name of the school, nursery or college", setting)
+        # Chosen from the directory, as Operation Encompass needs its URN.
+        chooser = journey.page.get_by_label("School, nursery or college", exact=True)
+        urn = chooser.locator("option", has_text=f"{setting}, ").first.get_attribute("value")
+        chooser.select_option(value=urn)
     journey.button()
 
 

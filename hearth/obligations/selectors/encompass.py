@@ -30,6 +30,7 @@ from hearth.core.errors import NotFound
 from hearth.obligations import policy
 from hearth.obligations.models import (
     Deadline,
+    Obligation,
     EncompassChild,
     EncompassNotification,
     EncompassSettings,
@@ -47,12 +48,35 @@ class NotificationView:
     due: Deadline | None
 
     @property
-    def obligation(self):  # type: ignore[no-untyped-def]
+    def obligation(self) -> Obligation:
         return self.notification.obligation
 
     @property
     def content(self) -> dict:
         return self.notification.content
+
+    @property
+    def incident_date(self) -> dt.date | None:
+        day = self.content.get("incident_date")
+        return dt.date.fromisoformat(day) if day else None
+
+    @property
+    def occurred_at(self) -> dt.datetime | None:
+        moment = self.content.get("occurred_at")
+        return dt.datetime.fromisoformat(moment) if moment else None
+
+    @property
+    def children(self) -> list[dict[str, Any]]:
+        """Each child as the content carries them, with the date of birth as a date."""
+        return [
+            {
+                **child,
+                "date_of_birth": dt.date.fromisoformat(child["date_of_birth"])
+                if child.get("date_of_birth")
+                else None,
+            }
+            for child in self.content.get("children", [])
+        ]
 
     @property
     def acknowledged_at(self) -> dt.datetime | None:

@@ -31,13 +31,14 @@ from dataclasses import dataclass
 from itertools import islice
 from typing import Literal
 
+import rules
 from django.db import models, transaction
 
 from hearth.accounts.models import Area
 from hearth.audit.services import timeline_record
 from hearth.core import clock
 from hearth.core.actor import Actor
-from hearth.core.errors import ValidationFailed
+from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.schools.imports.gias import COLUMNS, GiasRow, gias_parse
 from hearth.schools.imports.report import ImportReport, Problem, long_date
 from hearth.schools.imports.terms import (
@@ -55,6 +56,16 @@ from hearth.schools.models import (
     TermPeriod,
 )
 from hearth.schools.services import EARLIEST_DAY_START, LATEST_DAY_START
+
+
+def _require_manager(actor: Actor | None) -> None:
+    """A person or system must be one of the service operator's administrators
+    (``schools.manage``); ``None`` is Hearth itself (a command run by an operator)."""
+    if actor is not None and not rules.test_rule("schools.manage", actor):
+        raise NotPermitted(
+            "Only the Hearth service's administrators can import schools and term dates"
+        )
+
 
 # Rows compared and written per round trip: bounded memory, and well under SQLite's
 # limit on query parameters for ``urn__in``.
@@ -103,6 +114,7 @@ def gias_import(
 
     ``progress`` is called once per row written or skipped (with its URN), for a
     command's progress bar."""
+    _require_manager(actor)
     parsed = gias_parse(text)
     report = GiasReport(problems=parsed.problems)
     if report.problems:
@@ -226,6 +238,7 @@ def term_calendar_ensure(
     (one timeline event). ``name`` is used only when making it; ``day_starts``, when
     given and different, changes an existing calendar too (a new version: due times
     depend on it)."""
+    _require_manager(actor)
     if (local_authority is None) == (setting is None):
         raise ValidationFailed("Give a local authority or a setting, not both or neither")
     if local_authority is not None and local_authority.kind != Area.Kind.LOCAL_AUTHORITY:
@@ -281,6 +294,7 @@ def term_dates_import(
     the new file drops; a date in the file before it is a problem) to its last. A term
     already in the calendar that overlaps the span is replaced whole (a warning says so
     when it reaches outside it)."""
+    _require_manager(actor)
     parser = PARSERS.get(file_format)
     if parser is None:
         raise ValidationFailed("The file must be CSV or ICS")

@@ -12,7 +12,7 @@ from hearth.demo.incidents import DEMO_INCIDENT_STEPS
 from hearth.demo.wessex import DEMO_PASSWORD, seed_wessex
 
 # Each demo person and each demo incident is one step (agencies and teams are quick).
-DEMO_PEOPLE = 52
+DEMO_PEOPLE = 53
 
 
 class Command(BaseCommand):
