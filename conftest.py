@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
+from django.core.management.color import no_style
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -31,9 +36,87 @@ class Wessex:
         return actor
 
 
+class _SeedCopy:
+    """The rows the Wessex seed adds, copied once per test process and put back for each
+    later test in its own transaction (which the test rolls back), so that hundreds of
+    tests share one seed's cost. The first test in each process seeds through the real
+    services, as every test used to; the copy is of what they made."""
+
+    def __init__(self) -> None:
+        self.database: str | None = None
+        self.tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+
+    @staticmethod
+    def _counts() -> dict[str, int]:
+        with connection.cursor() as cursor:
+            names = connection.introspection.django_table_names(only_existing=True)
+            counts = {}
+            for table in names:
+                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608
+                counts[table] = cursor.fetchone()[0]
+        return counts
+
+    def seed(self) -> None:
+        database = str(connection.settings_dict["NAME"])
+        if self.database == database and self._put_back():
+            return
+        before = self._counts()
+        seed_wessex()
+        after = self._counts()
+        changed = [t for t in after if after[t] != before.get(t, 0)]
+        if any(before.get(t, 0) for t in changed):
+            self.database = None  # it changed rows that were there before: seed each time
+            return
+        self.tables = {}
+        with connection.cursor() as cursor:
+            for table in changed:
+                cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+                columns = [c[0] for c in cursor.description]
+                self.tables[table] = (columns, [tuple(row) for row in cursor.fetchall()])
+        self.database = database
+
+    def _put_back(self) -> bool:
+        """Insert the copied rows; ``False`` (and nothing done) if the database is not empty
+        where the seed writes (a test before this one committed data)."""
+        if any(self._counts().get(t, 0) for t in self.tables):
+            return False
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for table, (columns, rows) in self.tables.items():
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(
+                    f"INSERT INTO {quote(table)} ({', '.join(map(quote, columns))}) "  # noqa: S608
+                    f"VALUES ({marks})",
+                    [tuple(_adapt(value) for value in row) for row in rows],
+                )
+            for statement in connection.ops.sequence_reset_sql(no_style(), apps.get_models()):
+                cursor.execute(statement)
+        return True
+
+
+def _adapt(value: Any) -> Any:
+    """A value read back goes in again as the backend stores it: dates and times as the
+    backend's own text (SQLite), JSON as JSON (PostgreSQL hands it back as Python)."""
+    ops = connection.ops
+    if isinstance(value, dt.datetime):
+        return ops.adapt_datetimefield_value(value)
+    if isinstance(value, dt.date):
+        return ops.adapt_datefield_value(value)
+    if isinstance(value, dt.time):
+        return ops.adapt_timefield_value(value)
+    if connection.vendor == "postgresql" and isinstance(value, dict | list):
+        from psycopg.types.json import Jsonb
+
+        return Jsonb(value)
+    return value
+
+
+_SEED_COPY = _SeedCopy()
+
+
 @pytest.fixture
 def wessex(db: None) -> Wessex:
-    seed_wessex()
+    _SEED_COPY.seed()
     return Wessex()
 
 
