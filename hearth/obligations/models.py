@@ -324,8 +324,9 @@ class EncompassSettings(TimeStampedModel):
 class EncompassNotificationQuerySet(models.QuerySet["EncompassNotification"]):
     def visible_to(self, actor: Actor) -> EncompassNotificationQuerySet:
         """The receiving team's agency (a school's DSL, or a trust's system for its
-        schools), once sent, while open and for a while after; and whoever may see the
-        incident (the force). Administrators see none."""
+        schools), once sent, while open and for a while after; whoever may see the
+        incident (the force); and the members of the team an unacknowledged one was
+        escalated to, for as long. Administrators see none."""
         if actor.is_host_administrator:
             return self.none()
         recipient = (
@@ -337,7 +338,12 @@ class EncompassNotificationQuerySet(models.QuerySet["EncompassNotification"]):
             )
         )
         referrer = Q(obligation__incident__in=Incident.objects.visible_to(actor))
-        escalated = Q(escalated_to__agency_id=actor.agency_id)
+        # The education safeguarding team it was escalated to (its members, not the
+        # whole council), for as long as the school would see it.
+        escalated = Q(escalated_to_id__in=actor.team_ids) & (
+            Q(obligation__access_ends_at__isnull=True)
+            | Q(obligation__access_ends_at__gt=clock.now())
+        )
         return self.filter(recipient | referrer | escalated)
 
     def received_by(self, actor: Actor) -> EncompassNotificationQuerySet:

@@ -9,9 +9,10 @@ manager, then the team's named escalation team. Invariants:
 - it only compares stored due times with ``clock.now()``, so a missed run catches up;
 - it ignores met deadlines and obligations that have ended;
 - messages name the obligation by its route and Hearth number, never a person;
-- an Operation Encompass notification climbs its own ladder within the school day
-  (``policy.ENCOMPASS_LADDER``): the school's DSLs and mailbox, then its deputy DSLs,
-  then the local authority's education safeguarding team (issue 6 point 6).
+- an Operation Encompass notification to a school climbs its own ladder within the
+  school day (``policy.ENCOMPASS_LADDER``): the school's DSLs and mailbox, then its
+  deputy DSLs, then the local authority's education safeguarding team (issue 6 point 6);
+  one to a team that is not a school climbs the usual ladder.
 """
 
 from __future__ import annotations
@@ -130,6 +131,18 @@ def _act(deadline: Deadline, step: policy.Step, at: dt.datetime) -> bool:
     return True
 
 
+def _to_a_school(deadline: Deadline) -> bool:
+    """An Operation Encompass notification to a school climbs within the school day; one
+    to a team that is not a school (the local authority's education safeguarding team,
+    health visiting) climbs the usual ladder, as ``encompass_escalation`` tells its
+    usual recipients."""
+    obligation = deadline.obligation
+    if obligation.route != policy.Route.ENCOMPASS:
+        return False
+    notification = getattr(obligation, "encompass", None)
+    return notification is not None and notification.setting_id is not None
+
+
 def sweep(
     *,
     now: dt.datetime | None = None,
@@ -144,14 +157,16 @@ def sweep(
         .exclude(obligation__status__in=[s.value for s in policy.ENDED])
         .exclude(escalation_team_at__isnull=False)
         .select_related(
-            "obligation__team__escalation_team", "obligation__referrer_team__escalation_team"
+            "obligation__team__escalation_team",
+            "obligation__referrer_team__escalation_team",
+            "obligation__encompass",
         )
         .order_by("due_at", "id")
     )
     for deadline in list(due):
         report.checked += 1
         done = frozenset(step for step, name in STEP_FIELDS.items() if getattr(deadline, name))
-        climb = encompass_ladder if deadline.obligation.route == policy.Route.ENCOMPASS else ladder
+        climb = encompass_ladder if _to_a_school(deadline) else ladder
         for step in policy.steps_due(due_at=deadline.due_at, now=now, done=done, ladder=climb):
             if _act(deadline, step, now):
                 report.steps[step.value] += 1

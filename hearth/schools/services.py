@@ -160,7 +160,9 @@ def setting_contact_add(
     the DSL, then the deputies (issue 6 point 6)."""
     _require_manager(actor)
     setting = (
-        EducationSetting.objects.select_for_update().select_related("agency").get(pk=setting.pk)
+        EducationSetting.objects.select_for_update(of=("self",))
+        .select_related("agency")
+        .get(pk=setting.pk)
     )
     if role not in ContactRole.values:
         raise ValidationFailed.from_fields(

@@ -30,10 +30,10 @@ from hearth.core.errors import NotFound
 from hearth.obligations import policy
 from hearth.obligations.models import (
     Deadline,
-    Obligation,
     EncompassChild,
     EncompassNotification,
     EncompassSettings,
+    Obligation,
 )
 from hearth.obligations.policy.encompass import TEMPLATE_LABELS, Template
 

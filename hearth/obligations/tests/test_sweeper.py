@@ -33,19 +33,28 @@ def london(
     return dt.datetime(year, month, day, hour, minute, second, tzinfo=LONDON)
 
 
+# The children's schools are not known, so the incident also sends an Operation
+# Encompass notification to the education safeguarding team, on its own clock: these
+# tests follow the child concern notifications' deadlines.
+
+
 def ours(incident: Incident) -> list[Deadline]:
-    return list(Deadline.objects.filter(obligation__incident=incident).order_by("id"))
+    return list(
+        Deadline.objects.filter(
+            obligation__incident=incident, obligation__route=Route.CHILD_CONCERN
+        ).order_by("id")
+    )
 
 
 def steps_recorded(incident: Incident) -> dict[str, int]:
     """How many times each ladder step was recorded on the incident's obligations."""
-    ids = [str(o.pk) for o in incident.obligations.all()]
+    ids = [str(o.pk) for o in incident.obligations.filter(route=Route.CHILD_CONCERN)]
     events = TimelineEvent.objects.filter(subject_id__in=ids, verb__startswith="deadline.")
     return {step.value: events.filter(verb=f"deadline.{step.value}").count() for step in Step}
 
 
 def messages_to(address: str, incident: Incident) -> int:
-    ids = [str(o.pk) for o in incident.obligations.all()]
+    ids = [str(o.pk) for o in incident.obligations.filter(route=Route.CHILD_CONCERN)]
     return OutboundMessage.objects.filter(recipient=address, about_id__in=ids).count()
 
 
