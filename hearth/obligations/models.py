@@ -82,9 +82,10 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
     def owed_to(self, person_ids: list[int] | set[int]) -> ObligationQuerySet:
         """Owed to any of these people: as the subject, or as a child listed on an
         Operation Encompass notification about siblings."""
-        return self.filter(
-            Q(subject_id__in=person_ids) | Q(encompass__children__child_id__in=person_ids)
-        ).distinct()
+        listed = EncompassChild.objects.filter(child_id__in=person_ids).values(
+            "notification__obligation_id"
+        )
+        return self.filter(Q(subject_id__in=person_ids) | Q(pk__in=listed))
 
     def addressed_to(self, actor: Actor) -> ObligationQuerySet:
         """Only what is addressed to the actor's agency (its inboxes), not what it referred."""

@@ -64,7 +64,7 @@ def incident_obligations_for(
     obligations = list(
         _with_next_due(Obligation.objects.filter(incident=incident))
         .select_related("subject", "team")
-        .prefetch_related(_open_deadlines())
+        .prefetch_related(_open_deadlines(), "encompass__children")
         .order_by("route", "id")
     )
     children = [
@@ -77,9 +77,7 @@ def incident_obligations_for(
         ChildProgress(
             child=child,
             obligations=[
-                o
-                for o in obligations
-                if o.subject_id == child.pk and o.route in policy.CHILD_ROUTES
+                o for o in obligations if child.pk in owed_ids(o) and o.route in policy.CHILD_ROUTES
             ],
         )
         for child in children
@@ -99,6 +97,15 @@ def incident_obligations_for(
     return IncidentObligations(
         incident=incident, obligations=obligations, children=progress, unrouted=unrouted
     )
+
+
+def owed_ids(obligation: Obligation) -> set[int]:
+    """Whom the obligation is owed to: its subject, and each sibling an Operation
+    Encompass notification lists (prefetch ``encompass__children``)."""
+    owed = {obligation.subject_id}
+    if obligation.route == policy.Route.ENCOMPASS and hasattr(obligation, "encompass"):
+        owed |= {c.child_id for c in obligation.encompass.children.all()}
+    return owed
 
 
 # --- A child's safeguarding record ---------------------------------------------------------
@@ -127,7 +134,8 @@ def child_record_for(
     same_child = linked_person_ids(child)
     related = (
         Obligation.objects.visible_to(actor)
-        .filter(subject_id__in=same_child, route__in=[r.value for r in policy.CHILD_ROUTES])
+        .owed_to(same_child)
+        .filter(route__in=[r.value for r in policy.CHILD_ROUTES])
         .exists()
         or ChildInvolvement.objects.visible_to(actor).filter(child_id__in=same_child).exists()
     )
@@ -135,8 +143,8 @@ def child_record_for(
         raise NotFound("No such child")
     obligations = list(
         _with_next_due(
-            Obligation.objects.filter(
-                subject_id__in=same_child, route__in=[r.value for r in policy.CHILD_ROUTES]
+            Obligation.objects.owed_to(same_child).filter(
+                route__in=[r.value for r in policy.CHILD_ROUTES]
             )
         )
         .select_related("team__agency", "incident")

@@ -33,6 +33,7 @@ from hearth.obligations.models import EncompassNotification, Obligation, Unroute
 from hearth.obligations.policy import Route, Status
 from hearth.obligations.policy.encompass import DO_NOT_APPROACH_PARENTS, Template
 from hearth.obligations.routing import incident_route
+from hearth.obligations.selectors import child_record_for, incident_obligations_for
 from hearth.obligations.selectors.encompass import encompass_notification_get_for
 from hearth.obligations.services import encompass as services
 from hearth.obligations.tests.factories import (
@@ -591,3 +592,21 @@ def test_the_ppu_sees_each_acknowledgement_and_the_late_ones(
         assert ours <= set(shown(officer))
         school = client_for(DSL).get(reverse("encompass_sent"))
         assert not ours & set(shown(school))
+
+
+def test_each_sibling_on_one_notification_has_it_on_their_own_record(
+    wessex: Any, incident: Incident
+) -> None:
+    notification = notification_of(incident)
+    mia, leo = child(incident, "Mia"), child(incident, "Leo")
+    assert {c.child_id for c in notification.children.all()} == {mia.pk, leo.pk}
+    front_door = wessex.actor("front.door@northshire.wessex.example")
+    for sibling in (mia, leo):
+        record = child_record_for(actor=front_door, child_id=sibling.pk)
+        assert notification.obligation in record.obligations
+    progress = incident_obligations_for(
+        actor=wessex.actor("ppu.officer@police.wessex.example"), incident_id=incident.pk
+    )
+    by_child = {p.child.pk: p.obligations for p in progress.children}
+    assert notification.obligation in by_child[mia.pk]
+    assert notification.obligation in by_child[leo.pk]
