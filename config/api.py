@@ -13,6 +13,7 @@ from hearth.core.api import error_body
 from hearth.core.errors import Conflict, InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from hearth.incidents.api import router as incidents_router
 from hearth.obligations.api import router as obligations_router
+from hearth.obligations.api_encompass import router as encompass_router
 from hearth.risk.api import router as risk_router
 
 api = NinjaAPI(
@@ -31,6 +32,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", incidents_router)
 api.add_router("/", risk_router)
 api.add_router("/", obligations_router)
+api.add_router("/", encompass_router)
 
 
 def _error(

@@ -31,7 +31,7 @@ from hearth.incidents.policy import PartyRole
 from hearth.incidents.tests.factories import family_document
 from hearth.incidents.tests.test_api import as_json
 from hearth.obligations import services as obligation_services
-from hearth.obligations.models import Obligation
+from hearth.obligations.models import EncompassNotification, Obligation
 from hearth.obligations.policy import Route as ObligationRoute
 from hearth.obligations.tests import factories as obligation_factories
 from hearth.risk import services as risk_services
@@ -355,6 +355,31 @@ class ApiRequest:
     body: dict[str, Any] | None = None
     # The roles of the Northshire system's key (a supervisor's action needs a supervisor).
     roles: tuple[str, ...] = ("front_door_practitioner",)
+    # Whose system asks: the Northshire council's, or a school's for Operation Encompass.
+    agency: str = "northshire-council-childrens-services"
+
+
+def school_notification_api_url(school: str, status: str) -> str:
+    """The URL of a demo school's Operation Encompass notification in ``status``."""
+    notification = EncompassNotification.objects.get(
+        setting__agency__slug=school, obligation__status=status
+    )
+    return f"/api/v1/encompass/notifications/{notification.obligation_id}"
+
+
+def school_request(
+    school: str, status: str, action: str = "", body: dict[str, Any] | None = None
+) -> Callable[[], ApiRequest]:
+    """A request by a demo school's system (its designated safeguarding lead's role)."""
+
+    def build() -> ApiRequest:
+        url = school_notification_api_url(school, status) + (f"/{action}" if action else "")
+        return ApiRequest(url, body, roles=("designated_safeguarding_lead",), agency=school)
+
+    return build
+
+
+BRACKENFORD = "brackenford-primary-school"
 
 
 API_SAMPLES: dict[str, Callable[[], ApiRequest]] = {
@@ -422,6 +447,22 @@ API_SAMPLES: dict[str, Callable[[], ApiRequest]] = {
     "GET /incidents/{incident_id}/obligations": lambda: ApiRequest(
         f"/api/v1/incidents/{a_routed_concern().pk}/obligations"
     ),
+    "GET /encompass/notifications": lambda: ApiRequest(
+        "/api/v1/encompass/notifications",
+        roles=("designated_safeguarding_lead",),
+        agency=BRACKENFORD,
+    ),
+    "GET /encompass/notifications/{notification_id}": school_request(BRACKENFORD, "acknowledged"),
+    # The Brindlecombes' notification to Greywater Primary School, never acknowledged.
+    "POST /encompass/notifications/{notification_id}/acknowledge": school_request(
+        "greywater-primary-school", "sent", "acknowledge", {"note": "Seen"}
+    ),
+    "POST /encompass/notifications/{notification_id}/support": school_request(
+        BRACKENFORD, "acknowledged", "support", {"support": "silent_support"}
+    ),
+    "POST /encompass/notifications/{notification_id}/outcome": school_request(
+        BRACKENFORD, "outcome_recorded", "outcome", {"outcome": "Settled in class"}
+    ),
 }
 
 
@@ -463,7 +504,7 @@ def test_reading_a_data_bearing_api_route_writes_an_access_event(
     request = API_SAMPLES[operation]()
     issued = api_key_issue(
         actor=None,
-        agency=wessex.agency("northshire-council-childrens-services"),
+        agency=wessex.agency(request.agency),
         name="Case system",
         roles=list(request.roles),
     )

@@ -33,7 +33,7 @@ from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES
 from hearth.core.idempotency import MAX_KEY_LENGTH, idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents.schemas import MAX_ID
-from hearth.obligations import api_selectors, policy
+from hearth.obligations import api_selectors
 from hearth.obligations.api_out import team_out
 from hearth.obligations.models import EncompassNotification
 from hearth.obligations.policy.encompass import DO_NOT_APPROACH_PARENTS
@@ -87,6 +87,10 @@ def _idempotency_key() -> Any:
     )
 
 
+def _notification_id() -> Any:
+    return Path(..., ge=1, le=MAX_ID, description="The notification's id (`id` in the inbox).")
+
+
 # --- What the API answers: records turned into documents (no reads here) -----------------
 
 
@@ -117,7 +121,7 @@ def _summary(view: NotificationView) -> dict[str, Any]:
 def _content(content: dict[str, Any]) -> EncompassContentOut:
     child_fields = EncompassChildOut.model_fields
     return EncompassContentOut(
-        template=content.get("template", policy.encompass.Template.MINIMAL),
+        template=content.get("template", "minimal"),
         incident_date=content.get("incident_date"),
         police_reference=content.get("police_reference"),
         occurred_at=content.get("occurred_at"),
@@ -143,7 +147,7 @@ def _detail(detail: NotificationDetail) -> EncompassNotificationDetailOut:
         due_basis=view.due.basis if view.due else "",
         acknowledged_late=view.acknowledged_late,
         support=EncompassSupportOut(
-            code=obligation.outcome,
+            code=obligation.outcome,  # type: ignore[arg-type]
             label=view.support_label,
             note=obligation.outcome_note if mine else None,
             recorded_at=obligation.outcome_at,
@@ -166,7 +170,7 @@ def _detail(detail: NotificationDetail) -> EncompassNotificationDetailOut:
 def _act(
     request: HttpRequest,
     *,
-    obligation_id: int,
+    notification_id: int,
     key: str,
     operation: str,
     body: dict[str, Any],
@@ -178,7 +182,7 @@ def _act(
     actor = _actor(request)
     with transaction.atomic():
         notification = api_selectors.encompass_notification_for_action(
-            actor=actor, obligation_id=obligation_id
+            actor=actor, obligation_id=notification_id
         )
 
         def run() -> tuple[str, int]:
@@ -189,10 +193,10 @@ def _act(
             scope=scope_for(actor),
             key=key,
             operation=operation,
-            body={"obligation_id": obligation_id, "body": body},
+            body={"notification_id": notification_id, "body": body},
             create=run,
         )
-        detail = encompass_notification_get_for(actor=actor, obligation_id=obligation_id)
+        detail = encompass_notification_get_for(actor=actor, obligation_id=notification_id)
     return _detail(detail)
 
 
@@ -222,13 +226,13 @@ def encompass_inbox(
 
 
 @router.get(
-    "/encompass/notifications/{obligation_id}",
+    "/encompass/notifications/{notification_id}",
     response={200: EncompassNotificationDetailOut, **ERROR_RESPONSES},
     summary="An Operation Encompass notification",
 )
 @reads_personal_data
 def encompass_notification_get(
-    request: HttpRequest, obligation_id: int = Path(..., ge=1, le=MAX_ID)
+    request: HttpRequest, notification_id: int = _notification_id()
 ) -> EncompassNotificationDetailOut:
     """One notification: what the police shared (by the force's template), the reminder
     not to approach the parents, when it was due, delivered, first opened and
@@ -237,7 +241,7 @@ def encompass_notification_get(
     The force that sent it may read it too; anyone else gets a 404, like a missing one."""
     actor = _actor(request)
     with transaction.atomic():
-        detail = encompass_notification_get_for(actor=actor, obligation_id=obligation_id)
+        detail = encompass_notification_get_for(actor=actor, obligation_id=notification_id)
         if detail.is_recipient and detail.view.notification.first_opened_at is None:
             services.notification_open(actor=actor, notification=detail.view.notification)
             detail = api_selectors.encompass_opened(detail=detail)
@@ -245,7 +249,7 @@ def encompass_notification_get(
 
 
 @router.post(
-    "/encompass/notifications/{obligation_id}/acknowledge",
+    "/encompass/notifications/{notification_id}/acknowledge",
     response={200: EncompassNotificationDetailOut, **ACTION_RESPONSES},
     summary="Acknowledge an Operation Encompass notification",
 )
@@ -253,7 +257,7 @@ def encompass_notification_get(
 def encompass_acknowledge(
     request: HttpRequest,
     payload: AcknowledgeIn | None = None,
-    obligation_id: int = Path(..., ge=1, le=MAX_ID),
+    notification_id: int = _notification_id(),
     idempotency_key: str = _idempotency_key(),
 ) -> EncompassNotificationDetailOut:
     """The school confirms it has the notification; the force sees the time. The body
@@ -262,7 +266,7 @@ def encompass_acknowledge(
     given = payload or AcknowledgeIn(note="")
     return _act(
         request,
-        obligation_id=obligation_id,
+        notification_id=notification_id,
         key=idempotency_key,
         operation="encompass.acknowledge",
         body=given.model_dump(mode="json"),
@@ -273,7 +277,7 @@ def encompass_acknowledge(
 
 
 @router.post(
-    "/encompass/notifications/{obligation_id}/support",
+    "/encompass/notifications/{notification_id}/support",
     response={200: EncompassNotificationDetailOut, **ACTION_RESPONSES},
     summary="Record the support the school will give",
 )
@@ -281,7 +285,7 @@ def encompass_acknowledge(
 def encompass_support(
     request: HttpRequest,
     payload: EncompassSupportIn,
-    obligation_id: int = Path(..., ge=1, le=MAX_ID),
+    notification_id: int = _notification_id(),
     idempotency_key: str = _idempotency_key(),
 ) -> EncompassNotificationDetailOut:
     """The support the school will give, acknowledging the notification first if need
@@ -289,7 +293,7 @@ def encompass_support(
     how it went is recorded (the notification is closed) it cannot change (422)."""
     return _act(
         request,
-        obligation_id=obligation_id,
+        notification_id=notification_id,
         key=idempotency_key,
         operation="encompass.support",
         body=payload.model_dump(mode="json"),
@@ -300,7 +304,7 @@ def encompass_support(
 
 
 @router.post(
-    "/encompass/notifications/{obligation_id}/outcome",
+    "/encompass/notifications/{notification_id}/outcome",
     response={200: EncompassNotificationDetailOut, **ACTION_RESPONSES},
     summary="Record how the support went",
 )
@@ -308,7 +312,7 @@ def encompass_support(
 def encompass_outcome(
     request: HttpRequest,
     payload: EncompassOutcomeIn,
-    obligation_id: int = Path(..., ge=1, le=MAX_ID),
+    notification_id: int = _notification_id(),
     idempotency_key: str = _idempotency_key(),
 ) -> EncompassNotificationDetailOut:
     """How the support went, which closes the notification. The support must be
@@ -316,7 +320,7 @@ def encompass_outcome(
     changes nothing."""
     return _act(
         request,
-        obligation_id=obligation_id,
+        notification_id=notification_id,
         key=idempotency_key,
         operation="encompass.outcome",
         body=payload.model_dump(mode="json"),

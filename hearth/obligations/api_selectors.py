@@ -44,9 +44,7 @@ def obligation_for_action(*, actor: Actor, obligation_id: int) -> Obligation:
     return obligation
 
 
-def encompass_notification_for_action(
-    *, actor: Actor, obligation_id: int
-) -> EncompassNotification:
+def encompass_notification_for_action(*, actor: Actor, obligation_id: int) -> EncompassNotification:
     """The Operation Encompass notification an action is about, if the caller may see it
     (not logged: see above). Whether the caller may *act* on it is the service's question
     (``obligations.act_on``: the receiving school, or its trust's system)."""

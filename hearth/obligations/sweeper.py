@@ -95,11 +95,13 @@ def _act(deadline: Deadline, step: policy.Step, at: dt.datetime) -> bool:
         team = _owner_team(deadline)
         recipients, line = _message(deadline, step, team)
         summary = policy.STEP_LABELS[step]
-        if (
-            step == policy.Step.ESCALATION_TEAM
-            and deadline.obligation.route == policy.Route.ENCOMPASS
-        ):
-            summary = f"Escalated: {recipients_words(recipients)}"
+        if step == policy.Step.ESCALATION_TEAM and _to_a_school(deadline):
+            summary = (
+                "Escalated to the local authority's education safeguarding team "
+                f"({recipients_words(recipients)})"
+                if recipients
+                else "No education safeguarding team is known: nobody further could be told"
+            )
         elif step == policy.Step.ESCALATION_TEAM and team is not None:
             summary = (
                 f"Escalated to {team.escalation_team.name}"
