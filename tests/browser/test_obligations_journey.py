@@ -62,7 +62,7 @@ def test_the_front_door_decides_and_the_officer_sees_the_decision(
         expect(officer.page.get_by_text("Still open", exact=True)).to_be_visible()
         officer.navigate("Referrals")
         officer.check("referrals sent", "Referrals and notifications sent")
-        concern = re.compile(r"^Mia Vance, child concern notification")
+        concern = re.compile(r"^Mia Vance\s*, child concern notification")
         expect(officer.page.get_by_role("link", name=concern)).to_be_visible()
     finally:
         officer_phone.close()

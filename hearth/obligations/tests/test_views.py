@@ -21,9 +21,11 @@ from django.urls import reverse
 from hearth.audit.models import AccessEvent
 from hearth.core import clock
 from hearth.obligations import services
-from hearth.obligations.models import Obligation
+from hearth.obligations.models import EncompassNotification, Obligation
 from hearth.obligations.policy import Route, Status
+from hearth.obligations.services import encompass
 from hearth.obligations.tests.factories import (
+    EDUCATION,
     FRONT_DOOR,
     FRONT_DOOR_MANAGER,
     IDVA,
@@ -571,7 +573,19 @@ def test_the_incident_page_shows_complete_when_every_childs_obligations_are_clos
         services.decision_record(
             actor=wessex.actor(FRONT_DOOR), obligation=notification, decision="no_further_action"
         )
-    page = text(client_for(OFFICER).get(reverse("incident_detail", args=[incident.pk])))
+    url = reverse("incident_detail", args=[incident.pk])
+    # The children's schools are not known: the education safeguarding team was told too,
+    # and the incident is complete only when that notification is closed as well.
+    assert "Every child's obligations are closed" not in text(client_for(OFFICER).get(url))
+    education = wessex.actor(EDUCATION)
+    for school_notice in EncompassNotification.objects.filter(obligation__incident=incident):
+        encompass.notification_support_record(
+            actor=education, notification=school_notice, support="already_known"
+        )
+        encompass.notification_outcome_record(
+            actor=education, notification=school_notice, outcome="Known to the team"
+        )
+    page = text(client_for(OFFICER).get(url))
     assert "Every child's obligations are closed" in page
     assert page.count("Decision: No further action") == 3
 
@@ -581,8 +595,11 @@ def test_the_incident_page_warns_of_work_that_could_not_be_sent(
 ) -> None:
     incident = submitted_incident(wessex, la=None)
     page = text(client_for(OFFICER).get(reverse("incident_detail", args=[incident.pk])))
-    assert "Hearth could not send 3 items" in page
+    # Each child's child concern notification, and the two school-age children's
+    # Operation Encompass notifications (no education safeguarding team is known either).
+    assert "Hearth could not send 5 items" in page
     assert "No children&#x27;s services front door is known" in page
+    assert "no education safeguarding team is known" in page
 
 
 def test_the_childs_safeguarding_record_lists_every_obligation(
@@ -597,8 +614,9 @@ def test_the_childs_safeguarding_record_lists_every_obligation(
     url = reverse("child_safeguarding_record", args=[mia.subject_id])
     before = AccessEvent.objects.count()
     page = text(client_for(FRONT_DOOR).get(url))
-    assert "Mia Vance" in page and "2 still open" in page
+    assert "Mia Vance" in page and "3 still open" in page
     assert "Child concern notification" in page and "Child follow-up" in page
+    assert "Operation Encompass notification" in page
     assert "Northshire Council children&#x27;s services" in page or "Northshire" in page
     assert AccessEvent.objects.count() == before + 1
     child_page = text(client_for(OFFICER).get(reverse("child_detail", args=[mia.subject_id])))
