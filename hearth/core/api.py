@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Schema
+from django.http import HttpRequest
+from ninja import Header, Schema
+
+from hearth.core.actor import Actor
+from hearth.core.idempotency import MAX_KEY_LENGTH
 
 
 class ErrorDetail(Schema):
@@ -24,6 +28,29 @@ class ErrorOut(Schema):
 ERROR_RESPONSES: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 # Creates take an Idempotency-Key: the same key with a different request is a 409.
 CREATE_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 409: ErrorOut}
+
+
+def api_actor(request: HttpRequest) -> Actor:
+    """Who is calling: set by the API's authentication (a key or a signed-in session)."""
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    return actor
+
+
+def idempotency_key_header(answer: str) -> Any:
+    """The ``Idempotency-Key`` header every action takes; ``answer`` is what a retry
+    answers with ("the obligation", "the notification")."""
+    return Header(
+        ...,
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=MAX_KEY_LENGTH,
+        description=(
+            "Your own unique key for this action (for example a UUID). A retry with the "
+            f"same key and body acts no more and answers with {answer}; the same key with "
+            f"a different body, or for another {answer.split()[-1]}, is a 409. Keys belong "
+            "to your agency."
+        ),
+    )
 
 
 def error_body(code: str, message: str, fields: dict[str, list[str]] | None = None) -> dict:

@@ -22,12 +22,12 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Header, Path, Query, Router
+from ninja import Path, Query, Router
 
 from hearth.core.actor import Actor
-from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES
+from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES, api_actor, idempotency_key_header
 from hearth.core.errors import ValidationFailed
-from hearth.core.idempotency import MAX_KEY_LENGTH, idempotent_create, scope_for
+from hearth.core.idempotency import idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents.schemas import MAX_ID
 from hearth.obligations import api_selectors, selectors, services
@@ -63,26 +63,6 @@ ACTION_RESPONSES = CREATE_RESPONSES
 RESOURCE = Obligation._meta.label_lower
 
 
-def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth  # type: ignore[attr-defined]
-    return actor
-
-
-def _idempotency_key() -> Any:
-    return Header(
-        ...,
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=MAX_KEY_LENGTH,
-        description=(
-            "Your own unique key for this action (for example a UUID). A retry with the "
-            "same key and body acts no more and answers with the obligation; the same key "
-            "with a different body, or for another obligation, is a 409. Keys belong to "
-            "your agency."
-        ),
-    )
-
-
 # --- Acting on an obligation ---------------------------------------------------------------
 
 
@@ -98,7 +78,7 @@ def _act(
 ) -> ObligationDetailOut:
     """Find the obligation (404 if the caller may not see it), act once per key, and
     answer with the obligation as it now is (an access-logged read)."""
-    actor = _actor(request)
+    actor = api_actor(request)
     with transaction.atomic():
         obligation = api_selectors.obligation_for_action(actor=actor, obligation_id=obligation_id)
 
@@ -141,7 +121,7 @@ def inbox(
     team's inbox only): overdue and soonest due first, at most 50, with how many match
     (an access-logged search). A team that is not yours is a 404."""
     found = selectors.inbox_for(
-        actor=_actor(request),
+        actor=api_actor(request),
         team_id=team_id,
         filters=selectors.InboxFilters(
             status=filters.status or "",
@@ -176,7 +156,7 @@ def obligation_get(
     addressed to sees it while it is open and for a while after; whoever may see its
     incident sees it too. Otherwise it is a 404, like a missing one."""
     return detail_out(
-        selectors.obligation_get_for(actor=_actor(request), obligation_id=obligation_id)
+        selectors.obligation_get_for(actor=api_actor(request), obligation_id=obligation_id)
     )
 
 
@@ -190,7 +170,7 @@ def obligation_acknowledge(
     request: HttpRequest,
     payload: AcknowledgeIn | None = None,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
-    idempotency_key: str = _idempotency_key(),
+    idempotency_key: str = idempotency_key_header("the obligation"),
 ) -> ObligationDetailOut:
     """The team it is addressed to confirms it has it; the referrer sees the
     acknowledgement. The body may be left out. Acknowledging what is already acknowledged
@@ -219,7 +199,7 @@ def obligation_decision(
     request: HttpRequest,
     payload: DecisionIn,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
-    idempotency_key: str = _idempotency_key(),
+    idempotency_key: str = idempotency_key_header("the obligation"),
 ) -> ObligationDetailOut:
     """The front door's decision on a child concern notification (Working Together 2023:
     within one working day of receipt); deciding also acknowledges it. A decision to
@@ -257,7 +237,7 @@ def obligation_outcome(
     request: HttpRequest,
     payload: OutcomeIn,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
-    idempotency_key: str = _idempotency_key(),
+    idempotency_key: str = idempotency_key_header("the obligation"),
 ) -> ObligationDetailOut:
     """The outcome of an IDVA or MARAC referral or a child's follow-up, which closes it (a
     follow-up needs a note of when and how the child was seen). An outcome that does not
@@ -293,14 +273,14 @@ def obligation_redirect(
     request: HttpRequest,
     payload: RedirectIn,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
-    idempotency_key: str = _idempotency_key(),
+    idempotency_key: str = idempotency_key_header("the obligation"),
 ) -> ObligationDetailOut:
     """Send it on to the team it should have gone to (another active team doing the same
     work, for example the front door where the child lives), with the reason. Its history
     and clock stay; the new team must acknowledge it. Once it has gone to another
     agency's team you no longer see it: the answer is its last view (read, and logged,
     just before it was handed on), and a later retry or read is a 404."""
-    actor = _actor(request)
+    actor = api_actor(request)
     with transaction.atomic():
         detail = selectors.obligation_get_for(
             actor=actor, obligation_id=obligation_id, purpose="Redirect an obligation"
@@ -348,7 +328,7 @@ def obligation_assessment(
     payload: ChildAssessmentIn,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
     assessment_id: int = Path(..., ge=1, le=MAX_ID),
-    idempotency_key: str = _idempotency_key(),
+    idempotency_key: str = idempotency_key_header("the obligation"),
 ) -> ObligationDetailOut:
     """An assessment's start and authorisation dates and the CIN census factors found at
     its end (needed once it is authorised). When every assessment of the notification is
@@ -392,7 +372,7 @@ def incident_obligations(
     the work no team could be found for (``unrouted``). What each obligation shared with
     its team is not shown here."""
     found = api_selectors.incident_obligations_with_deadlines_for(
-        actor=_actor(request), incident_id=incident_id
+        actor=api_actor(request), incident_id=incident_id
     )
     progress = found.progress
     return IncidentObligationsOut(

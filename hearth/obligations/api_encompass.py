@@ -26,11 +26,11 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Header, Path, Query, Router
+from ninja import Path, Query, Router
 
 from hearth.core.actor import Actor
-from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES
-from hearth.core.idempotency import MAX_KEY_LENGTH, idempotent_create, scope_for
+from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES, api_actor, idempotency_key_header
+from hearth.core.idempotency import idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents.schemas import MAX_ID
 from hearth.obligations import api_selectors
@@ -65,26 +65,6 @@ router = Router(tags=["operation encompass"])
 # Each action also declares 409: a key reused for another request.
 ACTION_RESPONSES = CREATE_RESPONSES
 RESOURCE = EncompassNotification._meta.label_lower
-
-
-def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth  # type: ignore[attr-defined]
-    return actor
-
-
-def _idempotency_key() -> Any:
-    return Header(
-        ...,
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=MAX_KEY_LENGTH,
-        description=(
-            "Your own unique key for this action (for example a UUID). A retry with the "
-            "same key and body acts no more and answers with the notification; the same "
-            "key with a different body, or for another notification, is a 409. Keys "
-            "belong to your agency."
-        ),
-    )
 
 
 def _notification_id() -> Any:
@@ -179,7 +159,7 @@ def _act(
     """Find the notification (404 if the caller may not see it), act once per key (the
     service refuses anyone but the receiving school or its trust: 403), and answer with
     the notification as it now is (one access-logged read)."""
-    actor = _actor(request)
+    actor = api_actor(request)
     with transaction.atomic():
         notification = api_selectors.encompass_notification_for_action(
             actor=actor, obligation_id=notification_id
@@ -215,7 +195,7 @@ def encompass_inbox(
     """The notifications your school received (a trust's key: every school of the trust),
     newest first, 25 a page, each with its children, its due time and whether it is
     overdue (an access-logged search). Listing does not open them."""
-    inbox = encompass_inbox_for(actor=_actor(request), page=filters.page)
+    inbox = encompass_inbox_for(actor=api_actor(request), page=filters.page)
     return EncompassInboxOut(
         total=inbox.page.paginator.count,
         overdue=inbox.overdue,
@@ -239,7 +219,7 @@ def encompass_notification_get(
     acknowledged, and the support the school chose and how it went (an access-logged
     read). The first read by the receiving school (or its trust) is its first opening.
     The force that sent it may read it too; anyone else gets a 404, like a missing one."""
-    actor = _actor(request)
+    actor = api_actor(request)
     with transaction.atomic():
         detail = encompass_notification_get_for(actor=actor, obligation_id=notification_id)
         if detail.is_recipient and detail.view.notification.first_opened_at is None:
@@ -258,7 +238,7 @@ def encompass_acknowledge(
     request: HttpRequest,
     payload: AcknowledgeIn | None = None,
     notification_id: int = _notification_id(),
-    idempotency_key: str = _idempotency_key(),
+    idempotency_key: str = idempotency_key_header("the notification"),
 ) -> EncompassNotificationDetailOut:
     """The school confirms it has the notification; the force sees the time. The body
     may be left out. Acknowledging what is already acknowledged changes nothing.
@@ -286,7 +266,7 @@ def encompass_support(
     request: HttpRequest,
     payload: EncompassSupportIn,
     notification_id: int = _notification_id(),
-    idempotency_key: str = _idempotency_key(),
+    idempotency_key: str = idempotency_key_header("the notification"),
 ) -> EncompassNotificationDetailOut:
     """The support the school will give, acknowledging the notification first if need
     be. Recording the same again changes nothing; a different choice replaces it. Once
@@ -313,7 +293,7 @@ def encompass_outcome(
     request: HttpRequest,
     payload: EncompassOutcomeIn,
     notification_id: int = _notification_id(),
-    idempotency_key: str = _idempotency_key(),
+    idempotency_key: str = idempotency_key_header("the notification"),
 ) -> EncompassNotificationDetailOut:
     """How the support went, which closes the notification. The support must be
     recorded first (a 422 naming ``outcome`` otherwise); recording the same words again
