@@ -222,9 +222,8 @@ def encompass_notification_get(
     actor = api_actor(request)
     with transaction.atomic():
         detail = encompass_notification_get_for(actor=actor, obligation_id=notification_id)
-        if detail.is_recipient and detail.view.notification.first_opened_at is None:
+        if detail.is_recipient:
             services.notification_open(actor=actor, notification=detail.view.notification)
-            detail = api_selectors.encompass_opened(detail=detail)
     return _detail(detail)
 
 

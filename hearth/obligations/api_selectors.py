@@ -27,7 +27,6 @@ from hearth.obligations.selectors import (
     incident_obligations_for,
     redirect_choices_for,
 )
-from hearth.obligations.selectors.encompass import NotificationDetail
 
 
 def obligation_for_action(*, actor: Actor, obligation_id: int) -> Obligation:
@@ -57,16 +56,6 @@ def encompass_notification_for_action(*, actor: Actor, obligation_id: int) -> En
     if notification is None:
         raise NotFound("No such notification")
     return notification
-
-
-def encompass_opened(*, detail: NotificationDetail) -> NotificationDetail:
-    """A notification read by ``selectors.encompass_notification_get_for`` (and logged
-    then), with its first opening as ``services.notification_open`` just stamped it: the
-    same record's own proof times, so no access event of its own."""
-    detail.view.notification.refresh_from_db(
-        fields=["first_opened_at", "first_opened_by", "updated_at"]
-    )
-    return detail
 
 
 def assessment_of(*, obligation: Obligation, assessment_id: int) -> ChildAssessment:

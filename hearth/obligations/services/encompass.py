@@ -84,20 +84,16 @@ def _locked_notification(notification: EncompassNotification) -> EncompassNotifi
 
 @transaction.atomic
 def notification_open(*, actor: Actor, notification: EncompassNotification) -> None:
-    """The recipient opened it: the first opening is stamped and put on its timeline."""
+    """The recipient opened it: the first opening is stamped (on ``notification`` too, so
+    the page or answer showing it needs no second read) and put on its timeline."""
     if notification.first_opened_at is not None:
         return
     if not _may_act(actor, notification.obligation):
         return  # the force reading what it sent is not the school opening it
-    notification = _locked_notification(notification)
-    if notification.first_opened_at is not None:
-        return
-    notification.first_opened_at = clock.now()
-    notification.first_opened_by_id = actor.user_id
-    notification.save(update_fields=["first_opened_at", "first_opened_by", "updated_at"])
-    record_event(
-        actor, notification.obligation, "encompass.opened", f"Opened by {actor.agency_name}"
-    )
+    locked = _locked_notification(notification)
+    _opened_if_not(actor, locked)
+    notification.first_opened_at = locked.first_opened_at
+    notification.first_opened_by_id = locked.first_opened_by_id
 
 
 def _may_act(actor: Actor, obligation: Obligation) -> bool:

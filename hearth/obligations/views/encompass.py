@@ -59,9 +59,8 @@ def _context(detail: NotificationDetail, **extra: object) -> dict[str, object]:
 def encompass_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
     actor = actor_of(request)
     detail = encompass_notification_get_for(actor=actor, obligation_id=obligation_id)
-    if detail.is_recipient and detail.view.notification.first_opened_at is None:
+    if detail.is_recipient:
         services.notification_open(actor=actor, notification=detail.view.notification)
-        detail = encompass_notification_get_for(actor=actor, obligation_id=obligation_id)
     return render(request, "obligations/encompass/detail.html", _context(detail))
 
 
