@@ -30,6 +30,9 @@ Sources (../shared/docs/domain.md):
   MARAC referral with children is not sent until each child has a child concern
   notification linked to it.
 - §2.4 and §10.3: high-risk adult victims are referred to an IDVA service.
+- §3 (Operation Encompass, Domestic Abuse Act 2021 s.49A): each child's school is told
+  before the start of the next school day, by the rule ENC-1 in ``policy.encompass``
+  (its own sources and invariants are in that module's docstring).
 - §10.4: "a scheduled child follow-up task is generated whenever an adult case
   (IDVA/Marac/...) has related children; closure of the adult case cannot silently close
   the child's task".

@@ -13,7 +13,10 @@
   referral is the referrer's (``obligations.refer``), and only once each child in the
   household has a child concern notification linked to it (domain.md §10.1 W7);
 - acknowledging an IDVA or MARAC referral starts each related child's follow-up
-  (domain.md §10.4).
+  (domain.md §10.4);
+- an Operation Encompass notification is delivered, opened, acknowledged, given the
+  school's support and closed by ``services.encompass``, which stores each proof time
+  once (domain.md §3).
 """
 
 from hearth.obligations.services._common import record_event  # noqa: F401
