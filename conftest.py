@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 from django.core.cache import cache
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -81,7 +81,10 @@ class _SeedCopy:
         if any(self._counts().get(t, 0) for t in self.tables):
             return False
         quote = connection.ops.quote_name
-        with connection.cursor() as cursor:
+        # One transaction (a savepoint inside a test's own), so that foreign keys are
+        # checked once every row is back, in any table order, also in a test that runs
+        # outside a transaction (a transactional test would check each statement alone).
+        with transaction.atomic(), connection.cursor() as cursor:
             for table, (columns, rows) in self.tables.items():
                 marks = ", ".join(["%s"] * len(columns))
                 cursor.executemany(
