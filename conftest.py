@@ -45,6 +45,7 @@ class _SeedCopy:
     def __init__(self) -> None:
         self.database: str | None = None
         self.tables: dict[str, tuple[list[str], list[tuple[Any, ...]]]] = {}
+        self.content_types: list[tuple[Any, ...]] = []
 
     @staticmethod
     def _counts() -> dict[str, int]:
@@ -56,9 +57,18 @@ class _SeedCopy:
                 counts[table] = cursor.fetchone()[0]
         return counts
 
+    @staticmethod
+    def _content_types() -> list[tuple[Any, ...]]:
+        """The content type rows the copied rows refer to: a transactional test's flush
+        makes them anew, with other ids, and then the copy no longer fits."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, app_label, model FROM django_content_type ORDER BY id")
+            return [tuple(row) for row in cursor.fetchall()]
+
     def seed(self) -> None:
         database = str(connection.settings_dict["NAME"])
-        if self.database == database and self._put_back():
+        fits = self.database == database and self.content_types == self._content_types()
+        if fits and self._put_back():
             return
         before = self._counts()
         seed_wessex()
@@ -73,6 +83,7 @@ class _SeedCopy:
                 cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
                 columns = [c[0] for c in cursor.description]
                 self.tables[table] = (columns, [tuple(row) for row in cursor.fetchall()])
+        self.content_types = self._content_types()
         self.database = database
 
     def _put_back(self) -> bool:
