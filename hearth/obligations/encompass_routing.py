@@ -25,6 +25,7 @@ from hearth.obligations.models import (
     Obligation,
 )
 from hearth.obligations.policy import encompass as enc
+from hearth.obligations.routing import home_area_id, team_for
 from hearth.people.models import Person
 from hearth.schools.selectors import area_calendar, school_calendars_for, setting_by_urn
 
@@ -37,8 +38,6 @@ def force_template(incident: Incident) -> enc.Template:
 
 
 def _area_in(area_id: int) -> enc.AreaIn:
-    from hearth.obligations.routing import team_for
-
     area = Area.objects.get(pk=area_id)
     chosen = EncompassSettings.objects.filter(area=area).first()
     education = team_for(TeamFunction.EDUCATION_SAFEGUARDING, area_id)
@@ -74,8 +73,6 @@ def _setting_in(urn: str) -> enc.SettingIn | None:
 def encompass_input(
     incident: Incident,
 ) -> tuple[enc.EncompassIn, dict[str, enc.SettingIn], dict[int, enc.AreaIn]]:
-    from hearth.obligations.routing import home_area_id
-
     occurred = (incident.occurred_at or incident.submitted_at or clock.now()).astimezone(
         clock.LONDON
     )

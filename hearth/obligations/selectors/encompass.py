@@ -18,15 +18,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import rules
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 
-from hearth.audit.models import AccessAction, TimelineEvent
-from hearth.audit.selectors import timeline_of
+from hearth.accounts.models import Area
+from hearth.audit.models import AccessAction
 from hearth.audit.services import access_record
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
+from hearth.incidents.models import Incident
 from hearth.obligations import policy
 from hearth.obligations.models import (
     Deadline,
@@ -178,13 +180,10 @@ class NotificationDetail:
     view: NotificationView
     is_recipient: bool
     is_referrer: bool
-    timeline: list[TimelineEvent]
 
 
 def encompass_notification_get_for(*, actor: Actor, obligation_id: int) -> NotificationDetail:
     """One notification, for whoever may see it; ``NotFound`` for anyone else."""
-    import rules
-
     notification = (
         _listing(EncompassNotification.objects.visible_to(actor))
         .select_related("obligation__referrer_team", "first_opened_by")
@@ -199,12 +198,7 @@ def encompass_notification_get_for(*, actor: Actor, obligation_id: int) -> Notif
     obligation = notification.obligation
     is_recipient = bool(rules.test_rule("obligations.act_on", actor, obligation))
     is_referrer = bool(rules.test_rule("obligations.refer", actor, obligation))
-    return NotificationDetail(
-        view=view,
-        is_recipient=is_recipient,
-        is_referrer=is_referrer,
-        timeline=timeline_of(subject=obligation),
-    )
+    return NotificationDetail(view=view, is_recipient=is_recipient, is_referrer=is_referrer)
 
 
 @dataclass(frozen=True)
@@ -218,10 +212,6 @@ def encompass_sent_for(*, actor: Actor, late_only: bool = False, page: int = 1) 
     """For the force (its public protection unit sees all of them): every notification
     its incidents sent, newest first, or only those not acknowledged by their due time
     (not yet acknowledged and overdue, or acknowledged late)."""
-    from django.db.models import F, Q
-
-    from hearth.incidents.models import Incident
-
     sent = EncompassNotification.objects.visible_to(actor).filter(
         obligation__incident__in=Incident.objects.visible_to(actor)
     )
@@ -255,14 +245,14 @@ def encompass_sent_for(*, actor: Actor, late_only: bool = False, page: int = 1) 
 
 @dataclass(frozen=True)
 class AreaChoices:
-    area: Any
+    area: Area
     template: str
     health_visiting: bool
     is_default: bool
 
     @property
     def is_force_area(self) -> bool:
-        return bool(self.area.kind == "police_force_area")
+        return bool(self.area.kind == Area.Kind.POLICE_FORCE_AREA)
 
     @property
     def template_label(self) -> str:
@@ -273,27 +263,26 @@ def encompass_settings_list_for(*, actor: Actor) -> list[AreaChoices]:
     """Every police force area (its content template) and local authority (whether its
     under-school-age children's notifications go to health visiting), for the service
     operator's administrators; ``NotFound`` for anyone else."""
-    from hearth.accounts.models import Area
-
-    if not actor.is_host_administrator:
-        raise NotFound("No such page")
-    chosen = {s.area_id: s for s in EncompassSettings.objects.all()}
-    rows = []
-    for area in Area.objects.order_by("kind", "name"):
-        row = chosen.get(area.pk)
-        rows.append(
-            AreaChoices(
-                area=area,
-                template=row.template if row else Template.MINIMAL,
-                health_visiting=bool(row and row.health_visiting_under_school_age),
-                is_default=row is None,
-            )
-        )
-    return rows
+    return _area_choices(actor, Area.objects.order_by("kind", "name"))
 
 
 def encompass_settings_get_for(*, actor: Actor, area_id: int) -> AreaChoices:
-    found = [r for r in encompass_settings_list_for(actor=actor) if r.area.pk == area_id]
+    found = _area_choices(actor, Area.objects.filter(pk=area_id))
     if not found:
         raise NotFound("No such area")
     return found[0]
+
+
+def _area_choices(actor: Actor, areas: QuerySet[Area]) -> list[AreaChoices]:
+    if not actor.is_host_administrator:
+        raise NotFound("No such page")
+    chosen = {s.area_id: s for s in EncompassSettings.objects.filter(area__in=areas)}
+    return [
+        AreaChoices(
+            area=area,
+            template=chosen[area.pk].template if area.pk in chosen else Template.MINIMAL,
+            health_visiting=area.pk in chosen and chosen[area.pk].health_visiting_under_school_age,
+            is_default=area.pk not in chosen,
+        )
+        for area in areas
+    ]

@@ -15,11 +15,12 @@ Invariants (besides the ledger's, see ``services/__init__``):
 
 from __future__ import annotations
 
+import rules
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from hearth.accounts.models import Area
+from hearth.accounts.models import Area, TeamFunction
 from hearth.audit.services import timeline_record
 from hearth.core import clock, notify
 from hearth.core.actor import Actor
@@ -28,6 +29,7 @@ from hearth.obligations import policy
 from hearth.obligations.models import EncompassNotification, EncompassSettings, Obligation
 from hearth.obligations.policy.encompass import DO_NOT_APPROACH_PARENTS
 from hearth.obligations.policy.encompass import Template as EncompassTemplate
+from hearth.obligations.routing import team_for
 from hearth.obligations.services._common import _locked, _require, record_event
 from hearth.obligations.services.lifecycle import _acknowledge, _close, _record_outcome
 from hearth.schools.models import ContactRole
@@ -97,8 +99,6 @@ def notification_open(*, actor: Actor, notification: EncompassNotification) -> N
 
 
 def _may_act(actor: Actor, obligation: Obligation) -> bool:
-    import rules
-
     return bool(rules.test_rule("obligations.act_on", actor, obligation))
 
 
@@ -186,9 +186,6 @@ def encompass_escalation(
     told: the DSLs and the school's mailbox, then the deputies, then the local authority's
     education safeguarding team, who may then open it to follow it up. ``None`` for a
     notification to a team that is not a school: it climbs the usual ladder."""
-    from hearth.accounts.models import TeamFunction
-    from hearth.obligations.routing import team_for
-
     notification = (
         EncompassNotification.objects.select_related("setting")
         .filter(obligation=obligation)

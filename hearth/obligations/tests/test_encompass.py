@@ -29,7 +29,12 @@ from hearth.core.models import OutboundMessage
 from hearth.incidents.models import Incident
 from hearth.incidents.tests.factories import family_document
 from hearth.obligations.encompass_routing import encompass_plan
-from hearth.obligations.models import EncompassNotification, Obligation, UnroutedWork
+from hearth.obligations.models import (
+    EncompassNotification,
+    EncompassSettings,
+    Obligation,
+    UnroutedWork,
+)
 from hearth.obligations.policy import Route, Status
 from hearth.obligations.policy.encompass import DO_NOT_APPROACH_PARENTS, Template
 from hearth.obligations.routing import incident_route
@@ -610,3 +615,52 @@ def test_each_sibling_on_one_notification_has_it_on_their_own_record(
     by_child = {p.child.pk: p.obligations for p in progress.children}
     assert notification.obligation in by_child[mia.pk]
     assert notification.obligation in by_child[leo.pk]
+
+
+# --- Each area's choices -----------------------------------------------------------------
+
+
+def test_the_administrators_set_the_forces_template_and_health_visiting_per_area(
+    wessex: Any, client_for: Callable[[str], Client]
+) -> None:
+    admin = client_for(ADMINISTRATOR)
+    force = Area.objects.get(code=FORCE_AREA)
+    southmoor = Area.objects.get(code="E06900002")
+    listing = admin.get(reverse("encompass_area_list")).content.decode()
+    assert "Full: adds the police reference" in listing  # the demo force's choice
+    assert "Health visiting is told about children under school age" in listing  # Southmoor
+
+    page = admin.get(reverse("encompass_area_settings", args=[force.pk])).content.decode()
+    assert "What should the force" in page and "Tell health visiting" not in page
+    refused = admin.post(reverse("encompass_area_settings", args=[force.pk]), {})
+    assert refused.status_code == 200
+    assert "Error: " in refused.content.decode()
+    assert "Select what the notifications carry" in refused.content.decode()
+    saved = admin.post(reverse("encompass_area_settings", args=[force.pk]), {"template": "minimal"})
+    assert saved.status_code == 302
+    settings = EncompassSettings.objects.get(area=force)
+    assert settings.template == Template.MINIMAL
+    assert TimelineEvent.objects.filter(
+        subject_id=str(force.pk), verb="encompass.settings_set"
+    ).exists()
+
+    admin.post(reverse("encompass_area_settings", args=[southmoor.pk]), {"health_visiting": "no"})
+    assert not EncompassSettings.objects.get(area=southmoor).health_visiting_under_school_age
+
+    for email in (DSL, "ppu.officer@police.wessex.example"):
+        other = client_for(email)
+        assert other.get(reverse("encompass_area_list")).status_code == 404
+        assert other.get(reverse("encompass_area_settings", args=[force.pk])).status_code == 404
+
+
+def test_an_area_choice_that_does_not_fit_the_area_is_refused(wessex: Any) -> None:
+    admin = wessex.actor(ADMINISTRATOR, HOST)
+    with pytest.raises(ValidationFailed) as refused:
+        services.encompass_settings_set(
+            actor=admin, area=Area.objects.get(code="E06900001"), template="full"
+        )
+    assert "template" in refused.value.fields
+    with pytest.raises(NotPermitted):
+        services.encompass_settings_set(
+            actor=wessex.actor(DSL), area=Area.objects.get(code=FORCE_AREA), template="full"
+        )
