@@ -283,6 +283,17 @@ EMAIL_BACKEND = env.str(
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="hearth@localhost")
+# A mail server that never answers must not hold a delivery worker for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# The outbox's delivery worker (manage.py deliver_messages; hearth.core.delivery): minutes
+# to wait before each retry (the last attempt follows the last wait), how long a claimed
+# message is held before another worker may take it (longer than a send can take), and
+# how many messages one claim takes.
+HEARTH_DELIVERY_BACKOFF_MINUTES = env.list(
+    "HEARTH_DELIVERY_BACKOFF_MINUTES", cast=float, default=[1, 5, 15, 60, 240]
+)
+HEARTH_DELIVERY_LEASE_SECONDS = env.float("HEARTH_DELIVERY_LEASE_SECONDS", default=300)
+HEARTH_DELIVERY_BATCH_SIZE = env.int("HEARTH_DELIVERY_BATCH_SIZE", default=10)
 # Where Hearth is served, for the links in messages (which go out with no request).
 HEARTH_BASE_URL = env.str("HEARTH_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
