@@ -2,7 +2,7 @@
 it (tests/test_import_layers.py): a submitted incident is routed in the transaction that
 submits it; a completed risk checklist at a submitted incident routes it again, because
 the MARAC and IDVA routes need the grade (routing is idempotent); and risk's MARAC
-criteria learn a victim's last MARAC referral from the ledger (the repeat criterion)."""
+criteria learn a victim's earlier MARAC referrals from the ledger (the repeat criterion)."""
 
 from __future__ import annotations
 
@@ -27,12 +27,12 @@ def _on_assessment_completed(sender: Any, *, actor: Actor, assessment: Any, **_:
 
 def connect() -> None:
     from hearth.incidents.services import incident_submitted
-    from hearth.obligations.routing import last_marac_referral
+    from hearth.obligations.routing import marac_referrals
     from hearth.risk.selectors import MARAC_REFERRAL_SOURCES
     from hearth.risk.services import assessment_completed
 
-    if last_marac_referral not in MARAC_REFERRAL_SOURCES:
-        MARAC_REFERRAL_SOURCES.append(last_marac_referral)
+    if marac_referrals not in MARAC_REFERRAL_SOURCES:
+        MARAC_REFERRAL_SOURCES.append(marac_referrals)
     incident_submitted.connect(_on_incident_submitted, dispatch_uid="obligations.route_incident")
     assessment_completed.connect(
         _on_assessment_completed, dispatch_uid="obligations.route_after_risk"

@@ -9,7 +9,6 @@ shown to anyone. It is idempotent: an obligation is one row per planned key.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -34,7 +33,12 @@ from hearth.people.models import HouseholdMember, Person, PersonAddress
 from hearth.people.selectors import linked_person_ids
 from hearth.risk import policy as risk_policy
 from hearth.risk.models import RiskAssessment
-from hearth.risk.selectors import marac_config_for, victim_history
+from hearth.risk.selectors import (
+    incident_perpetrator_ids,
+    linked_ids_of,
+    marac_config_for,
+    victim_history,
+)
 
 # CIN census referral source codes (domain.md §7.1): 6 is the police; a concern raised by
 # another agency gives that agency's code.
@@ -111,11 +115,13 @@ def home_area_id(person: Person, incident: Incident) -> int | None:
     return incident.local_authority_id
 
 
-def last_marac_referral(
-    victim: Person, *, excluding_incident_id: int | None = None
-) -> dt.date | None:
-    """When the victim (under any agency's record of them) was last referred to a MARAC:
-    the repeat criterion counts from it (domain.md §2.2)."""
+def marac_referrals(
+    victim: Person, excluding_incident_id: int | None = None
+) -> list[risk_policy.PastReferral]:
+    """The victim's MARAC referrals (under any agency's record of them) that were sent
+    and not withdrawn, except the one from ``excluding_incident_id``: each with the day it
+    was sent and its incident's alleged perpetrators, every record id of each across
+    agencies. The repeat criterion matches them (domain.md §2.2)."""
     referrals = Obligation.objects.filter(
         route=policy.Route.MARAC_REFERRAL,
         subject_id__in=linked_person_ids(victim),
@@ -123,8 +129,19 @@ def last_marac_referral(
     ).exclude(status=policy.Status.WITHDRAWN)
     if excluding_incident_id is not None:
         referrals = referrals.exclude(incident_id=excluding_incident_id)
-    latest = referrals.order_by("-sent_at").values_list("sent_at", flat=True).first()
-    return latest.astimezone(clock.LONDON).date() if latest else None
+    rows = list(referrals.values_list("incident_id", "sent_at"))
+    perpetrators: dict[int, set[int]] = {}
+    for incident_id, person_id in Party.objects.filter(
+        incident_id__in={i for i, _ in rows}, role=PartyRole.ALLEGED_PERPETRATOR
+    ).values_list("incident_id", "person_id"):
+        perpetrators.setdefault(incident_id, set()).add(person_id)
+    return [
+        risk_policy.PastReferral(
+            on=sent_at.astimezone(clock.LONDON).date(),
+            perpetrator_ids=linked_ids_of(perpetrators.get(incident_id, set())),
+        )
+        for incident_id, sent_at in rows
+    ]
 
 
 def household_child_ids(
@@ -175,9 +192,9 @@ def _victim_in(victim: Person, incident: Incident, children: list[int]) -> polic
             score=assessment.score or 0,
             judgement_reason=assessment.judgement_reason,
             today=today,
-            perpetrator_id=assessment.perpetrator_id,
+            perpetrator_ids=incident_perpetrator_ids(incident, also=assessment.perpetrator_id),
             history=victim_history(victim=victim, before=today),
-            last_marac_referral=last_marac_referral(victim, excluding_incident_id=incident.pk),
+            referrals=marac_referrals(victim, excluding_incident_id=incident.pk),
             config=marac_config_for(incident),
         )
         met = result.met_keys

@@ -9,8 +9,10 @@ Sources (../shared/docs/domain.md):
   be used to downgrade an actuarial risk assessment" and needs a reason.
 - §2.2: the four MARAC criteria: visible high risk (default 14 yes), professional
   judgement, potential escalation (default 3 or more incidents in 12 months, both
-  configurable; any agency's records count), repeat (any incident between the same victim
-  and perpetrator within 12 months of the last MARAC referral).
+  configurable; any agency's records count), repeat (an incident between the same victim
+  and perpetrator(s) as an earlier MARAC referral, within 12 months of it: "ANY instance
+  of abuse between the same victim and perpetrator(s), within 12 months of the last
+  referral to Marac", SafeLives).
 - §1.5 and §1.3: Barnardo's Domestic Violence Risk Identification Matrix (DVRIM) grades a
   child's risk on four scales, 1 moderate, 2 moderate to serious, 3 serious, 4 severe,
   and a child under 7 or with additional needs moves up a scale because they can protect
@@ -190,17 +192,81 @@ def within_months(day: dt.date, *, before: dt.date, months: int) -> bool:
     return months_before(before, months) <= day <= before
 
 
+@dataclass(frozen=True)
+class PastReferral:
+    """An earlier MARAC referral of the victim: the day it was sent, and the alleged
+    perpetrator(s) of the case referred, as every record id of each (linked across
+    agencies the same way the victim is), so two agencies' records of one person match."""
+
+    on: dt.date
+    perpetrator_ids: frozenset[int]
+
+
+def _repeat(
+    *,
+    today: dt.date,
+    perpetrator_ids: frozenset[int],
+    referrals: Sequence[PastReferral],
+    config: MaracConfig,
+) -> Criterion:
+    """SafeLives's repeat (domain.md §2.2): "ANY instance of abuse between the same victim
+    and perpetrator(s), within 12 months of the last referral to Marac". The instance is
+    this incident, on ``today``; it matches an earlier referral (sent before that day)
+    when one of its perpetrators is one of the referral's. The referral made from this
+    incident is not among ``referrals`` (the caller leaves it out), so the incident never
+    matches itself."""
+    window = config.repeat_window_months
+    earlier = sorted((r for r in referrals if r.on < today), key=lambda r: r.on, reverse=True)
+    if not earlier:
+        return Criterion("repeat", False, "No earlier MARAC referral")
+    if not perpetrator_ids:
+        return Criterion(
+            "repeat",
+            False,
+            "No alleged perpetrator is recorded for this incident, so it cannot be matched "
+            f"to the MARAC referral on {earlier[0].on:%d %B %Y}",
+        )
+    same = [r for r in earlier if r.perpetrator_ids & perpetrator_ids]
+    if not same:
+        return Criterion(
+            "repeat",
+            False,
+            f"The earlier MARAC referral{'s' if len(earlier) != 1 else ''} (the last on "
+            f"{earlier[0].on:%d %B %Y}) "
+            + ("were" if len(earlier) != 1 else "was")
+            + " about a different perpetrator: this incident is not a repeat",
+        )
+    last = same[0]
+    if today <= months_after(last.on, window):
+        return Criterion(
+            "repeat",
+            True,
+            f"This incident on {today:%d %B %Y} is between the same victim and perpetrator "
+            f"as the MARAC referral on {last.on:%d %B %Y}, within {window} months of it",
+        )
+    return Criterion(
+        "repeat",
+        False,
+        f"The last MARAC referral about the same victim and perpetrator, on "
+        f"{last.on:%d %B %Y}, was more than {window} months before this incident on "
+        f"{today:%d %B %Y}",
+    )
+
+
 def marac_criteria(
     *,
     score: int,
     judgement_reason: str,
     today: dt.date,
-    perpetrator_id: int | None,
+    perpetrator_ids: frozenset[int],
     history: Sequence[PastEvent],
-    last_marac_referral: dt.date | None,
+    referrals: Sequence[PastReferral],
     config: MaracConfig = MaracConfig(),
 ) -> MaracResult:
-    """Which of the four criteria are met, each with its basis in words."""
+    """Which of the four criteria are met, each with its basis in words. ``today`` is the
+    day of the incident assessed; ``perpetrator_ids`` its alleged perpetrator(s), every
+    record id of each; ``referrals`` the victim's earlier MARAC referrals, not the one
+    made from this incident."""
     high = score >= config.visible_high_risk_from
     visible = Criterion(
         "visible_high_risk",
@@ -228,24 +294,9 @@ def marac_criteria(
         + (f" (recorded by {', '.join(agencies)})" if agencies else "")
         + f"; {config.escalation_count} or more is potential escalation",
     )
-    if last_marac_referral is None:
-        repeat = Criterion("repeat", False, "No earlier MARAC referral")
-    else:
-        since_referral = [
-            e
-            for e in history
-            if perpetrator_id in e.perpetrator_ids
-            and last_marac_referral
-            < e.on
-            <= months_after(last_marac_referral, config.repeat_window_months)
-        ]
-        repeat = Criterion(
-            "repeat",
-            bool(since_referral),
-            f"{len(since_referral)} incident(s) with the same perpetrator within "
-            f"{config.repeat_window_months} months of the last referral on "
-            f"{last_marac_referral:%d %B %Y}",
-        )
+    repeat = _repeat(
+        today=today, perpetrator_ids=perpetrator_ids, referrals=referrals, config=config
+    )
     return MaracResult((visible, judgement, escalation, repeat))
 
 

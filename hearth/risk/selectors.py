@@ -18,7 +18,7 @@ a child's risk levels. Invariants:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -38,13 +38,47 @@ from hearth.risk.instruments import Instrument, instrument
 from hearth.risk.models import AreaRiskSettings, ChildRisk, CircumstanceChange, RiskAssessment
 
 # MARAC referrals live in the obligation ledger, a higher layer: it registers how to find
-# a victim's last referral date here (the repeat criterion counts from it).
-MARAC_REFERRAL_SOURCES: list[Callable[[Person], dt.date | None]] = []
+# a victim's earlier referrals here (the repeat criterion matches their perpetrators and
+# counts from their dates). A source is called with the victim and the incident being
+# assessed, whose own referral it leaves out (an incident never repeats itself).
+MARAC_REFERRAL_SOURCES: list[Callable[[Person, int | None], list[policy.PastReferral]]] = []
 
 
-def last_marac_referral_of(victim: Person) -> dt.date | None:
-    dates = [d for source in MARAC_REFERRAL_SOURCES if (d := source(victim)) is not None]
-    return max(dates, default=None)
+def marac_referrals_of(
+    victim: Person, *, excluding_incident_id: int | None = None
+) -> list[policy.PastReferral]:
+    """The victim's earlier MARAC referrals (under any agency's record of them), each with
+    its date and its perpetrators' linked record ids."""
+    return [
+        referral
+        for source in MARAC_REFERRAL_SOURCES
+        for referral in source(victim, excluding_incident_id)
+    ]
+
+
+def linked_ids_of(person_ids: Iterable[int]) -> frozenset[int]:
+    """Every record id, across agencies, of each of these people (``linked_person_ids``)."""
+    ids: set[int] = set()
+    for person in Person.objects.filter(pk__in=set(person_ids)):
+        ids |= linked_person_ids(person)
+    return frozenset(ids)
+
+
+def incident_perpetrator_ids(
+    incident: Incident | None, *, also: int | None = None
+) -> frozenset[int]:
+    """The alleged perpetrator(s) of an incident (and ``also``, the person a checklist is
+    about), as every record id of each across agencies: what a repeat is matched on."""
+    ids = set(
+        Party.objects.filter(incident=incident, role=PartyRole.ALLEGED_PERPETRATOR).values_list(
+            "person_id", flat=True
+        )
+        if incident is not None
+        else []
+    )
+    if also is not None:
+        ids.add(also)
+    return linked_ids_of(ids)
 
 
 def settings_of(local: AreaRiskSettings | None) -> policy.AreaSettings:
@@ -137,9 +171,13 @@ def assessment_get_for(
             score=assessment.score or 0,
             judgement_reason=assessment.judgement_reason,
             today=today,
-            perpetrator_id=assessment.perpetrator_id,
+            perpetrator_ids=incident_perpetrator_ids(
+                assessment.incident, also=assessment.perpetrator_id
+            ),
             history=history,
-            last_marac_referral=last_marac_referral_of(assessment.victim),
+            referrals=marac_referrals_of(
+                assessment.victim, excluding_incident_id=assessment.incident_id
+            ),
             config=marac_config_for(assessment.incident),
         )
     access_record(

@@ -34,6 +34,7 @@ Invariants:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -292,6 +293,17 @@ def _working_day_due(received_at: dt.datetime, jurisdiction: str) -> PlannedDead
     )
 
 
+def notification_key(incident_id: int, team_id: int, child_ids: list[int]) -> str:
+    """The ledger's unique key for one notification: the same children to the same team
+    from the same incident give the same key (so routing again is a no-op), and its length
+    is bounded whatever the family's size (the ledger's keys are at most 200 characters;
+    listing each id overflowed them at about 34 siblings). The children are named by a
+    digest of their sorted ids (128 bits of SHA-256), with their number kept readable."""
+    ids = sorted(child_ids)
+    digest = hashlib.sha256("-".join(map(str, ids)).encode()).hexdigest()[:32]
+    return f"{ENCOMPASS_RULE}:incident:{incident_id}:team:{team_id}:children:{len(ids)}:{digest}"
+
+
 def _plan(incident: EncompassIn, members: list[tuple[ChildIn, _Addressee]]) -> PlannedObligation:
     children = [child for child, _ in members]
     first = members[0][1]
@@ -299,8 +311,7 @@ def _plan(incident: EncompassIn, members: list[tuple[ChildIn, _Addressee]]) -> P
     count = len(children)
     who = "A child" if count == 1 else f"{count} children"
     return PlannedObligation(
-        key=f"{ENCOMPASS_RULE}:incident:{incident.incident_id}:team:{first.team_id}:"
-        f"children:{'-'.join(map(str, ids))}",
+        key=notification_key(incident.incident_id, first.team_id, ids),
         route=Route.ENCOMPASS,
         subject_id=ids[0],
         team_id=first.team_id,

@@ -617,3 +617,50 @@ def test_the_schema_declares_every_answer() -> None:
         post = paths[f"/api/v1/encompass/notifications/{{notification_id}}/{action}"]["post"]
         assert set(post["responses"]) == {200, 401, 403, 404, 409, 422}, action
         assert "Idempotency-Key" in {p["name"] for p in post["parameters"] if p["required"]}
+
+
+# --- A large family (issue 11, point 4) -----------------------------------------------
+
+
+def test_a_family_of_eighty_children_at_one_school_is_one_notification(
+    wessex: Any, police: Api
+) -> None:
+    """The notification's key once listed every child's id, so a large family at one
+    school (34 siblings in a review) overflowed it (a 500 on PostgreSQL). Its key is bounded whatever the family's
+    size, and routing the incident again creates nothing twice."""
+    from hearth.incidents.tests.test_api import as_json
+    from hearth.obligations.routing import incident_route
+
+    body = as_json(family_document(reference="WX/2026/0135"))
+    mia = body["children"][0]["involvement"]
+    for n in range(80):
+        ref = f"child-{n}"
+        born = f"{2010 + n % 9}-0{1 + n % 9}-1{n % 10}"
+        body["people"].append(
+            {"ref": ref, "given_names": f"Child {n}", "family_name": "Vance", "date_of_birth": born}
+        )
+        body["children"].append(
+            {
+                "ref": ref,
+                "involvement": {
+                    **mia,
+                    "education_setting": "",
+                    "education_setting_urn": urn(BRACKENFORD),
+                },
+            }
+        )
+        body["relationships"] += [
+            {"person": "victim", "other": ref, "kinship": "parent"},
+            {"person": "perpetrator", "other": ref, "kinship": "step_parent"},
+        ]
+    response = police.post("/incidents", body)
+    assert response.status_code == 201, response.content[:500]
+    incident = Incident.objects.get(pk=response.json()["id"])
+    (obligation,) = (
+        o for o in of(incident, Route.ENCOMPASS) if o.encompass.setting.name == BRACKENFORD
+    )
+    assert len(obligation.data["children"]) == 80
+    assert len(obligation.key) <= Obligation._meta.get_field("key").max_length
+    before = Obligation.objects.count()
+    incident_route(actor=None, incident=incident)
+    assert Obligation.objects.count() == before

@@ -31,6 +31,7 @@ from hearth.obligations.policy.encompass import (
     SettingIn,
     Template,
     age_band,
+    notification_key,
     route_encompass,
 )
 
@@ -258,9 +259,21 @@ def test_the_key_is_the_same_however_often_and_in_whatever_order_it_is_routed() 
     first = routed(child(11), child(12))
     again = routed(child(12), child(11))
     assert first == again
-    assert (
-        first.planned[0].key == f"{ENCOMPASS_RULE}:incident:77:team:{PRIMARY_TEAM}:children:11-12"
-    )
+    assert first.planned[0].key == notification_key(77, PRIMARY_TEAM, [12, 11])
+    assert first.planned[0].key.startswith(f"{ENCOMPASS_RULE}:incident:77:team:{PRIMARY_TEAM}:")
+
+
+def test_the_key_is_bounded_whatever_the_familys_size() -> None:
+    """The ledger's keys hold 200 characters: listing each child's id overflowed them at
+    about 34 siblings (issue 11)."""
+    largest = 2**63 - 1
+    family = [largest - n for n in range(1000)]
+    key = notification_key(largest, largest, family)
+    assert len(key) <= 200
+    assert routed(*(child(n) for n in range(1, 201))).planned[0].key.count(":") == 7
+    # Different children, or the same children to another team, are other notifications.
+    assert key != notification_key(largest, largest, family[:-1])
+    assert key != notification_key(largest, largest - 1, family)
 
 
 def test_siblings_at_two_schools_make_two_notifications() -> None:

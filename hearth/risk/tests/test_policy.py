@@ -95,16 +95,15 @@ def criteria(
     judgement_reason: str = "",
     today: dt.date = TODAY,
     history: list[PastEvent] | None = None,
-    last_marac_referral: dt.date | None = None,
     config: MaracConfig | None = None,
 ) -> MaracResult:
     return marac_criteria(
         score=score,
         judgement_reason=judgement_reason,
         today=today,
-        perpetrator_id=VICTIM_PERPETRATOR,
+        perpetrator_ids=frozenset({VICTIM_PERPETRATOR}),
         history=history or [],
-        last_marac_referral=last_marac_referral,
+        referrals=[],
         config=config or MaracConfig(),
     )
 
@@ -167,26 +166,7 @@ def test_escalation_is_configurable_per_area() -> None:
     assert met(criteria(history=events(1, 40, 150), config=kent_like)) == {"potential_escalation"}
 
 
-def test_repeat_within_12_months_of_the_last_referral_same_perpetrator_only() -> None:
-    referral = TODAY - dt.timedelta(days=100)
-    same = events(10)
-    other_perpetrator = [PastEvent(TODAY - dt.timedelta(days=10), frozenset({99}), "Police")]
-    assert met(criteria(history=same, last_marac_referral=referral)) == {"repeat"}
-    assert met(criteria(history=other_perpetrator, last_marac_referral=referral)) == set()
-    assert met(criteria(history=same)) == set()  # never referred: not a repeat
-
-
-def test_repeat_boundary_exactly_12_months_after_the_referral() -> None:
-    referral = dt.date(2025, 11, 22)
-    on_the_day = [PastEvent(dt.date(2026, 11, 22), frozenset({VICTIM_PERPETRATOR}), "Police")]
-    a_day_later = [PastEvent(dt.date(2026, 11, 23), frozenset({VICTIM_PERPETRATOR}), "Police")]
-    today = dt.date(2026, 11, 30)
-    assert met(criteria(history=on_the_day, last_marac_referral=referral, today=today)) >= {
-        "repeat"
-    }
-    assert "repeat" not in met(
-        criteria(history=a_day_later, last_marac_referral=referral, today=today)
-    )
+# The repeat criterion: test_marac_repeat.py.
 
 
 @pytest.mark.parametrize(
