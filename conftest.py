@@ -134,6 +134,16 @@ def wessex(db: None) -> Wessex:
     return Wessex()
 
 
+@pytest.fixture
+def deliver_outbox() -> Callable[[], Any]:
+    """Run the outbox's delivery worker once (``manage.py deliver_messages --once``):
+    messages leave only through it, so a test that reads the mail an action sent calls
+    this first."""
+    from hearth.core.delivery import deliver_due
+
+    return deliver_due
+
+
 @pytest.fixture(autouse=True)
 def _fresh_rate_limits() -> None:
     """Sign-in rate limits are counted in the cache; each test starts with none used."""

@@ -1,4 +1,5 @@
-"""The notify port: every message Hearth's own code sends leaves through ``send``.
+"""The notify port: every message Hearth sends (its own alerts, and django-allauth's sign-in
+emails through ``accounts.adapters``) leaves through ``send``, into an outbox.
 
 Invariants:
 
@@ -8,35 +9,34 @@ Invariants:
   outbound communication ...; suppress addresses/phone numbers shared with the
   perpetrator"). Each recipient is compared, normalised (``normalise_contact``), with
   the ``UnsafeContact`` rows; a match is refused: recorded with the reason and never
-  sent. The check is made again just before sending, so a contact marked unsafe while
-  the message waited for its transaction is still suppressed;
-- every recipient of every message is recorded as an ``OutboundMessage`` (queued, then
-  sent or failed; or refused) in the caller's transaction, so what was and was not sent
-  can be shown. The body is not kept;
-- mail leaves only after that transaction commits (``transaction.on_commit``), so a
-  rolled-back change sends nothing and leaves no record (Saleor's pattern, style.md §8);
+  sent. The delivery worker checks again just before sending, so a contact marked unsafe
+  while the message waited is still suppressed;
+- a transactional outbox: ``send`` only writes an ``OutboundMessage`` per recipient
+  (queued, or refused) in the caller's transaction, with everything needed to send it
+  later (body, sender, a ``Message-ID`` made now). A rolled-back change leaves neither a
+  record nor a message; a committed one leaves a queued row that the delivery worker
+  (``core.delivery``, ``manage.py deliver_messages``) sends, retries with backoff and
+  records. Nothing sends from the request, the sweeper or the caller's process, so a
+  crash there loses nothing;
 - one email per recipient, so no recipient learns another's address;
-- sending happens after the caller's change has committed, so a failure there must not
-  undo or break it: the row is marked failed and logged, and nothing is raised. A row
-  left queued (the process stopped, or the database failed, before delivery finished)
-  stays queued: delivery sends only queued rows, so it can safely be retried;
 - logs carry ids, statuses and error types only, never an address or a subject
   (style.md §22).
 
-Adapters: email, through Django's mail (SMTP in production, the console in demo, locmem
-in tests). SMS is reserved: unsafe phone numbers can be recorded now, but ``send``
-refuses an SMS message until an adapter exists. Delivery could move to a task
-(django-tasks, enqueued in the same transaction) without changing ``send``'s callers.
+Adapters: email, through Django's mail (SMTP in production, the console in demo). SMS is
+reserved: unsafe phone numbers can be recorded now, but ``send`` refuses an SMS message
+until an adapter exists.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import structlog
-from django.core.mail import send_mail
+from django.conf import settings
 from django.db import transaction
 
 from hearth.core import clock
@@ -52,7 +52,11 @@ NO_ADDRESS = "No address was given"
 class Message:
     """What to send and to whom. ``about`` names the record the message is about, as a
     model label and an id (``("obligations.obligation", "12")``); ``purpose`` says why
-    it is sent (``"school_notification"``). Neither is shown to the recipient."""
+    it is sent (``"school_notification"``). Neither is shown to the recipient.
+
+    ``sender_agency_id`` and ``sender_team_id`` name the agency and team on whose behalf
+    it is sent (ids: ``core`` knows nothing of agencies): that team sees it if it cannot
+    be delivered. ``sender`` is the From address (``DEFAULT_FROM_EMAIL`` when empty)."""
 
     to: Sequence[str]
     subject: str
@@ -60,6 +64,9 @@ class Message:
     channel: str = Channel.EMAIL
     about: tuple[str, str] | None = None
     purpose: str = ""
+    sender_agency_id: int | None = None
+    sender_team_id: int | None = None
+    sender: str = ""
 
     def __post_init__(self) -> None:
         if isinstance(self.to, str):  # a lone address would be sent to letter by letter
@@ -68,7 +75,8 @@ class Message:
 
 @dataclass(frozen=True)
 class SendResult:
-    """``sent``: the recipients queued to be sent once the transaction commits;
+    """``sent``: the recipients queued, to be sent by the delivery worker once the
+    transaction commits;
     ``refused``: those not sent to because the contact is unsafe (or empty);
     ``message_ids``: the ``OutboundMessage`` rows, one per distinct recipient, in order."""
 
@@ -102,43 +110,53 @@ def normalise_contact(channel: str, value: str) -> str:
     raise ValueError(f"Unknown channel '{channel}'")
 
 
-def _send_email(recipient: str, subject: str, body: str) -> None:
-    send_mail(subject, body, None, [recipient], fail_silently=False)
+# The channels with a way to deliver them (``core.delivery``). SMS has none yet.
+DELIVERABLE = frozenset({Channel.EMAIL})
 
 
-# Channel -> how one message reaches one recipient. SMS has none yet.
-_ADAPTERS: dict[str, Callable[[str, str, str], None]] = {Channel.EMAIL: _send_email}
+def new_message_id() -> str:
+    """An RFC 5322 ``Message-ID``, unique in the world: a random part at the host Hearth is
+    served from. Made once, when the message is written, so every try carries it."""
+    domain = urlsplit(settings.HEARTH_BASE_URL).hostname or "hearth.invalid"
+    return f"<{uuid.uuid4().hex}@{domain}>"
 
 
-def _unsafe_reasons(channel: str, values: set[str]) -> dict[str, str]:
+def unsafe_reasons(channel: str, values: set[str]) -> dict[str, str]:
     rows = UnsafeContact.objects.filter(channel=channel, value__in=values)
     return dict(rows.values_list("value", "reason"))
 
 
 def send(message: Message) -> SendResult:
-    """Record ``message`` for each distinct recipient and send it to those whose contact
-    is safe once the current transaction commits (at once when there is none).
+    """Record ``message`` in the outbox for each distinct recipient: queued for the
+    delivery worker when the contact is safe, refused (and never sent) when it is not.
+    The rows are part of the current transaction: they exist, and will be sent, only if
+    it commits.
 
     Raises ``ValueError`` for a channel with no adapter: that is a programming error,
     not something to record."""
-    if message.channel not in _ADAPTERS:
+    if message.channel not in DELIVERABLE:
         raise ValueError(f"No adapter sends {message.channel} messages yet")
     recipients: dict[str, str] = {}  # normalised -> as given (stripped), first spelling kept
     for address in message.to:
         recipients.setdefault(normalise_contact(message.channel, address), address.strip())
     about_type, about_id = message.about or ("", "")
+    sender = message.sender or settings.DEFAULT_FROM_EMAIL
+    now = clock.now()
     sent: list[str] = []
     refused: list[str] = []
     ids: list[int] = []
-    queued: list[int] = []
     with transaction.atomic():
-        unsafe = _unsafe_reasons(message.channel, set(recipients) - {""})
+        unsafe = unsafe_reasons(message.channel, set(recipients) - {""})
         for normalised, address in recipients.items():
             reason = unsafe.get(normalised) if normalised else NO_ADDRESS
             record = OutboundMessage.objects.create(
                 channel=message.channel,
                 recipient=address,
+                sender=sender,
                 subject=message.subject[:255],
+                # A refused message is never sent: its body is not kept.
+                body=message.body if reason is None else "",
+                message_id=new_message_id(),
                 status=OutboundMessage.Status.QUEUED
                 if reason is None
                 else OutboundMessage.Status.REFUSED,
@@ -146,55 +164,16 @@ def send(message: Message) -> SendResult:
                 about_type=about_type,
                 about_id=str(about_id),
                 purpose=message.purpose[:100],
+                sender_agency_id=message.sender_agency_id,
+                sender_team_id=message.sender_team_id,
+                next_attempt_at=now if reason is None else None,
+                created_at=now,
             )
             ids.append(record.pk)
             if reason is None:
                 sent.append(address)
-                queued.append(record.pk)
+                log.info("notify.queued", record_type=RECORD_TYPE, record_id=record.pk)
             else:
                 refused.append(address)
                 log.info("notify.refused", record_type=RECORD_TYPE, record_id=record.pk)
-        if queued:
-            batch = tuple(queued)
-
-            def deliver_after_commit() -> None:
-                _deliver(message.channel, batch, message.subject, message.body)
-
-            # robust: an error the delivery does not catch itself (the database, say) is
-            # logged by Django and goes no further. (A closure, not functools.partial:
-            # Django names the callback by its __qualname__ when it logs.)
-            transaction.on_commit(deliver_after_commit, robust=True)
     return SendResult(sent=tuple(sent), refused=tuple(refused), message_ids=tuple(ids))
-
-
-def _deliver(channel: str, message_ids: tuple[int, ...], subject: str, body: str) -> None:
-    """Send the rows ``message_ids`` that are still queued (after commit), so running this
-    twice sends nothing twice."""
-    records = list(
-        OutboundMessage.objects.filter(
-            pk__in=message_ids, status=OutboundMessage.Status.QUEUED
-        ).order_by("pk")
-    )
-    unsafe = _unsafe_reasons(channel, {normalise_contact(channel, r.recipient) for r in records})
-    for record in records:
-        still_queued = OutboundMessage.objects.filter(
-            pk=record.pk, status=OutboundMessage.Status.QUEUED
-        )
-        reason = unsafe.get(normalise_contact(channel, record.recipient))
-        if reason is not None:  # marked unsafe while the message waited
-            still_queued.update(status=OutboundMessage.Status.REFUSED, refused_reason=reason)
-            log.info("notify.refused", record_type=RECORD_TYPE, record_id=record.pk)
-            continue
-        try:
-            _ADAPTERS[channel](record.recipient, subject, body)
-        except Exception as error:  # the change has committed: record the failure, go on
-            still_queued.update(status=OutboundMessage.Status.FAILED)
-            log.warning(
-                "notify.failed",
-                record_type=RECORD_TYPE,
-                record_id=record.pk,
-                code=type(error).__name__,
-            )
-            continue
-        still_queued.update(status=OutboundMessage.Status.SENT, sent_at=clock.now())
-        log.info("notify.sent", record_type=RECORD_TYPE, record_id=record.pk)

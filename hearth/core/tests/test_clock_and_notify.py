@@ -1,6 +1,6 @@
 """The clock tells London time when asked. Every message passes through the notify port:
-it is recorded, sent only once its change is committed, and never sent to a contact
-marked unsafe (domain.md §9.4, §10.5)."""
+it is recorded in the outbox with its change, sent by the delivery worker, never from the
+caller's process, and never to a contact marked unsafe (domain.md §9.4, §10.5)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,15 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import transaction
 from hypothesis import given
 from hypothesis import strategies as st
 
 from hearth.core import clock, notify
+from hearth.core.delivery import deliver_due
 from hearth.core.models import Channel, OutboundMessage, UnsafeContact
 from hearth.core.notify import Message, normalise_contact, send
 
@@ -53,7 +56,7 @@ def notification(*to: str) -> Message:
 
 
 @pytest.mark.django_db
-def test_a_message_to_a_safe_team_address_is_recorded_queued_then_sent_after_commit(
+def test_a_message_to_a_safe_team_address_is_recorded_queued_then_sent_by_the_worker(
     django_capture_on_commit_callbacks: Capture,
 ) -> None:
     with (
@@ -63,19 +66,56 @@ def test_a_message_to_a_safe_team_address_is_recorded_queued_then_sent_after_com
         result = send(notification(TEAM))
         queued = OutboundMessage.objects.get(pk=result.message_ids[0])
         assert queued.status == OutboundMessage.Status.QUEUED
-        assert mail.outbox == []
-    assert len(callbacks) == 1
+    # Nothing is sent from the caller's process, not even after its commit.
+    assert callbacks == []
+    assert mail.outbox == []
     assert (result.sent, result.refused) == ((TEAM,), ())
+    with time_machine.travel(NOW + dt.timedelta(seconds=5), tick=False):
+        deliver_due()
     assert [(m.to, m.subject) for m in mail.outbox] == [([TEAM], "New child concern notification")]
+    assert mail.outbox[0].extra_headers["Message-ID"] == queued.message_id
     queued.refresh_from_db()
     assert queued.status == OutboundMessage.Status.SENT
-    assert queued.sent_at == NOW
+    assert queued.sent_at == NOW + dt.timedelta(seconds=5)
+    assert queued.attempts == 1
     assert (queued.recipient, queued.about_type, queued.about_id, queued.purpose) == (
         TEAM,
         "obligations.obligation",
         "12",
         "child_concern_notification",
     )
+
+
+@pytest.mark.django_db
+def test_the_outbox_keeps_what_it_needs_to_send_later_and_the_body_only_until_delivered() -> None:
+    result = send(
+        Message(
+            to=[TEAM],
+            subject="New child concern notification",
+            body="Sign in to Hearth to see it.",
+            sender_agency_id=3,
+            sender_team_id=7,
+        )
+    )
+    record = OutboundMessage.objects.get(pk=result.message_ids[0])
+    assert record.body == "Sign in to Hearth to see it."
+    assert record.sender == settings.DEFAULT_FROM_EMAIL
+    assert (record.sender_agency_id, record.sender_team_id) == (3, 7)
+    assert record.message_id.startswith("<") and record.message_id.endswith(">")
+    assert "@" in record.message_id
+    deliver_due()
+    record.refresh_from_db()
+    assert (record.status, record.body) == (OutboundMessage.Status.SENT, "")
+    assert mail.outbox[0].body == "Sign in to Hearth to see it."
+
+
+@pytest.mark.django_db
+def test_every_message_gets_its_own_message_id() -> None:
+    result = send(notification(TEAM, "dsl@ashcombe.example"))
+    send(notification(TEAM))
+    ids = set(OutboundMessage.objects.values_list("message_id", flat=True))
+    assert len(ids) == 3
+    assert len(result.message_ids) == 2
 
 
 @pytest.mark.django_db(transaction=True)
@@ -87,39 +127,39 @@ def test_nothing_is_sent_or_recorded_when_the_change_rolls_back() -> None:
 
     with pytest.raises(RuntimeError):
         failing_change()
-    assert mail.outbox == []
     assert not OutboundMessage.objects.exists()
+    deliver_due()
+    assert mail.outbox == []
 
     with transaction.atomic():
         send(notification(TEAM))
-        assert mail.outbox == []
+    assert mail.outbox == []
+    deliver_due()
     assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("typed", [VICTIM, "  Zoe.Walsh@Example.ORG ", "zoe.walsh@EXAMPLE.org\n"])
 def test_a_message_to_a_contact_marked_unsafe_is_refused_and_recorded_with_its_reason(
-    typed: str, django_capture_on_commit_callbacks: Capture
+    typed: str,
 ) -> None:
     mark_unsafe(VICTIM)
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        result = send(notification(typed))
-    assert callbacks == []
+    result = send(notification(typed))
+    deliver_due()
     assert mail.outbox == []
     assert (result.sent, result.refused) == ((), (typed.strip(),))
     record = OutboundMessage.objects.get(pk=result.message_ids[0])
     assert record.status == OutboundMessage.Status.REFUSED
     assert record.refused_reason == REASON
     assert record.sent_at is None
+    assert record.body == ""
 
 
 @pytest.mark.django_db
-def test_a_message_to_a_safe_and_an_unsafe_recipient_goes_only_to_the_safe_one(
-    django_capture_on_commit_callbacks: Capture,
-) -> None:
+def test_a_message_to_a_safe_and_an_unsafe_recipient_goes_only_to_the_safe_one() -> None:
     mark_unsafe(VICTIM)
-    with django_capture_on_commit_callbacks(execute=True):
-        result = send(notification(VICTIM, TEAM))
+    result = send(notification(VICTIM, TEAM))
+    deliver_due()
     assert (result.sent, result.refused) == ((TEAM,), (VICTIM,))
     assert [m.to for m in mail.outbox] == [[TEAM]]
     statuses = dict(
@@ -129,56 +169,52 @@ def test_a_message_to_a_safe_and_an_unsafe_recipient_goes_only_to_the_safe_one(
 
 
 @pytest.mark.django_db
-def test_each_recipient_gets_their_own_email_and_a_repeated_address_one(
-    django_capture_on_commit_callbacks: Capture,
-) -> None:
+def test_each_recipient_gets_their_own_email_and_a_repeated_address_one() -> None:
     other = "dsl@ashcombe.example"
-    with django_capture_on_commit_callbacks(execute=True):
-        result = send(notification(TEAM, other, TEAM.upper()))
+    result = send(notification(TEAM, other, TEAM.upper()))
+    deliver_due()
     assert sorted(m.to[0] for m in mail.outbox) == sorted([TEAM, other])
     assert all(len(m.to) == 1 and not m.cc and not m.bcc for m in mail.outbox)
     assert len(result.message_ids) == 2
 
 
 @pytest.mark.django_db
-def test_a_contact_marked_unsafe_before_the_commit_is_still_suppressed(
-    django_capture_on_commit_callbacks: Capture,
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        result = send(notification(VICTIM))
-        mark_unsafe(VICTIM)
+def test_a_contact_marked_unsafe_after_queueing_is_refused_at_delivery() -> None:
+    result = send(notification(VICTIM))
+    mark_unsafe(VICTIM.upper())
+    deliver_due()
     assert mail.outbox == []
     record = OutboundMessage.objects.get(pk=result.message_ids[0])
     assert (record.status, record.refused_reason) == (OutboundMessage.Status.REFUSED, REASON)
+    assert record.body == ""
 
 
 @pytest.mark.django_db
-def test_an_empty_address_is_refused_not_sent(
-    django_capture_on_commit_callbacks: Capture,
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        result = send(notification("  ", TEAM))
+def test_an_empty_address_is_refused_not_sent() -> None:
+    result = send(notification("  ", TEAM))
+    deliver_due()
     assert result.refused == ("",)
     assert [m.to for m in mail.outbox] == [[TEAM]]
     assert OutboundMessage.objects.get(recipient="").refused_reason == notify.NO_ADDRESS
 
 
 @pytest.mark.django_db
-def test_a_failure_to_send_is_recorded_and_never_raised_nor_logged_with_the_address(
-    django_capture_on_commit_callbacks: Capture,
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+def test_a_failure_to_send_is_recorded_for_a_retry_and_never_logged_with_the_address(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
 
-    def refusing_server(recipient: str, subject: str, body: str) -> None:
-        raise ConnectionRefusedError(f"cannot send to {recipient}")
+    def refusing_server(self: Any, messages: Any) -> int:
+        raise ConnectionRefusedError(f"cannot send to {messages[0].to[0]}")
 
-    monkeypatch.setitem(notify._ADAPTERS, Channel.EMAIL, refusing_server)
-    with django_capture_on_commit_callbacks(execute=True):
+    monkeypatch.setattr(locmem.EmailBackend, "send_messages", refusing_server)
+    with time_machine.travel(NOW, tick=False):
         result = send(notification(TEAM))
+        deliver_due()
     record = OutboundMessage.objects.get(pk=result.message_ids[0])
     assert record.status == OutboundMessage.Status.FAILED
+    assert (record.attempts, record.last_error) == (1, "ConnectionRefusedError")
+    assert record.next_attempt_at == NOW + dt.timedelta(minutes=1)
     assert "notify.failed" in caplog.text
     assert "ConnectionRefusedError" in caplog.text
     assert TEAM not in caplog.text
@@ -186,25 +222,10 @@ def test_a_failure_to_send_is_recorded_and_never_raised_nor_logged_with_the_addr
 
 
 @pytest.mark.django_db
-def test_an_error_while_delivering_never_reaches_the_change_that_caused_the_message(
-    django_capture_on_commit_callbacks: Capture, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        result = send(notification(TEAM))
-
-        def database_gone(channel: str, values: set[str]) -> dict[str, str]:
-            raise RuntimeError("the database went away")
-
-        monkeypatch.setattr(notify, "_unsafe_reasons", database_gone)
-    assert mail.outbox == []
-    assert OutboundMessage.objects.get(pk=result.message_ids[0]).status == "queued"
-
-
-@pytest.mark.django_db
-def test_delivery_run_twice_sends_once(django_capture_on_commit_callbacks: Capture) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        send(notification(TEAM))
-    callbacks[0]()
+def test_delivery_run_twice_sends_once() -> None:
+    send(notification(TEAM))
+    deliver_due()
+    deliver_due()
     assert len(mail.outbox) == 1
 
 
