@@ -8,7 +8,14 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Strict,
+    ValidationInfo,
+    field_validator,
+)
 
 from hearth.incidents import documents
 from hearth.incidents.documents import IncidentDocument
@@ -48,9 +55,26 @@ def _within_range(value: dt.date) -> dt.date:
     return value
 
 
-Day = Annotated[dt.date, AfterValidator(_within_range)]
+def _iso_text(value: Any) -> Any:
+    """JSON has no date type: a date or time is ISO 8601 text (or, from Python, a date),
+    never a number (pydantic would read 123 as seconds since 1970)."""
+    if isinstance(value, str | dt.date):
+        return value
+    raise ValueError("Give the date as text in ISO 8601, for example 2026-11-20")
+
+
+# Strict input (``In``) refuses text for a date in Python mode, which is how ninja
+# validates a parsed body: dates and times alone are read from text, and only from text.
+Day = Annotated[dt.date, Strict(False), BeforeValidator(_iso_text), AfterValidator(_within_range)]
 # A time with its offset (for example 2026-11-20T22:40:00Z): a time without one is ambiguous.
-Moment = Annotated[dt.datetime, AfterValidator(_require_offset), AfterValidator(_within_range)]
+# The date is checked as given, before the time is moved to UTC.
+Moment = Annotated[
+    dt.datetime,
+    Strict(False),
+    BeforeValidator(_iso_text),
+    AfterValidator(_within_range),
+    AfterValidator(_require_offset),
+]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
@@ -66,10 +90,19 @@ def _text_problem(value: Any) -> None:
             raise ValueError("Text must be valid Unicode") from None
 
 
-class In(Schema):
-    """Input: unknown fields are refused (a misspelt field must not be silently lost)."""
+# One of a list of codes (an enumeration), given as its text: ``Annotated[Sex, CODE]``.
+# Strict input refuses text for an enumeration in Python mode (how ninja validates a
+# parsed body), so codes alone are read from text, and only from their own text.
+CODE = Strict(False)
 
-    model_config = ConfigDict(extra="forbid", use_enum_values=True)
+
+class In(Schema):
+    """Input: unknown fields are refused (a misspelt field must not be silently lost), and
+    nothing is coerced from another type (strict): ``"yes"`` is not a boolean, ``"12"``
+    not a number, ``123`` not a time. Dates and times (``Day``, ``Moment``) are ISO 8601
+    text and codes (``CODE``) their text."""
+
+    model_config = ConfigDict(extra="forbid", use_enum_values=True, strict=True)
 
     @field_validator("*", mode="after")
     @classmethod
@@ -98,8 +131,8 @@ class PersonIn(In):
     estimated_age: int | None = Field(
         None, ge=0, le=120, description="When the date of birth is not known."
     )
-    sex: Sex = Sex.UNKNOWN
-    ethnicity: Ethnicity | Literal[""] = Field("", description="DfE census code.")
+    sex: Annotated[Sex, CODE] = Sex.UNKNOWN
+    ethnicity: Annotated[Ethnicity, CODE] | Literal[""] = Field("", description="DfE census code.")
     first_language: str = Field("", max_length=80)
     interpreter_needed: bool = False
     communication_needs: str = Field("", max_length=2000)
@@ -120,7 +153,7 @@ class RelationshipIn(In):
 
     person: str = Field(..., max_length=100)
     other: str = Field(..., max_length=100)
-    kinship: Kinship
+    kinship: Annotated[Kinship, CODE]
     parental_responsibility: bool = Field(
         False, description="``person`` has parental responsibility for ``other``."
     )
@@ -156,7 +189,7 @@ class InvolvementIn(In):
     demeanour: str = Field("", max_length=10000)
     worries: str = Field("", max_length=10000)
     communication: str = Field("", max_length=200)
-    education: Education = Education.NOT_KNOWN
+    education: Annotated[Education, CODE] = Education.NOT_KNOWN
     education_setting: str = Field(
         "",
         max_length=200,
@@ -199,8 +232,8 @@ class IncidentIn(In):
     location_postcode: str | None = Field(None, max_length=10)
     local_authority_id: Id | None = None
     other_attending: str | None = Field(None, max_length=300)
-    abuse_types: list[AbuseType] | None = Field(None, max_length=len(AbuseType))
-    pattern: Incident.Pattern | None = None
+    abuse_types: list[Annotated[AbuseType, CODE]] | None = Field(None, max_length=len(AbuseType))
+    pattern: Annotated[Incident.Pattern, CODE] | None = None
     summary: str | None = Field(None, max_length=20000)
     injuries: str | None = Field(None, max_length=10000)
     weapons_used: bool | None = None
@@ -208,7 +241,7 @@ class IncidentIn(In):
     crimes_recorded: str | None = Field(None, max_length=300)
     arrest_made: bool | None = None
     no_arrest_reason: str | None = Field(None, max_length=10000)
-    victim_pregnant: Incident.Pregnancy | None = None
+    victim_pregnant: Annotated[Incident.Pregnancy, CODE] | None = None
     people: list[PersonIn] = Field(..., max_length=MAX_PEOPLE)
     victims: list[Annotated[str, Field(max_length=100)]] = Field(..., max_length=MAX_PEOPLE)
     perpetrators: list[Annotated[str, Field(max_length=100)]] = Field(

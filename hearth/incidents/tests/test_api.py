@@ -246,6 +246,37 @@ def test_wrong_types_and_missing_fields_are_named(police: Api) -> None:
     }
 
 
+def test_input_is_strict_no_value_is_coerced_from_another_type(police: Api) -> None:
+    """A number is not a time, a word is not a yes or no, text is not a number (issue 11:
+    ``occurred_at: 123`` and ``arrest_made: "yes"`` were recorded)."""
+    before = counts()
+    body = family()
+    body["occurred_at"] = 123
+    body["arrest_made"] = "yes"
+    body["weapons_used"] = 1
+    body["people"][0]["estimated_age"] = "33"
+    body["people"][0]["date_of_birth"] = 19920402
+    body["people"][1]["interpreter_needed"] = "false"
+    body["children"][0]["involvement"]["saw"] = 0
+    fields = fields_of(police.post(body))
+    assert set(fields) == {
+        "occurred_at",
+        "arrest_made",
+        "weapons_used",
+        "people.0.estimated_age",
+        "people.0.date_of_birth",
+        "people.1.interpreter_needed",
+        "children.0.involvement.saw",
+    }
+    assert counts() == before
+
+
+def test_times_and_dates_are_iso_8601_text(police: Api) -> None:
+    body = {**family(), "occurred_at": "2026-11-20T22:40:00+00:00"}
+    body["people"][0]["date_of_birth"] = "1992-04-02"
+    assert police.post(body).status_code == 201
+
+
 def test_malformed_json_and_an_empty_body_are_invalid_input(police: Api) -> None:
     assert fields_of(police.post("{not json")) == {"body": ["Not valid JSON"]}
     assert "body" in fields_of(police.post(""))
