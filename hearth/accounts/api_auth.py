@@ -39,5 +39,15 @@ class SessionActorAuth(APIKeyCookie):
         self.param_name = settings.SESSION_COOKIE_NAME
         super().__init__(csrf=True)
 
+    def __call__(self, request: HttpRequest) -> Any:
+        # Ninja checks CSRF before it looks for the session, so a request with no
+        # credentials at all (an agency system that forgot its key) was told "CSRF check
+        # Failed" (403) instead of 401. Only a signed-in session (``ActorMiddleware`` found
+        # someone past both factors) can be used by a forged cross-site request, so only
+        # such a request is checked: without the token, an unsafe method is still a 403.
+        if getattr(request, "actor", None) is None:
+            return None  # nobody signed in: the API answers 401
+        return super().__call__(request)
+
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         return getattr(request, "actor", None)
