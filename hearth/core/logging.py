@@ -25,6 +25,7 @@ SAFE_KEYS = frozenset(
         "method",
         "status",
         "count",
+        "attempts",
         "duration_ms",
         "user_id",
         "agency_id",

@@ -26,7 +26,7 @@ from hearth.accounts.models import Membership, Team
 from hearth.core import clock, notify
 from hearth.obligations import policy
 from hearth.obligations.models import STEP_FIELDS, Deadline
-from hearth.obligations.services._common import obligation_url, record_event
+from hearth.obligations.services._common import obligation_url, other_side, record_event
 from hearth.obligations.services.encompass import (
     encompass_escalation,
     notification_url,
@@ -116,6 +116,7 @@ def _act(deadline: Deadline, step: policy.Step, at: dt.datetime) -> bool:
             payload={"deadline_id": deadline.pk, "stage": deadline.stage, "step": step.value},
         )
         if recipients:
+            waiting = other_side(deadline.obligation, team)
             link = (
                 notification_url(deadline.obligation_id)
                 if deadline.obligation.route == policy.Route.ENCOMPASS
@@ -128,6 +129,9 @@ def _act(deadline: Deadline, step: policy.Step, at: dt.datetime) -> bool:
                     body=f"{line}\n\nOpen it in Hearth: {link}",
                     about=("obligations.obligation", str(deadline.obligation_id)),
                     purpose=f"Deadline {step.value}",
+                    # Sent for the side waiting on the team that owes the deadline.
+                    sender_agency_id=waiting[0],
+                    sender_team_id=waiting[1],
                 )
             )
     return True

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
@@ -327,7 +328,7 @@ def test_change_password_page(client_with_totp: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_password_reset_pages() -> None:
+def test_password_reset_pages(deliver_outbox: Callable[[], object]) -> None:
     user, _ = make_user()
     client = Client()
     page = assert_govuk_page(client.get(reverse("account_reset_password")), "Reset your password")
@@ -340,6 +341,7 @@ def test_password_reset_pages() -> None:
 
     response = client.post(reverse("account_reset_password"), {"email": EMAIL})
     assert response["Location"] == reverse("account_reset_password_done")
+    deliver_outbox()
     assert len(mail.outbox) == 1
     assert_govuk_page(client.get(reverse("account_reset_password_done")), "Check your email")
 

@@ -77,10 +77,23 @@ def obligation_url(obligation_id: int) -> str:
     return settings.HEARTH_BASE_URL + reverse("obligation_detail", args=[obligation_id])
 
 
-def _tell_team(team: Team | None, obligation: Obligation, subject: str, body: str) -> None:
-    """An alert to a team's shared mailbox: no names, only what to do and where."""
+def _tell_team(
+    team: Team | None,
+    obligation: Obligation,
+    subject: str,
+    body: str,
+    *,
+    sender: Team | None = None,
+) -> None:
+    """An alert to a team's shared mailbox: no names, only what to do and where. It is
+    sent on behalf of ``sender`` (by default the other side of the obligation: the
+    referrer when the recipient team is told, the recipient team when the referrer is),
+    which sees it if it cannot be delivered."""
     if team is None or not team.email:
         return
+    agency_id, team_id = (
+        (sender.agency_id, sender.pk) if sender is not None else other_side(obligation, team)
+    )
     notify.send(
         notify.Message(
             to=[team.email],
@@ -88,8 +101,19 @@ def _tell_team(team: Team | None, obligation: Obligation, subject: str, body: st
             body=f"{body}\n\nOpen it in Hearth: {_link(obligation)}",
             about=("obligations.obligation", str(obligation.pk)),
             purpose="Obligation alert to a team",
+            sender_agency_id=agency_id,
+            sender_team_id=team_id,
         )
     )
+
+
+def other_side(obligation: Obligation, team: Team | None) -> tuple[int | None, int | None]:
+    """The agency and team on the other side of ``obligation`` from ``team``: a message to
+    the team it is addressed to is sent for its referrer, one to the referrer for the
+    team it is addressed to."""
+    if team is not None and team.pk == obligation.team_id:
+        return obligation.referrer_agency_id, obligation.referrer_team_id
+    return obligation.team.agency_id, obligation.team_id
 
 
 def _label(obligation: Obligation) -> str:

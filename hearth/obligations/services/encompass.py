@@ -73,6 +73,8 @@ def notification_deliver(obligation: Obligation) -> None:
             ),
             about=("obligations.obligation", str(obligation.pk)),
             purpose="Operation Encompass notification",
+            sender_agency_id=obligation.referrer_agency_id,
+            sender_team_id=obligation.referrer_team_id,
         )
     )
 

@@ -296,6 +296,7 @@ def obligation_redirect(
         obligation,
         "Work redirected to your team",
         f"{_label(obligation)} was redirected to {to_team.name} by {from_team.name}.",
+        sender=from_team,
     )
     return obligation
 

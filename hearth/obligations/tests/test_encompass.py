@@ -146,7 +146,10 @@ def incident(wessex: Any) -> Incident:
 
 
 def test_a_police_incident_tells_the_school_once_with_proof_of_delivery_and_no_names(
-    wessex: Any, django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
+    wessex: Any,
+    django_capture_on_commit_callbacks: Any,
+    mailoutbox: list[Any],
+    deliver_outbox: Any,
 ) -> None:
     with (
         time_machine.travel(SUBMITTED, tick=False),
@@ -188,6 +191,7 @@ def test_a_police_incident_tells_the_school_once_with_proof_of_delivery_and_no_n
     )
     assert sorted(a.recipient for a in alerts) == sorted([school.email, DSL])
     names = {"Mia", "Leo", "Ava", "Vance", "Hart", "Kerry", "Dean"}
+    deliver_outbox()
     mails = [m for m in mailoutbox if f"/encompass/{obligation.pk}/" in m.body]
     assert sorted(to for m in mails for to in m.to) == sorted([school.email, DSL])
     for text in (

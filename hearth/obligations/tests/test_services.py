@@ -461,10 +461,14 @@ def test_the_marac_sees_a_referral_only_once_it_is_sent(wessex: Any) -> None:
 
 
 def test_the_alert_links_to_the_obligation_in_full_and_names_no_one(
-    wessex: Any, django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
+    wessex: Any,
+    django_capture_on_commit_callbacks: Any,
+    mailoutbox: list[Any],
+    deliver_outbox: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         incident = submitted_incident(wessex)
+    deliver_outbox()
     first = of(incident, Route.CHILD_CONCERN)[0]
     (alert,) = [m for m in mailoutbox if f"/obligations/{first.pk}/" in m.body]
     assert f"http://127.0.0.1:8000/obligations/{first.pk}/" in alert.body

@@ -168,7 +168,10 @@ def test_an_empty_or_malformed_contact_or_reason_is_refused_and_nothing_is_recor
 
 
 def test_once_marked_unsafe_no_message_is_sent_to_the_contact(
-    officer: Actor, victim: Person, django_capture_on_commit_callbacks: Callable[..., Any]
+    officer: Actor,
+    victim: Person,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+    deliver_outbox: Callable[[], Any],
 ) -> None:
     contact_mark_unsafe(
         actor=officer,
@@ -181,6 +184,7 @@ def test_once_marked_unsafe_no_message_is_sent_to_the_contact(
         result = send(
             Message(to=["Zoe.Walsh@example.org"], subject="Your support worker", body="Hello")
         )
+    deliver_outbox()
     assert mail.outbox == []
     record = OutboundMessage.objects.get(pk=result.message_ids[0])
     assert (record.status, record.refused_reason) == (OutboundMessage.Status.REFUSED, REASON)
