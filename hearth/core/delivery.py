@@ -263,9 +263,7 @@ def is_permanent(error: BaseException) -> bool:
     return False
 
 
-def _failed(
-    record: OutboundMessage, token: str, error: Exception, report: DeliveryReport
-) -> None:
+def _failed(record: OutboundMessage, token: str, error: Exception, report: DeliveryReport) -> None:
     code = type(error).__name__[:100]
     waits = backoff_minutes()
     if is_permanent(error) or record.attempts >= len(waits) + 1:
