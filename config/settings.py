@@ -133,9 +133,17 @@ else:
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Rate limits and lockouts are counted in the cache: give production a shared one
-# (e.g. CACHE_URL=redis://127.0.0.1:6379/1) so every web worker sees the same counts.
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://hearth")}
+# Rate limits and lockouts are counted in the cache, so it must be one every web worker
+# shares (an in-process cache lets each worker count failed sign-ins alone): by default
+# the database cache, whose table ``migrate`` makes (accounts migration 0003); Redis with
+# CACHE_URL=redis://127.0.0.1:6379/1. ``check --deploy`` refuses a per-process cache.
+# Tests keep an in-process cache, emptied before each test (conftest.py).
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL",
+        default="locmemcache://hearth" if HEARTH_MODE == "test" else "dbcache://hearth_cache",
+    )
+}
 
 # --- Accounts, sign-in and two factors --------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

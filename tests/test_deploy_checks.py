@@ -66,3 +66,49 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_fails_with_a_cache_each_worker_keeps_alone() -> None:
+    # Lockouts are counted in the cache: with one per process, two workers allow twice
+    # the failed sign-ins (issue 11 §2).
+    for url in ("locmemcache://hearth", "dummycache://"):
+        result = run_check_deploy(CACHE_URL=url)
+        assert result.returncode != 0, url
+        assert "hearth.W008" in result.stderr + result.stdout
+
+
+def test_the_default_cache_is_shared_by_every_process(tmp_path: Path) -> None:
+    """Two processes (two web workers) see the same count, in the database cache that
+    production and the demo use unless CACHE_URL says otherwise."""
+    env = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "HEARTH_MODE"}}
+    env.update(
+        {
+            "HEARTH_MODE": "demo",
+            "HEARTH_ENV_FILE": "/dev/null",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'hearth.sqlite3'}",
+        }
+    )
+
+    def shell(command: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+
+    # The table accounts' migration makes (migrating everything here would be slow).
+    shell(
+        "from django.core.management import call_command; "
+        "call_command('createcachetable', 'hearth_cache')"
+    )
+    count = "from django.core.cache import cache; cache.add('failures', 0); "
+    assert shell(count + "print(cache.incr('failures'))") == "1"
+    assert shell(count + "print(cache.incr('failures'))") == "2"
+    assert shell(
+        "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    ) == ("django.core.cache.backends.db.DatabaseCache")

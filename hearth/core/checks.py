@@ -2,7 +2,8 @@
 
 Django's deploy checks cover HTTPS, cookies and HSTS; these add the rules from the
 foundation issue: Argon2 first, a Content Security Policy without 'unsafe-inline' that
-uses nonces, a Permissions-Policy, and never the demo mode in production.
+uses nonces, a Permissions-Policy, never the demo mode in production, and a cache every
+web worker shares (sign-in lockouts are counted in it).
 """
 
 from __future__ import annotations
@@ -40,4 +41,23 @@ def hearth_security_settings(app_configs: Any, **kwargs: Any) -> list[Warning]:
         problems.append(
             Warning("Sessions should expire after at most an hour idle.", id="hearth.W007")
         )
+    backend = settings.CACHES.get("default", {}).get("BACKEND", "")
+    if backend in PER_PROCESS_CACHES:
+        problems.append(
+            Warning(
+                "The default cache is kept in each process: every web worker would count "
+                "failed sign-ins alone, so lockouts would not hold.",
+                hint="Use the database cache (the default) or Redis: CACHE_URL=redis://...",
+                id="hearth.W008",
+            )
+        )
     return problems
+
+
+# Caches that each process keeps for itself (issue 11 §2: lockout counted per worker).
+PER_PROCESS_CACHES = frozenset(
+    {
+        "django.core.cache.backends.locmem.LocMemCache",
+        "django.core.cache.backends.dummy.DummyCache",
+    }
+)
