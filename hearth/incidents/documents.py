@@ -17,6 +17,7 @@ from django.db import transaction
 from hearth.core.actor import Actor
 from hearth.core.errors import ValidationFailed
 from hearth.incidents import services
+from hearth.incidents.facts import incident_day
 from hearth.incidents.models import ChildInvolvement, Incident
 from hearth.incidents.policy import PartyRole
 from hearth.people import services as people_services
@@ -88,14 +89,7 @@ def incident_record_document(*, actor: Actor, document: IncidentDocument) -> Inc
     incident = services.incident_start(actor=actor, kind=document.kind)
     services.incident_update(actor=actor, incident=incident, changes=document.details)
     people = _record_people(actor, document)
-    for role, refs in (
-        (PartyRole.ADULT_VICTIM, document.victims),
-        (PartyRole.ALLEGED_PERPETRATOR, document.perpetrators),
-        (PartyRole.CHILD, [c.ref for c in document.children]),
-        (PartyRole.OTHER_HOUSEHOLD_MEMBER, document.others),
-    ):
-        for ref in refs:
-            services.party_add(actor=actor, incident=incident, person=people[ref], role=role)
+    _add_parties(actor, incident, document, people)
     for index, rel in enumerate(document.relationships):
         try:
             kinship = Kinship(rel.kinship)
@@ -129,6 +123,66 @@ def incident_record_document(*, actor: Actor, document: IncidentDocument) -> Inc
         services.incident_submit(actor=actor, incident=incident)
     incident.refresh_from_db()
     return incident
+
+
+def _add_parties(
+    actor: Actor, incident: Incident, document: IncidentDocument, people: dict[str, Person]
+) -> None:
+    """Each person in their part. The children go in the document's order, so the
+    submission check's ``children.N`` is the document's; a child who harmed is listed in
+    both ``perpetrators`` and ``children`` and stays the alleged perpetrator, with a
+    child's involvement (``services.party_add``)."""
+    for ref in document.victims:
+        services.party_add(
+            actor=actor, incident=incident, person=people[ref], role=PartyRole.ADULT_VICTIM
+        )
+    harmed = set(document.perpetrators)
+    for index, child in enumerate(document.children):
+        person = people[child.ref]
+        role = PartyRole.ALLEGED_PERPETRATOR if child.ref in harmed else PartyRole.CHILD
+        try:
+            services.party_add(actor=actor, incident=incident, person=person, role=role)
+        except ValidationFailed as error:
+            messages = [m for found in error.fields.values() for m in found] or [error.message]
+            raise ValidationFailed.from_fields({f"children.{index}": messages}) from None
+        if (
+            role == PartyRole.ALLEGED_PERPETRATOR
+            and not incident.child_involvements.filter(child=person).exists()
+        ):
+            raise ValidationFailed.from_fields(
+                {
+                    f"children.{index}": [
+                        f"{person.full_name} is an alleged perpetrator: they can be listed as a "
+                        "child too only when under 18 on the date of the incident. Give their "
+                        "date of birth or estimated age"
+                    ]
+                }
+            )
+    for index, ref in enumerate(document.perpetrators):
+        if ref in {c.ref for c in document.children}:
+            continue
+        person = people[ref]
+        services.party_add(
+            actor=actor, incident=incident, person=person, role=PartyRole.ALLEGED_PERPETRATOR
+        )
+        if incident.child_involvements.filter(child=person).exists():
+            age = person.age_on(incident_day(incident))
+            raise ValidationFailed.from_fields(
+                {
+                    f"perpetrators.{index}": [
+                        f"{person.full_name} is {age}, so under 18, on the date of the "
+                        "incident: list them in children too, as a child who harmed, with "
+                        "what happened to them"
+                    ]
+                }
+            )
+    for ref in document.others:
+        services.party_add(
+            actor=actor,
+            incident=incident,
+            person=people[ref],
+            role=PartyRole.OTHER_HOUSEHOLD_MEMBER,
+        )
 
 
 def _reference_problems(document: IncidentDocument) -> dict[str, list[str]]:

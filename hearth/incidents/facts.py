@@ -23,6 +23,7 @@ from hearth.incidents.policy import (
     PartyRole,
     child_victim_status,
     domestic_abuse_definition,
+    is_child,
     pregnancy_or_baby_flag,
 )
 from hearth.people.models import Person
@@ -40,6 +41,9 @@ class ChildView:
     child: Person
     age: int | None
     victim_status: Assessment
+    # The child is the alleged perpetrator: a child who harmed (child-to-parent abuse),
+    # recorded as a child to safeguard, not as a victim of what they did.
+    harmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,9 @@ def incident_facts(incident: Incident) -> IncidentFacts:
     ties = ties_among(p.person_id for p in parties)
     day = incident_day(incident)
     children = []
-    for child in by_role.get(PartyRole.CHILD, []):
-        involvement = involvements.get(child.pk) or ChildInvolvement(incident=incident, child=child)
+    for child, involvement, harmed in _children_of(parties, involvements, incident):
         age = child.age_on(day)
+        others = [p for p in perpetrators if p.pk != child.pk]
         facts = ChildFacts(
             age=age,
             saw=involvement.saw,
@@ -79,10 +83,11 @@ def incident_facts(incident: Incident) -> IncidentFacts:
                 (a.full_name, [t for t in [ties.get((a.pk, child.pk))] if t]) for a in victims
             ],
             perpetrators=[
-                (a.full_name, [t for t in [ties.get((a.pk, child.pk))] if t]) for a in perpetrators
+                (a.full_name, [t for t in [ties.get((a.pk, child.pk))] if t]) for a in others
             ],
+            harmed=harmed,
         )
-        children.append(ChildView(involvement, child, age, child_victim_status(facts)))
+        children.append(ChildView(involvement, child, age, child_victim_status(facts), harmed))
     definition = None
     if victims and perpetrators:
         victim, perpetrator = victims[0], perpetrators[0]
@@ -108,6 +113,66 @@ def incident_facts(incident: Incident) -> IncidentFacts:
     )
 
 
+def _children_of(
+    parties: list[Party], involvements: dict[int, ChildInvolvement], incident: Incident
+) -> list[tuple[Person, ChildInvolvement, bool]]:
+    """The incident's children in the order they were recorded: each child, and each
+    alleged perpetrator recorded as a child who harmed (they have an involvement), with
+    whether they harmed."""
+    found = [
+        (
+            party.person,
+            involvements.get(party.person_id)
+            or ChildInvolvement(incident=incident, child=party.person),
+            party.role == PartyRole.ALLEGED_PERPETRATOR,
+        )
+        for party in parties
+        if party.role == PartyRole.CHILD
+        or (party.role == PartyRole.ALLEGED_PERPETRATOR and party.person_id in involvements)
+    ]
+    return sorted(found, key=lambda c: (c[1].pk is None, c[1].pk or 0, c[0].pk))
+
+
+@dataclass(frozen=True)
+class ChildAtIncident:
+    """One of the incident's children as the routes see them: their age on the day of
+    the incident (each route checks ``policy.is_child`` with it) and whether they are the
+    child who harmed."""
+
+    person: Person
+    involvement: ChildInvolvement | None
+    age: int | None
+    harmed: bool
+
+
+def children_at(incident: Incident) -> list[ChildAtIncident]:
+    """Everyone listed among the incident's children, in the order they were recorded."""
+    parties = list(Party.objects.filter(incident=incident).select_related("person"))
+    involvements = {i.child_id: i for i in ChildInvolvement.objects.filter(incident=incident)}
+    day = incident_day(incident)
+    return [
+        ChildAtIncident(person, involvement if involvement.pk else None, person.age_on(day), harmed)
+        for person, involvement, harmed in _children_of(parties, involvements, incident)
+    ]
+
+
+def children_who_harmed_missing(incident: Incident) -> list[tuple[Person, int]]:
+    """Alleged perpetrators under 18 on the day of the incident who are not recorded as
+    children who harmed, with their age (an age not known is not asked about)."""
+    day = incident_day(incident)
+    recorded = set(
+        ChildInvolvement.objects.filter(incident=incident).values_list("child_id", flat=True)
+    )
+    missing = []
+    for party in Party.objects.filter(
+        incident=incident, role=PartyRole.ALLEGED_PERPETRATOR
+    ).select_related("person"):
+        age = party.person.age_on(day)
+        if age is not None and is_child(age) and party.person_id not in recorded:
+            missing.append((party.person, age))
+    return missing
+
+
 def incident_record_of(incident: Incident) -> IncidentRecord:
     """What the submission check needs to know."""
     facts = incident_facts(incident)
@@ -129,7 +194,11 @@ def incident_record_of(incident: Incident) -> IncidentRecord:
                 spoken_to_alone=c.involvement.spoken_to_alone,
                 not_spoken_to_reason=c.involvement.not_spoken_to_reason,
                 not_alone_reason=c.involvement.not_alone_reason,
-                relationship_recorded=all((a.pk, c.child.pk) in ties for a in adults),
+                relationship_recorded=all(
+                    (a.pk, c.child.pk) in ties for a in adults if a.pk != c.child.pk
+                ),
+                age=c.age,
+                harmed=c.harmed,
             )
             for c in facts.children
         ],
@@ -137,6 +206,9 @@ def incident_record_of(incident: Incident) -> IncidentRecord:
         no_children_how=incident.no_children_how,
         arrest_made=incident.arrest_made,
         no_arrest_reason=incident.no_arrest_reason,
+        perpetrators_not_recorded_as_children=tuple(
+            (person.full_name, age) for person, age in children_who_harmed_missing(incident)
+        ),
     )
 
 

@@ -8,6 +8,16 @@ Sources (../shared/docs/domain.md):
 - s.3 (children as victims, in force 31 January 2022): a child under 18 who sees or
   hears, or experiences the effects of, the abuse and is related to the victim or the
   abuser, §5.3;
+- Children Act 1989 s.105(1): a "child" is a person under the age of eighteen. Everyone
+  listed among an incident's children, and every route that acts for a child (the front
+  door, Operation Encompass, MARAC's children, follow-up, child risk), uses ``is_child``
+  on the day of the incident;
+- child-to-parent abuse (§5.1): s.1 needs both people to be 16 or over, so a child under
+  16 who harms a parent is not "domestic abuse" in the Act's terms, and a 16- or
+  17-year-old who does is; either way the child who harmed is a child to safeguard. They
+  are recorded as the alleged perpetrator with a child's involvement of their own, and
+  they are not a victim under s.3 of abuse they committed (s.3 is about a child who sees,
+  hears or experiences the effects of abuse by someone else);
 - HMIC "In harm's way" (2015) and HMICFRS 2019: officers must see each child, speak to
   them away from their parents, and record their words, behaviour and demeanour, §6.1–6.2;
 - DASH practice: pregnancy and a baby under 18 months raise the risk, §1.4 and §2.
@@ -22,8 +32,26 @@ from enum import StrEnum
 from hearth.people.policy import Tie, are_personally_connected, relation_to_child
 
 ADULT_AGE = 16  # s.1(2)(a): both aged 16 or over
-CHILD_AGE_LIMIT = 18  # s.3(1): a "child" is a person under 18
+# Children Act 1989 s.105(1), and the DA Act 2021 s.3 with it: a "child" is a person under 18.
+CHILD_AGE_LIMIT = 18
 BABY_MONTHS = 18  # a baby under 18 months is flagged with pregnancy
+
+
+def is_child(age: int | None) -> bool:
+    """Under 18 on the day (Children Act 1989 s.105(1)). An age not known counts as a
+    child's: nobody listed as a child is dropped for want of a date of birth."""
+    return age is None or age < CHILD_AGE_LIMIT
+
+
+def adult_listed_as_child(name: str, age: int | None) -> str | None:
+    """What to tell the officer when someone listed among the children is 18 or over on
+    the day of the incident, or ``None`` when they are a child."""
+    if is_child(age):
+        return None
+    return (
+        f"{name} is {age}, so 18 or over, on the date of the incident: record them as an "
+        "adult, not as a child"
+    )
 
 
 class AbuseType(StrEnum):
@@ -81,15 +109,30 @@ def domestic_abuse_definition(
     reasons: list[str] = []
     unknown = failed = False
     for who, age in (("The victim", victim_age), ("The alleged perpetrator", perpetrator_age)):
+        is_perpetrator = who == "The alleged perpetrator"
         if age is None:
             reasons.append(f"{who}'s age is not known: the definition needs both to be 16 or over")
             unknown = True
+        elif age < ADULT_AGE and is_perpetrator:
+            # Child-to-parent abuse by a child under 16: outside s.1, and a child to safeguard.
+            reasons.append(
+                f"{who} is {age}: the definition needs both to be 16 or over, so this is "
+                "not domestic abuse in the Act's terms. They are a child who has harmed "
+                "someone: safeguard them as a child (they are recorded as a child too)"
+            )
+            failed = True
         elif age < ADULT_AGE:
             reasons.append(
                 f"{who} is {age}: the definition needs both to be 16 or over. "
                 "Abuse of a child under 16 is child abuse: follow child protection procedures"
             )
             failed = True
+        elif age < CHILD_AGE_LIMIT and is_perpetrator:
+            reasons.append(
+                f"{who} is {age}, so 16 or over: abuse by a 16 or 17-year-old of someone "
+                "personally connected to them is domestic abuse. They are also a child "
+                "(under 18): safeguard them as a child who has harmed"
+            )
         else:
             reasons.append(f"{who} is {age}, so 16 or over")
     if are_personally_connected(ties_victim_to_perpetrator):
@@ -119,14 +162,34 @@ class ChildFacts:
     heard: bool
     experienced_effects: bool
     # For each adult victim and alleged perpetrator: their label and their ties to the child.
+    # A child who harmed is not among the perpetrators of their own facts.
     victims: list[tuple[str, list[Tie]]] = field(default_factory=list)
     perpetrators: list[tuple[str, list[Tie]]] = field(default_factory=list)
+    # The child is the alleged perpetrator: a child who harmed (child-to-parent abuse).
+    harmed: bool = False
 
 
 def child_victim_status(facts: ChildFacts) -> Assessment:
-    """Is this child a victim of domestic abuse in their own right (s.3)?"""
+    """Is this child a victim of domestic abuse in their own right (s.3)? A child who
+    harmed is not a victim of abuse they committed: only abuse by another alleged
+    perpetrator that they saw, heard or experienced the effects of counts."""
     reasons: list[str] = []
     unknown = failed = False
+    if facts.harmed and not facts.perpetrators:
+        return Assessment(
+            Finding.NOT_MET,
+            (
+                "They are the alleged perpetrator: section 3 is about a child who sees, "
+                "hears or experiences the effects of abuse by someone else, and no other "
+                "alleged perpetrator is recorded",
+                "They are a child who has harmed: they are safeguarded as a child",
+            ),
+        )
+    if facts.harmed:
+        reasons.append(
+            "They are an alleged perpetrator: only the abuse by the other alleged "
+            "perpetrator is considered"
+        )
     if facts.age is None:
         reasons.append("Their age is not known: record a date of birth or an estimated age")
         unknown = True
@@ -208,6 +271,8 @@ class ChildRecord:
     not_spoken_to_reason: str
     not_alone_reason: str
     relationship_recorded: bool
+    age: int | None = None  # on the day of the incident
+    harmed: bool = False  # the child is the alleged perpetrator (a child who harmed)
 
 
 @dataclass(frozen=True)
@@ -223,6 +288,8 @@ class IncidentRecord:
     no_children_how: str
     arrest_made: bool | None
     no_arrest_reason: str
+    # Alleged perpetrators under 18 on the day who are not recorded as children who harmed.
+    perpetrators_not_recorded_as_children: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -235,7 +302,9 @@ def submission_problems(record: IncidentRecord, *, now: dt.datetime) -> list[Pro
     """Everything that stops this incident being submitted, each with the field to fix.
 
     No child may be missed: either every child is recorded, or the officer attests that
-    no child lives in or is related to the household and says how they know.
+    no child lives in or is related to the household and says how they know. A child who
+    harmed (an alleged perpetrator under 18) is a child recorded, so when they are the
+    only child nothing needs attesting; and nobody 18 or over is recorded as a child.
     """
     problems: list[Problem] = []
     if record.is_police and not record.police_reference.strip():
@@ -254,6 +323,14 @@ def submission_problems(record: IncidentRecord, *, now: dt.datetime) -> list[Pro
         problems.append(Problem("victims", "Add the adult victim"))
     if record.is_police and record.perpetrators == 0:
         problems.append(Problem("perpetrators", "Add the alleged perpetrator"))
+    for name, age in record.perpetrators_not_recorded_as_children:
+        problems.append(
+            Problem(
+                "perpetrators",
+                f"{name} is {age}, so under 18, on the date of the incident: record them as "
+                "a child too, as a child who harmed",
+            )
+        )
     if record.is_police and record.arrest_made is None:
         problems.append(Problem("arrest_made", "Select whether an arrest was made"))
     if record.is_police and record.arrest_made is False and not record.no_arrest_reason.strip():
@@ -280,6 +357,9 @@ def _child_problems(index: int, child: ChildRecord) -> list[Problem]:
     prefix = f"children.{index}"
     name = child.name
     problems: list[Problem] = []
+    if not child.harmed and (adult := adult_listed_as_child(name, child.age)):
+        # Nothing else is asked of an adult listed as a child: they are to be moved.
+        return [Problem(f"{prefix}.age", adult)]
     if child.present is None:
         problems.append(Problem(f"{prefix}.present", f"Select whether {name} was present"))
     if child.present and child.welfare_check_done is None:

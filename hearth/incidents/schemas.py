@@ -296,6 +296,8 @@ def body_path(field: str) -> str:
     parts = field.split(".")
     if parts[0] == "children" and len(parts) == 2 and parts[1].isdigit():
         return f"{field}.ref"
+    if parts[0] == "children" and len(parts) == 3 and parts[2] == "age":  # an adult listed
+        return f"children.{parts[1]}.ref"
     if parts[0] == "children" and len(parts) == 3 and parts[2] in INVOLVEMENT_FIELDS:
         return f"children.{parts[1]}.involvement.{parts[2]}"
     return field

@@ -4,6 +4,9 @@
   ``policy.submission_problems`` finds nothing: every child recorded (or no children
   attested, with how that was established), each present child's welfare check and
   conversation recorded, with reasons when a child was not spoken to or not alone;
+- a child is under 18 on the day of the incident (Children Act 1989 s.105): someone 18
+  or over is refused as a child; an alleged perpetrator under 18 is also recorded as a
+  child who harmed, with an involvement of their own (``_children_who_harmed_sync``);
 - each change is one transaction with a timeline event on the incident, and on the
   child for changes to a child's involvement;
 - submitting stores version 1 of the incident; every change after that is an amendment
@@ -27,9 +30,20 @@ from hearth.core import clock
 from hearth.core.actor import Actor, AgencyKind
 from hearth.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from hearth.incidents.directory import setting_named
-from hearth.incidents.facts import incident_record_of, incident_snapshot
+from hearth.incidents.facts import (
+    children_who_harmed_missing,
+    incident_day,
+    incident_record_of,
+    incident_snapshot,
+)
 from hearth.incidents.models import ChildInvolvement, Incident, IncidentVersion, Party
-from hearth.incidents.policy import AbuseType, PartyRole, submission_problems
+from hearth.incidents.policy import (
+    AbuseType,
+    PartyRole,
+    adult_listed_as_child,
+    is_child,
+    submission_problems,
+)
 from hearth.people import services as people_services
 from hearth.people.models import Person, PersonAddress
 from hearth.people.policy import Kinship
@@ -117,6 +131,8 @@ def incident_update(*, actor: Actor, incident: Incident, changes: IncidentChange
     for name, value in values.items():
         setattr(incident, name, value)
     incident.save()
+    if "occurred_at" in values:  # ages are counted on the day it happened
+        _children_who_harmed_sync(actor, incident)
     _record_change(
         actor,
         incident,
@@ -134,12 +150,23 @@ def party_add(*, actor: Actor, incident: Incident, person: Person, role: str) ->
     _require_change(actor, incident)
     if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
         raise ValidationFailed.from_fields({"person": ["Choose a person you can see"]})
+    # Children Act 1989 s.105: a child is under 18 on the day (policy.is_child). Without
+    # a date yet, the submission check asks again.
+    adult = (
+        adult_listed_as_child(person.full_name, person.age_on(incident_day(incident)))
+        if role == PartyRole.CHILD and incident.occurred_at is not None
+        else None
+    )
+    if adult:
+        raise ValidationFailed.from_fields({"date_of_birth": [adult]})
     party, created = Party.objects.get_or_create(
         incident=incident, person=person, defaults={"role": role}
     )
     if not created and party.role != role:
         party.role = role
         party.save(update_fields=["role", "updated_at"])
+        if role not in (PartyRole.CHILD, PartyRole.ALLEGED_PERPETRATOR):
+            ChildInvolvement.objects.filter(incident=incident, child=person).delete()
     if role == PartyRole.CHILD:
         ChildInvolvement.objects.get_or_create(incident=incident, child=person)
         incident.no_children_attested = False
@@ -160,7 +187,40 @@ def party_add(*, actor: Actor, incident: Incident, person: Person, role: str) ->
             summary=f"Recorded as a child at {incident}",
             payload={"incident_id": incident.pk},
         )
+    if role == PartyRole.ALLEGED_PERPETRATOR:
+        _children_who_harmed_sync(actor, incident)
     return party
+
+
+def _children_who_harmed_sync(actor: Actor, incident: Incident) -> None:
+    """An alleged perpetrator under 18 on the day of the incident is a child who harmed
+    (child-to-parent abuse, for example): they get a child's involvement of their own, so
+    they are recorded and routed as a child to safeguard, and the "no children"
+    confirmation gives way to them. While a draft, one who turns out to be 18 or over (a
+    date changed) loses it again."""
+    for person, _ in children_who_harmed_missing(incident):
+        ChildInvolvement.objects.get_or_create(incident=incident, child=person)
+        if incident.no_children_attested:
+            incident.no_children_attested = False
+            incident.no_children_how = ""
+            incident.save(update_fields=["no_children_attested", "no_children_how", "updated_at"])
+        timeline_record(
+            actor=actor,
+            subject=person,
+            verb="child.added_to_incident",
+            summary=f"Recorded as a child who harmed at {incident}",
+            payload={"incident_id": incident.pk, "harmed": True},
+        )
+    if incident.status != Incident.Status.DRAFT:
+        return
+    day = incident_day(incident)
+    for involvement in ChildInvolvement.objects.filter(
+        incident=incident,
+        child__parties__incident=incident,
+        child__parties__role=PartyRole.ALLEGED_PERPETRATOR,
+    ).select_related("child"):
+        if not is_child(involvement.child.age_on(day)):
+            involvement.delete()
 
 
 @transaction.atomic

@@ -15,8 +15,8 @@ from typing import Any
 
 from hearth.accounts.models import Area, TeamFunction
 from hearth.core import clock
-from hearth.incidents.models import ChildInvolvement, Incident, Party
-from hearth.incidents.policy import PartyRole
+from hearth.incidents.facts import children_at
+from hearth.incidents.models import ChildInvolvement, Incident
 from hearth.obligations import policy
 from hearth.obligations.models import (
     EncompassChild,
@@ -76,15 +76,11 @@ def encompass_input(
     occurred = (incident.occurred_at or incident.submitted_at or clock.now()).astimezone(
         clock.LONDON
     )
-    involvements = {
-        i.child_id: i
-        for i in ChildInvolvement.objects.filter(incident=incident).select_related("child")
-    }
     children = []
-    for party in Party.objects.filter(incident=incident, role=PartyRole.CHILD).select_related(
-        "person"
-    ):
-        person, involvement = party.person, involvements.get(party.person_id)
+    # Everyone listed among the children, the child who harmed included; the policy's age
+    # band leaves out anyone 18 or over on the day.
+    for listed in children_at(incident):
+        person, involvement = listed.person, listed.involvement
         children.append(
             enc.ChildIn(
                 person_id=person.pk,
@@ -94,6 +90,7 @@ def encompass_input(
                 setting_urn=involvement.education_setting_urn if involvement else "",
                 setting_named=involvement.education_setting if involvement else "",
                 area_id=home_area_id(person, incident),
+                harmed=listed.harmed,
             )
         )
     notified = frozenset(

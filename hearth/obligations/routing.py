@@ -17,8 +17,9 @@ from hearth.accounts.models import Area, Team, TeamFunction
 from hearth.audit.services import timeline_record
 from hearth.core import clock
 from hearth.core.actor import Actor, AgencyKind
+from hearth.incidents.facts import children_at
 from hearth.incidents.models import Incident, Party
-from hearth.incidents.policy import PartyRole
+from hearth.incidents.policy import PartyRole, is_child
 from hearth.obligations import policy
 from hearth.obligations.area_settings import DEFAULT_ACCESS_DAYS_AFTER_CLOSE, row_of
 from hearth.obligations.models import (
@@ -171,7 +172,7 @@ def household_child_ids(
         if p.pk not in incident_children
         and p.pk not in perpetrators
         and (age := p.age_on(day)) is not None
-        and age < 18
+        and is_child(age)
     ]
     return tuple(dict.fromkeys([*incident_children, *extra]))
 
@@ -211,14 +212,22 @@ def _victim_in(victim: Person, incident: Incident, children: list[int]) -> polic
 
 def incident_input(incident: Incident) -> policy.IncidentIn:
     parties = list(Party.objects.filter(incident=incident).select_related("person"))
-    children = [p.person for p in parties if p.role == PartyRole.CHILD]
-    child_ids = [c.pk for c in children]
+    children = children_at(incident)
+    # MARAC's household children are children (under 18 on the day), the child who
+    # harmed included.
+    child_ids = [c.person.pk for c in children if is_child(c.age)]
     return policy.IncidentIn(
         incident_id=incident.pk,
         received_at=incident.submitted_at or clock.now(),
         referral_source=REFERRAL_SOURCE_BY_AGENCY_KIND.get(incident.recorded_by_agency.kind, "10"),
         children=tuple(
-            policy.ChildIn(person_id=c.pk, area_id=home_area_id(c, incident)) for c in children
+            policy.ChildIn(
+                person_id=c.person.pk,
+                area_id=home_area_id(c.person, incident),
+                age=c.age,
+                harmed=c.harmed,
+            )
+            for c in children
         ),
         victims=tuple(
             _victim_in(p.person, incident, child_ids)

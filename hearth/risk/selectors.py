@@ -30,7 +30,7 @@ from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
 from hearth.incidents.models import Incident, Party
-from hearth.incidents.policy import PartyRole
+from hearth.incidents.policy import PartyRole, is_child
 from hearth.people.models import Person
 from hearth.people.selectors import linked_person_ids
 from hearth.risk import policy
@@ -494,6 +494,8 @@ def child_risk_context_for(*, actor: Actor, child_id: int, incident_id: int) -> 
         else clock.local_now().date()
     )
     age = child.age_on(day)
+    if not is_child(age):  # 18 or over on the day: not a child (Children Act 1989 s.105)
+        raise NotFound("No such child")
     infant = incident.victim_pregnant == Incident.Pregnancy.YES or (
         child.date_of_birth is not None and _months_between(child.date_of_birth, day) < 18
     )

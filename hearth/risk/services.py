@@ -31,7 +31,9 @@ from hearth.audit.services import timeline_record
 from hearth.core import clock
 from hearth.core.actor import Actor, AgencyKind, Role
 from hearth.core.errors import InvalidTransition, NotPermitted, ValidationFailed
+from hearth.incidents.facts import incident_day
 from hearth.incidents.models import Incident
+from hearth.incidents.policy import adult_listed_as_child
 from hearth.people.models import Person
 from hearth.risk import policy
 from hearth.risk.instruments import instrument, shipped_instruments
@@ -250,7 +252,11 @@ def child_risk_record(
     reason: str = "",
 ) -> ChildRisk:
     """Record a child's risk level by rule CHILD-RISK-1, raised by the practitioner if they
-    judge it higher (with a reason). Earlier levels are kept: this adds one."""
+    judge it higher (with a reason). Earlier levels are kept: this adds one. Only a child
+    has one: under 18 on the day of the incident (Children Act 1989 s.105)."""
+    day = incident_day(incident) if incident is not None else clock.local_now().date()
+    if adult := adult_listed_as_child(child.full_name, child.age_on(day)):
+        raise ValidationFailed(adult)
     result = policy.child_risk(factors)
     final = result
     if raise_to is not None:

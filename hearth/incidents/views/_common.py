@@ -145,6 +145,7 @@ def _children_rows(journey: IncidentJourney) -> list[dict[str, Any]]:
             "ties": [
                 (adult, _tie_phrase(journey, adult, view.child))
                 for adult in [*facts.victims, *facts.perpetrators]
+                if adult.pk != view.child.pk  # a child who harmed is among the perpetrators
             ],
             "urls": {
                 step: _child_step_url(incident, view.child.pk, step) + "?change=1"

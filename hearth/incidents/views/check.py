@@ -60,7 +60,9 @@ def _problem_links(journey: IncidentJourney, problems: list[Problem]) -> list[tu
             url = _step_url(incident, step)
         elif problem.field.startswith("children."):
             _, index, name = problem.field.split(".", 2)
-            if name in CHILD_PROBLEM_PAGES and int(index) < len(children):
+            if name == "age":  # an adult listed as a child: taken out on the children page
+                url, anchor = _step_url(incident, "children"), "main-content"
+            elif name in CHILD_PROBLEM_PAGES and int(index) < len(children):
                 step, anchor = CHILD_PROBLEM_PAGES[name]
                 url = _child_step_url(incident, children[int(index)].child.pk, step)
         links.append((f"{url}?change=1#{anchor}", problem.message))

@@ -248,7 +248,8 @@ def incident_child_relationships(
     actor, journey = _journey(request, incident_id)
     incident, facts = journey.incident, journey.detail.facts
     child = journey.child(child_id).child
-    adults = [*facts.victims, *facts.perpetrators]
+    # A child who harmed is among the perpetrators: they are not related to themselves.
+    adults = [a for a in [*facts.victims, *facts.perpetrators] if a.pk != child.pk]
     form = forms.ChildRelationshipsForm(
         request.POST or None, adults=adults, child=child, ties=journey.ties
     )

@@ -16,8 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from hearth.core.errors import ValidationFailed
 from hearth.core.personal_data import no_personal_data, reads_personal_data
 from hearth.incidents import services
+from hearth.incidents.facts import incident_day
 from hearth.incidents.models import Incident
-from hearth.incidents.policy import PartyRole
+from hearth.incidents.policy import PartyRole, adult_listed_as_child
 from hearth.incidents.selectors import IncidentJourney
 from hearth.incidents.views._common import (
     _form_page,
@@ -100,6 +101,8 @@ def incident_person_find(request: HttpRequest, incident_id: int, role: str) -> H
     if request.method != "POST":
         return _person_find_page(request, journey, role)
     form = PersonFindForm(request.POST, who=who, date_required=party_role == PartyRole.CHILD)
+    if form.is_valid() and party_role == PartyRole.CHILD:
+        _refuse_an_adult(form, journey.incident)
     if not form.is_valid():
         return _person_find_page(request, journey, role, form)
     data = form.cleaned_data
@@ -114,6 +117,18 @@ def incident_person_find(request: HttpRequest, incident_id: int, role: str) -> H
     return redirect(
         _keep_change(request, reverse("incident_person_matches", args=[journey.incident.pk, role]))
     )
+
+
+def _refuse_an_adult(form: PersonFindForm, incident: Incident) -> None:
+    """Someone 18 or over on the day of the incident is not a child (Children Act 1989
+    s.105): say so on their date of birth (or estimated age), before any lookup."""
+    if incident.occurred_at is None:
+        return  # no date yet: the submission check asks again
+    data = form.cleaned_data
+    typed = Person(date_of_birth=data["date_of_birth"], estimated_age=data["estimated_age"])
+    name = " ".join(n for n in (data["given_names"], data["family_name"]) if n)
+    if adult := adult_listed_as_child(name, typed.age_on(incident_day(incident))):
+        form.add_error("date_of_birth" if data["date_of_birth"] else "estimated_age", adult)
 
 
 @reads_personal_data
@@ -149,8 +164,12 @@ def incident_person_matches(request: HttpRequest, incident_id: int, role: str) -
         if chosen is None:
             return redirect(details_url)
         person = next(m.person for m in matches if m.person.pk == chosen)
-        services.party_add(actor=actor, incident=incident, person=person, role=party_role)
-        return _person_added(request, incident, party_role, person)
+        try:
+            services.party_add(actor=actor, incident=incident, person=person, role=party_role)
+        except ValidationFailed as failure:  # someone 18 or over chosen as a child
+            form.add_failure(failure)
+        else:
+            return _person_added(request, incident, party_role, person)
     return _form_page(
         request,
         journey,

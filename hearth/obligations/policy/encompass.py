@@ -152,6 +152,9 @@ class ChildIn:
     setting_urn: str  # chosen from the directory at intake, or ""
     setting_named: str  # a setting the officer named that is not in the directory
     area_id: int | None  # the local authority the child lives in
+    # The child is the alleged perpetrator, under 18 (child-to-parent abuse, for
+    # example): a child at the incident to support like any other, with that reason.
+    harmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -321,6 +324,12 @@ def _plan(incident: EncompassIn, members: list[tuple[ChildIn, _Addressee]]) -> P
         reason=(
             f"{who} related to an adult at a domestic abuse incident, "
             + "; ".join(sorted({a.why for _, a in members}))
+            + (
+                ". The child who harmed an adult (the alleged perpetrator, under 18) is a "
+                "child at the incident to support too"
+                if any(c.harmed for c in children)
+                else ""
+            )
             + ". Police must tell the child's school before the next school day "
             "(Domestic Abuse Act 2021 s.49A, Operation Encompass)"
         ),

@@ -1,6 +1,11 @@
 """The routing policy: from a submitted incident (plain data) to the obligations it
 creates, each with its reason, rule, version and due times; and each child's follow-up
-when an adult victim starts being supported."""
+when an adult victim starts being supported.
+
+Every child route acts only for a child: someone under 18 on the day of the incident
+(Children Act 1989 s.105; ``incidents.policy.is_child``), an age not known counting as a
+child's. A child who harmed (the alleged perpetrator, under 18) is a child to safeguard:
+their front door is told like any child's, with that reason."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from hearth.incidents.policy import is_child
 from hearth.obligations.policy.deadlines import (
     ENGLAND,
     Owner,
@@ -37,6 +43,9 @@ class AreaRouting:
 class ChildIn:
     person_id: int
     area_id: int | None  # the local authority the child lives in
+    age: int | None = None  # on the day of the incident: a child is under 18 (is_child)
+    # The child is the alleged perpetrator (child-to-parent abuse): a child to safeguard.
+    harmed: bool = False
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,9 @@ def route_incident(incident: IncidentIn, areas: Mapping[int, AreaRouting]) -> Ro
     unrouted: list[Unrouted] = []
     received = incident.received_at
     for child in incident.children:
+        if not is_child(child.age):
+            # Children Act 1989 s.105: 18 or over is not a child; intake refuses them.
+            continue
         rule = ROUTE_RULES[Route.CHILD_CONCERN]
         area = areas.get(child.area_id) if child.area_id is not None else None
         if area is None or area.front_door_team_id is None:
@@ -120,8 +132,14 @@ def route_incident(incident: IncidentIn, areas: Mapping[int, AreaRouting]) -> Ro
                 rule=rule,
                 rule_version=RULE_VERSION,
                 reason=(
-                    f"A child at a domestic abuse incident, living in {area.area_name}: "
-                    f"their children's services front door is told (referral source "
+                    (
+                        "A child who harmed an adult at a domestic abuse incident (the alleged "
+                        "perpetrator, under 18: child-to-parent abuse, for example) is a child "
+                        f"to safeguard, living in {area.area_name}"
+                        if child.harmed
+                        else f"A child at a domestic abuse incident, living in {area.area_name}"
+                    )
+                    + ": their children's services front door is told (referral source "
                     f"{incident.referral_source})"
                 ),
                 send_now=True,
@@ -236,6 +254,7 @@ class FollowUpChild:
     person_id: int
     lead_team_id: int | None  # the child's lead agency's team: the front door by default
     timescales: Timescales = ENGLAND
+    age: int | None = None  # on the day of the incident: a child is under 18 (is_child)
 
 
 def follow_ups_for_adult_support(
@@ -254,6 +273,8 @@ def follow_ups_for_adult_support(
     rule = ROUTE_RULES[Route.CHILD_FOLLOW_UP]
     planned, unrouted = [], []
     for child in children:
+        if not is_child(child.age):
+            continue
         if child.lead_team_id is None:
             unrouted.append(
                 Unrouted(

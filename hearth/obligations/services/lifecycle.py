@@ -12,6 +12,7 @@ from hearth.accounts.models import Team
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import ValidationFailed
+from hearth.incidents.facts import incident_day
 from hearth.incidents.policy import PartyRole
 from hearth.obligations import policy, routing
 from hearth.obligations.models import (
@@ -332,6 +333,7 @@ def child_follow_ups_start(*, actor: Actor | None, adult: Obligation) -> list[Ob
         if referral is not None:
             child_ids += [link.child_id for link in referral.children.all()]
     children = []
+    day = incident_day(adult.incident)  # a child is under 18 on it (the policy checks)
     for child in Person.objects.filter(pk__in=child_ids).order_by("id"):
         area_id = routing.home_area_id(child, adult.incident)
         routing_area = routing.area_routing(area_id) if area_id else None
@@ -340,6 +342,7 @@ def child_follow_ups_start(*, actor: Actor | None, adult: Obligation) -> list[Ob
                 person_id=child.pk,
                 lead_team_id=routing_area.front_door_team_id if routing_area else None,
                 timescales=routing_area.timescales if routing_area else policy.ENGLAND,
+                age=child.age_on(day),
             )
         )
     result = policy.follow_ups_for_adult_support(
