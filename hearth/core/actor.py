@@ -49,6 +49,11 @@ class Role(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
+# Roles that carry no case work: administrators configure the service and their agency
+# (teams, people, keys, reference data), analysts see aggregates (architecture §1, §4).
+# A person acting with only these roles sees no case content in any agency.
+NO_CASE_CONTENT_ROLES: frozenset[str] = frozenset({Role.ADMINISTRATOR, Role.ANALYST})
+
 # Which roles make sense in which kind of agency: a membership outside this table is
 # refused, so a school cannot be given a police role by mistake.
 ROLES_BY_AGENCY_KIND: dict[str, frozenset[str]] = {
@@ -96,6 +101,21 @@ class Actor:
 
     def manages(self, team_id: int) -> bool:
         return team_id in self.managed_team_ids
+
+    @property
+    def is_administrator(self) -> bool:
+        """An administrator of the agency acted for (of any kind, the host included)."""
+        return Role.ADMINISTRATOR in self.roles
+
+    @property
+    def sees_case_content(self) -> bool:
+        """Whether any case record (people, incidents, children, risk, obligations and what
+        they carry) may be visible at all. Administrators of any agency, the host's
+        included, and analysts see none: configuration and aggregates, never a case
+        (architecture §1, §4). Someone who also holds a practitioner role in the agency
+        acted for sees what that role sees; an agency system's key with no role sees
+        what is addressed to its agency."""
+        return not self.roles or bool(self.roles - NO_CASE_CONTENT_ROLES)
 
     @property
     def is_host_administrator(self) -> bool:

@@ -14,3 +14,8 @@ class IncidentsConfig(AppConfig):
         auditlog.register(models.Incident, m2m_fields={"attending_officers"})
         auditlog.register(models.Party)
         auditlog.register(models.ChildInvolvement)
+
+        # A person's page follows the incidents that name them (people.visibility).
+        from hearth.people.visibility import person_source_register
+
+        person_source_register("incidents.parties", models.people_in_incidents_visible_to)

@@ -214,7 +214,8 @@ def _reference_problems(document: IncidentDocument) -> dict[str, list[str]]:
 
 def _record_people(actor: Actor, document: IncidentDocument) -> dict[str, Person]:
     people: dict[str, Person] = {}
-    visible = Person.objects.visible_to(actor)
+    # An existing person is chosen as at intake: among the agency's own records.
+    visible = Person.objects.for_intake(actor)
     for index, given in enumerate(document.people):
         if given.existing_person_id is not None:
             person = visible.filter(pk=given.existing_person_id).first()

@@ -14,6 +14,8 @@ concerns; nobody else yet (later issues grant access through referrals).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -28,7 +30,7 @@ FORCE_WIDE_ROLES = (Role.PUBLIC_PROTECTION_OFFICER,)
 
 class IncidentQuerySet(models.QuerySet["Incident"]):
     def visible_to(self, actor: Actor) -> IncidentQuerySet:
-        if actor.is_host_administrator:
+        if not actor.sees_case_content:
             return self.none()
         own_agency = self.filter(recorded_by_agency_id=actor.agency_id)
         if actor.agency_kind == AgencyKind.POLICE_FORCE:
@@ -146,6 +148,16 @@ class Party(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} in {self.incident}"
+
+
+def people_in_incidents_visible_to(actor: Actor) -> models.QuerySet[Party, Any]:
+    """The ids of everyone who is part of an incident the actor may see (adults and
+    children alike: each child is also a party), for ``people.visibility``."""
+    return (
+        Party.objects.filter(incident__in=Incident.objects.visible_to(actor))
+        .order_by()
+        .values("person_id")
+    )
 
 
 class Education(models.TextChoices):

@@ -148,7 +148,8 @@ def party_add(*, actor: Actor, incident: Incident, person: Person, role: str) ->
     """Add ``person`` to the incident in ``role`` (a child also gets their involvement)."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     _require_change(actor, incident)
-    if not Person.objects.visible_to(actor).filter(pk=person.pk).exists():
+    # The person was found by the intake lookup, whose scope is the agency's own records.
+    if not Person.objects.for_intake(actor).filter(pk=person.pk).exists():
         raise ValidationFailed.from_fields({"person": ["Choose a person you can see"]})
     # Children Act 1989 s.105: a child is under 18 on the day (policy.is_child). Without
     # a date yet, the submission check asks again.

@@ -60,8 +60,8 @@ class RoutingSettings(TimeStampedModel):
 class ObligationQuerySet(models.QuerySet["Obligation"]):
     def visible_to(self, actor: Actor) -> ObligationQuerySet:
         """The recipient team's agency (while open, and for a while after), and whoever
-        may see the incident it arose from. Administrators see no case work."""
-        if actor.is_host_administrator:
+        may see the incident it arose from. Administrators (of any agency) see no case work."""
+        if not actor.sees_case_content:
             return self.none()
         # A referral the referrer has not sent yet is not the recipient's to see.
         # An Operation Encompass notification is read by its recipient only through the
@@ -327,8 +327,8 @@ class EncompassNotificationQuerySet(models.QuerySet["EncompassNotification"]):
         """The receiving team's agency (a school's DSL, or a trust's system for its
         schools), once sent, while open and for a while after; whoever may see the
         incident (the force); and the members of the team an unacknowledged one was
-        escalated to, for as long. Administrators see none."""
-        if actor.is_host_administrator:
+        escalated to, for as long. Administrators (of any agency) see none."""
+        if not actor.sees_case_content:
             return self.none()
         recipient = (
             (Q(obligation__team__agency_id=actor.agency_id) | Q(setting__trust_id=actor.agency_id))

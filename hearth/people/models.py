@@ -2,9 +2,11 @@
 
 A Person is recorded once and referred to by every incident, concern and (later)
 obligation, so that a child is one record across agencies, not a line in an adult's
-case. Access: a person is visible to the agency that recorded them; later issues add
-visibility through referrals. Names for matching are stored normalised beside the
-names people typed (``people.policy.normalise_name``).
+case. Access: a person is visible to whoever may see a record that names them
+(``people.visibility``: the incidents and checklists they are part of); the agency that
+recorded them finds them only through the audited intake lookup (``for_intake``). Names
+for matching are stored normalised beside the names people typed
+(``people.policy.normalise_name``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.db.models import Q
 from hearth.core.actor import Actor
 from hearth.core.models import TimeStampedModel
 from hearth.people.policy import KINSHIP_LABELS, Kinship, age_on, family_name_key, normalise_name
+from hearth.people.visibility import person_ids_visible_to
 
 
 class Sex(models.TextChoices):
@@ -53,8 +56,22 @@ class Ethnicity(models.TextChoices):
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, actor: Actor) -> PersonQuerySet:
-        """People recorded by the actor's agency. Administrators and analysts see no one."""
-        if actor.is_host_administrator:
+        """People named by a record the actor may see (an incident they may see, a
+        checklist of their agency's): ``people.visibility``. Being recorded by the actor's
+        agency is not enough. Administrators (of any agency) and analysts see no one."""
+        if not actor.sees_case_content:
+            return self.none()
+        ids = person_ids_visible_to(actor)
+        if ids is None:
+            return self.none()
+        return self.filter(pk__in=ids)
+
+    def for_intake(self, actor: Actor) -> PersonQuerySet:
+        """The scope of the intake lookup only: the people the actor's agency recorded,
+        among whom someone recording an incident looks for an existing record (every
+        lookup is an audited search, ``selectors.person_find_candidates``). Not a way to
+        read a person: their page follows ``visible_to``."""
+        if not actor.sees_case_content:
             return self.none()
         return self.filter(recorded_by_agency_id=actor.agency_id)
 

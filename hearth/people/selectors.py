@@ -1,7 +1,10 @@
 """Reads of people. Invariants:
 
-- every read goes through ``Person.objects.visible_to(actor)``; a person outside it is
-  ``NotFound``, like one that does not exist;
+- every read goes through ``Person.objects.visible_to(actor)`` (the people named by the
+  records the actor may see); a person outside it is ``NotFound``, like one that does
+  not exist;
+- the intake lookup alone searches the people the actor's agency recorded
+  (``Person.objects.for_intake``), so that an officer finds an existing record;
 - every lookup records an access event with its search terms and the people it
   returned, even when it returns none (issue 3: "lookups are audited");
 - ``ties_among`` gives the relationships between a set of people as plain data for the
@@ -46,8 +49,10 @@ class PossibleMatch:
 def person_find_candidates(
     *, actor: Actor, query: PersonQuery, purpose: str = "Check for an existing record"
 ) -> list[PossibleMatch]:
-    """People the actor can see who may be the one described, best first; audited."""
-    candidates = find_candidates(query, within=Person.objects.visible_to(actor))
+    """People the actor's agency recorded (the intake lookup's own scope,
+    ``Person.objects.for_intake``) who may be the one described, best first; audited as
+    a search naming every person it returned."""
+    candidates = find_candidates(query, within=Person.objects.for_intake(actor))
     people = Person.objects.in_bulk([c.person_id for c in candidates])
     matches = [PossibleMatch(people[c.person_id], c) for c in candidates]
     access_record(

@@ -32,3 +32,9 @@ class RiskConfig(AppConfig):
         pages.INCIDENT_PAGE_EXTRAS.append(incident_risk_context)
         pages.CHILD_PAGE_EXTRAS.append(child_risk_context)
         people_views.PERSON_PAGE_EXTRAS.append(person_risk_context)
+
+        # A victim assessed by the actor's agency without an incident (an IDVA's RIC) is
+        # visible through the checklist (people.visibility).
+        from hearth.people.visibility import person_source_register
+
+        person_source_register("risk.assessments", models.victims_assessed_visible_to)

@@ -14,6 +14,8 @@ of the victim's incidents, and to the agency that recorded it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -42,6 +44,8 @@ class AreaRiskSettings(TimeStampedModel):
 
 
 def _visible(queryset: models.QuerySet, actor: Actor) -> models.QuerySet:
+    if not actor.sees_case_content:
+        return queryset.none()
     return queryset.filter(
         Q(incident__in=Incident.objects.visible_to(actor))
         | Q(incident__isnull=True, recorded_by_agency_id=actor.agency_id)
@@ -51,6 +55,12 @@ def _visible(queryset: models.QuerySet, actor: Actor) -> models.QuerySet:
 class RiskAssessmentQuerySet(models.QuerySet["RiskAssessment"]):
     def visible_to(self, actor: Actor) -> RiskAssessmentQuerySet:
         return _visible(self, actor)  # type: ignore[return-value]
+
+
+def victims_assessed_visible_to(actor: Actor) -> models.QuerySet[RiskAssessment, Any]:
+    """The ids of the victims of the checklists the actor may see, for
+    ``people.visibility`` (a checklist at an incident follows the incident)."""
+    return RiskAssessment.objects.visible_to(actor).order_by().values("victim_id")
 
 
 class RiskAssessment(TimeStampedModel):
@@ -199,8 +209,8 @@ class ChildRisk(TimeStampedModel):
 class CircumstanceChangeQuerySet(models.QuerySet["CircumstanceChange"]):
     def visible_to(self, actor: Actor) -> CircumstanceChangeQuerySet:
         """Whoever may see one of the victim's incidents (or the change's own), and the
-        agency that recorded it. The service operator's administrators see no case."""
-        if actor.is_host_administrator:
+        agency that recorded it. Administrators (of any agency) see no case."""
+        if not actor.sees_case_content:
             return self.none()
         incidents = Incident.objects.visible_to(actor)
         victims_seen = Party.objects.filter(

@@ -316,16 +316,6 @@ def reassessment_reason_for(*, actor: Actor, victim: Person) -> str:
 # --- A victim's risk page -----------------------------------------------------------------
 
 
-def _victims_visible_to(actor: Actor) -> Q:
-    """People whose risk page the actor may see: recorded by their agency, or the adult
-    victim in an incident they may see."""
-    return Q(pk__in=Person.objects.visible_to(actor).values("pk")) | Q(
-        pk__in=Party.objects.filter(
-            role=PartyRole.ADULT_VICTIM, incident__in=Incident.objects.visible_to(actor)
-        ).values("person_id")
-    )
-
-
 @dataclass(frozen=True)
 class VictimRisk:
     """A victim's grades over time, the changes in their circumstances, whether a new
@@ -348,7 +338,8 @@ def victim_risk_get_for(
 ) -> VictimRisk:
     """Missing and forbidden are the same ``NotFound``; every record shown is in the one
     access event."""
-    victim = Person.objects.filter(_victims_visible_to(actor), pk=victim_id).first()
+    # The same people as their own page: named by a record the actor may see.
+    victim = Person.objects.visible_to(actor).filter(pk=victim_id).first()
     if victim is None:
         raise NotFound("No such person")
     history = list(

@@ -12,6 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from hearth.audit.models import AccessEvent
+from hearth.incidents.policy import PartyRole
+from hearth.incidents.services import incident_start, party_add
 from hearth.people.forms import PersonFindForm, match_strength
 from hearth.people.models import Person
 from hearth.people.services import PersonDetails, person_address_add, person_create
@@ -23,7 +25,7 @@ FRONT_DOOR = "front.door@northshire.wessex.example"
 
 @pytest.fixture
 def victim(wessex: Any) -> Person:
-    """A woman now in a refuge, recorded by the police."""
+    """A woman now in a refuge, recorded by the police as the victim at an incident."""
     officer = wessex.actor(OFFICER)
     person = person_create(
         actor=officer,
@@ -39,10 +41,12 @@ def victim(wessex: Any) -> Person:
         town="Dunmere",
         is_confidential=True,
     )
+    incident = incident_start(actor=officer)
+    party_add(actor=officer, incident=incident, person=person, role=PartyRole.ADULT_VICTIM)
     return person
 
 
-def test_a_person_is_shown_to_their_own_agency_with_the_confidential_address_flagged(
+def test_a_person_is_shown_to_whoever_sees_their_incident_with_the_confidential_address_flagged(
     client_for: Callable[[str], Client], victim: Person
 ) -> None:
     client = client_for(PPU)
@@ -71,6 +75,20 @@ def test_another_agency_gets_the_same_404_as_for_nobody(
         return re.sub(rb'(nonce|value)="[^"]*"', b"", response.content)
 
     assert strip(forbidden) == strip(missing)
+
+
+def test_a_person_their_agency_recorded_but_no_incident_names_is_not_shown(
+    client_for: Callable[[str], Client], wessex: Any
+) -> None:
+    # Being recorded by one's force is no reason to read a person (issue 11 §2): only a
+    # record that names them is, and the intake lookup finds them for a new incident.
+    person = person_create(
+        actor=wessex.actor(OFFICER),
+        details=PersonDetails(given_names="Ottilie", family_name="Brayford"),
+    )
+    for email in (OFFICER, PPU):
+        response = client_for(email).get(reverse("person_detail", args=[person.pk]))
+        assert response.status_code == 404
 
 
 def _find(**data: str) -> PersonFindForm:
