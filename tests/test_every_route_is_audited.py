@@ -156,6 +156,7 @@ PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
         lambda: reverse("colleague_detail", args=[User.objects.get(email=FRONT_DOOR).pk]),
     ),
     "access_log": (ADMIN, lambda: reverse("access_log")),
+    "undelivered_messages": (ADMIN, lambda: reverse("undelivered_messages")),
     "incident_list": (OFFICER, lambda: reverse("incident_list")),
     "incident_start": (OFFICER, lambda: reverse("incident_start")),
     **{

@@ -3,7 +3,8 @@
 - every read goes through ``visible_to(actor)``; a record outside it is ``NotFound``,
   exactly as a missing one (architecture §4);
 - a read that returns other people's personal data (a team's members, a colleague's
-  profile) records an access event listing them (architecture §5). A person's own
+  profile, the addresses of messages that could not be delivered) records an access
+  event listing them (architecture §5). A person's own
   memberships, read to build their ``Actor``, are not someone else's data and are not
   logged.
 """
@@ -23,6 +24,7 @@ from hearth.audit.services import access_record
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
+from hearth.core.models import OutboundMessage
 
 
 def memberships_of(*, user: User) -> list[Membership]:
@@ -156,3 +158,50 @@ def user_get_for(*, actor: Actor, user_id: int, purpose: str = "View colleague")
     )
     access_record(actor=actor, action=AccessAction.READ, purpose=purpose, records=[user])
     return UserDetail(user=user, memberships=memberships, timeline=timeline_of(subject=user))
+
+
+# The most messages the page lists at once: the oldest problems come first, so none hides.
+UNDELIVERED_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class UndeliveredMessage:
+    message: OutboundMessage
+    team: Team | None  # the team it was sent for, if any
+    agency: Agency | None
+
+
+@dataclass(frozen=True)
+class UndeliveredMessages:
+    undeliverable: list[UndeliveredMessage]  # given up: someone must act
+    retrying: list[UndeliveredMessage]  # failed, and will be tried again
+
+
+def undelivered_messages_for(
+    *, actor: Actor, purpose: str = "See messages that could not be delivered"
+) -> UndeliveredMessages:
+    """Messages given up as undeliverable, and those that failed and will be tried again:
+    every one for the service operator's administrators, their teams' for everyone else
+    (``OutboundMessage.visible_to``). Recipients are personal data: the listing is
+    logged, with the messages it showed."""
+    messages = list(
+        OutboundMessage.objects.visible_to(actor)
+        .not_delivered()
+        .order_by("created_at", "id")[:UNDELIVERED_LIMIT]
+    )
+    teams = Team.objects.in_bulk({m.sender_team_id for m in messages} - {None})
+    agencies = Agency.objects.in_bulk({m.sender_agency_id for m in messages} - {None})
+    access_record(actor=actor, action=AccessAction.READ, purpose=purpose, records=messages)
+    rows = [
+        UndeliveredMessage(
+            message=m,
+            team=teams.get(m.sender_team_id) if m.sender_team_id else None,
+            agency=agencies.get(m.sender_agency_id) if m.sender_agency_id else None,
+        )
+        for m in messages
+    ]
+    undeliverable = OutboundMessage.Status.UNDELIVERABLE
+    return UndeliveredMessages(
+        undeliverable=[r for r in rows if r.message.status == undeliverable],
+        retrying=[r for r in rows if r.message.status != undeliverable],
+    )

@@ -1,4 +1,5 @@
-"""Pages for the people who work in Hearth: home, organisation switcher, teams, colleagues."""
+"""Pages for the people who work in Hearth: home, organisation switcher, teams, colleagues,
+and the messages their teams sent that could not be delivered."""
 
 from __future__ import annotations
 
@@ -69,3 +70,11 @@ def team_detail(request: HttpRequest, team_id: int) -> HttpResponse:
 def colleague_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     detail = selectors.user_get_for(actor=actor_of(request), user_id=user_id)
     return render(request, "accounts/colleague_detail.html", {"detail": detail})
+
+
+@reads_personal_data
+def undelivered_messages(request: HttpRequest) -> HttpResponse:
+    """Messages that could not be delivered (or wait to be tried again), so someone acts:
+    the sending team telephones the school, the operator's administrators mend the mail."""
+    found = selectors.undelivered_messages_for(actor=actor_of(request))
+    return render(request, "accounts/undelivered_messages.html", {"found": found})
