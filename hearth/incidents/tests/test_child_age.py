@@ -115,9 +115,7 @@ def test_someone_18_or_over_is_refused_as_a_child_when_the_incident_is_recorded(
 ) -> None:
     before = Incident.objects.count()
     with pytest.raises(ValidationFailed) as refused:
-        incident_record_document(
-            actor=wessex.actor(OFFICER), document=_with_leo_born(LEO_AN_ADULT)
-        )
+        incident_record_document(actor=wessex.actor(OFFICER), document=_with_leo_born(LEO_AN_ADULT))
     assert refused.value.fields == {
         "children.1": [
             "Leo Hart is 18, so 18 or over, on the date of the incident: record them as an "
@@ -153,7 +151,7 @@ def test_a_child_who_is_18_by_a_later_incident_date_stops_submission(wessex: Any
 
 @pytest.mark.django_db
 def test_the_api_names_the_adult_listed_as_a_child_and_records_nothing(
-    api_for: Callable[..., Api],
+    api_for: Callable[..., Api],  # noqa: F811
 ) -> None:
     police = api_for()
     before = Incident.objects.count()

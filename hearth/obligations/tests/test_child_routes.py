@@ -49,7 +49,9 @@ def _routed(*children: policy.ChildIn) -> list[policy.PlannedObligation]:
 @pytest.mark.parametrize(
     ("age", "notified"), [(None, True), (0, True), (17, True), (18, False), (19, False)]
 )
-def test_the_front_door_is_told_about_a_child_under_18_only(age: int | None, notified: bool) -> None:
+def test_the_front_door_is_told_about_a_child_under_18_only(
+    age: int | None, notified: bool
+) -> None:
     planned = _routed(policy.ChildIn(101, NORTH, age=age))
     assert [p.subject_id for p in planned] == ([101] if notified else [])
 
