@@ -5,8 +5,9 @@ incident's obligations for whoever may see the incident (the referrer sees the d
 Thin adapters over ``obligations.services``, ``obligations.selectors`` and
 ``obligations.api_selectors``. An obligation the caller may not see is a 404, exactly
 like a missing one; one the caller may see but not act on (the referrer, another team
-of the agency for a key issued to one team) is a 403; an action its status does not
-allow is a 409 ``invalid_transition``.
+of the agency for a key issued to one team) is a 403, whatever the body says (authorise
+before validating: the body is checked only for someone who may act); an action its
+status does not allow is a 409 ``invalid_transition``.
 
 Every action takes an ``Idempotency-Key``, as a create does (``hearth.core.idempotency``):
 the first request with a key acts, a retry with the same key and body acts no more and
@@ -20,13 +21,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import rules
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 
 from hearth.core.actor import Actor
 from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES, api_actor, idempotency_key_header
-from hearth.core.errors import ValidationFailed
+from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.core.idempotency import idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents.schemas import MAX_ID
@@ -76,11 +78,13 @@ def _act(
     act: Callable[[Actor, Obligation], object],
     purpose: str,
 ) -> ObligationDetailOut:
-    """Find the obligation (404 if the caller may not see it), act once per key, and
-    answer with the obligation as it now is (an access-logged read)."""
+    """Find the obligation (404 if the caller may not see it), refuse a caller who may
+    not act on it (403) before anything in the request is looked at, act once per key,
+    and answer with the obligation as it now is (an access-logged read)."""
     actor = api_actor(request)
     with transaction.atomic():
         obligation = api_selectors.obligation_for_action(actor=actor, obligation_id=obligation_id)
+        _require_may_act(actor, obligation)
 
         def run() -> tuple[str, int]:
             act(actor, obligation)
@@ -97,6 +101,15 @@ def _act(
             actor=actor, obligation_id=obligation_id, purpose=purpose
         )
     return detail_out(detail)
+
+
+def _require_may_act(actor: Actor, obligation: Obligation) -> None:
+    """Authorise before validating (issue 11 §2): someone who may see the obligation but
+    not act on it (the referrer, another team of the agency) is refused whatever the
+    body says, so that the answer never depends on (or tells them about) its content. The
+    services check the same rule again."""
+    if not rules.test_rule("obligations.act_on", actor, obligation):
+        raise NotPermitted("Only the team it is addressed to can do this")
 
 
 def _renamed(error: ValidationFailed, paths: dict[str, str]) -> ValidationFailed:
@@ -282,6 +295,9 @@ def obligation_redirect(
     just before it was handed on), and a later retry or read is a 404."""
     actor = api_actor(request)
     with transaction.atomic():
+        _require_may_act(
+            actor, api_selectors.obligation_for_action(actor=actor, obligation_id=obligation_id)
+        )
         detail = selectors.obligation_get_for(
             actor=actor, obligation_id=obligation_id, purpose="Redirect an obligation"
         )

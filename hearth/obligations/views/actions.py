@@ -84,8 +84,9 @@ def obligation_claim(request: HttpRequest, obligation_id: int) -> HttpResponse:
 @no_personal_data  # answers with a redirect; the obligation's read is logged by its selector
 @require_POST
 def obligation_send(request: HttpRequest, obligation_id: int) -> HttpResponse:
-    """The referrer sends a completed MARAC referral."""
-    actor, detail = detail_for(request, obligation_id, "Send a referral")
+    """The referrer sends a completed MARAC referral (anyone else: 403, before anything
+    about the referral is checked)."""
+    actor, detail = referrer_detail_for(request, obligation_id, "Send a referral")
     try:
         services.obligation_send(actor=actor, obligation=detail.obligation)
     except ValidationFailed as refused:
@@ -108,8 +109,8 @@ def marac_child_notification_raise(
     request: HttpRequest, obligation_id: int, child_id: int
 ) -> HttpResponse:
     """The referrer raises a child concern notification for a household child who has
-    none, linked to the MARAC referral."""
-    actor, detail = detail_for(request, obligation_id, "Notify a child's front door")
+    none, linked to the MARAC referral (anyone else: 403, whichever child is named)."""
+    actor, detail = referrer_detail_for(request, obligation_id, "Notify a child's front door")
     children = {child.pk: child for child, _ in detail.shared.marac_children}
     if child_id not in children:
         raise NotFound("No such child in the referral")
