@@ -12,6 +12,7 @@ from hearth.audit.services import access_record
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
+from hearth.core.models import OutboundMessage
 from hearth.incidents.models import ChildInvolvement, Incident, Party
 from hearth.incidents.policy import PartyRole
 from hearth.obligations import policy
@@ -26,6 +27,9 @@ from hearth.people.models import Person
 from hearth.risk.models import RiskAssessment
 from hearth.risk.policy import PastEvent
 from hearth.risk.selectors import victim_history
+
+# How messages name an obligation (``notify.Message.about``).
+OBLIGATION_LABEL = "obligations.obligation"
 
 # --- One obligation, and what its route shares -----------------------------------------------
 
@@ -83,6 +87,12 @@ class ObligationDetail:
     is_referrer: bool
     send_problems: list[str]
     triggered_by: list[Obligation]
+    # The messages sent about it, with how each was delivered (the notify port's outbox).
+    messages: list[OutboundMessage] = field(default_factory=list)
+
+    @property
+    def undeliverable_messages(self) -> list[OutboundMessage]:
+        return [m for m in self.messages if m.status == OutboundMessage.Status.UNDELIVERABLE]
 
 
 def _risks(incident: Incident, victims: list[Person]) -> list[AdultRisk]:
@@ -213,6 +223,8 @@ def obligation_get_for(
     records: list = [obligation, obligation.subject, obligation.incident]
     records += [person for _, person in shared.adults]
     records += [person for person, _ in shared.marac_children]
+    messages = messages_about(obligation)
+    records += messages  # their recipients' addresses
     access_record(actor=actor, action=AccessAction.READ, purpose=purpose, records=records)
     return ObligationDetail(
         obligation=obligation,
@@ -228,6 +240,16 @@ def obligation_get_for(
         and obligation.status == policy.Status.CREATED
         else [],
         triggered_by=list(obligation.triggered_by.select_related("team")),
+        messages=messages,
+    )
+
+
+def messages_about(obligation: Obligation) -> list[OutboundMessage]:
+    """The messages sent about an obligation, oldest first: whoever may see the obligation
+    sees whether its alerts reached their recipients (and which could not be delivered).
+    The caller logs the read: recipients' addresses are personal data."""
+    return list(
+        OutboundMessage.objects.about(OBLIGATION_LABEL, obligation.pk).order_by("created_at", "id")
     )
 
 
