@@ -10,13 +10,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 .PHONY: run test install assets lint typecheck pytest browser clean
 
 ## run: install, migrate, seed the Wessex demo area, serve http://127.0.0.1:8000 with the
-## worker and the deadline sweeper (every minute)
+## delivery worker (the outbox's messages, to the console) and the deadline sweeper
+## (every minute)
 run: install assets .env
 	HEARTH_MODE=demo $(PY) manage.py migrate --noinput
 	HEARTH_MODE=demo $(PY) manage.py seed_demo
 	@echo "Hearth is starting at http://127.0.0.1:8000 (press Ctrl+C to stop)"
 	@trap 'kill 0' INT TERM EXIT; \
-	HEARTH_MODE=demo $(PY) manage.py db_worker & \
+	HEARTH_MODE=demo $(PY) manage.py deliver_messages --every 5 & \
 	HEARTH_MODE=demo $(PY) manage.py sweep_obligations --every 60 & \
 	HEARTH_MODE=demo $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 \
 		--access-logfile - & \
