@@ -4,8 +4,8 @@
   else is ``InvalidTransition``;
 - each change is one transaction, locks the obligation (``select_for_update``), records a
   timeline event on the obligation (and on its subject for the steps people follow: made,
-  acknowledged, outcome, closed), and sends any message through ``core.notify`` after it
-  commits;
+  acknowledged, outcome, closed), and writes any message to ``core.notify``'s outbox in
+  the same transaction (its delivery worker sends it once the change has committed);
 - nothing closes without an outcome; closing or withdrawing an adult's obligation never
   touches a child's;
 - acting on an obligation needs the recipient team's agency (``obligations.act_on``);
