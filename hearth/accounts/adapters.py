@@ -49,14 +49,14 @@ class AccountAdapter(DefaultAccountAdapter):
         ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
         ctx.update(context)
         rendered = self.render_mail(template_prefix, email, ctx)
-        user = context.get("user")
+        user_id = getattr(context.get("user"), "pk", None)
         notify.send(
             notify.Message(
                 to=[email],
                 subject=str(rendered.subject),
                 body=str(rendered.body),
                 sender=str(rendered.from_email or ""),
-                about=("accounts.user", str(user.pk)) if getattr(user, "pk", None) else None,
+                about=("accounts.user", str(user_id)) if user_id is not None else None,
                 purpose=EMAIL_PURPOSES.get(
                     template_prefix, "account_" + template_prefix.rsplit("/", 1)[-1]
                 ),

@@ -60,9 +60,10 @@ log = structlog.get_logger(__name__)
 
 Status = OutboundMessage.Status
 
-# Minutes to wait before each retry (settings.HEARTH_DELIVERY_BACKOFF_MINUTES overrides):
-# quick retries for a mail server that is briefly busy, then longer ones for an outage.
-# After the last wait comes the last attempt.
+# The defaults of the settings (config/settings.py) that tune delivery. Retries: quick ones
+# for a mail server that is briefly busy, then longer ones for an outage, about 5 hours
+# in all; after the last wait comes the last attempt. The lease: far longer than one
+# send can take (EMAIL_TIMEOUT, 30 s). The batch: small, so a stopped worker strands few.
 DEFAULT_BACKOFF_MINUTES: tuple[float, ...] = (1, 5, 15, 60, 240)
 DEFAULT_LEASE_SECONDS = 300.0
 DEFAULT_BATCH_SIZE = 10
@@ -72,7 +73,7 @@ WORKER_STOPPED = "WorkerStoppedWhileSending"
 
 
 def backoff_minutes() -> tuple[float, ...]:
-    return tuple(getattr(settings, "HEARTH_DELIVERY_BACKOFF_MINUTES", DEFAULT_BACKOFF_MINUTES))
+    return tuple(settings.HEARTH_DELIVERY_BACKOFF_MINUTES)
 
 
 def max_attempts() -> int:
@@ -81,8 +82,7 @@ def max_attempts() -> int:
 
 
 def lease() -> dt.timedelta:
-    seconds = getattr(settings, "HEARTH_DELIVERY_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
-    return dt.timedelta(seconds=float(seconds))
+    return dt.timedelta(seconds=float(settings.HEARTH_DELIVERY_LEASE_SECONDS))
 
 
 @dataclass
@@ -162,7 +162,7 @@ def claim(*, batch_size: int, started: dt.datetime | None = None) -> tuple[str, 
 def deliver_due(*, batch_size: int | None = None) -> DeliveryReport:
     """Send every message due now, a batch at a time, and record each result. Returns
     when nothing more is due; messages that failed wait for their next attempt."""
-    size = batch_size or getattr(settings, "HEARTH_DELIVERY_BATCH_SIZE", DEFAULT_BATCH_SIZE)
+    size: int = batch_size or settings.HEARTH_DELIVERY_BATCH_SIZE
     started = clock.now()
     report = DeliveryReport()
     while True:

@@ -57,13 +57,15 @@ class Mailbox:
         if self.refuse_data:
             return self.refuse_data
         message = message_from_bytes(envelope.content)
+        payload = message.get_payload(decode=True)
+        assert isinstance(payload, bytes)
         with self.lock:
             self.received.append(
                 Received(
                     to=list(envelope.rcpt_tos),
                     message_id=str(message["Message-ID"]),
                     subject=str(message["Subject"]),
-                    body=message.get_payload(decode=True).decode(),
+                    body=payload.decode(),
                 )
             )
         if self.delay:
