@@ -32,7 +32,6 @@ from hearth.incidents.schemas import (
     MAX_ID,
     AgencyRefOut,
     AreaOut,
-    AssessmentOut,
     ChildIncidentOut,
     ChildOut,
     IncidentChildOut,
@@ -40,6 +39,7 @@ from hearth.incidents.schemas import (
     IncidentOut,
     IncidentRefOut,
     InvolvementOut,
+    LegalTestOut,
     OtherNameOut,
     PartyOut,
     PersonOut,
@@ -59,8 +59,8 @@ def _actor(request: HttpRequest) -> Actor:
     return actor
 
 
-def _assessment(assessment: Assessment) -> AssessmentOut:
-    return AssessmentOut(finding=assessment.finding, reasons=list(assessment.reasons))
+def _assessment(assessment: Assessment) -> LegalTestOut:
+    return LegalTestOut(finding=assessment.finding, reasons=list(assessment.reasons))
 
 
 def _person(person: Person) -> dict[str, Any]:

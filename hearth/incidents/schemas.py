@@ -5,6 +5,8 @@ parts, checked before any service sees them) and what the API answers (``Inciden
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
@@ -14,6 +16,7 @@ from pydantic import (
     ConfigDict,
     Strict,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
 
@@ -55,27 +58,64 @@ def _within_range(value: dt.date) -> dt.date:
     return value
 
 
-def _iso_text(value: Any) -> Any:
-    """JSON has no date type: a date or time is ISO 8601 text (or, from Python, a date),
-    never a number (pydantic would read 123 as seconds since 1970)."""
-    if isinstance(value, str | dt.date):
-        return value
-    raise ValueError("Give the date as text in ISO 8601, for example 2026-11-20")
+# The shapes of a date and a time the API takes, in the OpenAPI document as in the check
+# (JSON Schema cannot compare dates, so the years 1900 to 2100 are in the pattern).
+_DATE = r"(19[0-9]{2}|20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+DAY_PATTERN = rf"^{_DATE}$"
+MOMENT_PATTERN = (
+    rf"^{_DATE}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]{{1,6}})?"
+    r"(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9]|[+-]14:00)$"
+)
+
+
+def _iso_text(pattern: str, example: str) -> Callable[[Any], Any]:
+    """JSON has no date type: a date or time is ISO 8601 text of the pattern's shape (or,
+    from Python, a date), never a number (pydantic would read 123 as seconds since 1970)."""
+    shape = re.compile(pattern)
+
+    def check(value: Any) -> Any:
+        if isinstance(value, dt.date) or (isinstance(value, str) and shape.fullmatch(value)):
+            return value
+        raise ValueError(
+            f"Give it as ISO 8601 text between {EARLIEST.year} and {LATEST.year}, "
+            f"for example {example}"
+        )
+
+    return check
 
 
 # Strict input (``In``) refuses text for a date in Python mode, which is how ninja
 # validates a parsed body: dates and times alone are read from text, and only from text.
-Day = Annotated[dt.date, Strict(False), BeforeValidator(_iso_text), AfterValidator(_within_range)]
+Day = Annotated[
+    dt.date,
+    Strict(False),
+    BeforeValidator(_iso_text(DAY_PATTERN, "2026-11-20")),
+    AfterValidator(_within_range),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": DAY_PATTERN}),
+]
 # A time with its offset (for example 2026-11-20T22:40:00Z): a time without one is ambiguous.
 # The date is checked as given, before the time is moved to UTC.
 Moment = Annotated[
     dt.datetime,
     Strict(False),
-    BeforeValidator(_iso_text),
+    BeforeValidator(_iso_text(MOMENT_PATTERN, "2026-11-20T22:40:00Z")),
     AfterValidator(_within_range),
     AfterValidator(_require_offset),
+    WithJsonSchema({"type": "string", "format": "date-time", "pattern": MOMENT_PATTERN}),
 ]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON Schema counts 7.0 as an integer, so it is one here too; never a boolean or
+    text (strict input)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+# A whole number: ``Annotated[int, WHOLE]`` (see ``_whole_number``).
+WHOLE = BeforeValidator(_whole_number)
+Id = Annotated[int, WHOLE, Field(ge=1, le=MAX_ID)]
 
 
 def _text_problem(value: Any) -> None:
@@ -90,6 +130,28 @@ def _text_problem(value: Any) -> None:
             raise ValueError("Text must be valid Unicode") from None
 
 
+# Any text but the NUL character, which cannot be stored (``_text_problem``).
+STORABLE_TEXT = r"^[^\x00]*$"
+
+
+def _declare_storable_text(schema: dict[str, Any]) -> None:
+    """Say in the OpenAPI document what ``_storable_text`` refuses, so that every text the
+    document allows is accepted: each free text property gets the pattern ``STORABLE_TEXT``
+    (codes, dates and properties with their own pattern already exclude NUL)."""
+
+    def declare(node: Any) -> None:
+        if not isinstance(node, dict):
+            return
+        if node.get("type") == "string" and not {"enum", "const", "pattern", "format"} & set(node):
+            node["pattern"] = STORABLE_TEXT
+        for branch in node.get("anyOf", []):
+            declare(branch)
+        declare(node.get("items"))
+
+    for prop in schema.get("properties", {}).values():
+        declare(prop)
+
+
 # One of a list of codes (an enumeration), given as its text: ``Annotated[Sex, CODE]``.
 # Strict input refuses text for an enumeration in Python mode (how ninja validates a
 # parsed body), so codes alone are read from text, and only from their own text.
@@ -102,7 +164,12 @@ class In(Schema):
     not a number, ``123`` not a time. Dates and times (``Day``, ``Moment``) are ISO 8601
     text and codes (``CODE``) their text."""
 
-    model_config = ConfigDict(extra="forbid", use_enum_values=True, strict=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        use_enum_values=True,
+        strict=True,
+        json_schema_extra=lambda schema, _: _declare_storable_text(schema),
+    )
 
     @field_validator("*", mode="after")
     @classmethod
@@ -128,7 +195,7 @@ class PersonIn(In):
     given_names: str = Field("", max_length=120)
     family_name: str = Field("", max_length=120)
     date_of_birth: Day | None = None
-    estimated_age: int | None = Field(
+    estimated_age: Annotated[int, WHOLE] | None = Field(
         None, ge=0, le=120, description="When the date of birth is not known."
     )
     sex: Annotated[Sex, CODE] = Sex.UNKNOWN
@@ -316,7 +383,7 @@ class AreaOut(Schema):
     name: str
 
 
-class AssessmentOut(Schema):
+class LegalTestOut(Schema):
     """A legal test's result and the reasons, in words a person can check."""
 
     finding: Finding
@@ -387,7 +454,7 @@ class InvolvementOut(Schema):
 class IncidentChildOut(Schema):
     person: PersonOut
     age: int | None
-    victim_status: AssessmentOut = Field(
+    victim_status: LegalTestOut = Field(
         ..., description="Domestic Abuse Act 2021 s.3: a victim in their own right?"
     )
     involvement: InvolvementOut
@@ -420,7 +487,7 @@ class IncidentOut(Schema):
     victim_pregnant: str
     no_children_attested: bool
     no_children_how: str
-    definition: AssessmentOut | None = Field(
+    definition: LegalTestOut | None = Field(
         ..., description="Domestic Abuse Act 2021 s.1: does it meet the statutory definition?"
     )
     pregnancy_flag: str | None
@@ -443,7 +510,7 @@ class IncidentRefOut(Schema):
 class ChildIncidentOut(Schema):
     incident: IncidentRefOut
     age: int | None
-    victim_status: AssessmentOut
+    victim_status: LegalTestOut
     involvement: InvolvementOut
 
 

@@ -15,10 +15,10 @@ from hearth.obligations.schemas import (
     ChildAssessmentOut,
     ChildVoiceOut,
     DeadlineOut,
-    IncidentRefOut,
     MaracChildOut,
     MaracReferralOut,
     ObligationDetailOut,
+    ObligationIncidentOut,
     OutcomeOut,
     PastEventOut,
     PersonRefOut,
@@ -70,7 +70,7 @@ def summary_out(obligation: Obligation, next_due: dt.datetime | None) -> dict[st
         "route": obligation.route,
         "status": obligation.status,
         "subject": person_out(obligation.subject),
-        "incident": IncidentRefOut(
+        "incident": ObligationIncidentOut(
             id=incident.pk,
             police_reference=incident.police_reference,
             occurred_at=incident.occurred_at,

@@ -7,11 +7,11 @@ obligations (``IncidentObligationsOut``). Codes are ``hearth.obligations.policy`
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from hearth.incidents.schemas import MAX_ID, Day, In
+from hearth.incidents.schemas import MAX_ID, WHOLE, Day, In
 
 MAX_NOTE = 10000
 MAX_FACTORS = 50
@@ -110,7 +110,7 @@ class OutcomeIn(In):
 
 
 class RedirectIn(In):
-    to_team_id: int = Field(
+    to_team_id: Annotated[int, WHOLE] = Field(
         ..., ge=1, le=MAX_ID, description="Another active team that does the same work."
     )
     reason: str = Field(..., min_length=1, max_length=MAX_NOTE)
@@ -138,7 +138,7 @@ class PersonRefOut(Schema):
     date_of_birth: dt.date | None
 
 
-class IncidentRefOut(Schema):
+class ObligationIncidentOut(Schema):
     id: int
     police_reference: str = Field(..., description="Empty for a concern.")
     occurred_at: dt.datetime | None
@@ -161,7 +161,7 @@ class ObligationOut(Schema):
     route: RouteCode
     status: StatusCode
     subject: PersonRefOut
-    incident: IncidentRefOut
+    incident: ObligationIncidentOut
     team: TeamRefOut
     next_due_at: dt.datetime | None = Field(..., description="The soonest deadline not met.")
     overdue: bool

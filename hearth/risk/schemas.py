@@ -6,12 +6,12 @@ assessment with its MARAC criteria (``AssessmentOut``), a supervisor's countersi
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from hearth.incidents.schemas import MAX_ID, ChildOut, In
+from hearth.incidents.schemas import MAX_ID, WHOLE, ChildOut, In
 from hearth.risk.instruments import shipped_instruments
 
 MAX_ANSWERS = 100
@@ -76,10 +76,10 @@ class AssessmentIn(In):
     )
     judgement: JudgementIn | None = None
     reason: Literal["initial", "new_incident", "separation", "pregnancy", "review"] = "initial"
-    victim_id: int | None = Field(
+    victim_id: Annotated[int, WHOLE] | None = Field(
         None, ge=1, le=MAX_ID, description="Defaults to the incident's first adult victim."
     )
-    perpetrator_id: int | None = Field(
+    perpetrator_id: Annotated[int, WHOLE] | None = Field(
         None, ge=1, le=MAX_ID, description="Defaults to the incident's first perpetrator."
     )
 
