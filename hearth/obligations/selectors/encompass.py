@@ -15,7 +15,7 @@ Invariants:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import rules
@@ -28,6 +28,7 @@ from hearth.audit.services import access_record
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
+from hearth.core.models import OutboundMessage
 from hearth.incidents.models import Incident
 from hearth.obligations import policy
 from hearth.obligations.models import (
@@ -38,6 +39,7 @@ from hearth.obligations.models import (
     Obligation,
 )
 from hearth.obligations.policy.encompass import TEMPLATE_LABELS, Template
+from hearth.obligations.selectors.obligation import messages_about
 
 PAGE_SIZE = 25
 
@@ -132,13 +134,19 @@ def _children_of(rows: list[EncompassNotification]) -> list[EncompassChild]:
     return [c for n in rows for c in n.children.all()]
 
 
-def _read(actor: Actor, purpose: str, rows: list[EncompassNotification], **query: object) -> None:
+def _read(
+    actor: Actor,
+    purpose: str,
+    rows: list[EncompassNotification],
+    messages: list[OutboundMessage] | None = None,
+    **query: object,
+) -> None:
     if rows:
         access_record(
             actor=actor,
             action=AccessAction.READ if len(rows) == 1 and not query else AccessAction.SEARCH,
             purpose=purpose,
-            records=[*rows, *(c.child for c in _children_of(rows))],
+            records=[*rows, *(c.child for c in _children_of(rows)), *(messages or [])],
             query=query or None,
             result_count=len(rows),
         )
@@ -180,10 +188,20 @@ class NotificationDetail:
     view: NotificationView
     is_recipient: bool
     is_referrer: bool
+    # For the force that sent it: its alerts to the school and how each was delivered.
+    messages: list[OutboundMessage] = field(default_factory=list)
+
+    @property
+    def undeliverable_messages(self) -> list[OutboundMessage]:
+        return [m for m in self.messages if m.status == OutboundMessage.Status.UNDELIVERABLE]
 
 
-def encompass_notification_get_for(*, actor: Actor, obligation_id: int) -> NotificationDetail:
-    """One notification, for whoever may see it; ``NotFound`` for anyone else."""
+def encompass_notification_get_for(
+    *, actor: Actor, obligation_id: int, with_messages: bool = False
+) -> NotificationDetail:
+    """One notification, for whoever may see it; ``NotFound`` for anyone else. With
+    ``with_messages``, the force that sent it also gets its alerts and how each was
+    delivered (their addresses are logged with the read)."""
     notification = (
         _listing(EncompassNotification.objects.visible_to(actor))
         .select_related("obligation__referrer_team", "first_opened_by")
@@ -194,11 +212,14 @@ def encompass_notification_get_for(*, actor: Actor, obligation_id: int) -> Notif
     if notification is None:
         raise NotFound("No such notification")
     view = _views([notification])[0]
-    _read(actor, "Read an Operation Encompass notification", [notification])
     obligation = notification.obligation
     is_recipient = bool(rules.test_rule("obligations.act_on", actor, obligation))
     is_referrer = bool(rules.test_rule("obligations.refer", actor, obligation))
-    return NotificationDetail(view=view, is_recipient=is_recipient, is_referrer=is_referrer)
+    messages = messages_about(obligation) if with_messages and is_referrer else []
+    _read(actor, "Read an Operation Encompass notification", [notification], messages)
+    return NotificationDetail(
+        view=view, is_recipient=is_recipient, is_referrer=is_referrer, messages=messages
+    )
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from hearth.core.models import OutboundMessage
 from hearth.core.tests.smtp import smtp_server, smtp_settings
 from hearth.obligations.policy import Route
 from hearth.obligations.tests.factories import FRONT_DOOR, OFFICER, of, submitted_incident
+from hearth.obligations.tests.test_encompass import DSL, at_schools, notification_of
 
 WARNING = "A message about this could not be delivered"
 
@@ -53,3 +54,20 @@ def test_a_delivered_alert_shows_as_delivered(
     text = html.content.decode()
     assert "Messages sent" in text and "Delivered" in text
     assert WARNING not in text
+
+
+def test_the_force_sees_on_an_encompass_notification_that_its_alerts_were_undeliverable(
+    wessex: Any, client_for: Callable[[str], Client]
+) -> None:
+    incident = at_schools(wessex, "WX/2026/0780")
+    obligation = notification_of(incident).obligation
+    with smtp_server() as (mailbox, port), override_settings(**smtp_settings(port)):
+        mailbox.refuse_rcpt = "550 5.1.1 No such mailbox"
+        deliver_due()
+    url = reverse("encompass_detail", args=[obligation.pk])
+    force = client_for("ppu.officer@police.wessex.example").get(url).content.decode()
+    assert "messages about this could not be delivered" in force
+    assert DSL in force
+    # The school, which the alerts were for, is not shown the force's delivery record.
+    school = client_for(DSL).get(url).content.decode()
+    assert "Messages sent" not in school

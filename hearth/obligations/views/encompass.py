@@ -58,7 +58,9 @@ def _context(detail: NotificationDetail, **extra: object) -> dict[str, object]:
 @reads_personal_data
 def encompass_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
     actor = actor_of(request)
-    detail = encompass_notification_get_for(actor=actor, obligation_id=obligation_id)
+    detail = encompass_notification_get_for(
+        actor=actor, obligation_id=obligation_id, with_messages=True
+    )
     if detail.is_recipient:
         services.notification_open(actor=actor, notification=detail.view.notification)
     return render(request, "obligations/encompass/detail.html", _context(detail))
