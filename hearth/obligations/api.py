@@ -26,6 +26,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 
+from hearth.accounts.api_auth import acting_on
 from hearth.core.actor import Actor
 from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES, api_actor, idempotency_key_header
 from hearth.core.errors import NotPermitted, ValidationFailed
@@ -112,6 +113,29 @@ def _require_may_act(actor: Actor, obligation: Obligation) -> None:
         raise NotPermitted("Only the team it is addressed to can do this")
 
 
+def path_id(path: dict[str, str], name: str) -> int | None:
+    """The record id ``name`` in the path, or ``None`` when it is not one (then nothing
+    is authorised, and the request's validation answers 422 whoever asks)."""
+    try:
+        value = int(path.get(name, ""))
+    except ValueError:
+        return None
+    return value if 1 <= value <= MAX_ID else None
+
+
+def _may_act_on_obligation(actor: Actor, path: dict[str, str]) -> None:
+    """Asked as the caller is authenticated, before the body is read (``acting_on``)."""
+    obligation_id = path_id(path, "obligation_id")
+    if obligation_id is not None:
+        _require_may_act(
+            actor, api_selectors.obligation_for_action(actor=actor, obligation_id=obligation_id)
+        )
+
+
+# The actions' way in: whoever may not act is refused (404 or 403) before validation.
+ACTING_ON_OBLIGATION = acting_on(_may_act_on_obligation)
+
+
 def _renamed(error: ValidationFailed, paths: dict[str, str]) -> ValidationFailed:
     return error.renamed(lambda name: paths.get(name, name))
 
@@ -176,6 +200,7 @@ def obligation_get(
 @router.post(
     "/obligations/{obligation_id}/acknowledge",
     response={200: ObligationDetailOut, **ACTION_RESPONSES},
+    auth=ACTING_ON_OBLIGATION,
     summary="Acknowledge an obligation",
 )
 @reads_personal_data
@@ -205,6 +230,7 @@ def obligation_acknowledge(
 @router.post(
     "/obligations/{obligation_id}/decision",
     response={200: ObligationDetailOut, **ACTION_RESPONSES},
+    auth=ACTING_ON_OBLIGATION,
     summary="Record the front door's decision",
 )
 @reads_personal_data
@@ -243,6 +269,7 @@ def obligation_decision(
 @router.post(
     "/obligations/{obligation_id}/outcome",
     response={200: ObligationDetailOut, **ACTION_RESPONSES},
+    auth=ACTING_ON_OBLIGATION,
     summary="Record an obligation's outcome",
 )
 @reads_personal_data
@@ -279,6 +306,7 @@ def obligation_outcome(
 @router.post(
     "/obligations/{obligation_id}/redirect",
     response={200: ObligationDetailOut, **ACTION_RESPONSES},
+    auth=ACTING_ON_OBLIGATION,
     summary="Redirect an obligation to another team",
 )
 @reads_personal_data
@@ -336,6 +364,7 @@ def obligation_redirect(
 @router.post(
     "/obligations/{obligation_id}/assessments/{assessment_id}",
     response={200: ObligationDetailOut, **ACTION_RESPONSES},
+    auth=ACTING_ON_OBLIGATION,
     summary="Record a child and family assessment",
 )
 @reads_personal_data

@@ -24,16 +24,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import rules
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 
+from hearth.accounts.api_auth import acting_on
 from hearth.core.actor import Actor
 from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES, api_actor, idempotency_key_header
+from hearth.core.errors import NotPermitted
 from hearth.core.idempotency import idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents.schemas import MAX_ID
 from hearth.obligations import api_selectors
+from hearth.obligations.api import path_id
 from hearth.obligations.api_out import team_out
 from hearth.obligations.models import EncompassNotification
 from hearth.obligations.policy.encompass import DO_NOT_APPROACH_PARENTS
@@ -180,6 +184,23 @@ def _act(
     return _detail(detail)
 
 
+def _may_act_on_notification(actor: Actor, path: dict[str, str]) -> None:
+    """Authorise before validating (issue 11 §2): asked as the caller is authenticated,
+    before the body is read; whoever may not see the notification gets 404, whoever sees
+    it but may not act (the force that sent it) 403, whatever they sent."""
+    notification_id = path_id(path, "notification_id")
+    if notification_id is None:
+        return
+    notification = api_selectors.encompass_notification_for_action(
+        actor=actor, obligation_id=notification_id
+    )
+    if not rules.test_rule("obligations.act_on", actor, notification.obligation):
+        raise NotPermitted("Only the receiving school can do this")
+
+
+ACTING_ON_NOTIFICATION = acting_on(_may_act_on_notification)
+
+
 # --- Routes -----------------------------------------------------------------------------------
 
 
@@ -230,6 +251,7 @@ def encompass_notification_get(
 @router.post(
     "/encompass/notifications/{notification_id}/acknowledge",
     response={200: EncompassNotificationDetailOut, **ACTION_RESPONSES},
+    auth=ACTING_ON_NOTIFICATION,
     summary="Acknowledge an Operation Encompass notification",
 )
 @reads_personal_data
@@ -258,6 +280,7 @@ def encompass_acknowledge(
 @router.post(
     "/encompass/notifications/{notification_id}/support",
     response={200: EncompassNotificationDetailOut, **ACTION_RESPONSES},
+    auth=ACTING_ON_NOTIFICATION,
     summary="Record the support the school will give",
 )
 @reads_personal_data
@@ -285,6 +308,7 @@ def encompass_support(
 @router.post(
     "/encompass/notifications/{notification_id}/outcome",
     response={200: EncompassNotificationDetailOut, **ACTION_RESPONSES},
+    auth=ACTING_ON_NOTIFICATION,
     summary="Record how the support went",
 )
 @reads_personal_data

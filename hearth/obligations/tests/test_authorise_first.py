@@ -156,3 +156,37 @@ def test_the_marac_cannot_raise_a_childs_notification_whatever_child_it_names(
     for child_id in (child.child_id, 999_999):
         url = reverse("marac_child_notification_raise", args=[marac.pk, child_id])
         assert coordinator.post(url).status_code == 403
+
+
+def test_whoever_may_not_act_is_refused_even_a_body_that_is_not_valid(
+    wessex: Any, notification: Obligation
+) -> None:
+    police = api_key(wessex, POLICE, "public_protection_officer")  # sees it, may not act
+    southmoor = api_key(
+        wessex, "southmoor-council-childrens-services", "front_door_practitioner"
+    )  # may not see it
+    front_door = api_key(wessex, NORTHSHIRE, "front_door_practitioner", "northshire-front-door")
+    url = f"/api/v1/obligations/{notification.pk}/redirect"
+    for body in ({}, {"to_team_id": "x"}, "not json"):
+        data = json.dumps(body) if isinstance(body, dict) else body
+        sent = {"content_type": "application/json"}
+        assert police.post(url, data, **sent).status_code == 403  # no Idempotency-Key either
+        assert southmoor.post(url, data, **sent).status_code == 404
+        # Someone who may act is told what is wrong with the request.
+        assert front_door.post(url, data, **sent).status_code == 422
+    decision = f"/api/v1/obligations/{notification.pk}/decision"
+    response = police.post(decision, json.dumps({"decision": "no such decision"}), **sent)
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == FORBIDDEN
+
+
+def test_the_force_is_refused_acting_on_its_encompass_notification_whatever_it_sends(
+    wessex: Any, incident: Incident
+) -> None:
+    (encompass,) = of(incident, Route.ENCOMPASS)
+    police = api_key(wessex, POLICE, "public_protection_officer")
+    url = f"/api/v1/encompass/notifications/{encompass.pk}/support"
+    for body in ({"support": "not a kind of support"}, {}):
+        response = police.post(url, json.dumps(body), content_type="application/json")
+        assert response.status_code == 403, response.content
+    assert police.get(f"/api/v1/encompass/notifications/{encompass.pk}").status_code == 200
