@@ -7,15 +7,18 @@ on from the drafts list.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from hearth.core.errors import ValidationFailed
 from hearth.core.http import actor_of
+from hearth.core.idempotency import idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents import forms, selectors, services
 from hearth.incidents.models import Incident
@@ -45,14 +48,37 @@ def incident_start(request: HttpRequest) -> HttpResponse:
     with a draft."""
     actor = actor_of(request)
     if request.method == "POST":
-        incident = services.incident_start(actor=actor)
-        return redirect("incident_details", incident_id=incident.pk)
+        token = _start_token(request.POST.get("start_token", ""))
+        if token is None:
+            # A form without a token (a page opened before tokens): a new draft, as before.
+            return redirect("incident_details", incident_id=services.incident_start(actor=actor).pk)
+        # The form's one-time token makes a double click (or a resent form) one draft, as
+        # the final submit is one submission: the second post leads to the first's draft.
+        with transaction.atomic():
+            created = idempotent_create(
+                scope=scope_for(actor),
+                key=f"incident-start:{token}",
+                operation=START_OPERATION,
+                body={},
+                create=lambda: ("incidents.incident", services.incident_start(actor=actor).pk),
+            )
+        return redirect("incident_details", incident_id=int(created.resource_id))
     drafts = selectors.incident_list_for(
         actor=actor,
         filters=IncidentFilters(status=Incident.Status.DRAFT),
         purpose="List drafts to carry on with",
     )
-    return render(request, "incidents/start.html", {"drafts": drafts})
+    return render(request, "incidents/start.html", {"drafts": drafts, "start_token": uuid.uuid4()})
+
+
+START_OPERATION = "incidents.start"
+
+
+def _start_token(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 # --- The incident's own pages ------------------------------------------------------------------
