@@ -3,6 +3,7 @@ answer (status code, content type, body) is one the document declares."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -208,3 +209,49 @@ def test_every_date_the_api_takes_says_its_years_in_the_document() -> None:
     for node in found:
         expected = DAY_PATTERN if node["format"] == "date" else MOMENT_PATTERN
         assert node.get("pattern") == expected, node
+
+
+def _largest(node: dict[str, Any], schemas: dict[str, Any]) -> int:
+    """The most bytes a JSON value of this schema can take, written without spaces, each
+    character of text 4 bytes of UTF-8 (the most any character takes)."""
+    while "$ref" in node:
+        node = schemas[node["$ref"].rsplit("/", 1)[-1]]
+    for combined in ("allOf", "anyOf", "oneOf"):
+        if combined in node:
+            return max(_largest(branch, schemas) for branch in node[combined])
+    if "enum" in node or "const" in node:
+        return max(len(json.dumps(v).encode()) for v in node.get("enum", [node.get("const")]))
+    kind = node["type"]
+    if kind == "string":
+        return 2 + (32 if "format" in node else 4 * node["maxLength"])
+    if kind == "array":
+        return 2 + node["maxItems"] * (_largest(node["items"], schemas) + 1)
+    if kind == "object":
+        return 2 + sum(
+            len(json.dumps(name)) + 2 + _largest(value, schemas)
+            for name, value in node["properties"].items()
+        )
+    return {"integer": 20, "number": 32, "boolean": 5, "null": 4}[kind]
+
+
+def test_the_largest_valid_body_is_within_the_body_limit() -> None:
+    """Every body the API takes is bounded (each text has a longest, each list a most), and
+    the largest is under the limit on a request's size (docs/api.md): an incident of 100
+    people and 100 children, every text at its longest in 4-byte characters."""
+    from django.conf import settings
+
+    from config.api import api
+
+    document = api.get_openapi_schema()
+    schemas = document["components"]["schemas"]
+    bodies = {
+        f"{method.upper()} {path}": _largest(
+            op["requestBody"]["content"]["application/json"]["schema"], schemas
+        )
+        for path, item in document["paths"].items()
+        for method, op in item.items()
+        if "requestBody" in op
+    }
+    largest = max(bodies.values())
+    assert largest == bodies["POST /api/v1/incidents"]
+    assert 30_000_000 < largest < settings.DATA_UPLOAD_MAX_MEMORY_SIZE

@@ -15,6 +15,7 @@ from hearth.incidents.schemas import MAX_ID, WHOLE, Day, In
 
 MAX_NOTE = 10000
 MAX_FACTORS = 50
+MAX_FACTOR_CODE = 10  # CIN census factor codes are 1 to 3 characters (3A, 21)
 
 RouteCode = Literal[
     "child_concern_notification",
@@ -122,7 +123,7 @@ class ChildAssessmentIn(In):
 
     started_on: Day
     authorised_on: Day | None = None
-    factors: list[str] = Field(
+    factors: list[Annotated[str, Field(max_length=MAX_FACTOR_CODE)]] = Field(
         default_factory=list,
         max_length=MAX_FACTORS,
         description="CIN census assessment factor codes, for example 3A, 3B.",
