@@ -82,6 +82,21 @@ class SessionActorAuth(APIKeyCookie):
         return _authorised(request, actor, self.authorise)
 
 
+# The largest id a path may name (ids are 64-bit, as the API's ``le=`` bound on every id
+# says): a number past it names nothing, and the query would fail.
+MAX_PATH_ID = 2**63 - 1
+
+
+def path_id(path: dict[str, str], name: str) -> int | None:
+    """The record id ``name`` in the path, or ``None`` when it is not one: then nothing
+    is authorised here, and the request's validation answers 422 whoever asks."""
+    try:
+        value = int(path.get(name, ""))
+    except ValueError:
+        return None
+    return value if 1 <= value <= MAX_PATH_ID else None
+
+
 def acting_on(authorise: Authorise) -> list[AuthBase]:
     """The API's two ways in, for an operation that acts on one record: the caller is
     authorised for that record before the request is validated (see above)."""

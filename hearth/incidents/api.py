@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Header, Path, Router, Status
 
+from hearth.accounts.api_auth import acting_on
 from hearth.accounts.models import Area
 from hearth.core.actor import Actor
 from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES
@@ -133,12 +134,20 @@ def _incident_out(detail: selectors.IncidentDetail) -> IncidentOut:
     )
 
 
+def _may_record(actor: Actor, path: dict[str, str]) -> None:
+    """Authorise before validating (issue 11 §2): asked as the caller is authenticated,
+    before the document is read, so an agency that records no incidents (the service
+    operator, analysts, any administrator) is refused (403) whatever it sent."""
+    services.incident_kind_for(actor)
+
+
 # --- Routes -----------------------------------------------------------------------------
 
 
 @router.post(
     "/incidents",
     response={201: IncidentOut, **CREATE_RESPONSES},
+    auth=acting_on(_may_record),
     summary="Record an incident or concern",
 )
 @reads_personal_data
@@ -185,6 +194,7 @@ def incident_create(
 
 
 def _record(actor: Actor, document: IncidentDocument) -> tuple[str, int]:
+    services.incident_kind_for(actor, document.kind)  # may they record it? before the rest
     area_id = document.details.local_authority_id
     if (
         area_id is not None

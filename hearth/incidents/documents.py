@@ -82,7 +82,9 @@ class IncidentDocument:
 @transaction.atomic
 def incident_record_document(*, actor: Actor, document: IncidentDocument) -> Incident:
     """Record the whole incident and, unless ``submit`` is false, submit it. Every problem
-    is reported with the document path of its field; nothing is kept if any is found."""
+    is reported with the document path of its field; nothing is kept if any is found.
+    Someone who may not record one is refused before the document is looked at."""
+    services.incident_kind_for(actor, document.kind)
     problems = _reference_problems(document)
     if problems:
         raise ValidationFailed.from_fields(problems)

@@ -60,15 +60,27 @@ def _require_change(actor: Actor, incident: Incident) -> None:
         raise NotPermitted("Only the person who recorded this, or public protection, can change it")
 
 
-@transaction.atomic
-def incident_start(*, actor: Actor, kind: str | None = None) -> Incident:
-    """Open a draft: a police incident for a police force, a concern for anyone else."""
-    if actor.agency_kind in (AgencyKind.HOST, AgencyKind.ANALYTICS):
+def incident_kind_for(actor: Actor, kind: str | None = None) -> str:
+    """What the actor may record (a police incident for a police force, a concern for
+    anyone else who works with families), or ``NotPermitted``. Asked before anything
+    about the incident is checked (authorise before validating, issue 11 §2).
+    Administrators and analysts record nothing: they see no case (``sees_case_content``)."""
+    if not actor.sees_case_content or actor.agency_kind in (
+        AgencyKind.HOST,
+        AgencyKind.ANALYTICS,
+    ):
         raise NotPermitted("Only agencies that work with families record incidents or concerns")
     is_police = actor.agency_kind == AgencyKind.POLICE_FORCE
     kind = kind or (Incident.Kind.POLICE if is_police else Incident.Kind.CONCERN)
     if kind == Incident.Kind.POLICE and not is_police:
         raise NotPermitted("Only a police force records police incidents")
+    return kind
+
+
+@transaction.atomic
+def incident_start(*, actor: Actor, kind: str | None = None) -> Incident:
+    """Open a draft: a police incident for a police force, a concern for anyone else."""
+    kind = incident_kind_for(actor, kind)
     incident = Incident.objects.create(
         kind=kind, recorded_by_agency_id=actor.agency_id, recorded_by_id=actor.user_id
     )

@@ -26,7 +26,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 
-from hearth.accounts.api_auth import acting_on
+from hearth.accounts.api_auth import acting_on, path_id
 from hearth.core.actor import Actor
 from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES, api_actor, idempotency_key_header
 from hearth.core.errors import NotPermitted, ValidationFailed
@@ -111,16 +111,6 @@ def _require_may_act(actor: Actor, obligation: Obligation) -> None:
     services check the same rule again."""
     if not rules.test_rule("obligations.act_on", actor, obligation):
         raise NotPermitted("Only the team it is addressed to can do this")
-
-
-def path_id(path: dict[str, str], name: str) -> int | None:
-    """The record id ``name`` in the path, or ``None`` when it is not one (then nothing
-    is authorised, and the request's validation answers 422 whoever asks)."""
-    try:
-        value = int(path.get(name, ""))
-    except ValueError:
-        return None
-    return value if 1 <= value <= MAX_ID else None
 
 
 def _may_act_on_obligation(actor: Actor, path: dict[str, str]) -> None:

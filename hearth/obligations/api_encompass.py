@@ -29,7 +29,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Path, Query, Router
 
-from hearth.accounts.api_auth import acting_on
+from hearth.accounts.api_auth import acting_on, path_id
 from hearth.core.actor import Actor
 from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES, api_actor, idempotency_key_header
 from hearth.core.errors import NotPermitted
@@ -37,7 +37,6 @@ from hearth.core.idempotency import idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents.schemas import MAX_ID
 from hearth.obligations import api_selectors
-from hearth.obligations.api import path_id
 from hearth.obligations.api_out import team_out
 from hearth.obligations.models import EncompassNotification
 from hearth.obligations.policy.encompass import DO_NOT_APPROACH_PARENTS

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from ninja import Header, Path, Router, Status
 
+from hearth.accounts.api_auth import acting_on, path_id
 from hearth.core.actor import Actor
 from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES, ErrorOut
 from hearth.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
@@ -73,6 +74,27 @@ def _visible_incident(actor: Actor, incident_id: int) -> Incident:
     if incident is None:
         raise NotFound("No such incident")
     return incident
+
+
+# --- Authorise before validating (issue 11 §2) -------------------------------------------
+# Asked as the caller is authenticated (``acting_on``), before ninja reads the body: whoever
+# may not see the record gets 404, whoever may not act on it 403, whatever they sent.
+
+
+def _may_assess_incident(actor: Actor, path: dict[str, str]) -> None:
+    incident_id = path_id(path, "incident_id")
+    if incident_id is not None:
+        _visible_incident(actor, incident_id)
+
+
+def _may_countersign(actor: Actor, path: dict[str, str]) -> None:
+    assessment_id = path_id(path, "assessment_id")
+    if assessment_id is None:
+        return
+    assessment = RiskAssessment.objects.visible_to(actor).filter(pk=assessment_id).first()
+    if assessment is None:
+        raise NotFound("No such assessment")
+    services.require_may_countersign(actor, assessment)
 
 
 # --- What the API answers ------------------------------------------------------------
@@ -221,6 +243,7 @@ def _record(actor: Actor, incident: Incident, payload: AssessmentIn) -> tuple[st
 @router.post(
     "/incidents/{incident_id}/assessments",
     response={201: AssessmentOut, **CREATE_RESPONSES},
+    auth=acting_on(_may_assess_incident),
     summary="Record a risk assessment of the incident's adult victim",
 )
 @reads_personal_data
@@ -309,6 +332,7 @@ def assessment_get(
 @router.post(
     "/assessments/{assessment_id}/countersign",
     response={200: AssessmentOut, **ACTION_RESPONSES},
+    auth=acting_on(_may_countersign),
     summary="Countersign a risk assessment",
 )
 @reads_personal_data

@@ -214,12 +214,10 @@ def assessment_countersign(
     same supervisor countersigning again (a retry) changes nothing, the first note
     included; anyone else finds it already countersigned."""
     assessment = RiskAssessment.objects.select_for_update().get(pk=assessment.pk)
+    # Who may countersign comes first: anyone else is refused whatever its state (issue 11).
+    require_may_countersign(actor, assessment)
     if assessment.status != RiskAssessment.Status.COMPLETED:
         raise InvalidTransition("Only a completed assessment can be countersigned")
-    if not actor.has_role(*SUPERVISOR_ROLES) or actor.agency_id != assessment.recorded_by_agency_id:
-        raise NotPermitted("Only a supervisor of the same agency can countersign")
-    if actor.user_id is not None and actor.user_id == assessment.recorded_by_id:
-        raise NotPermitted("Someone else must countersign your assessment")
     if assessment.countersigned_at is not None:
         if _signed_by(actor, assessment):
             return assessment
@@ -231,6 +229,14 @@ def assessment_countersign(
     assessment.save()
     _timeline(actor, assessment, "risk.countersigned", "Risk assessment countersigned")
     return assessment
+
+
+def require_may_countersign(actor: Actor, assessment: RiskAssessment) -> None:
+    """A supervisor of the agency that recorded it, and not the person who did."""
+    if not actor.has_role(*SUPERVISOR_ROLES) or actor.agency_id != assessment.recorded_by_agency_id:
+        raise NotPermitted("Only a supervisor of the same agency can countersign")
+    if actor.user_id is not None and actor.user_id == assessment.recorded_by_id:
+        raise NotPermitted("Someone else must countersign your assessment")
 
 
 def _signed_by(actor: Actor, assessment: RiskAssessment) -> bool:
