@@ -36,7 +36,13 @@ from hearth.schools.forms import (
     TermDatesUploadForm,
     TermForm,
 )
-from hearth.schools.imports import ImportReport, decode_text, gias_import, term_dates_import
+from hearth.schools.imports import (
+    ImportReport,
+    UnreadableText,
+    decode_text,
+    gias_import,
+    term_dates_import,
+)
 from hearth.schools.models import DEFAULT_DAY_STARTS, SettingStatus
 from hearth.schools.services import long_date
 
@@ -321,12 +327,16 @@ def school_import(request: HttpRequest) -> HttpResponse:
     form = GiasUploadForm(_posted(request), request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():
-        text = decode_text(form.cleaned_data["file"].read())
-        found = gias_import(actor=actor, text=text)
-        if found.problems:
-            _refused(form, found)
+        try:
+            text = decode_text(form.cleaned_data["file"].read())
+        except UnreadableText as error:
+            form.add_error("file", str(error.problem))
         else:
-            report = found
+            found = gias_import(actor=actor, text=text)
+            if found.problems:
+                _refused(form, found)
+            else:
+                report = found
     return render(request, "schools/gias_import.html", {"form": form, "report": report})
 
 
@@ -348,6 +358,8 @@ def term_dates_import_page(request: HttpRequest, calendar_id: int) -> HttpRespon
                 file_format=data["file_format"],
                 replace_from=data["replace_from"],
             )
+        except UnreadableText as error:
+            form.add_error("file", str(error.problem))
         except ValidationFailed as failure:
             form.add_failure(failure)
         else:

@@ -34,6 +34,7 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import models
@@ -120,9 +121,15 @@ def _max_length(name: str) -> int:
     return model_field.max_length
 
 
-def gias_parse(text: str) -> GiasParse:
+def gias_line_count(text: str) -> int:
+    """How many lines ``gias_parse`` reads after the header (its ``progress`` steps)."""
+    return max(sum(1 for _ in io.StringIO(text, newline="")) - 1, 1)
+
+
+def gias_parse(text: str, progress: Callable[[str], object] | None = None) -> GiasParse:
     """Read and check a GIAS establishment CSV. Rows are returned only if there is no
-    problem anywhere in the file."""
+    problem anywhere in the file. ``progress`` is called once for each line read after
+    the header, for a command's progress bar."""
     parsed = GiasParse()
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     try:
@@ -158,6 +165,9 @@ def gias_parse(text: str) -> GiasParse:
             )
             break
         line, previous_end = previous_end + 1, reader.line_num
+        if progress is not None:
+            for _ in range(line, previous_end + 1):
+                progress(f"line {line}")
         if not any(value.strip() for value in values):
             continue  # a blank line
         if len(values) != len(header):

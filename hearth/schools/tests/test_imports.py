@@ -417,6 +417,94 @@ def test_a_utf8_file_with_or_without_a_byte_order_mark_is_read(db: None) -> None
     assert EducationSetting.objects.get().name == "Ysgol Gymraeg Bryn Ŵyn"
 
 
+# Strict decoding (issue 11): a file is read in one encoding only when all of it decodes
+
+ACCENTED = [
+    school("900001", "École Sainte-Thérèse"),
+    school("900002", "Ysgol Gymraeg Bryn Ŵyn"),
+    school("900003", "Ashcombe Primary School"),
+]
+
+
+def test_a_utf8_file_with_one_stray_byte_is_refused_naming_its_line_and_byte(
+    db: None, tmp_path: Path
+) -> None:
+    """It was read as Windows-1252, turning every accented name into mojibake (exit 0)."""
+    data = gias_csv(ACCENTED).encode("utf-8")
+    line_4 = data.index(b"900003")
+    stray = data.index(b"Ashcombe")
+    data = data[:stray] + b"\xe9" + data[stray:]  # a Windows-1252 é in a UTF-8 file
+
+    with pytest.raises(CommandError) as refused:
+        run(_written(tmp_path, data))
+
+    message = str(refused.value)
+    assert "Line 4:" in message
+    assert f"byte {stray + 1:,} of the file (0xE9) cannot be read as UTF-8" in message
+    assert "--encoding" in message
+    assert line_4 < stray
+    assert not EducationSetting.objects.exists()
+
+
+def _written(tmp_path: Path, data: bytes, name: str = "edubasealldata.csv") -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_a_windows_1252_file_imports_with_its_encoding_given(db: None, tmp_path: Path) -> None:
+    data = gias_csv([school("900001", "St Anne’s Café School – Ashcombe")]).encode("cp1252")
+
+    out, _ = run(_written(tmp_path, data), "--encoding", "cp1252")
+
+    assert "1 created" in out
+    assert EducationSetting.objects.get().name == "St Anne’s Café School – Ashcombe"
+
+
+def test_a_file_that_is_not_all_in_the_given_encoding_is_refused(db: None, tmp_path: Path) -> None:
+    data = gias_csv(ACCENTED).encode("utf-8")
+    with pytest.raises(CommandError, match=r"Line 2: byte [\d,]+ of the file \(0x81\) cannot be"):
+        # 0x81 is one of the five bytes Windows-1252 leaves undefined (once read as Latin-1)
+        run(_written(tmp_path, data.replace(b"\xc3\x89", b"\x81")), "--encoding", "cp1252")
+    with pytest.raises(CommandError, match="no encoding called ‘klingon’"):
+        run(_written(tmp_path, data), "--encoding", "klingon")
+    assert not EducationSetting.objects.exists()
+
+
+def test_a_nul_byte_is_a_clear_problem_not_a_traceback(db: None, tmp_path: Path) -> None:
+    data = gias_csv(ACCENTED).encode("utf-8").replace(b"Ashcombe", b"Ash\x00combe")
+    with pytest.raises(CommandError, match="Line 4: the file has a NUL character"):
+        run(_written(tmp_path, data))
+    assert not EducationSetting.objects.exists()
+
+
+def test_a_utf16_file_with_a_byte_order_mark_is_read(db: None, tmp_path: Path) -> None:
+    """It was reported as ‘the column URN is missing’, once for each column."""
+    data = gias_csv(ACCENTED).encode("utf-16")  # little-endian, with its byte order mark
+    assert data.startswith(b"\xff\xfe")
+
+    out, _ = run(_written(tmp_path, data))
+
+    assert "3 created" in out
+    assert EducationSetting.objects.get(urn="900001").name == "École Sainte-Thérèse"
+
+
+def test_a_utf16_file_without_a_byte_order_mark_is_named_as_such(db: None, tmp_path: Path) -> None:
+    data = gias_csv(ACCENTED).encode("utf-16-le")
+    with pytest.raises(CommandError, match="looks like UTF-16 without a byte order mark"):
+        run(_written(tmp_path, data))
+    out, _ = run(_written(tmp_path, data), "--encoding", "utf-16-le")
+    assert "3 created" in out
+
+
+def test_checking_a_file_shows_its_progress_line_by_line(db: None, tmp_path: Path) -> None:
+    rows = [school(f"9{n:05d}", f"School {n}") for n in range(1, 41)]
+    out, _ = run(_written(tmp_path, gias_csv(rows).encode()))
+    checking = out.split("Checking edubasealldata.csv\n", 1)[1].split("Importing\n", 1)[0]
+    assert checking.splitlines()[-1].endswith("40/40")
+    assert len(checking.splitlines()) == 10  # one line a tenth, as a log would keep it
+
+
 # The command -----------------------------------------------------------------------
 
 

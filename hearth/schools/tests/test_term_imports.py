@@ -459,6 +459,25 @@ def test_the_command_imports_a_local_authoritys_terms_once(
     )
 
 
+def test_the_command_reads_terms_only_when_the_whole_file_decodes(
+    northshire: Area, tmp_path: Path
+) -> None:
+    """The same strict reading as the GIAS import (issue 11): a UTF-16 file with its byte
+    order mark is read, a file with a NUL or a byte that is not UTF-8 is refused by line."""
+    path = tmp_path / "terms.csv"
+    path.write_bytes(TERMS_CSV.encode("utf-16"))
+    assert "Imported 3 terms" in run("--local-authority", "E06900001", str(path))
+
+    path.write_bytes(
+        ("# Northshire’s terms\n" + TERMS_CSV).encode().replace(b"2025", b"20\x0025", 1)
+    )
+    with pytest.raises(CommandError, match="Line 3: the file has a NUL character"):
+        run("--local-authority", "E06900001", str(path))
+    path.write_bytes(("# Northshire’s terms\n" + TERMS_CSV + "\xe9").encode()[:-2] + b"\xe9")
+    with pytest.raises(CommandError, match=r"\(0xE9\) cannot be read as UTF-8"):
+        run("--local-authority", "E06900001", str(path))
+
+
 def test_the_command_imports_a_schools_own_terms_from_ics(db: None, tmp_path: Path) -> None:
     gias_import(actor=None, text=gias_csv([school("900001", "Ashcombe Academy")]))
     path = tmp_path / "ashcombe.ics"

@@ -542,6 +542,23 @@ def test_a_good_gias_file_is_imported_with_counts(admin_client: Client) -> None:
     assert EducationSetting.objects.filter(urn="800901", name="Quillbrook Primary").exists()
 
 
+def test_an_upload_with_a_byte_that_is_not_utf8_is_refused_naming_its_line(
+    admin_client: Client,
+) -> None:
+    """It was read as Windows-1252, so the accented names on every line were changed."""
+    text = GIAS_HEADER + (
+        "800901,École Quillbrook,Community school,Primary,4,11,999,Testshire,Open,WX1 1AA\n"
+        "800902,Quillbrook Café,Community school,Primary,4,11,999,Testshire,Open,WX1 1AA\n"
+    )
+    data = text.encode().replace("Café".encode(), b"Caf\xe9")
+    before = EducationSetting.objects.count()
+    upload = SimpleUploadedFile("gias.csv", data, content_type="text/csv")
+    html = html_of(admin_client.post(reverse("gias_import"), {"file": upload}))
+    assert "<title>Error: " in html
+    assert "Line 3: byte" in html and "(0xE9) cannot be read as UTF-8" in html
+    assert EducationSetting.objects.count() == before
+
+
 def test_no_file_is_refused(admin_client: Client) -> None:
     html = html_of(admin_client.post(reverse("gias_import"), {}))
     assert "Select a Get Information About Schools file" in html

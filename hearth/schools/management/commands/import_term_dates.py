@@ -25,7 +25,11 @@ from hearth.core.progress import ProgressBar
 from hearth.schools.imports import term_calendar_ensure, term_dates_import
 from hearth.schools.imports.report import long_date
 from hearth.schools.imports.terms import parse_date
-from hearth.schools.management.commands.import_schools import plural, read_text
+from hearth.schools.management.commands.import_schools import (
+    ENCODING_HELP,
+    plural,
+    read_text,
+)
 from hearth.schools.selectors import setting_by_urn
 
 TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
@@ -53,6 +57,7 @@ class Command(BaseCommand):
             "--format", choices=["csv", "ics"], help="The file's format (default: its ending)."
         )
         parser.add_argument("path", help="A .csv or .ics file.")
+        parser.add_argument("--encoding", help=ENCODING_HELP)
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["path"])
@@ -69,7 +74,7 @@ class Command(BaseCommand):
             replace_from = parse_date(options["replace_from"])
             if replace_from is None:
                 raise CommandError("--replace-from must be a real date, like 2025-09-01")
-        text = read_text(path)
+        text = read_text(path, options["encoding"])
         owner: dict[str, Any] = {}
         if options["local_authority"]:
             area = Area.objects.filter(
