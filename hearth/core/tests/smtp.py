@@ -33,12 +33,16 @@ class Mailbox:
     ``replies``: answers to give to the next DATA commands instead of accepting (for
     example ``"451 4.3.0 Try again later"``), one each; ``refuse_rcpt``: an answer to give
     to every RCPT (``"550 5.1.1 No such mailbox"``); ``delay``: seconds to wait, after the
-    message has arrived, before answering DATA (a slow server)."""
+    message has arrived, before answering DATA (a slow server); ``hold_at``: once this
+    many messages have arrived, the last of them is not answered until ``release`` is set
+    (a worker can be killed while the server holds its message)."""
 
     replies: list[str] = field(default_factory=list)
     refuse_rcpt: str = ""
     refuse_data: str = ""
     delay: float = 0.0
+    hold_at: int = 0
+    release: threading.Event = field(default_factory=threading.Event)
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -68,8 +72,11 @@ class Mailbox:
                     body=payload.decode(),
                 )
             )
+            held = self.hold_at and len(self.received) == self.hold_at
         if self.delay:
             await asyncio.sleep(self.delay)
+        while held and not self.release.is_set():
+            await asyncio.sleep(0.01)
         return "250 Message accepted for delivery"
 
     def message_ids(self) -> Counter[str]:
