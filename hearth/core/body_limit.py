@@ -66,7 +66,8 @@ class RequestBodyLimitMiddleware:
                 request,
                 413,
                 "payload_too_large",
-                f"The request is {_megabytes(length)}: it can be at most {_megabytes(limit)}",
+                f"The request is {length:,} bytes: it can be at most {limit:,} bytes "
+                f"({_megabytes(limit)})",
             )
         return self.get_response(request)
 

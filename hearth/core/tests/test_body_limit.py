@@ -74,7 +74,9 @@ def test_a_body_over_the_limit_is_a_413_in_the_apis_error_shape(police_key: str)
     assert response["Content-Type"].startswith("application/json")
     error = response.json()["error"]
     assert error["code"] == "payload_too_large"
-    assert "at most 40 MB" in error["message"]
+    assert error["message"] == (
+        f"The request is {LIMIT + 1:,} bytes: it can be at most {LIMIT:,} bytes (40 MB)"
+    )
 
 
 def test_a_form_over_the_limit_gets_a_page_saying_so(
