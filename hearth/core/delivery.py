@@ -95,7 +95,7 @@ class DeliveryReport:
 
     @property
     def total(self) -> int:
-        return self.claimed
+        return self.claimed + self.undeliverable
 
     def __str__(self) -> str:
         return (
@@ -114,9 +114,19 @@ def _due(now: dt.datetime, started: dt.datetime) -> Any:
     return OutboundMessage.objects.filter((waiting | abandoned) & untried)
 
 
-def claim(*, batch_size: int, started: dt.datetime | None = None) -> tuple[str, list[int]]:
-    """Claim up to ``batch_size`` due messages for this worker: its claim token and the
-    ids it now holds (step 1 above)."""
+@dataclass(frozen=True)
+class Claim:
+    token: str  # this claim's, recorded on each row it holds
+    ids: list[int]  # the rows it holds, to send
+    given_up: int = 0  # rows it found abandoned too often and marked undeliverable
+
+    @property
+    def found(self) -> bool:
+        return bool(self.ids or self.given_up)
+
+
+def claim(*, batch_size: int, started: dt.datetime | None = None) -> Claim:
+    """Claim up to ``batch_size`` due messages for this worker (step 1 above)."""
     token = uuid.uuid4().hex
     now = clock.now()
     with transaction.atomic():
@@ -125,7 +135,7 @@ def claim(*, batch_size: int, started: dt.datetime | None = None) -> tuple[str, 
             due = due.select_for_update(skip_locked=True)
         ids = list(due.values_list("pk", flat=True)[:batch_size])
         if not ids:
-            return token, []
+            return Claim(token, [])
         # A row every claim of which stopped its worker is given up, not tried for ever.
         exhausted = list(
             OutboundMessage.objects.filter(
@@ -156,7 +166,7 @@ def claim(*, batch_size: int, started: dt.datetime | None = None) -> tuple[str, 
             attempts=F("attempts") + 1,
             last_attempt_at=now,
         )
-    return token, ids
+    return Claim(token, ids, given_up=len(exhausted))
 
 
 def deliver_due(*, batch_size: int | None = None) -> DeliveryReport:
@@ -166,12 +176,15 @@ def deliver_due(*, batch_size: int | None = None) -> DeliveryReport:
     started = clock.now()
     report = DeliveryReport()
     while True:
-        token, ids = claim(batch_size=size, started=started)
-        if not ids:
+        claimed = claim(batch_size=size, started=started)
+        if not claimed.found:
             return report
-        report.claimed += len(ids)
-        log.info("notify.claimed", record_type=RECORD_TYPE, count=len(ids))
-        _deliver_batch(token, ids, report)
+        report.undeliverable += claimed.given_up
+        if not claimed.ids:
+            continue
+        report.claimed += len(claimed.ids)
+        log.info("notify.claimed", record_type=RECORD_TYPE, count=len(claimed.ids))
+        _deliver_batch(claimed.token, claimed.ids, report)
 
 
 def _deliver_batch(token: str, ids: list[int], report: DeliveryReport) -> None:

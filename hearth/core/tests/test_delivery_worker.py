@@ -7,12 +7,14 @@ claimed again once its lease runs out (issue 11 point 1)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 
 from hearth.core import delivery
@@ -170,8 +172,8 @@ def test_a_worker_stopped_between_claim_and_send_leaves_the_message_to_be_claime
 ) -> None:
     with at(0):
         ids = send(alert(TEAM, DSL)).message_ids
-        _, claimed = claim(batch_size=10)  # a worker claims, then dies before sending
-    assert sorted(claimed) == sorted(ids)
+        claimed = claim(batch_size=10)  # a worker claims, then dies before sending
+    assert sorted(claimed.ids) == sorted(ids)
     assert set(OutboundMessage.objects.values_list("status", flat=True)) == {Status.SENDING}
 
     with at(1):  # another worker: the dead worker's lease still holds the messages
@@ -235,3 +237,33 @@ def test_the_command_delivers_once_and_says_what_it_did(
     call_command("deliver_messages", "--once")
     assert "2 delivered" in capsys.readouterr().out
     assert server.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_worker_skips_messages_another_is_claiming_and_does_not_wait() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SKIP LOCKED is PostgreSQL's; SQLite's IMMEDIATE transactions serialise claims")
+    ids = sorted(send(alert(TEAM, DSL, "mash@southmoor.example")).message_ids)
+    locked, release = threading.Event(), threading.Event()
+
+    def another_worker_mid_claim() -> None:
+        try:
+            with transaction.atomic():
+                rows = OutboundMessage.objects.select_for_update().filter(pk__in=ids[:2])
+                assert len(list(rows)) == 2
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    other = threading.Thread(target=another_worker_mid_claim)
+    other.start()
+    try:
+        assert locked.wait(timeout=30)
+        started = time.monotonic()
+        claimed = claim(batch_size=10)
+        assert time.monotonic() - started < 5  # it did not wait for the other's locks
+    finally:
+        release.set()
+        other.join(timeout=30)
+    assert claimed.ids == ids[2:]
