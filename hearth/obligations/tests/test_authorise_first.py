@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 NORTHSHIRE = "northshire-council-childrens-services"
 POLICE = "wessex-police"
 FORBIDDEN = "forbidden"
+JSON = "application/json"
 
 
 def api_key(wessex: Any, agency: str, role: str, team_slug: str | None = None) -> Client:
@@ -169,13 +170,16 @@ def test_whoever_may_not_act_is_refused_even_a_body_that_is_not_valid(
     url = f"/api/v1/obligations/{notification.pk}/redirect"
     for body in ({}, {"to_team_id": "x"}, "not json"):
         data = json.dumps(body) if isinstance(body, dict) else body
-        sent = {"content_type": "application/json"}
-        assert police.post(url, data, **sent).status_code == 403  # no Idempotency-Key either
-        assert southmoor.post(url, data, **sent).status_code == 404
+        assert (
+            police.post(url, data, content_type=JSON).status_code == 403
+        )  # no Idempotency-Key either
+        assert southmoor.post(url, data, content_type=JSON).status_code == 404
         # Someone who may act is told what is wrong with the request.
-        assert front_door.post(url, data, **sent).status_code == 422
+        assert front_door.post(url, data, content_type=JSON).status_code == 422
     decision = f"/api/v1/obligations/{notification.pk}/decision"
-    response = police.post(decision, json.dumps({"decision": "no such decision"}), **sent)
+    response = police.post(
+        decision, json.dumps({"decision": "no such decision"}), content_type=JSON
+    )
     assert response.status_code == 403
     assert response.json()["error"]["code"] == FORBIDDEN
 
