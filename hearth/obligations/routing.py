@@ -142,6 +142,7 @@ def marac_referrals(
             perpetrator_ids=linked_ids_of(perpetrators.get(incident_id, set())),
         )
         for incident_id, sent_at in rows
+        if sent_at is not None  # filtered above; the type does not know it
     ]
 
 
