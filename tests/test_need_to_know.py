@@ -219,6 +219,19 @@ def test_an_administrator_acting_for_any_kind_of_agency_sees_no_case(
     key = api_key_issue(actor=None, agency=agency, name="Admin tools", roles=[Role.ADMINISTRATOR])
     system = Client(HTTP_AUTHORIZATION=f"Bearer {key.raw_key}")
     assert [url for url in case_api() if system.get(url).status_code != 404] == []
+    # Lists and inboxes name no one either.
+    names = [p.full_name.encode() for p in Person.objects.all()]
+    for url in (
+        reverse("incident_list"),
+        reverse("inbox_home"),
+        reverse("referrals_sent"),
+        reverse("encompass_inbox"),
+        reverse("encompass_sent"),
+        *(reverse("team_inbox", args=[t]) for t in agency.teams.values_list("pk", flat=True)),
+    ):
+        response = client.get(url, follow=True)
+        assert response.status_code in (200, 403, 404), url
+        assert not [n for n in names if n in response.content], url
 
 
 def test_an_administrator_acting_for_the_force_cannot_record_a_victims_change(
