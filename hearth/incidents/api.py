@@ -93,7 +93,8 @@ def _incident_out(detail: selectors.IncidentDetail) -> IncidentOut:
             (PartyRole.ADULT_VICTIM, facts.victims),
             (PartyRole.ALLEGED_PERPETRATOR, facts.perpetrators),
             (PartyRole.OTHER_HOUSEHOLD_MEMBER, facts.others),
-            (PartyRole.CHILD, [c.child for c in facts.children]),
+            # A child who harmed is listed once, as the alleged perpetrator.
+            (PartyRole.CHILD, [c.child for c in facts.children if not c.harmed]),
         )
         for person in people
     ]
@@ -127,6 +128,7 @@ def _incident_out(detail: selectors.IncidentDetail) -> IncidentOut:
                 age=c.age,
                 victim_status=_assessment(c.victim_status),
                 involvement=_involvement(c.involvement),
+                harmed=c.harmed,
             )
             for c in facts.children
         ],

@@ -458,6 +458,14 @@ class IncidentChildOut(Schema):
         ..., description="Domestic Abuse Act 2021 s.3: a victim in their own right?"
     )
     involvement: InvolvementOut
+    harmed: bool = Field(
+        ...,
+        description=(
+            "The child is the alleged perpetrator, under 18 (a child who harmed, in "
+            "child-to-parent abuse for example): a child to safeguard, listed among the "
+            "parties as the alleged perpetrator"
+        ),
+    )
 
 
 class IncidentOut(Schema):

@@ -254,7 +254,10 @@ def test_the_api_records_a_child_who_harmed_listed_in_perpetrators_and_children(
         "I lost it when she took my phone."
     )
     read = police.get(f"/incidents/{incident.pk}").json()
-    assert [c["person"]["id"] for c in read["children"]] == [jayden.pk]
+    assert [(c["person"]["id"], c["harmed"]) for c in read["children"]] == [(jayden.pk, True)]
+    assert [p["role"] for p in read["parties"] if p["person"]["id"] == jayden.pk] == [
+        "alleged_perpetrator"
+    ]
     assert Obligation.objects.filter(
         incident=incident, route=Route.CHILD_CONCERN, subject_id=jayden.pk
     ).exists()

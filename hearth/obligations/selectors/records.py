@@ -8,8 +8,8 @@ from hearth.audit.models import AccessAction
 from hearth.audit.services import access_record
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
-from hearth.incidents.models import ChildInvolvement, Incident, Party
-from hearth.incidents.policy import PartyRole
+from hearth.incidents.facts import children_at
+from hearth.incidents.models import ChildInvolvement, Incident
 from hearth.obligations import policy
 from hearth.obligations.models import (
     Obligation,
@@ -67,12 +67,8 @@ def incident_obligations_for(
         .prefetch_related(_open_deadlines(), "encompass__children")
         .order_by("route", "id")
     )
-    children = [
-        p.person
-        for p in Party.objects.filter(incident=incident, role=PartyRole.CHILD)
-        .select_related("person")
-        .order_by("id")
-    ]
+    # Every child listed, the child who harmed (the alleged perpetrator, under 18) too.
+    children = [c.person for c in children_at(incident)]
     progress = [
         ChildProgress(
             child=child,
