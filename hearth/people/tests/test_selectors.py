@@ -192,3 +192,31 @@ def test_another_agency_cannot_read_a_person_the_police_recorded(
         person_get_for(actor=outsider, person_id=zoe.pk)
     assert forbidden.value.message == missing.value.message
     assert AccessEvent.objects.count() == before
+
+
+def test_intake_finds_a_person_a_colleague_recorded_but_their_page_stays_closed(
+    wessex: Any,
+) -> None:
+    """The intake lookup searches the force's records (an audited search), so the officer
+    can link a new incident to the person; reading the person needs an incident of theirs
+    that names them (issue 11 §2)."""
+    zoe = recorded_zoe(wessex.actor("ppu.officer@police.wessex.example"))
+    officer = wessex.actor(OFFICER)
+    (match,) = person_find_candidates(
+        actor=officer, query=PersonQuery("Zoë", "O'Brien-Smith", BORN)
+    )
+    assert match.person == zoe
+    with pytest.raises(NotFound):
+        person_get_for(actor=officer, person_id=zoe.pk)
+    # Once the officer records an incident naming her, her page is theirs to read.
+    document = zoe_as_victim()
+    people = [replace(document.people[0], existing_person_id=zoe.pk), *document.people[1:]]
+    incident_record_document(
+        actor=officer,
+        document=replace(
+            document,
+            people=people,
+            details=replace(document.details, police_reference="WX/2026/0444"),
+        ),
+    )
+    assert person_get_for(actor=officer, person_id=zoe.pk) == zoe
