@@ -60,7 +60,8 @@ log = structlog.get_logger(__name__)
 
 Status = OutboundMessage.Status
 
-# The defaults of the settings (config/settings.py) that tune delivery. Retries: quick ones
+# The defaults of the settings that tune delivery (config/settings.py sets them from the
+# environment, with these values when it says nothing). Retries: quick ones
 # for a mail server that is briefly busy, then longer ones for an outage, about 5 hours
 # in all; after the last wait comes the last attempt. The lease: far longer than one
 # send can take (EMAIL_TIMEOUT, 30 s). The batch: small, so a stopped worker strands few.
@@ -73,7 +74,7 @@ WORKER_STOPPED = "WorkerStoppedWhileSending"
 
 
 def backoff_minutes() -> tuple[float, ...]:
-    return tuple(settings.HEARTH_DELIVERY_BACKOFF_MINUTES)
+    return tuple(getattr(settings, "HEARTH_DELIVERY_BACKOFF_MINUTES", DEFAULT_BACKOFF_MINUTES))
 
 
 def max_attempts() -> int:
@@ -82,7 +83,8 @@ def max_attempts() -> int:
 
 
 def lease() -> dt.timedelta:
-    return dt.timedelta(seconds=float(settings.HEARTH_DELIVERY_LEASE_SECONDS))
+    seconds: float = getattr(settings, "HEARTH_DELIVERY_LEASE_SECONDS", DEFAULT_LEASE_SECONDS)
+    return dt.timedelta(seconds=seconds)
 
 
 @dataclass
@@ -172,7 +174,8 @@ def claim(*, batch_size: int, started: dt.datetime | None = None) -> Claim:
 def deliver_due(*, batch_size: int | None = None) -> DeliveryReport:
     """Send every message due now, a batch at a time, and record each result. Returns
     when nothing more is due; messages that failed wait for their next attempt."""
-    size: int = batch_size or settings.HEARTH_DELIVERY_BATCH_SIZE
+    configured: int = getattr(settings, "HEARTH_DELIVERY_BATCH_SIZE", DEFAULT_BATCH_SIZE)
+    size = batch_size or configured
     started = clock.now()
     report = DeliveryReport()
     while True:
