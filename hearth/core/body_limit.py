@@ -48,7 +48,7 @@ class RequestBodyLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.META.get("HTTP_TRANSFER_ENCODING", "").strip():
+        if "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower():
             return _refuse(
                 request,
                 411,
