@@ -194,7 +194,6 @@ MFA_TOTP_ISSUER = "Hearth"
 MFA_RECOVERY_CODE_COUNT = 10
 MFA_TOTP_TOLERANCE = 1
 
-# Session expiry after inactivity: the cookie's age restarts at every request.
 # The largest request body (docs/api.md, docs/operations.md). The largest valid incident
 # (100 people and 100 children, every text at its longest, every character 4 bytes of
 # UTF-8) is 32.6 MB of JSON: tests/test_api_schema.py works it out from the schema and
@@ -202,6 +201,8 @@ MFA_TOTP_TOLERANCE = 1
 DATA_UPLOAD_MAX_MEMORY_SIZE = 40 * 1024 * 1024
 # A form that uploads a file (a GIAS extract of at most 80 MB, schools.forms) and its fields.
 UPLOAD_MAX_BODY_SIZE = 90 * 1024 * 1024
+
+# Session expiry after inactivity: the cookie's age restarts at every request.
 SESSION_COOKIE_AGE = env.int("HEARTH_SESSION_IDLE_MINUTES", default=30) * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
