@@ -52,6 +52,7 @@ browser:
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache --no-logo
 
 typecheck: install
 	HEARTH_MODE=test $(VENV)/bin/mypy
