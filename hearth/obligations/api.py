@@ -145,8 +145,9 @@ def inbox(
     team_id: int = Path(..., ge=1, le=MAX_ID),
 ) -> InboxOut:
     """The obligations addressed to one of your teams (a key issued for a team sees that
-    team's inbox only): overdue and soonest due first, at most 50, with how many match
-    (an access-logged search). A team that is not yours is a 404."""
+    team's inbox only): overdue and soonest due first, a page at a time (50 unless
+    page_size says fewer or up to 100), with how many match (an access-logged search). A
+    team that is not yours is a 404."""
     found = selectors.inbox_for(
         actor=api_actor(request),
         team_id=team_id,
@@ -157,11 +158,16 @@ def inbox(
             local_authority_id=filters.local_authority_id,
             overdue_only=filters.overdue_only,
         ),
+        page=filters.page,
+        page_size=filters.page_size,
     )
+    assert found.page is not None
     return InboxOut(
         team=team_out(found.team),
         total=found.total,
         overdue=found.overdue,
+        page=found.page.number,
+        pages=found.page.paginator.num_pages,
         obligations=[
             ObligationOut(**summary_out(row.obligation, row.next_due)) for row in found.rows
         ],

@@ -54,6 +54,11 @@ OutcomeCode = Literal[
     "overt_support",
     "already_known",
 ]
+# Lists are read a page at a time: the default page is the first, as lists were before
+# they had pages; a bound keeps a page number a sane integer and a page of bounded size.
+INBOX_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 100000
 # An inbox filter: one status, or "ended" for the closed and withdrawn (default: every
 # open status).
 InboxStatus = Literal["created", "sent", "acknowledged", "outcome_recorded", "ended"]
@@ -74,6 +79,10 @@ class InboxFiltersIn(Schema):
         None, ge=1, le=MAX_ID, description="Only those from incidents in this local authority."
     )
     overdue_only: bool = False
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="The page; past the last, the last.")
+    page_size: int = Field(
+        INBOX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="How many a page (at most 100)."
+    )
 
 
 class AcknowledgeIn(In):
@@ -171,8 +180,10 @@ class ObligationOut(Schema):
 
 class InboxOut(Schema):
     team: TeamRefOut
-    total: int = Field(..., description="How many match the filters (at most 50 are listed).")
+    total: int = Field(..., description="How many match the filters, on every page.")
     overdue: int
+    page: int = Field(..., description="This page (1 is the first).")
+    pages: int = Field(..., description="How many pages there are of page_size.")
     obligations: list[ObligationOut] = Field(
         ..., description="Overdue and soonest due first; nothing due last."
     )

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, F
 
 from hearth.accounts.models import Team
@@ -60,6 +61,7 @@ class Inbox:
     is_manager: bool
     by_status: dict[str, int] = field(default_factory=dict)
     by_person: list[tuple[str, int]] = field(default_factory=list)
+    page: Page[Obligation] | None = None  # which page of ``total`` the rows are
 
 
 def inbox_teams_for(*, actor: Actor) -> list[Team]:
@@ -78,10 +80,17 @@ def _team_for_inbox(actor: Actor, team_id: int) -> Team:
 
 
 def inbox_for(
-    *, actor: Actor, team_id: int, filters: InboxFilters = InboxFilters(), purpose: str = ""
+    *,
+    actor: Actor,
+    team_id: int,
+    filters: InboxFilters = InboxFilters(),
+    page: int | str | None = 1,
+    page_size: int = INBOX_PAGE_SIZE,
+    purpose: str = "",
 ) -> Inbox:
-    """A team's obligations, overdue first, then by the time left. Siblings (children of
-    one incident sent to the same team) are listed with each other."""
+    """A team's obligations, overdue first, then by the time left, one page of
+    ``page_size`` at a time. Siblings (children of one incident sent to the same team) are
+    listed with each other."""
     team = _team_for_inbox(actor, team_id)
     base = Obligation.objects.addressed_to(actor).filter(team=team)
     items = base
@@ -106,12 +115,17 @@ def inbox_for(
         items = items.filter(next_due__lte=now)  # type: ignore[misc]
     total = items.count()
     overdue = items.filter(next_due__lte=now).count()  # type: ignore[misc]
-    page = list(
+    paginator = Paginator(
         items.select_related("subject", "incident", "claimed_by", "team")
         # Overdue and soonest first; nothing due (waiting on others) last.
         .order_by(F("next_due").asc(nulls_last=True), "incident_id", "id")
-        .prefetch_related(_open_deadlines())[:INBOX_PAGE_SIZE]
+        .prefetch_related(_open_deadlines()),
+        page_size,
     )
+    paginator.count = total  # counted once, above
+    current = paginator.get_page(page)
+    page = list(current.object_list)
+    current.object_list = page
     siblings: dict[int, list[Obligation]] = {}
     for other in (
         base.filter(incident_id__in={o.incident_id for o in page}, route=policy.Route.CHILD_CONCERN)
@@ -160,6 +174,7 @@ def inbox_for(
         is_manager=is_manager,
         by_status=by_status,
         by_person=by_person,
+        page=current,
     )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
+
 from hearth.audit.models import AccessAction
 from hearth.audit.services import access_record
 from hearth.core.actor import Actor
@@ -107,23 +109,44 @@ def owed_ids(obligation: Obligation) -> set[int]:
 # --- A child's safeguarding record ---------------------------------------------------------
 
 
+RECORD_PER_PAGE = 25
+
+
 @dataclass(frozen=True)
 class SafeguardingRecord:
+    """One page of the child's obligations, newest first, with how many there are in all
+    and how many are still open (counted by the database, not by loading them)."""
+
     child: Person
-    obligations: list[Obligation]
+    page: Page[Obligation]
+    open_count: int
+
+    @property
+    def obligations(self) -> list[Obligation]:
+        return list(self.page.object_list)
 
     @property
     def open(self) -> list[Obligation]:
         return [o for o in self.obligations if o.is_open]
 
+    @property
+    def total(self) -> int:
+        return int(self.page.paginator.count)
+
 
 def child_record_for(
-    *, actor: Actor, child_id: int, purpose: str = "View a child's safeguarding record"
+    *,
+    actor: Actor,
+    child_id: int,
+    page: int | str | None = 1,
+    purpose: str = "View a child's safeguarding record",
 ) -> SafeguardingRecord:
     """Every obligation owed to the child, across every incident and agency (their route,
     team, status, due time and outcome: not the content other agencies were sent), for
     an agency with a legitimate relationship to the child: one that may see an incident
-    the child was part of, or an obligation about the child."""
+    the child was part of, or an obligation about the child. One page at a time
+    (``RECORD_PER_PAGE``): a child with years of records must not make a page without
+    bound, and only the page shown is read and logged."""
     child = Person.objects.filter(pk=child_id).first()
     if child is None:
         raise NotFound("No such child")
@@ -137,20 +160,23 @@ def child_record_for(
     )
     if not related:
         raise NotFound("No such child")
-    obligations = list(
-        _with_next_due(
-            Obligation.objects.owed_to(same_child).filter(
-                route__in=[r.value for r in policy.CHILD_ROUTES]
-            )
-        )
+    owed = Obligation.objects.owed_to(same_child).filter(
+        route__in=[r.value for r in policy.CHILD_ROUTES]
+    )
+    current = Paginator(
+        _with_next_due(owed)
         .select_related("team__agency", "incident")
         .prefetch_related(_open_deadlines())
-        .order_by("-created_at", "-id")
-    )
+        .order_by("-created_at", "-id"),
+        RECORD_PER_PAGE,
+    ).get_page(page)
+    obligations = list(current.object_list)
+    current.object_list = obligations
+    open_count = owed.exclude(status__in=[s.value for s in policy.ENDED]).count()
     access_record(
         actor=actor,
         action=AccessAction.READ,
         purpose=purpose,
         records=[child, *obligations],
     )
-    return SafeguardingRecord(child=child, obligations=obligations)
+    return SafeguardingRecord(child=child, page=current, open_count=open_count)

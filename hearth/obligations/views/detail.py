@@ -100,7 +100,9 @@ def obligation_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
 
 @reads_personal_data
 def child_safeguarding_record(request: HttpRequest, child_id: int) -> HttpResponse:
-    record = selectors.child_record_for(actor=actor_of(request), child_id=child_id)
+    record = selectors.child_record_for(
+        actor=actor_of(request), child_id=child_id, page=request.GET.get("page")
+    )
     return render(request, "obligations/child_record.html", {"record": record})
 
 

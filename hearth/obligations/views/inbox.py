@@ -31,7 +31,9 @@ def team_inbox(request: HttpRequest, team_id: int) -> HttpResponse:
     actor = actor_of(request)
     form = forms.InboxFilterForm(request.GET or None, local_authorities=local_authority_choices())
     filters = form.filters() if form.is_bound and form.is_valid() else InboxFilters()
-    inbox = selectors.inbox_for(actor=actor, team_id=team_id, filters=filters)
+    inbox = selectors.inbox_for(
+        actor=actor, team_id=team_id, filters=filters, page=request.GET.get("page")
+    )
     return render(
         request,
         "obligations/team_inbox.html",
@@ -39,7 +41,7 @@ def team_inbox(request: HttpRequest, team_id: int) -> HttpResponse:
             "form": form,
             "inbox": inbox,
             "filters": filters,
-            "filtered": form.is_bound,
+            "filtered": bool(set(request.GET) - {"page"}),
             "query": request.GET.urlencode(),
             "by_status": [
                 (policy.STATUS_LABELS[policy.Status(status)], count)
