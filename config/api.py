@@ -15,6 +15,7 @@ from hearth.incidents.api import router as incidents_router
 from hearth.obligations.api import router as obligations_router
 from hearth.obligations.api_encompass import router as encompass_router
 from hearth.risk.api import router as risk_router
+from hearth.search.api import router as search_router
 
 api = NinjaAPI(
     title="Hearth API",
@@ -33,6 +34,7 @@ api.add_router("/", incidents_router)
 api.add_router("/", risk_router)
 api.add_router("/", obligations_router)
 api.add_router("/", encompass_router)
+api.add_router("/", search_router)
 
 
 def _error(

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "hearth.risk",
     "hearth.schools",
     "hearth.obligations",
+    "hearth.search",
     "hearth.demo",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("risk/", include("hearth.risk.urls")),
     path("", include("hearth.obligations.urls")),
     path("schools/", include("hearth.schools.urls")),
+    path("", include("hearth.search.urls")),
     path("api/v1/", api.urls),
     path("cookies/", core_views.cookies, name="cookies"),
     path("accessibility/", core_views.accessibility, name="accessibility"),

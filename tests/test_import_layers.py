@@ -21,6 +21,7 @@ LAYERS = [
     "risk",
     "schools",
     "obligations",
+    "search",
     "stats",
     "demo",
 ]

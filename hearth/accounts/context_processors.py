@@ -17,4 +17,6 @@ def hearth(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.HEARTH_DEMO_MODE,
         "actor": actor,
         "actor_role_labels": sorted(Role(r).label for r in actor.roles) if actor else [],
+        # The search box (hearth.search) is offered to whoever may see case content.
+        "may_search": bool(actor and actor.sees_case_content),
     }

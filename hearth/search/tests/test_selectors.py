@@ -1,0 +1,238 @@
+"""Search by name: what it finds, what it never finds, why, and the access log."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from hearth.accounts.models import Team
+from hearth.accounts.services import membership_add, user_ensure
+from hearth.audit.models import AccessAction, AccessEvent
+from hearth.core.actor import Actor, Role
+from hearth.incidents.documents import incident_record_document
+from hearth.incidents.models import Incident
+from hearth.incidents.tests.factories import family_document
+from hearth.obligations.tests.factories import NORTHSHIRE, area
+from hearth.schools.models import EducationSetting
+from hearth.search import selectors
+from hearth.search.policy import similarity
+from hearth.search.selectors import ResultKind, search_for
+
+OFFICER = "response.officer@police.wessex.example"
+COLLEAGUE = "second.officer@police.wessex.example"
+PPU = "ppu.officer@police.wessex.example"
+FRONT_DOOR = "front.door@northshire.wessex.example"
+SOUTH_FRONT_DOOR = "front.door@southmoor.wessex.example"
+REFERENCE = "WX/2026/5501"
+
+
+@pytest.fixture
+def school(db: None) -> EducationSetting:
+    return EducationSetting.objects.filter(status="open").order_by("urn").first()  # type: ignore[return-value]
+
+
+@pytest.fixture
+def incident(wessex: Any, school: EducationSetting) -> Incident:
+    """The Vance family, recorded by the response officer in Northshire, Mia registered
+    at a school of the directory."""
+    document = family_document(reference=REFERENCE)
+    children = [
+        replace(
+            c,
+            involvement={
+                **c.involvement,
+                "education_setting_urn": school.urn,
+                "education_setting": "",
+            },
+        )
+        if c.ref == "mia"
+        else c
+        for c in document.children
+    ]
+    details = replace(document.details, local_authority_id=area(NORTHSHIRE).pk)
+    return incident_record_document(
+        actor=wessex.actor(OFFICER),
+        document=replace(document, children=children, details=details),
+    )
+
+
+@pytest.fixture
+def colleague(wessex: Any) -> Actor:
+    police = wessex.agency("wessex-police")
+    user = user_ensure(
+        actor=None, email=COLLEAGUE, first_name="Morgan", last_name="Fielding", password=None
+    )
+    membership_add(
+        actor=None,
+        user=user,
+        agency=police,
+        team=Team.objects.get(agency=police, function="response"),
+        role=Role.RESPONSE_OFFICER,
+    )
+    actor: Actor = wessex.actor(COLLEAGUE)
+    return actor
+
+
+def titles(page: selectors.SearchPage) -> list[str]:
+    return [r.title for r in page.results]
+
+
+def test_a_misspelt_name_finds_the_child_first(wessex: Any, incident: Incident) -> None:
+    page = search_for(actor=wessex.actor(OFFICER), query="Mia Vanse")
+    first = page.results[0]
+    assert (first.title, first.kind) == ("Mia Vance", ResultKind.CHILD)
+    assert first.why == ["An incident you recorded"]
+    assert first.link is not None and first.link.name == "child_detail"
+
+
+def test_a_family_name_finds_the_adults_and_children_exactly(
+    wessex: Any, incident: Incident
+) -> None:
+    page = search_for(actor=wessex.actor(OFFICER), query="vance")
+    found = {r.title: r for r in page.results}
+    assert {"Kerry Vance", "Dean Vance", "Mia Vance", "Ava Vance"} <= set(found)
+    assert found["Kerry Vance"].kind == ResultKind.ADULT and found["Kerry Vance"].exact
+    assert found["Kerry Vance"].link.name == "person_detail"  # type: ignore[union-attr]
+    assert "Leo Hart" not in found
+
+
+def test_a_date_of_birth_finds_the_child_born_that_day(wessex: Any, incident: Incident) -> None:
+    page = search_for(actor=wessex.actor(OFFICER), query="11/06/2018")
+    assert titles(page) == ["Mia Vance"]
+    assert page.results[0].summary == "Child. Born 11 June 2018"
+
+
+def test_a_name_and_a_date_of_birth_must_both_match(wessex: Any, incident: Incident) -> None:
+    assert titles(search_for(actor=wessex.actor(OFFICER), query="Vance 2018-06-11")) == [
+        "Mia Vance"
+    ]
+    assert titles(search_for(actor=wessex.actor(OFFICER), query="Hart 2018-06-11")) == []
+
+
+def test_the_forces_reference_and_the_hearth_id_find_the_incident(
+    wessex: Any, incident: Incident
+) -> None:
+    officer = wessex.actor(OFFICER)
+    by_reference = search_for(actor=officer, query=REFERENCE.lower())
+    assert by_reference.results[0].kind == ResultKind.INCIDENT
+    assert by_reference.results[0].record_id == incident.pk and by_reference.results[0].exact
+    by_id = search_for(actor=officer, query=f"#{incident.pk}")
+    assert [(r.kind, r.record_id) for r in by_id.results] == [(ResultKind.INCIDENT, incident.pk)]
+
+
+def test_a_school_finds_the_children_recorded_there(
+    wessex: Any, incident: Incident, school: EducationSetting
+) -> None:
+    page = search_for(actor=wessex.actor(OFFICER), query=school.name)
+    mia = next(r for r in page.results if r.title == "Mia Vance")
+    assert mia.summary.endswith(f"Recorded at {school.name}")
+
+
+def test_a_response_officer_never_finds_a_colleagues_incident(
+    wessex: Any, incident: Incident, colleague: Actor
+) -> None:
+    assert search_for(actor=colleague, query="Mia Vance").results == []
+    assert search_for(actor=colleague, query=REFERENCE).results == []
+    assert search_for(actor=colleague, query="11/06/2018").results == []
+
+
+def test_public_protection_finds_every_incident_of_the_force_and_says_so(
+    wessex: Any, incident: Incident
+) -> None:
+    page = search_for(actor=wessex.actor(PPU), query="Mia Vance")
+    assert page.results[0].why == ["All incidents of Wessex Police (public protection)"]
+
+
+def test_the_front_door_finds_a_child_only_through_its_notification(
+    wessex: Any, incident: Incident
+) -> None:
+    page = search_for(actor=wessex.actor(FRONT_DOOR), query="Mia Vance")
+    mia = page.results[0]
+    assert mia.title == "Mia Vance"
+    assert any("addressed to your team" in why for why in mia.why)
+    assert mia.link is not None and mia.link.name == "obligation_detail"
+    # Not the incident itself, which the front door may not open.
+    assert search_for(actor=wessex.actor(FRONT_DOOR), query=REFERENCE).results == []
+    # Another local authority's front door was sent nothing about her.
+    assert search_for(actor=wessex.actor(SOUTH_FRONT_DOOR), query="Mia Vance").results == []
+
+
+@pytest.mark.parametrize(
+    ("email", "agency"),
+    [
+        ("administrator@hearth.wessex.example", "hearth-service-for-wessex"),
+        ("administrator@hearth.wessex.example", "wessex-police"),
+        ("analyst@partnership.wessex.example", None),
+    ],
+)
+def test_administrators_and_analysts_find_nothing(
+    wessex: Any, incident: Incident, email: str, agency: str | None
+) -> None:
+    actor = wessex.actor(email, agency)
+    assert not selectors.may_search(actor)
+    assert search_for(actor=actor, query="Vance").results == []
+
+
+def test_every_search_is_an_access_event_with_its_terms_and_results(
+    wessex: Any, incident: Incident
+) -> None:
+    officer = wessex.actor(OFFICER)
+    page = search_for(actor=officer, query="Mia Vanse 11/06/2018")
+    event = AccessEvent.objects.latest("id")
+    assert event.action == AccessAction.SEARCH
+    assert event.query["name"] == "mia vanse" and event.query["date_of_birth"] == "2018-06-11"
+    assert {(r.record_type, r.record_id) for r in event.records.all()} == {
+        ("people.person", str(page.results[0].record_id))
+    }
+
+
+def test_a_search_that_finds_nothing_is_logged_too(wessex: Any, incident: Incident) -> None:
+    before = AccessEvent.objects.count()
+    page = search_for(actor=wessex.actor(OFFICER), query="Zebedee Quillfeather")
+    assert page.results == [] and page.total == 0
+    event = AccessEvent.objects.latest("id")
+    assert AccessEvent.objects.count() == before + 1
+    assert event.action == AccessAction.SEARCH and event.result_count == 0
+    assert event.query["q"] == "Zebedee Quillfeather"
+
+
+def test_results_are_capped_after_ranking_and_paged(
+    wessex: Any, incident: Incident, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(selectors.policy, "PAGE_SIZE", 2)
+    first = search_for(actor=wessex.actor(OFFICER), query="vance")
+    second = search_for(actor=wessex.actor(OFFICER), query="vance", page=2)
+    assert first.pages >= 2 and first.has_next and second.has_previous
+    assert not {r.record_id for r in first.results} & {r.record_id for r in second.results}
+    assert all(r.exact for r in first.results)
+
+
+def test_the_database_index_and_the_python_scoring_give_the_same_results(
+    wessex: Any, incident: Incident, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the trigram index chooses the candidates; on SQLite every person in
+    scope is one. Forcing the second path on the same data gives the same answers."""
+    officer = wessex.actor(PPU)
+    queries = ["Mia Vanse", "vance", "Kery Vans", "Ava", "Leo Hartt", "dean 15/09/1989", "xyz"]
+    indexed = [
+        [(r.kind, r.record_id) for r in search_for(actor=officer, query=q).results] for q in queries
+    ]
+    monkeypatch.setattr(selectors, "_name_candidate_ids", lambda scope, name: None)
+    scored = [
+        [(r.kind, r.record_id) for r in search_for(actor=officer, query=q).results] for q in queries
+    ]
+    assert indexed == scored
+    assert indexed[0] and indexed[1]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+@pytest.mark.django_db
+def test_the_python_similarity_is_pg_trgms() -> None:
+    pairs = [("vance", "vanse"), ("mia vanse", "vance"), ("kery", "kerry"), ("obrien", "o brien")]
+    with connection.cursor() as cursor:
+        for a, b in pairs:
+            cursor.execute("SELECT similarity(%s, %s)", [a, b])
+            assert cursor.fetchone()[0] == pytest.approx(similarity(a, b), abs=1e-6)
