@@ -158,6 +158,7 @@ PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
     "access_log": (ADMIN, lambda: reverse("access_log")),
     "undelivered_messages": (ADMIN, lambda: reverse("undelivered_messages")),
     "incident_list": (OFFICER, lambda: reverse("incident_list")),
+    "search": (OFFICER, lambda: reverse("search") + "?q=Vance"),
     "incident_start": (OFFICER, lambda: reverse("incident_start")),
     **{
         name: (OFFICER, incident_url(name))
@@ -394,6 +395,9 @@ API_SAMPLES: dict[str, Callable[[], ApiRequest]] = {
         "/api/v1/incidents", as_json(family_document(reference=""))
     ),
     "GET /incidents/{incident_id}": lambda: ApiRequest(f"/api/v1/incidents/{a_concern().pk}"),
+    "GET /search": lambda: ApiRequest(
+        f"/api/v1/search?q={a_concern().child_involvements.first().child.family_name}",  # type: ignore[union-attr]
+    ),
     "GET /children/{child_id}": lambda: ApiRequest(
         f"/api/v1/children/{a_concern().child_involvements.first().child_id}",  # type: ignore[union-attr]
     ),
