@@ -7,7 +7,7 @@ export UV_PYTHON_DOWNLOADS := never
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install assets lint typecheck pytest browser clean
+.PHONY: run test install assets lint typecheck pytest browser clean bench
 
 ## run: install, migrate, seed the Wessex demo area, serve http://127.0.0.1:8000 with the
 ## delivery worker (the outbox's messages, to the console) and the deadline sweeper
@@ -59,6 +59,15 @@ typecheck: install
 
 pytest: install assets browser
 	HEARTH_MODE=test $(VENV)/bin/pytest
+
+## bench: the benchmarks on PostgreSQL, printed as JSON (docs/operations.md#benchmarks).
+## DATABASE_URL if set (its name must contain "bench": it is emptied), else hearth_bench
+## on 127.0.0.1 (created if missing). Quick run: make bench BENCH_SIZES=2000
+BENCH_SIZES ?= 10000,100000
+BENCH_ARGS ?=
+bench: install assets
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hearth_bench} \
+	HEARTH_MODE=demo $(PY) manage.py bench --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles hearth/core/static/hearth .pytest_cache .mypy_cache
