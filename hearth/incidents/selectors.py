@@ -12,7 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count
 
 from hearth.accounts.models import Area
@@ -22,7 +24,13 @@ from hearth.audit.services import access_record
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
-from hearth.incidents.facts import ChildView, IncidentFacts, incident_facts, incident_record_of
+from hearth.incidents.facts import (
+    ChildView,
+    IncidentFacts,
+    incident_facts,
+    incident_record_of,
+    incidents_facts,
+)
 from hearth.incidents.models import ChildInvolvement, Incident, IncidentVersion
 from hearth.incidents.policy import Assessment, Problem, submission_problems
 from hearth.people.models import Person
@@ -30,6 +38,7 @@ from hearth.people.policy import Tie
 from hearth.people.selectors import ties_among
 
 LIST_PAGE_SIZE = 50
+CHILD_INCIDENTS_PER_PAGE = 20
 
 
 @dataclass(frozen=True)
@@ -86,12 +95,18 @@ class IncidentFilters:
 class IncidentListPage:
     incidents: Sequence[Incident]
     total: int
+    page: Page[Any] | None = None  # which page of ``total`` the incidents are
 
 
 def incident_list_for(
-    *, actor: Actor, filters: IncidentFilters, purpose: str = "List incidents"
+    *,
+    actor: Actor,
+    filters: IncidentFilters,
+    page: int | str | None = 1,
+    purpose: str = "List incidents",
 ) -> IncidentListPage:
-    """The incidents the actor may see, newest first, filtered; the list is logged."""
+    """The incidents the actor may see, newest first, filtered, one page of
+    ``LIST_PAGE_SIZE`` at a time; the page is logged."""
     incidents = Incident.objects.visible_to(actor).annotate(
         children_count=Count("child_involvements", distinct=True)
     )
@@ -112,20 +127,23 @@ def incident_list_for(
     if filters.reference:
         incidents = incidents.filter(police_reference__icontains=filters.reference.strip())
     total = incidents.count()
-    page = list(
-        incidents.select_related("recorded_by", "local_authority").order_by("-occurred_at", "-id")[
-            :LIST_PAGE_SIZE
-        ]
+    paginator = Paginator(
+        incidents.select_related("recorded_by", "local_authority").order_by("-occurred_at", "-id"),
+        LIST_PAGE_SIZE,
     )
+    paginator.count = total  # counted once, above
+    current = paginator.get_page(page)
+    rows = list(current.object_list)
+    current.object_list = rows
     access_record(
         actor=actor,
         action=AccessAction.SEARCH,
         purpose=purpose,
-        records=page,
+        records=rows,
         query={k: str(v) for k, v in filters.__dict__.items() if v not in ("", None)},
         result_count=total,
     )
-    return IncidentListPage(incidents=page, total=total)
+    return IncidentListPage(incidents=rows, total=total, page=current)
 
 
 @dataclass(frozen=True)
@@ -138,29 +156,39 @@ class ChildIncident:
 @dataclass(frozen=True)
 class ChildDetail:
     child: Person
-    incidents: list[ChildIncident]
+    incidents: list[ChildIncident]  # this page's, newest first
     timeline: list[TimelineEvent]
+    page: Page[ChildInvolvement] | None = None
 
 
 def child_get_for(
-    *, actor: Actor, child_id: int, purpose: str = "View a child's record"
+    *,
+    actor: Actor,
+    child_id: int,
+    page: int | str | None = 1,
+    purpose: str = "View a child's record",
 ) -> ChildDetail:
-    """A child's own record: every visible incident they were part of, with their s.3
-    status in each. A child the actor has no visible incident for is not found."""
-    involvements = list(
+    """A child's own record: the visible incidents they were part of, newest first, one
+    page of ``CHILD_INCIDENTS_PER_PAGE`` at a time, with their s.3 status in each (read
+    in the same few queries for any page). A child the actor has no visible incident for
+    is not found."""
+    paginator = Paginator(
         ChildInvolvement.objects.visible_to(actor)
         .filter(child_id=child_id)
         .select_related("incident", "child")
-        .order_by("-incident__occurred_at")
+        .order_by("-incident__occurred_at", "-incident_id"),
+        CHILD_INCIDENTS_PER_PAGE,
     )
-    if not involvements:
+    if not paginator.count:
         raise NotFound("No such child")
+    current = paginator.get_page(page)
+    involvements = list(current.object_list)
+    current.object_list = involvements
     child = involvements[0].child
+    facts = incidents_facts([i.incident for i in involvements])
     incidents = []
     for involvement in involvements:
-        view = next(
-            c for c in incident_facts(involvement.incident).children if c.child.pk == child.pk
-        )
+        view = next(c for c in facts[involvement.incident_id].children if c.child.pk == child.pk)
         incidents.append(ChildIncident(involvement, view.victim_status, view.age))
     access_record(
         actor=actor,
@@ -169,18 +197,25 @@ def child_get_for(
         records=[child, *(i.incident for i in involvements)],
     )
     return ChildDetail(
-        child=child, incidents=incidents, timeline=_visible_timeline(child, involvements)
+        child=child,
+        incidents=incidents,
+        timeline=_visible_timeline(child, actor),
+        page=current,
     )
 
 
-def _visible_timeline(child: Person, involvements: list[ChildInvolvement]) -> list[TimelineEvent]:
+def _visible_timeline(child: Person, actor: Actor) -> list[TimelineEvent]:
     """The child's timeline, less the events about incidents this actor may not see (an
     event naming another officer's incident would reveal that it exists)."""
-    visible = {i.incident_id for i in involvements}
+    events = timeline_of(subject=child, limit=200)
+    named = {e.payload["incident_id"] for e in events if "incident_id" in e.payload}
+    visible = set(
+        Incident.objects.visible_to(actor).filter(pk__in=named).values_list("pk", flat=True)
+    )
     return [
         event
-        for event in timeline_of(subject=child, limit=200)
-        if event.payload.get("incident_id", next(iter(visible))) in visible
+        for event in events
+        if "incident_id" not in event.payload or event.payload["incident_id"] in visible
     ][:50]
 
 

@@ -50,7 +50,7 @@ def incident_detail(request: HttpRequest, incident_id: int) -> HttpResponse:
 @reads_personal_data
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     actor = actor_of(request)
-    detail = selectors.child_get_for(actor=actor, child_id=child_id)
+    detail = selectors.child_get_for(actor=actor, child_id=child_id, page=request.GET.get("page"))
     return render(
         request,
         "incidents/child_detail.html",
@@ -70,9 +70,11 @@ def incident_list(request: HttpRequest) -> HttpResponse:
     )
     page = None
     if not form.is_bound or form.is_valid():
-        page = selectors.incident_list_for(actor=actor, filters=form.filters())
+        page = selectors.incident_list_for(
+            actor=actor, filters=form.filters(), page=request.GET.get("page")
+        )
     return render(
         request,
         "incidents/list.html",
-        {"form": form, "page": page, "filtered": form.is_bound},
+        {"form": form, "page": page, "filtered": bool(set(request.GET) - {"page"})},
     )

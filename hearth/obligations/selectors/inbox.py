@@ -124,11 +124,13 @@ def inbox_for(
     )
     paginator.count = total  # counted once, above
     current = paginator.get_page(page)
-    page = list(current.object_list)
-    current.object_list = page
+    listed: list[Obligation] = list(current.object_list)
+    current.object_list = listed
     siblings: dict[int, list[Obligation]] = {}
     for other in (
-        base.filter(incident_id__in={o.incident_id for o in page}, route=policy.Route.CHILD_CONCERN)
+        base.filter(
+            incident_id__in={o.incident_id for o in listed}, route=policy.Route.CHILD_CONCERN
+        )
         .select_related("subject")
         .order_by("id")
     ):
@@ -141,7 +143,7 @@ def inbox_for(
             if o.route == policy.Route.CHILD_CONCERN
             else [],
         )
-        for o in page
+        for o in listed
     ]
     is_manager = actor.manages(team.pk)
     by_status: dict[str, int] = {}
@@ -162,7 +164,7 @@ def inbox_for(
         actor=actor,
         action=AccessAction.SEARCH,
         purpose=purpose or f"Work from the {team.name} inbox",
-        records=[*page, *(o.subject for o in page)],
+        records=[*listed, *(o.subject for o in listed)],
         query={k: str(v) for k, v in filters.__dict__.items() if v not in ("", None, False)},
         result_count=total,
     )

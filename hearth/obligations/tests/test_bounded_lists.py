@@ -115,7 +115,9 @@ def test_the_inbox_api_reads_a_page_at_a_time_and_defaults_to_the_first(wessex: 
     first = Client().get(path, headers=auth).json()
     total = first["total"]
     last = -(-total // 4)
-    pages = [Client().get(path, {"page": n, "page_size": 4}, headers=auth).json() for n in (1, last)]
+    pages = [
+        Client().get(path, {"page": n, "page_size": 4}, headers=auth).json() for n in (1, last)
+    ]
 
     assert total >= 10
     assert (first["page"], first["pages"], len(first["obligations"])) == (1, 1, total)
