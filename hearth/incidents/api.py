@@ -255,4 +255,6 @@ def child_out(detail: selectors.ChildDetail) -> ChildOut:
             )
             for i in detail.incidents
         ],
+        page=detail.page.number if detail.page else 1,
+        pages=detail.page.paginator.num_pages if detail.page else 1,
     )

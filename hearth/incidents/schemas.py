@@ -29,6 +29,8 @@ from hearth.people.models import Ethnicity, Sex
 from hearth.people.policy import Kinship
 from hearth.people.services import OtherName
 
+# A page number's bound: far beyond any list, it keeps the number a sane integer.
+MAX_PAGE = 100000
 MAX_ID = 2**63 - 1  # ids are 64-bit
 MAX_PEOPLE = 100
 EARLIEST = dt.date(1900, 1, 1)
@@ -523,4 +525,8 @@ class ChildIncidentOut(Schema):
 
 
 class ChildOut(PersonOut):
-    incidents: list[ChildIncidentOut]
+    incidents: list[ChildIncidentOut] = Field(
+        ..., description="This page of the incidents you may see, newest first (20 a page)."
+    )
+    page: int = Field(1, description="This page of incidents (1 is the first).")
+    pages: int = Field(1, description="How many pages of incidents there are.")

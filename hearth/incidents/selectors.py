@@ -175,7 +175,7 @@ def child_get_for(
     paginator = Paginator(
         ChildInvolvement.objects.visible_to(actor)
         .filter(child_id=child_id)
-        .select_related("incident", "child")
+        .select_related("incident__recorded_by_agency", "child")
         .order_by("-incident__occurred_at", "-incident_id"),
         CHILD_INCIDENTS_PER_PAGE,
     )

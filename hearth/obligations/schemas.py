@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from hearth.incidents.schemas import MAX_ID, WHOLE, Day, In
+from hearth.incidents.schemas import MAX_ID, MAX_PAGE, WHOLE, Day, In
 
 MAX_NOTE = 10000
 MAX_FACTORS = 50
@@ -58,7 +58,6 @@ OutcomeCode = Literal[
 # they had pages; a bound keeps a page number a sane integer and a page of bounded size.
 INBOX_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
-MAX_PAGE = 100000
 # An inbox filter: one status, or "ended" for the closed and withdrawn (default: every
 # open status).
 InboxStatus = Literal["created", "sent", "acknowledged", "outcome_recorded", "ended"]

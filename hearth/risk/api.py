@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from django.db import transaction
 from django.http import HttpRequest
-from ninja import Header, Path, Router, Status
+from ninja import Header, Path, Query, Router, Status
 
 from hearth.accounts.api_auth import acting_on, path_id
 from hearth.core.actor import Actor
@@ -35,7 +35,7 @@ from hearth.incidents import selectors as incident_selectors
 from hearth.incidents.api import child_out
 from hearth.incidents.models import Incident, Party
 from hearth.incidents.policy import PartyRole
-from hearth.incidents.schemas import MAX_ID
+from hearth.incidents.schemas import MAX_ID, MAX_PAGE
 from hearth.people.models import Person
 from hearth.risk import services
 from hearth.risk.instruments import instrument
@@ -369,12 +369,17 @@ def assessment_countersign(
     summary="A child's own record",
 )
 @reads_personal_data
-def child_get(request: HttpRequest, child_id: int = Path(..., ge=1, le=MAX_ID)) -> ChildWithRiskOut:
-    """A child and every incident you may see that they were part of, with their
-    involvement and s.3 status in each, and the child's own risk level (the latest, and
-    its history, newest first) as far as you may see (an access-logged read)."""
+def child_get(
+    request: HttpRequest,
+    child_id: int = Path(..., ge=1, le=MAX_ID),
+    page: int = Query(1, ge=1, le=MAX_PAGE, description="The page of incidents (20 a page)."),
+) -> ChildWithRiskOut:
+    """A child and the incidents you may see that they were part of, newest first, a page
+    at a time, with their involvement and s.3 status in each, and the child's own risk
+    level (the latest, and its history, newest first) as far as you may see (an
+    access-logged read)."""
     actor = _actor(request)
-    detail = incident_selectors.child_get_for(actor=actor, child_id=child_id)
+    detail = incident_selectors.child_get_for(actor=actor, child_id=child_id, page=page)
     # Read with the child's record, whose access event names the child: the risk levels
     # are part of that record (one read, one event).
     levels = [

@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hearth.accounts.services import api_key_issue
 from hearth.incidents.documents import incident_record_document
 from hearth.incidents.models import ChildInvolvement, Incident, Party
 from hearth.incidents.selectors import CHILD_INCIDENTS_PER_PAGE, LIST_PAGE_SIZE
@@ -98,3 +99,27 @@ def test_the_incident_list_has_a_next_page(
     assert 'rel="next"' in first and "?page=2" in first
     assert f"showing {LIST_PAGE_SIZE + 1} to " in second
     assert 'rel="prev"' in second
+
+
+def test_the_childs_record_in_the_api_reads_a_page_at_a_time_and_defaults_to_the_first(
+    wessex: Any, incident: Incident
+) -> None:
+    copies_of(incident, 24)
+    child = ChildInvolvement.objects.filter(incident=incident).first()
+    assert child is not None
+    key = api_key_issue(
+        actor=None,
+        agency=wessex.agency("wessex-police"),
+        name="Force system",
+        roles=["public_protection_officer"],
+    )
+    auth = {"Authorization": f"Bearer {key.raw_key}"}
+    path = f"/api/v1/children/{child.child_id}"
+
+    first = Client().get(path, headers=auth).json()
+    second = Client().get(path, {"page": 2}, headers=auth).json()
+
+    assert (first["page"], first["pages"], len(first["incidents"])) == (1, 2, 20)
+    assert (second["page"], second["pages"], len(second["incidents"])) == (2, 2, 5)
+    seen = {i["incident"]["id"] for i in first["incidents"] + second["incidents"]}
+    assert len(seen) == 25
