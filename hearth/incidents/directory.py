@@ -1,6 +1,6 @@
 """The directory of education settings the intake chooses a child's school from.
 
-The directory belongs to ``schools``, a context above this one (tests/test_import_layers.py),
+The directory belongs to ``schools``, a context above this one (pyproject.toml's layers),
 so it registers itself here when it starts (``SETTING_DIRECTORIES``); the intake asks
 through ``setting_choices`` and ``setting_named`` and never imports it."""
 

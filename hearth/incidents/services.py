@@ -51,7 +51,7 @@ from hearth.people.services import PersonDetails
 
 # Sent inside ``incident_submit``'s transaction with ``actor`` and ``incident``: contexts
 # above incidents (the obligation ledger's routing) act on a submission in the same
-# transaction without incidents importing them (tests/test_import_layers.py).
+# transaction without incidents importing them (pyproject.toml's layers).
 incident_submitted = Signal()
 
 

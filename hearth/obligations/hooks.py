@@ -1,5 +1,5 @@
 """How the ledger hears of what happens in the contexts below it, without them importing
-it (tests/test_import_layers.py): a submitted incident is routed in the transaction that
+it (pyproject.toml's layers): a submitted incident is routed in the transaction that
 submits it; a completed risk checklist at a submitted incident routes it again, because
 the MARAC and IDVA routes need the grade (routing is idempotent); and risk's MARAC
 criteria learn a victim's earlier MARAC referrals from the ledger (the repeat criterion)."""

@@ -15,7 +15,7 @@ from hearth.people.models import Person
 from hearth.people.selectors import person_get_for
 
 # Contexts above people (risk) add sections to a person's page through this hook, so
-# that people never imports them (tests/test_import_layers.py).
+# that people never imports them (pyproject.toml's layers).
 PERSON_PAGE_EXTRAS: list[Callable[[Actor, Person], dict[str, Any]]] = []
 
 

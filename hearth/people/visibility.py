@@ -2,7 +2,7 @@
 names them (architecture §4; docs/access.md), never the agency that recorded them alone.
 
 ``people`` is below the contexts whose records name a person (incidents, risk), so it
-cannot ask them itself (tests/test_import_layers.py). Each of them registers, from its
+cannot ask them itself (pyproject.toml's layers). Each of them registers, from its
 ``AppConfig.ready``, a *source*: a function of the actor that returns the ids of the
 people its records visible to that actor name, as a ``values()`` queryset of one
 column (a subquery, never a list). ``Person.objects.visible_to(actor)`` is the union

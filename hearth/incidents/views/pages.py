@@ -16,7 +16,7 @@ from hearth.incidents.selectors import ChildDetail, IncidentDetail
 from hearth.incidents.views._common import _is_police
 
 # Contexts above incidents (risk) add sections to these two pages without incidents
-# importing them (tests/test_import_layers.py): each registers a function giving extra
+# importing them (pyproject.toml's layers): each registers a function giving extra
 # template context, read through its own selectors (which write the access log).
 INCIDENT_PAGE_EXTRAS: list[Callable[[Actor, IncidentDetail], dict[str, Any]]] = []
 CHILD_PAGE_EXTRAS: list[Callable[[Actor, ChildDetail], dict[str, Any]]] = []
