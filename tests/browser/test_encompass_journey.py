@@ -358,7 +358,9 @@ def record_child_at_school(journey: Visit, name: str, *, setting_urn: str) -> No
     journey.choose(
         f"Is {name} at a school, nursery or college?", "Registered at a school, nursery or college"
     )
-    page.get_by_label("School, nursery or college", exact=True).select_option(
-        label=f"{SCHOOL}, Northshire (URN {setting_urn})"
-    )
+    # The school is found by a search of the directory, then chosen (no JavaScript needed).
+    page.get_by_label("Search for the school, nursery or college").fill("Brackenford")
+    page.locator("#id_find_school").click()
+    journey.check(f"{name}: schools found", f"{name}'s school and health services")
+    page.get_by_label(f"{SCHOOL}, Northshire (URN {setting_urn})").check()
     journey.button()

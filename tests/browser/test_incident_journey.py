@@ -314,9 +314,10 @@ def record_child(
     else:
         school.get_by_label("Registered at a school, nursery or college").check()
         # Chosen from the directory, as Operation Encompass needs its URN.
-        chooser = journey.page.get_by_label("School, nursery or college", exact=True)
-        urn = chooser.locator("option", has_text=f"{setting}, ").first.get_attribute("value")
-        chooser.select_option(value=urn)
+        journey.page.get_by_label("Search for the school, nursery or college").fill(setting)
+        journey.page.locator("#id_find_school").click()
+        journey.check(f"{name}: schools found", f"{name}'s school and health services")
+        journey.page.get_by_label(f"{setting}, ").first.check()
     journey.button()
 
 

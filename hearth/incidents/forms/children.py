@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.layout import Field, Fluid, Layout, Size
+from crispy_forms_gds.layout import HTML, Button, Field, Fluid, Layout, Size
 from django import forms
 
-from hearth.incidents.directory import setting_choices
+from hearth.incidents.directory import SettingChoice, setting_choices
 from hearth.incidents.forms._fields import InitialFrom, text_area
 from hearth.incidents.models import Education
 from hearth.people.forms import GovukForm, changed_values, yes_no_field
+from hearth.people.policy import normalise_name
 
 
 class InvolvementForm(InitialFrom, GovukForm):
@@ -33,6 +34,15 @@ class InvolvementForm(InitialFrom, GovukForm):
 
     def changes(self) -> dict[str, Any]:
         return changed_values(self)
+
+    # A page may have a search within it (the school picker): a submit that asks for
+    # choices rather than saving.
+    SEARCH_BUTTON: str | None = None
+
+    @classmethod
+    def searching(cls, data: Any) -> bool:
+        """Whether ``data`` is a search within the page, not an answer to save."""
+        return cls.SEARCH_BUTTON is not None and cls.SEARCH_BUTTON in data
 
 
 class PresenceForm(InvolvementForm):
@@ -180,16 +190,34 @@ class CommunicationForm(InvolvementForm):
         return Layout(Field.text("communication", label_size=Size.MEDIUM))
 
 
-CHOOSE_SETTING = "Choose the school, nursery or college"
+# At most this many settings are offered to choose from after a search.
+SETTING_MATCHES_SHOWN = 20
 
 
-def setting_options() -> list[tuple[str, Any]]:
-    """The directory's open settings for a ``<select>``, grouped by local authority (an
-    ``<optgroup>`` each, in the order the directory gives them), after an empty choice."""
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for choice in setting_choices():
-        groups.setdefault(choice.local_authority, []).append((choice.urn, choice.label))
-    return [("", CHOOSE_SETTING), *groups.items()]
+def settings_matching(query: str, choices: list[SettingChoice]) -> list[SettingChoice]:
+    """The settings a search names: its URN, or every word in the setting's name or local
+    authority (case, accents and punctuation aside). Pure, over the directory given."""
+    text = query.strip()
+    words = normalise_name(text).split()
+    if not words:
+        return []
+    found = [
+        choice
+        for choice in choices
+        if choice.urn == text
+        or all(w in normalise_name(f"{choice.name} {choice.local_authority}") for w in words)
+    ]
+    return found[:SETTING_MATCHES_SHOWN]
+
+
+class SettingField(forms.ChoiceField):
+    """A setting chosen by its URN: any open setting of the directory is a valid answer,
+    though only the settings a search found (and the one already chosen) are offered."""
+
+    directory_urns: frozenset[str] = frozenset()
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self.directory_urns
 
 
 class EducationForm(InvolvementForm):
@@ -202,7 +230,7 @@ class EducationForm(InvolvementForm):
             Choice(
                 Education.REGISTERED,
                 Education.REGISTERED.label,
-                hint="Choose it from the list below",
+                hint="Search for it below, then choose it",
             ),
             Choice(Education.NOT_IN_EDUCATION, Education.NOT_IN_EDUCATION.label),
             Choice(Education.ELECTIVELY_HOME_EDUCATED, Education.ELECTIVELY_HOME_EDUCATED.label),
@@ -212,9 +240,16 @@ class EducationForm(InvolvementForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether {name} is at a school, nursery or college"},
     )
-    education_setting_urn = forms.ChoiceField(
+    school_search = forms.CharField(
+        label="Search for the school, nursery or college",
+        help_text="Part of its name, its local authority, or its URN",
+        max_length=100,
+        required=False,
+    )
+    education_setting_urn = SettingField(
         label="School, nursery or college",
         required=False,
+        widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose a school, nursery or college from the list"},
     )
     education_setting = forms.CharField(
@@ -231,19 +266,63 @@ class EducationForm(InvolvementForm):
     )
 
     SETTING_FIELDS = ("education_setting_urn", "education_setting")
+    SEARCH_BUTTON = "find_school"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, school_query: str | None = None, **kwargs: Any) -> None:
+        """The setting is found by a search (a type-ahead that works without JavaScript:
+        the Search button shows the matching settings to choose from, GOV.UK's "search
+        then select" pattern), not a list of every school. Any open setting's URN is a
+        valid answer; only the matches and the one already chosen are shown."""
         super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["education_setting_urn"]).choices = setting_options()
+        directory = setting_choices()
+        if school_query is None:
+            school_query = str(self.data.get("school_search", "")) if self.is_bound else ""
+        self.school_query = school_query.strip()
+        self.setting_matches = settings_matching(self.school_query, directory)
+        field = cast(SettingField, self.fields["education_setting_urn"])
+        field.directory_urns = frozenset(c.urn for c in directory)
+        chosen = str(
+            (self.data.get("education_setting_urn") if self.is_bound else None)
+            or self.initial.get("education_setting_urn")
+            or ""
+        )
+        shown = list(self.setting_matches)
+        shown += [c for c in directory if c.urn == chosen and c not in shown]
+        field.choices = [(c.urn, c.label) for c in shown]
+        self.helper.layout = self.layout()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        # An error about the setting is shown with the setting, even with none to choose.
+        if self.is_bound and self.has_error("education_setting_urn"):
+            self.helper.layout = self.layout()
 
     def layout(self) -> Layout:
-        return Layout(
+        shown = bool(cast(SettingField, self.fields["education_setting_urn"]).choices)
+        if getattr(self, "_errors", None) and self.has_error("education_setting_urn"):
+            shown = True  # its error is shown with it, even with none to choose
+        searched = getattr(self, "school_query", "")
+        parts: list[Any] = [
             Field.radios("education", legend_size=Size.MEDIUM, small=True),
-            Field.select("education_setting_urn"),
+            Field.text("school_search", field_width=Fluid.TWO_THIRDS),
+            Button.secondary(self.SEARCH_BUTTON, "Search"),
+        ]
+        if searched and not getattr(self, "setting_matches", []):
+            parts.append(
+                HTML(
+                    '<p class="govuk-body" id="school-search-none">No open school, nursery '
+                    "or college matches your search. Try part of its name, or give its name "
+                    "below.</p>"
+                )
+            )
+        if shown:
+            parts.append(Field.radios("education_setting_urn", legend_size=Size.SMALL, small=True))
+        parts += [
             Field.text("education_setting"),
             Field.text("gp"),
             Field.text("health_visitor"),
-        )
+        ]
+        return Layout(*parts)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -263,6 +342,7 @@ class EducationForm(InvolvementForm):
 
     def changes(self) -> dict[str, Any]:
         values = changed_values(self)
+        values.pop("school_search", None)  # how it was found, not an answer
         # Clearing the setting (not registered) changes what was stored even when the
         # boxes were sent back as they were shown.
         for name in self.SETTING_FIELDS:

@@ -48,16 +48,17 @@ def education_form(data: dict[str, str], **initial: str) -> EducationForm:
 # --- The form -------------------------------------------------------------------------
 
 
-def test_the_directory_offers_open_settings_grouped_by_local_authority(directory: None) -> None:
+def test_the_directory_is_searched_not_listed_whole(directory: None) -> None:
     assert {c.urn for c in setting_choices()} >= {ASHCOMBE, BRACKENFORD}
     assert CLOSED not in {c.urn for c in setting_choices()}
     html = education_form({}).as_p()
-    assert '<option value="" selected>Choose the school, nursery or college</option>' in html
-    assert '<optgroup label="Northshire">' in html
-    assert '<optgroup label="Southmoor">' in html
-    assert (
-        f'<option value="{ASHCOMBE}">Ashcombe Primary School, Northshire (URN {ASHCOMBE})' in html
-    )
+    assert 'name="school_search"' in html
+    assert "Ashcombe Primary School" not in html  # no list of every school
+    found = EducationForm(initial={}, name="Ivy", school_query="ashcombe").as_p()
+    assert f'value="{ASHCOMBE}"' in found and "Ashcombe Primary School, Northshire" in found
+    assert "Brackenford Academy" not in found and "Old Mill" not in found
+    by_urn = EducationForm(initial={}, name="Ivy", school_query=BRACKENFORD).as_p()
+    assert "Brackenford Academy, Southmoor (URN 880002)" in by_urn
     assert "If it is not in the list, give its name" in html
 
 
@@ -138,8 +139,18 @@ def test_the_officer_chooses_the_school_and_every_page_shows_it(
     url = education_url(incident_id, ivy.pk)
 
     page = client.get(url).content.decode()
-    assert '<select name="education_setting_urn" class="govuk-select"' in page
-    assert "Ashcombe Primary School, Northshire (URN 880001)" in page
+    assert 'name="school_search"' in page and "(URN 880002)" not in page
+    # The search shows the settings to choose from, keeps the answers and saves nothing.
+    found = client.post(
+        url, {"education": "registered", "school_search": "Ashcombe", "find_school": ""}
+    ).content.decode()
+    assert 'name="education_setting_urn"' in found and f'value="{ASHCOMBE}"' in found
+    assert "Ashcombe Primary School, Northshire (URN 880001)" in found
+    assert "Brackenford Academy" not in found
+    saved = ChildInvolvement.objects.get(incident_id=incident_id, child=ivy)
+    assert saved.education_setting_urn != ASHCOMBE
+    nothing = client.post(url, {"school_search": "Zzyzx", "find_school": ""}).content.decode()
+    assert "No open school, nursery or college matches your search" in nothing
 
     refused = client.post(url, {"education": "registered", "education_setting": ""})
     assert refused.status_code == 200

@@ -314,10 +314,19 @@ def incident_child_step(
     view = journey.child(child_id)
     form_class, title = forms.CHILD_STEP_FORMS[step]
     name = view.child.given_names or view.child.full_name
-    form = form_class(
-        request.POST or None, initial=form_class.initial_from(view.involvement), name=name
-    )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form_class.searching(request.POST):
+        # A search within the page (the school picker): show what it found with the
+        # answers as given, and save nothing yet.
+        form = form_class(
+            initial={**form_class.initial_from(view.involvement), **request.POST.dict()},
+            name=name,
+            school_query=request.POST.get("school_search", ""),
+        )
+    else:
+        form = form_class(
+            request.POST or None, initial=form_class.initial_from(view.involvement), name=name
+        )
+    if request.method == "POST" and form.is_bound and form.is_valid():
         try:
             if form.has_changed():
                 services.child_involvement_update(
