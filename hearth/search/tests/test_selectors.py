@@ -9,7 +9,9 @@ from django.db import connection
 
 from hearth.audit.models import AccessAction, AccessEvent
 from hearth.core.actor import Actor
+from hearth.incidents.documents import incident_record_document
 from hearth.incidents.models import Incident
+from hearth.incidents.tests.factories import family_document
 from hearth.schools.models import EducationSetting
 from hearth.search import selectors
 from hearth.search.policy import similarity
@@ -21,6 +23,12 @@ from hearth.search.tests.conftest import (
     REFERENCE,
     SOUTH_FRONT_DOOR,
 )
+
+
+def record_family(wessex: Any, reference: str) -> Incident:
+    return incident_record_document(
+        actor=wessex.actor(OFFICER), document=family_document(reference=reference)
+    )
 
 
 def titles(page: selectors.SearchPage) -> list[str]:
@@ -183,3 +191,14 @@ def test_the_python_similarity_is_pg_trgms() -> None:
         for a, b in pairs:
             cursor.execute("SELECT similarity(%s, %s)", [a, b])
             assert cursor.fetchone()[0] == pytest.approx(similarity(a, b), abs=1e-6)
+
+
+def test_a_search_takes_a_fixed_number_of_queries_however_many_it_finds(
+    wessex: Any, incident: Incident, django_assert_max_num_queries: Any
+) -> None:
+    officer = wessex.actor(PPU)
+    for reference in ("WX/2026/5502", "WX/2026/5503", "WX/2026/5504"):
+        record_family(wessex, reference)
+    with django_assert_max_num_queries(13):
+        page = search_for(actor=officer, query="vance")
+    assert len(page.results) >= 16  # four families' worth, on one page
