@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Min, Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
 from hearth.obligations.models import (
     Deadline,
@@ -19,6 +19,12 @@ def _open_deadlines() -> Prefetch:
 
 
 def _with_next_due(queryset: QuerySet[Obligation]) -> QuerySet[Obligation]:
-    return queryset.annotate(
-        next_due=Min("deadlines__due_at", filter=Q(deadlines__met_at__isnull=True))
+    """The soonest deadline not yet met, as ``next_due``: a subquery per obligation
+    (through the deadline's obligation index), not an aggregate that groups every row of
+    the joined list before it can be sorted and cut to a page."""
+    soonest = (
+        Deadline.objects.filter(obligation=OuterRef("pk"), met_at__isnull=True)
+        .order_by("due_at")
+        .values("due_at")[:1]
     )
+    return queryset.annotate(next_due=Subquery(soonest))

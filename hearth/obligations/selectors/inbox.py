@@ -115,16 +115,25 @@ def inbox_for(
         items = items.filter(next_due__lte=now)  # type: ignore[misc]
     total = items.count()
     overdue = items.filter(next_due__lte=now).count()  # type: ignore[misc]
+    # The page is chosen among the obligations alone (overdue and soonest first; nothing
+    # due, waiting on others, last), then only its rows are read with their people and
+    # incident: joining those to every open obligation before sorting costs more.
     paginator = Paginator(
-        items.select_related("subject", "incident", "claimed_by", "team")
-        # Overdue and soonest first; nothing due (waiting on others) last.
-        .order_by(F("next_due").asc(nulls_last=True), "incident_id", "id")
-        .prefetch_related(_open_deadlines()),
+        items.order_by(F("next_due").asc(nulls_last=True), "incident_id", "id").values_list(
+            "pk", flat=True
+        ),
         page_size,
     )
     paginator.count = total  # counted once, above
     current = paginator.get_page(page)
-    listed: list[Obligation] = list(current.object_list)
+    ids = list(current.object_list)
+    by_id = {
+        o.pk: o
+        for o in _with_next_due(Obligation.objects.filter(pk__in=ids))
+        .select_related("subject", "incident", "claimed_by", "team")
+        .prefetch_related(_open_deadlines())
+    }
+    listed: list[Obligation] = [by_id[pk] for pk in ids]
     current.object_list = listed
     siblings: dict[int, list[Obligation]] = {}
     for other in (
