@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F
@@ -61,7 +62,7 @@ class Inbox:
     is_manager: bool
     by_status: dict[str, int] = field(default_factory=dict)
     by_person: list[tuple[str, int]] = field(default_factory=list)
-    page: Page[Obligation] | None = None  # which page of ``total`` the rows are
+    page: Page[Any] | None = None  # which page of ``total`` the rows are (``rows``)
 
 
 def inbox_teams_for(*, actor: Actor) -> list[Team]:
@@ -134,7 +135,7 @@ def inbox_for(
         .prefetch_related(_open_deadlines())
     }
     listed: list[Obligation] = [by_id[pk] for pk in ids]
-    current.object_list = listed
+    current.object_list = listed  # type: ignore[assignment]  # the ids' rows
     siblings: dict[int, list[Obligation]] = {}
     for other in (
         base.filter(
