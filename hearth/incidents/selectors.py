@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from hearth.accounts.models import Area
 from hearth.audit.models import AccessAction, TimelineEvent
@@ -107,8 +108,17 @@ def incident_list_for(
 ) -> IncidentListPage:
     """The incidents the actor may see, newest first, filtered, one page of
     ``LIST_PAGE_SIZE`` at a time; the page is logged."""
+    # A subquery per incident listed, not a count that groups every visible incident
+    # joined to its children before the list can be sorted and cut to a page.
+    children = (
+        ChildInvolvement.objects.filter(incident=OuterRef("pk"))
+        .order_by()
+        .values("incident")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     incidents = Incident.objects.visible_to(actor).annotate(
-        children_count=Count("child_involvements", distinct=True)
+        children_count=Coalesce(Subquery(children), 0)
     )
     if filters.status:
         incidents = incidents.filter(status=filters.status)
