@@ -199,6 +199,7 @@ def test_a_search_takes_a_fixed_number_of_queries_however_many_it_finds(
     officer = wessex.actor(PPU)
     for reference in ("WX/2026/5502", "WX/2026/5503", "WX/2026/5504"):
         record_family(wessex, reference)
-    with django_assert_max_num_queries(13):
+    # 13 on SQLite; PostgreSQL asks the trigram index for the candidates first.
+    with django_assert_max_num_queries(14 if connection.vendor == "postgresql" else 13):
         page = search_for(actor=officer, query="vance")
     assert len(page.results) >= 16  # four families' worth, on one page
