@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from hearth.core import clock
 from hearth.core.actor import Actor
@@ -73,7 +73,9 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
             & ~Q(status=policy.Status.CREATED)
             & (Q(access_ends_at__isnull=True) | Q(access_ends_at__gt=clock.now()))
         )
-        referrer = Q(incident__in=Incident.objects.visible_to(actor))
+        # EXISTS, asked of each row the recipient rule does not already admit (through the
+        # incident's primary key), rather than IN over every incident the actor may see.
+        referrer = Exists(Incident.objects.visible_to(actor).filter(pk=OuterRef("incident_id")))
         return self.filter(recipient | referrer)
 
     def open(self) -> ObligationQuerySet:
@@ -82,10 +84,14 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
     def owed_to(self, person_ids: list[int] | set[int]) -> ObligationQuerySet:
         """Owed to any of these people: as the subject, or as a child listed on an
         Operation Encompass notification about siblings."""
-        listed = EncompassChild.objects.filter(child_id__in=person_ids).values(
-            "notification__obligation_id"
+        # A UNION of two indexed look-ups, not an OR with a subquery (which no index serves).
+        subjects = Obligation.objects.filter(subject_id__in=person_ids).order_by().values("pk")
+        listed = (
+            EncompassChild.objects.filter(child_id__in=person_ids)
+            .order_by()
+            .values("notification__obligation_id")
         )
-        return self.filter(Q(subject_id__in=person_ids) | Q(pk__in=listed))
+        return self.filter(pk__in=subjects.union(listed))
 
     def addressed_to(self, actor: Actor) -> ObligationQuerySet:
         """Only what is addressed to the actor's agency (its inboxes), not what it referred."""
