@@ -175,7 +175,7 @@ def test_the_database_index_and_the_python_scoring_give_the_same_results(
     indexed = [
         [(r.kind, r.record_id) for r in search_for(actor=officer, query=q).results] for q in queries
     ]
-    monkeypatch.setattr(selectors, "_name_candidate_ids", lambda scope, name: None)
+    monkeypatch.setattr(selectors, "_name_candidate_ids", lambda name: None)
     scored = [
         [(r.kind, r.record_id) for r in search_for(actor=officer, query=q).results] for q in queries
     ]
