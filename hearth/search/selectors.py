@@ -134,7 +134,7 @@ def _name_candidate_ids(name: str) -> list[int] | None:
     squashed = name.replace(" ", "")
     branches: list[QuerySet[Any]] = []
     for model, column in ((Person, "pk"), (PersonName, "person_id")):
-        rows = model.objects.order_by()  # type: ignore[attr-defined]
+        rows = model.objects.order_by()
         branches += [
             rows.filter(TrigramSimilar(F("given_names_key"), Value(name))).values_list(column),
             rows.filter(TrigramSimilar(F("family_name_key"), Value(name))).values_list(column),
