@@ -169,6 +169,8 @@ class ChildDetail:
     incidents: list[ChildIncident]  # this page's, newest first
     timeline: list[TimelineEvent]
     page: Page[ChildInvolvement] | None = None
+    # The newest visible incident, whichever page is shown: a new risk level starts there.
+    latest_incident_id: int | None = None
 
 
 def child_get_for(
@@ -182,11 +184,13 @@ def child_get_for(
     page of ``CHILD_INCIDENTS_PER_PAGE`` at a time, with their s.3 status in each (read
     in the same few queries for any page). A child the actor has no visible incident for
     is not found."""
-    paginator = Paginator(
+    newest_first = (
         ChildInvolvement.objects.visible_to(actor)
         .filter(child_id=child_id)
-        .select_related("incident__recorded_by_agency", "child")
-        .order_by("-incident__occurred_at", "-incident_id"),
+        .order_by("-incident__occurred_at", "-incident_id")
+    )
+    paginator = Paginator(
+        newest_first.select_related("incident__recorded_by_agency", "child"),
         CHILD_INCIDENTS_PER_PAGE,
     )
     if not paginator.count:
@@ -206,11 +210,17 @@ def child_get_for(
         purpose=purpose,
         records=[child, *(i.incident for i in involvements)],
     )
+    latest_incident_id = (
+        involvements[0].incident_id
+        if current.number == 1
+        else newest_first.values_list("incident_id", flat=True).first()
+    )
     return ChildDetail(
         child=child,
         incidents=incidents,
         timeline=_visible_timeline(child, actor),
         page=current,
+        latest_incident_id=latest_incident_id,
     )
 
 

@@ -70,6 +70,25 @@ def test_a_child_in_150_incidents_gets_one_page_and_a_link_to_the_next(
     assert 'rel="next"' not in last and 'rel="prev"' in last
 
 
+def test_a_later_page_of_a_childs_record_assesses_the_risk_at_the_newest_incident(
+    incident: Incident, client_for: Callable[[str], Client]
+) -> None:
+    copies_of(incident, CHILD_INCIDENTS_PER_PAGE + 5)
+    child = ChildInvolvement.objects.filter(incident=incident).first()
+    assert child is not None
+    newest = (
+        ChildInvolvement.objects.filter(child_id=child.child_id)
+        .order_by("-incident__occurred_at", "-incident_id")
+        .values_list("incident_id", flat=True)
+        .first()
+    )
+    url = reverse("child_detail", args=[child.child_id])
+    assess = reverse("risk_child", args=[child.child_id, newest])
+
+    for page in ("", "?page=2"):
+        assert f'href="{assess}"' in client_for(PPU).get(url + page).content.decode()
+
+
 def test_a_childs_record_takes_the_same_queries_for_5_or_60_incidents(
     incident: Incident, client_for: Callable[[str], Client], django_assert_max_num_queries: Any
 ) -> None:
