@@ -11,9 +11,9 @@ from hearth.accounts.api import router as accounts_router
 from hearth.accounts.api_auth import ApiKeyAuth, SessionActorAuth
 from hearth.core.api import error_body
 from hearth.core.errors import Conflict, InvalidTransition, NotFound, NotPermitted, ValidationFailed
+from hearth.encompass.api import router as encompass_router
 from hearth.incidents.api import router as incidents_router
 from hearth.obligations.api import router as obligations_router
-from hearth.obligations.api_encompass import router as encompass_router
 from hearth.risk.api import router as risk_router
 from hearth.search.api import router as search_router
 

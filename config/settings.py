@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "hearth.risk",
     "hearth.schools",
     "hearth.obligations",
+    "hearth.referrals",
+    "hearth.encompass",
     "hearth.search",
     "hearth.demo",
 ]

@@ -97,7 +97,7 @@ def test_a_schools_notification_and_each_action_answer_as_the_document_says(
 ) -> None:
     """Generated ids seldom name a real notification: one of the demo school's own, read
     and then taken through each action, is checked against the document too."""
-    from hearth.obligations.models import EncompassNotification
+    from hearth.encompass.models import EncompassNotification
 
     notification = EncompassNotification.objects.filter(
         setting__agency__slug=SCHOOL, obligation__status="acknowledged"

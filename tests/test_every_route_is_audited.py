@@ -25,13 +25,15 @@ from hearth.accounts.services import api_key_issue
 from hearth.audit.models import AccessEvent
 from hearth.core import clock
 from hearth.core.personal_data import ATTRIBUTE
+from hearth.encompass import policy as enc
+from hearth.encompass.models import EncompassNotification
 from hearth.incidents.documents import incident_record_document
 from hearth.incidents.models import Incident
 from hearth.incidents.policy import PartyRole
 from hearth.incidents.tests.factories import family_document
 from hearth.incidents.tests.test_api import as_json
 from hearth.obligations import services as obligation_services
-from hearth.obligations.models import EncompassNotification, Obligation
+from hearth.obligations.models import Obligation
 from hearth.obligations.policy import Route as ObligationRoute
 from hearth.obligations.tests import factories as obligation_factories
 from hearth.risk import services as risk_services
@@ -139,7 +141,7 @@ def a_school_notification(status: str) -> Obligation:
     """A demo Operation Encompass notification to Brackenford Primary School (the demo
     leaves one acknowledged and one with its support recorded)."""
     return Obligation.objects.filter(
-        route=ObligationRoute.ENCOMPASS,
+        route=enc.ROUTE,
         team__name__startswith="Brackenford",
         status=status,
     ).order_by("-id")[0]

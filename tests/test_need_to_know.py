@@ -18,11 +18,12 @@ from hearth.accounts.services import api_key_issue, membership_add, user_ensure
 from hearth.audit.models import AccessEvent
 from hearth.core.actor import AgencyKind, Role
 from hearth.demo.wessex import DEMO_PASSWORD
+from hearth.encompass.models import EncompassNotification
 from hearth.incidents.documents import incident_record_document
 from hearth.incidents.models import ChildInvolvement, Incident
 from hearth.incidents.policy import PartyRole
 from hearth.incidents.tests.factories import family_document
-from hearth.obligations.models import EncompassNotification, Obligation
+from hearth.obligations.models import Obligation
 from hearth.people.models import Person
 from hearth.risk.models import CircumstanceChange
 

@@ -37,6 +37,12 @@ class AccessLogPage:
     total: int
 
 
+# A model that moved to another app keeps its rows, but reads logged before the move name
+# it by its former label: searching by the new one finds both (append-only: old rows are
+# never rewritten). Filled by the app that received the model, from its AppConfig.ready.
+FORMER_RECORD_TYPES: dict[str, tuple[str, ...]] = {}
+
+
 def access_event_search(*, actor: Actor, search: AccessLogSearch) -> AccessLogPage:
     """Search the access log by user, record and date; the search is logged too."""
     if not rules.test_rule("audit.search_access_log", actor):
@@ -45,7 +51,10 @@ def access_event_search(*, actor: Actor, search: AccessLogSearch) -> AccessLogPa
     if search.user_email:
         events = events.filter(user__email__iexact=search.user_email.strip())
     if search.record_type:
-        events = events.filter(records__record_type=search.record_type.strip().lower())
+        wanted = search.record_type.strip().lower()
+        events = events.filter(
+            records__record_type__in=[wanted, *FORMER_RECORD_TYPES.get(wanted, ())]
+        )
     if search.record_id:
         events = events.filter(records__record_id=search.record_id.strip())
     if search.date_from:

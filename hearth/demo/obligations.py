@@ -17,11 +17,12 @@ from hearth.accounts.models import Agency, User
 from hearth.accounts.selectors import actor_for_user
 from hearth.core import clock
 from hearth.core.actor import Actor
+from hearth.encompass import policy as enc
+from hearth.encompass import services as encompass
 from hearth.incidents.models import Incident
 from hearth.obligations import services
 from hearth.obligations.models import Obligation
-from hearth.obligations.policy import Decision, EncompassSupport, Route, Status
-from hearth.obligations.services import encompass
+from hearth.obligations.policy import Decision, Route, Status
 from hearth.risk import services as risk_services
 from hearth.risk.instruments import instrument
 from hearth.risk.models import RiskAssessment
@@ -100,7 +101,7 @@ def _high_risk_checklist(incident: Incident) -> None:
 
 def _school_notification(incident: Incident) -> Obligation | None:
     return (
-        incident.obligations.filter(route=Route.ENCOMPASS, encompass__setting__isnull=False)
+        incident.obligations.filter(route=enc.ROUTE, encompass__setting__isnull=False)
         .select_related("encompass__setting")
         .first()
     )
@@ -141,11 +142,11 @@ def _seed_schools_responses() -> None:
     _school(
         _incident("WX/DEMO/0001"),
         minutes=-50,
-        support=EncompassSupport.OVERT,
+        support=enc.EncompassSupport.OVERT,
         how="Tyler met the learning mentor weekly for six weeks and is settled in class.",
     )
-    _school(_incident("WX/DEMO/0002"), minutes=-35, support=EncompassSupport.SILENT)
-    _school(_incident("WX/DEMO/0003"), minutes=150, support=EncompassSupport.ALREADY_KNOWN)
+    _school(_incident("WX/DEMO/0002"), minutes=-35, support=enc.EncompassSupport.SILENT)
+    _school(_incident("WX/DEMO/0003"), minutes=150, support=enc.EncompassSupport.ALREADY_KNOWN)
     _school(_incident("WX/DEMO/0005"), minutes=-20)
 
 

@@ -20,8 +20,8 @@ from hearth.accounts.models import Agency, Area, User
 from hearth.accounts.selectors import actor_for_user
 from hearth.core import calendar, clock
 from hearth.core.actor import Actor, AgencyKind
-from hearth.obligations.policy.encompass import Template
-from hearth.obligations.services.encompass import encompass_settings_set
+from hearth.encompass.policy import Template
+from hearth.encompass.services import encompass_settings_set
 from hearth.schools import services
 from hearth.schools.imports import gias_import, term_calendar_ensure, term_dates_import
 from hearth.schools.models import ContactRole, EducationSetting, SettingContact

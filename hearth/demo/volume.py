@@ -39,16 +39,11 @@ from django.db import connection, transaction
 
 from hearth.accounts.models import Agency, Area, Team, User
 from hearth.core import calendar, clock
+from hearth.encompass import policy as enc
+from hearth.encompass.models import EncompassChild, EncompassNotification
 from hearth.incidents.models import ChildInvolvement, Education, Incident, Party
 from hearth.obligations import policy
-from hearth.obligations.models import (
-    Deadline,
-    EncompassChild,
-    EncompassNotification,
-    MaracReferral,
-    MaracReferralChild,
-    Obligation,
-)
+from hearth.obligations.models import Deadline, MaracReferral, MaracReferralChild, Obligation
 from hearth.people.models import Person, Relationship
 from hearth.people.policy import family_name_key, normalise_name
 from hearth.risk.models import ChildRisk, RiskAssessment
@@ -589,7 +584,7 @@ class _Generator:
             obligation = self.obligation(
                 batch,
                 incident=incident,
-                route=policy.Route.ENCOMPASS,
+                route=enc.ROUTE,
                 subject=children[0],
                 team=setting.dsl_team,  # type: ignore[arg-type]  # only schools with a DSL team
                 key=f"ENC-1:incident:{{i}}:team:{setting.dsl_team_id}:"
@@ -602,8 +597,8 @@ class _Generator:
                 open_share=0.5 if age_days < 7 else 0.01,
                 stages=[(policy.Stage.ACKNOWLEDGE, None)],
                 outcomes=[
-                    policy.EncompassSupport.SILENT.value,
-                    policy.EncompassSupport.OVERT.value,
+                    enc.EncompassSupport.SILENT.value,
+                    enc.EncompassSupport.OVERT.value,
                 ],
             )
             notification = EncompassNotification(

@@ -8,9 +8,7 @@
   the selector's event already names, so they write none of their own;
 - ``obligation_for_action`` finds what an action acts on and returns nothing to the
   caller by itself: the answer to the action is read (and logged) by
-  ``selectors.obligation_get_for``; ``encompass_notification_for_action`` does the same
-  for an Operation Encompass notification (``selectors.encompass_notification_get_for``
-  reads and logs the answer), starting from ``EncompassNotification.objects.visible_to``.
+  ``selectors.obligation_get_for``.
 """
 
 from __future__ import annotations
@@ -20,7 +18,7 @@ from dataclasses import dataclass, replace
 from hearth.accounts.models import Team
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound, ValidationFailed
-from hearth.obligations.models import ChildAssessment, Deadline, EncompassNotification, Obligation
+from hearth.obligations.models import ChildAssessment, Deadline, Obligation
 from hearth.obligations.selectors import (
     IncidentObligations,
     ObligationDetail,
@@ -41,21 +39,6 @@ def obligation_for_action(*, actor: Actor, obligation_id: int) -> Obligation:
     if obligation is None:
         raise NotFound("No such obligation")
     return obligation
-
-
-def encompass_notification_for_action(*, actor: Actor, obligation_id: int) -> EncompassNotification:
-    """The Operation Encompass notification an action is about, if the caller may see it
-    (not logged: see above). Whether the caller may *act* on it is the service's question
-    (``obligations.act_on``: the receiving school, or its trust's system)."""
-    notification = (
-        EncompassNotification.objects.visible_to(actor)
-        .select_related("obligation__team", "setting")
-        .filter(obligation_id=obligation_id)
-        .first()
-    )
-    if notification is None:
-        raise NotFound("No such notification")
-    return notification
 
 
 def assessment_of(*, obligation: Obligation, assessment_id: int) -> ChildAssessment:

@@ -14,7 +14,7 @@ from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
 from django import forms
 
 from hearth.core import clock
-from hearth.obligations import policy
+from hearth.obligations import policy, registry
 from hearth.obligations.models import ChildAssessment, MaracReferral
 from hearth.obligations.selectors import InboxFilters
 from hearth.people.forms import GovukDateField, GovukForm, yes_no_field, yes_no_initial
@@ -44,7 +44,7 @@ class InboxFilterForm(GovukForm):
     )
     route = forms.ChoiceField(
         label="Kind of work",
-        choices=[("", "Any"), *[(r.value, policy.ROUTE_LABELS[r]) for r in policy.Route]],
+        choices=[("", "Any"), *[(r.key, r.label) for r in registry.routes()]],
         required=False,
     )
     due_by = GovukDateField(
@@ -234,7 +234,7 @@ class OutcomeForm(GovukForm):
         outcome = self.fields["outcome"]
         assert isinstance(outcome, forms.ChoiceField)
         outcome.choices = [
-            Choice(value, label) for value, label in policy.OUTCOMES[policy.Route(route)].items()
+            Choice(value, label) for value, label in registry.get(route).outcomes.items()
         ]
         if route == policy.Route.CHILD_FOLLOW_UP:
             note = self.fields["note"]

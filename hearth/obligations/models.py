@@ -32,7 +32,7 @@ from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.models import TimeStampedModel
 from hearth.incidents.models import Incident
-from hearth.obligations import policy
+from hearth.obligations import policy, registry
 
 
 def _choices(enum: type, labels: dict) -> list[tuple[str, str]]:
@@ -64,12 +64,12 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
         if not actor.sees_case_content:
             return self.none()
         # A referral the referrer has not sent yet is not the recipient's to see.
-        # An Operation Encompass notification is read by its recipient only through the
-        # notification itself (``EncompassNotification``), never as an obligation that
-        # leads to the incident (architecture §4: "a school sees the Encompass content").
+        # A route whose recipients read only its own page (an Operation Encompass
+        # notification: architecture §4, "a school sees the Encompass content") is never
+        # read by them as an obligation that leads to the incident.
         recipient = (
             Q(team__agency_id=actor.agency_id)
-            & ~Q(route=policy.Route.ENCOMPASS)
+            & ~Q(route__in=registry.read_elsewhere())
             & ~Q(status=policy.Status.CREATED)
             & (Q(access_ends_at__isnull=True) | Q(access_ends_at__gt=clock.now()))
         )
@@ -82,16 +82,16 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
         return self.exclude(status__in=[s.value for s in policy.ENDED])
 
     def owed_to(self, person_ids: list[int] | set[int]) -> ObligationQuerySet:
-        """Owed to any of these people: as the subject, or as a child listed on an
-        Operation Encompass notification about siblings."""
-        # A UNION of two indexed look-ups, not an OR with a subquery (which no index serves).
+        """Owed to any of these people: as the subject, or as a child their route lists (an
+        Operation Encompass notification about siblings: ``Route.listed_obligations``)."""
+        # A UNION of indexed look-ups, not an OR with a subquery (which no index serves).
         subjects = Obligation.objects.filter(subject_id__in=person_ids).order_by().values("pk")
-        listed = (
-            EncompassChild.objects.filter(child_id__in=person_ids)
-            .order_by()
-            .values("notification__obligation_id")
-        )
-        return self.filter(pk__in=subjects.union(listed))
+        listed = [
+            route.listed_obligations(person_ids)
+            for route in registry.routes()
+            if route.listed_obligations is not None
+        ]
+        return self.filter(pk__in=subjects.union(*listed) if listed else subjects)
 
     def addressed_to(self, actor: Actor) -> ObligationQuerySet:
         """Only what is addressed to the actor's agency (its inboxes), not what it referred."""
@@ -100,7 +100,8 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
 
 class Obligation(TimeStampedModel):
     key = models.CharField(max_length=200, unique=True)
-    route = models.CharField(max_length=40, choices=_choices(policy.Route, policy.ROUTE_LABELS))
+    # A registered route's key (``registry``): the core knows routes only through it.
+    route = models.CharField(max_length=registry.KEY_LENGTH)
     subject = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="obligations"
     )
@@ -154,7 +155,11 @@ class Obligation(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_route_display()} {self.pk}"
+        return f"{registry.label(self.route)} {self.pk}"
+
+    def get_route_display(self) -> str:
+        """The route's label, from the registry (the column has no fixed choices)."""
+        return registry.label(self.route)
 
     @property
     def is_open(self) -> bool:
@@ -162,7 +167,7 @@ class Obligation(TimeStampedModel):
 
     @property
     def outcome_label(self) -> str:
-        return policy.outcome_label(self.route, self.outcome) if self.outcome else ""
+        return registry.outcome_label(self.route, self.outcome) if self.outcome else ""
 
 
 class Deadline(models.Model):
@@ -309,112 +314,3 @@ class UnroutedWork(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"Unrouted {self.route} for {self.subject_id}"
-
-
-class EncompassSettings(TimeStampedModel):
-    """An area's Operation Encompass choices: for a police force area, the content
-    template its force uses (domain.md §3.3); for a local authority, whether its
-    under-school-age children's notifications go to health visiting (§3.4)."""
-
-    area = models.OneToOneField("accounts.Area", on_delete=models.CASCADE, related_name="+")
-    template = models.CharField(
-        max_length=10,
-        choices=[(t.value, policy.encompass.TEMPLATE_LABELS[t]) for t in policy.encompass.Template],
-        default=policy.encompass.Template.MINIMAL.value,
-    )
-    health_visiting_under_school_age = models.BooleanField(default=False)
-
-    def __str__(self) -> str:
-        return f"Operation Encompass settings for area {self.area_id}"
-
-
-class EncompassNotificationQuerySet(models.QuerySet["EncompassNotification"]):
-    def visible_to(self, actor: Actor) -> EncompassNotificationQuerySet:
-        """The receiving team's agency (a school's DSL, or a trust's system for its
-        schools), once sent, while open and for a while after; whoever may see the
-        incident (the force); and the members of the team an unacknowledged one was
-        escalated to, for as long. Administrators (of any agency) see none."""
-        if not actor.sees_case_content:
-            return self.none()
-        recipient = (
-            (Q(obligation__team__agency_id=actor.agency_id) | Q(setting__trust_id=actor.agency_id))
-            & ~Q(obligation__status=policy.Status.CREATED)
-            & (
-                Q(obligation__access_ends_at__isnull=True)
-                | Q(obligation__access_ends_at__gt=clock.now())
-            )
-        )
-        referrer = Q(obligation__incident__in=Incident.objects.visible_to(actor))
-        # The education safeguarding team it was escalated to (its members, not the
-        # whole council), for as long as the school would see it.
-        escalated = Q(escalated_to_id__in=actor.team_ids) & (
-            Q(obligation__access_ends_at__isnull=True)
-            | Q(obligation__access_ends_at__gt=clock.now())
-        )
-        return self.filter(recipient | referrer | escalated)
-
-    def received_by(self, actor: Actor) -> EncompassNotificationQuerySet:
-        """Only what the actor's agency (or trust) received, not what its force sent."""
-        return self.visible_to(actor).filter(
-            Q(obligation__team__agency_id=actor.agency_id) | Q(setting__trust_id=actor.agency_id)
-        )
-
-
-class EncompassNotification(TimeStampedModel):
-    """An Operation Encompass notification: what the school (or team) is told, frozen
-    when it is made so the recipient never reads the incident, and the proof of the
-    duty: when it was delivered, first opened and acknowledged (issue 6 point 6)."""
-
-    obligation = models.OneToOneField(
-        Obligation, on_delete=models.CASCADE, related_name="encompass"
-    )
-    setting = models.ForeignKey(
-        "schools.EducationSetting",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="encompass_notifications",
-    )
-    template = models.CharField(max_length=10)
-    content = models.JSONField(default=dict)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    first_opened_at = models.DateTimeField(null=True, blank=True)
-    first_opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    # The local authority's education safeguarding team, once an unacknowledged
-    # notification has climbed to it: it may then read the notification to follow it up.
-    escalated_to = models.ForeignKey(
-        "accounts.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    # The support chosen is the obligation's outcome; how it went is recorded later.
-    support_outcome = models.TextField(blank=True)
-    support_outcome_at = models.DateTimeField(null=True, blank=True)
-
-    objects = EncompassNotificationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self) -> str:
-        return f"Operation Encompass notification {self.obligation_id}"
-
-
-class EncompassChild(models.Model):
-    """A child the notification is about (siblings at one school share a notification)."""
-
-    notification = models.ForeignKey(
-        EncompassNotification, on_delete=models.CASCADE, related_name="children"
-    )
-    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["notification", "child"], name="one_row_per_child_per_notification"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Child {self.child_id} on notification {self.notification_id}"

@@ -20,7 +20,7 @@ from hearth.core.actor import Actor, AgencyKind
 from hearth.incidents.facts import children_at
 from hearth.incidents.models import Incident, Party
 from hearth.incidents.policy import PartyRole, is_child
-from hearth.obligations import policy
+from hearth.obligations import policy, registry
 from hearth.obligations.area_settings import DEFAULT_ACCESS_DAYS_AFTER_CLOSE, row_of
 from hearth.obligations.models import (
     Deadline,
@@ -249,10 +249,17 @@ def _areas_for(plan_input: policy.IncidentIn) -> dict[int, policy.AreaRouting]:
     return {i: area_routing(i) for i in ids if i is not None}
 
 
+def referral_read(incident: Incident) -> tuple[policy.IncidentIn, dict[int, policy.AreaRouting]]:
+    """What the children's services, MARAC and IDVA rules need of a submitted incident."""
+    plan_input = incident_input(incident)
+    return plan_input, _areas_for(plan_input)
+
+
 @transaction.atomic
 def incident_route(*, actor: Actor | None, incident: Incident) -> RoutingOutcome:
-    """Run the routing policy for a submitted incident and record what it plans. Running
-    it again creates nothing twice (one row per key)."""
+    """Run every registered route's planner for a submitted incident, in the routes'
+    order, and record what they plan. Running it again creates nothing twice (one row per
+    key)."""
     incident = (
         Incident.objects.select_for_update()
         .select_related("recorded_by_agency")
@@ -260,17 +267,14 @@ def incident_route(*, actor: Actor | None, incident: Incident) -> RoutingOutcome
     )
     if incident.status != Incident.Status.SUBMITTED:
         return RoutingOutcome([], [])
-    from hearth.obligations.encompass_routing import encompass_plan
-
-    plan_input = incident_input(incident)
-    result = policy.route_incident(plan_input, _areas_for(plan_input))
-    created = record_plans(actor=actor, incident=incident, planned=result.planned)
-    unrouted = record_unrouted(actor=actor, incident=incident, unrouted=result.unrouted)
-    # Operation Encompass after the front doors: its content says whether children's
-    # services were told about each child.
-    schools = encompass_plan(incident)
-    created += record_plans(actor=actor, incident=incident, planned=schools.planned)
-    unrouted += record_unrouted(actor=actor, incident=incident, unrouted=schools.unrouted)
+    created: list[Obligation] = []
+    unrouted: list[UnroutedWork] = []
+    for route in registry.routes():
+        if route.plan is None:
+            continue
+        result = route.plan(route.read(incident) if route.read is not None else incident)
+        created += record_plans(actor=actor, incident=incident, planned=result.planned)
+        unrouted += record_unrouted(actor=actor, incident=incident, unrouted=result.unrouted)
     return RoutingOutcome(created, unrouted)
 
 
@@ -295,6 +299,7 @@ def record_plans(
     for plan in planned:
         if plan.key in existing:
             continue
+        route = registry.get(plan.route)
         obligation = Obligation.objects.create(
             key=plan.key,
             route=plan.route,
@@ -325,15 +330,11 @@ def record_plans(
             actor,
             obligation,
             "obligation.created",
-            f"{policy.ROUTE_LABELS[plan.route]} created by rule {plan.rule} v{plan.rule_version}",
+            f"{route.label} created by rule {plan.rule} v{plan.rule_version}",
             subject_too=True,
         )
-        if plan.route == policy.Route.MARAC_REFERRAL:
-            _marac_referral_create(obligation, plan)
-        if plan.route == policy.Route.ENCOMPASS:
-            from hearth.obligations.encompass_routing import notification_create
-
-            notification_create(obligation, plan)
+        if route.on_created is not None:
+            route.on_created(obligation, plan)
         created.append(obligation)
         if plan.send_now:
             services.obligation_send(actor=actor, obligation=obligation)
@@ -350,7 +351,7 @@ def record_plans(
     return created
 
 
-def _marac_referral_create(obligation: Obligation, plan: policy.PlannedObligation) -> None:
+def marac_referral_create(obligation: Obligation, plan: policy.PlannedObligation) -> None:
     """The referral's content, filled from the victim's latest checklist at the incident
     (the safety checks) and linked to each household child's child concern notification."""
     assessment = (
@@ -407,7 +408,7 @@ def record_unrouted(
                 actor=actor,
                 subject=incident,
                 verb="obligation.unrouted",
-                summary=f"{policy.ROUTE_LABELS[item.route]} could not be routed: {item.reason}",
+                summary=f"{registry.label(item.route)} could not be routed: {item.reason}",
                 payload={"route": item.route, "person_id": item.subject_id},
             )
         if row.resolved_at is None:

@@ -1,8 +1,9 @@
 """Who may act on an obligation (django-rules predicates over an ``Actor``).
 
 - ``obligations.act_on``: people (or an agency system) of the team it is addressed to:
-  acknowledge, claim, decide, record an outcome, redirect; for an Operation Encompass
-  notification to a school, also the system of the trust the school belongs to. A
+  acknowledge, claim, decide, record an outcome, redirect; and whoever else its route
+  says may act for that team (``Route.also_acts``: for an Operation Encompass
+  notification to a school, the system of the trust the school belongs to). A
   person with an agency-wide membership (no team) acts for every team of their agency.
 - ``obligations.withdraw``: the addressed team's manager only (architecture §2).
 - ``obligations.refer``: whoever may change the incident it arose from, for what the
@@ -14,7 +15,7 @@ from __future__ import annotations
 import rules
 
 from hearth.core.actor import Actor
-from hearth.obligations import policy
+from hearth.obligations import registry
 from hearth.obligations.models import Obligation
 
 
@@ -23,19 +24,9 @@ def in_receiving_team(actor: Actor | None, obligation: Obligation) -> bool:
     if actor is None:
         return False
     if obligation.team.agency_id != actor.agency_id:
-        return _trust_of_receiving_setting(actor, obligation)
+        also = registry.get(obligation.route).also_acts
+        return bool(also and also(actor, obligation))
     return not actor.team_ids or obligation.team_id in actor.team_ids
-
-
-def _trust_of_receiving_setting(actor: Actor, obligation: Obligation) -> bool:
-    """A trust's (or federation's) system acts for its schools' Operation Encompass
-    notifications (issue 6 point 7: API keys per school or trust)."""
-    if obligation.route != policy.Route.ENCOMPASS:
-        return False
-    notification = getattr(obligation, "encompass", None)
-    return bool(
-        notification and notification.setting and notification.setting.trust_id == actor.agency_id
-    )
 
 
 @rules.predicate

@@ -9,10 +9,9 @@ manager, then the team's named escalation team. Invariants:
 - it only compares stored due times with ``clock.now()``, so a missed run catches up;
 - it ignores met deadlines and obligations that have ended;
 - messages name the obligation by its route and Hearth number, never a person;
-- an Operation Encompass notification to a school climbs its own ladder within the
-  school day (``policy.ENCOMPASS_LADDER``): the school's DSLs and mailbox, then its
-  deputy DSLs, then the local authority's education safeguarding team (issue 6 point 6);
-  one to a team that is not a school climbs the usual ladder.
+- a route may climb its own ladder and tell its own people at each step
+  (``Route.ladder`` and ``Route.escalation`` in the registry: an Operation Encompass
+  notification to a school climbs within the school day); otherwise the usual one.
 """
 
 from __future__ import annotations
@@ -24,14 +23,9 @@ from django.db import transaction
 
 from hearth.accounts.models import Membership, Team
 from hearth.core import clock, notify
-from hearth.obligations import policy
+from hearth.obligations import policy, registry
 from hearth.obligations.models import STEP_FIELDS, Deadline
 from hearth.obligations.services._common import obligation_url, other_side, record_event
-from hearth.obligations.services.encompass import (
-    encompass_escalation,
-    notification_url,
-    recipients_words,
-)
 
 
 @dataclass
@@ -59,20 +53,23 @@ def _managers(team: Team) -> list[str]:
     )
 
 
-def _message(deadline: Deadline, step: policy.Step, team: Team | None) -> tuple[list[str], str]:
-    """Who hears of this step, and the one line they are told."""
+def _message(
+    deadline: Deadline, step: policy.Step, team: Team | None
+) -> tuple[list[str], str] | registry.Escalation:
+    """Who hears of this step, and the one line they are told (or the route's own)."""
     obligation = deadline.obligation
     what = (
-        f"{policy.ROUTE_LABELS[policy.Route(obligation.route)]} {obligation.pk}: "
+        f"{registry.label(obligation.route)} {obligation.pk}: "
         f"{policy.STAGE_LABELS[policy.Stage(deadline.stage)].lower()} by "
         f"{deadline.due_at.astimezone(clock.LONDON):%d %B %Y %H:%M}"
     )
     if team is None or step == policy.Step.OVERDUE:
         return [], what
-    if obligation.route == policy.Route.ENCOMPASS:
-        school = encompass_escalation(obligation, step, what)
-        if school is not None:
-            return school
+    route = registry.get(obligation.route)
+    if route.escalation is not None:
+        own = route.escalation(deadline, step, what)
+        if own is not None:
+            return own
     if step == policy.Step.REMINDER:
         return ([team.email] if team.email else []), f"Overdue: {what}"
     if step == policy.Step.MANAGER:
@@ -93,15 +90,15 @@ def _act(deadline: Deadline, step: policy.Step, at: dt.datetime) -> bool:
         if not won:
             return False
         team = _owner_team(deadline)
-        recipients, line = _message(deadline, step, team)
+        told = _message(deadline, step, team)
         summary = policy.STEP_LABELS[step]
-        if step == policy.Step.ESCALATION_TEAM and _to_a_school(deadline):
-            summary = (
-                "Escalated to the local authority's education safeguarding team "
-                f"({recipients_words(recipients)})"
-                if recipients
-                else "No education safeguarding team is known: nobody further could be told"
-            )
+        own_summary = None
+        if isinstance(told, registry.Escalation):
+            recipients, line, own_summary = told.recipients, told.line, told.summary
+        else:
+            recipients, line = told
+        if own_summary:
+            summary = own_summary
         elif step == policy.Step.ESCALATION_TEAM and team is not None:
             summary = (
                 f"Escalated to {team.escalation_team.name}"
@@ -117,10 +114,9 @@ def _act(deadline: Deadline, step: policy.Step, at: dt.datetime) -> bool:
         )
         if recipients:
             waiting = other_side(deadline.obligation, team)
-            link = (
-                notification_url(deadline.obligation_id)
-                if deadline.obligation.route == policy.Route.ENCOMPASS
-                else obligation_url(deadline.obligation_id)
+            link = obligation_url(
+                deadline.obligation_id,
+                registry.get(deadline.obligation.route).page_url_name,
             )
             notify.send(
                 notify.Message(
@@ -137,25 +133,13 @@ def _act(deadline: Deadline, step: policy.Step, at: dt.datetime) -> bool:
     return True
 
 
-def _to_a_school(deadline: Deadline) -> bool:
-    """An Operation Encompass notification to a school climbs within the school day; one
-    to a team that is not a school (the local authority's education safeguarding team,
-    health visiting) climbs the usual ladder, as ``encompass_escalation`` tells its
-    usual recipients."""
-    obligation = deadline.obligation
-    if obligation.route != policy.Route.ENCOMPASS:
-        return False
-    notification = getattr(obligation, "encompass", None)
-    return notification is not None and notification.setting_id is not None
-
-
 def sweep(
     *,
     now: dt.datetime | None = None,
     ladder: policy.Ladder = policy.LADDER,
-    encompass_ladder: policy.Ladder = policy.ENCOMPASS_LADDER,
 ) -> SweepReport:
-    """One pass over every missed, unmet deadline of an open obligation."""
+    """One pass over every missed, unmet deadline of an open obligation, each climbing its
+    route's own ladder where it has one (``Route.ladder``), else ``ladder``."""
     now = now or clock.now()
     report = SweepReport()
     due = (
@@ -165,14 +149,15 @@ def sweep(
         .select_related(
             "obligation__team__escalation_team",
             "obligation__referrer_team__escalation_team",
-            "obligation__encompass",
+            *(f"obligation__{r}" for r in registry.related()),
         )
         .order_by("due_at", "id")
     )
     for deadline in list(due):
         report.checked += 1
         done = frozenset(step for step, name in STEP_FIELDS.items() if getattr(deadline, name))
-        climb = encompass_ladder if _to_a_school(deadline) else ladder
+        own = registry.get(deadline.obligation.route).ladder
+        climb = (own(deadline) if own is not None else None) or ladder
         for step in policy.steps_due(due_at=deadline.due_at, now=now, done=done, ladder=climb):
             if _act(deadline, step, now):
                 report.steps[step.value] += 1

@@ -1,7 +1,6 @@
 from django.urls import path
 
 from hearth.obligations import views
-from hearth.obligations.views import encompass
 
 obligation = "obligations/<int:obligation_id>"
 
@@ -19,12 +18,6 @@ urlpatterns = [
         "work/areas/<int:area_id>/",
         views.obligation_area_settings,
         name="obligation_area_settings",
-    ),
-    path("work/areas/encompass/", views.encompass_area_list, name="encompass_area_list"),
-    path(
-        "work/areas/encompass/<int:area_id>/",
-        views.encompass_area_settings,
-        name="encompass_area_settings",
     ),
     path(f"{obligation}/", views.obligation_detail, name="obligation_detail"),
     path(f"{obligation}/acknowledge/", views.obligation_acknowledge, name="obligation_acknowledge"),
@@ -44,24 +37,6 @@ urlpatterns = [
         f"{obligation}/children/<int:child_id>/notify/",
         views.marac_child_notification_raise,
         name="marac_child_notification_raise",
-    ),
-    path("encompass/", encompass.encompass_inbox, name="encompass_inbox"),
-    path("encompass/sent/", encompass.encompass_sent, name="encompass_sent"),
-    path("encompass/<int:obligation_id>/", encompass.encompass_detail, name="encompass_detail"),
-    path(
-        "encompass/<int:obligation_id>/acknowledge/",
-        encompass.encompass_acknowledge,
-        name="encompass_acknowledge",
-    ),
-    path(
-        "encompass/<int:obligation_id>/support/",
-        encompass.encompass_support,
-        name="encompass_support",
-    ),
-    path(
-        "encompass/<int:obligation_id>/outcome/",
-        encompass.encompass_outcome,
-        name="encompass_outcome",
     ),
     path(
         "children/<int:child_id>/safeguarding/",

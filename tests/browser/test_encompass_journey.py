@@ -20,10 +20,11 @@ from playwright.sync_api import Browser, expect
 from hearth.core import clock
 from hearth.core.calendar import SCHOOL_DAY_FALLBACK_STARTS, next_school_day_start
 from hearth.demo.wessex import DEMO_PASSWORD
+from hearth.encompass import policy as enc
+from hearth.encompass.policy import DO_NOT_APPROACH_PARENTS
 from hearth.incidents.models import Incident
 from hearth.obligations import policy
 from hearth.obligations.models import Deadline, Obligation
-from hearth.obligations.policy.encompass import DO_NOT_APPROACH_PARENTS
 from hearth.schools.models import EducationSetting
 from hearth.schools.selectors import school_calendars_for
 from tests.browser.conftest import AxeCheck
@@ -91,7 +92,7 @@ def test_a_school_is_told_before_the_next_school_day_and_acknowledges(
         # submission, by the school's (here its local authority's) terms.
         incident = Incident.objects.get(police_reference=REFERENCE)
         obligation = Obligation.objects.select_related("encompass", "team").get(
-            incident=incident, route=policy.Route.ENCOMPASS, encompass__setting=setting
+            incident=incident, route=enc.ROUTE, encompass__setting=setting
         )
         assert obligation.encompass.template == "full"
         deadline = Deadline.objects.get(obligation=obligation, stage=policy.Stage.ACKNOWLEDGE)
@@ -175,7 +176,7 @@ def test_a_school_is_told_before_the_next_school_day_and_acknowledges(
         obligation.refresh_from_db()
         acknowledged = obligation.acknowledged_at
         assert acknowledged is not None
-        assert obligation.outcome == policy.EncompassSupport.OVERT
+        assert obligation.outcome == enc.EncompassSupport.OVERT
         proof = page.locator(".govuk-summary-list__row")
         expect(
             proof.filter(has_text="Acknowledged").locator(

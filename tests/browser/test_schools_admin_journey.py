@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from hearth.accounts.models import Area
-from hearth.obligations.models import EncompassSettings
+from hearth.encompass.models import EncompassSettings
 from hearth.schools.models import TermCalendar
 from tests.browser.conftest import AxeCheck
 from tests.browser.test_obligations_journey import Visit, phone

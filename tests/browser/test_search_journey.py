@@ -47,7 +47,9 @@ def test_public_protection_finds_a_child_by_a_misspelt_name_and_opens_the_record
         ppu.sign_in(PPU)
 
         box = page.get_by_role("search", name="Search by name")
-        box.get_by_label("Search for a child, adult or incident").fill(f"{child.given_names} {slip}")
+        box.get_by_label("Search for a child, adult or incident").fill(
+            f"{child.given_names} {slip}"
+        )
         box.get_by_role("button", name="Search").click()
         ppu.check("search results", "Search")
         result = page.get_by_test_id("search-result").filter(has_text=child.full_name).first

@@ -20,14 +20,9 @@ from hearth.accounts.models import Agency, Area, Team
 from hearth.accounts.services import api_key_issue
 from hearth.demo import bench
 from hearth.demo.volume import REFERENCE_PREFIX, generate_obligations_only, generate_volume
+from hearth.encompass.models import EncompassChild, EncompassNotification
 from hearth.incidents.models import ChildInvolvement, Incident, Party
-from hearth.obligations.models import (
-    Deadline,
-    EncompassChild,
-    EncompassNotification,
-    MaracReferral,
-    Obligation,
-)
+from hearth.obligations.models import Deadline, MaracReferral, Obligation
 from hearth.obligations.sweeper import sweep
 
 pytestmark = pytest.mark.django_db

@@ -30,16 +30,14 @@ Sources (../shared/docs/domain.md):
   MARAC referral with children is not sent until each child has a child concern
   notification linked to it.
 - §2.4 and §10.3: high-risk adult victims are referred to an IDVA service.
-- §3 (Operation Encompass, Domestic Abuse Act 2021 s.49A): each child's school is told
-  before the start of the next school day, by the rule ENC-1 in ``policy.encompass``
-  (its own sources and invariants are in that module's docstring).
+- §3 (Operation Encompass) is its own route, in ``hearth.encompass``.
 - §10.4: "a scheduled child follow-up task is generated whenever an adult case
   (IDVA/Marac/...) has related children; closure of the adult case cannot silently close
   the child's task".
 """
 
-from hearth.obligations.policy import encompass  # noqa: F401
 from hearth.obligations.policy.deadlines import *  # noqa: F403
 from hearth.obligations.policy.ladder import *  # noqa: F403
 from hearth.obligations.policy.lifecycle import *  # noqa: F403
+from hearth.obligations.policy.plans import *  # noqa: F403
 from hearth.obligations.policy.routing import *  # noqa: F403

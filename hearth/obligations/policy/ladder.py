@@ -39,18 +39,12 @@ class Ladder:
     manager_after_working_days: int = 1
     team_after_working_days: int = 2
     working_day_starts: dt.time = dt.time(9, 0)
-    # A ladder measured in hours instead (Operation Encompass: the school day has begun).
+    # A ladder measured in hours instead (a route whose duty runs within the day).
     manager_after: dt.timedelta | None = None
     team_after: dt.timedelta | None = None
 
 
 LADDER = Ladder()
-
-# Operation Encompass (issue 6 point 6; domain.md §3.2): the notification exists so the
-# designated safeguarding lead can support the child that morning, so a missed one climbs
-# within the school day: the DSL at once, the deputy DSLs half an hour later, the local
-# authority's education safeguarding team an hour after the due time.
-ENCOMPASS_LADDER = Ladder(manager_after=dt.timedelta(minutes=30), team_after=dt.timedelta(hours=1))
 
 
 def step_due_at(

@@ -17,7 +17,6 @@ class Route(StrEnum):
     MARAC_REFERRAL = "marac_referral"
     IDVA_REFERRAL = "idva_referral"
     CHILD_FOLLOW_UP = "child_follow_up"
-    ENCOMPASS = "encompass_notification"
 
 
 ROUTE_LABELS = {
@@ -25,7 +24,6 @@ ROUTE_LABELS = {
     Route.MARAC_REFERRAL: "MARAC referral",
     Route.IDVA_REFERRAL: "IDVA referral",
     Route.CHILD_FOLLOW_UP: "Child follow-up",
-    Route.ENCOMPASS: "Operation Encompass notification",
 }
 
 # The rule that creates each route's obligations (shown to users with the version).
@@ -34,11 +32,10 @@ ROUTE_RULES = {
     Route.MARAC_REFERRAL: "MARAC-REF-1",
     Route.IDVA_REFERRAL: "IDVA-1",
     Route.CHILD_FOLLOW_UP: "FOLLOW-UP-1",
-    Route.ENCOMPASS: "ENC-1",
 }
 
 # Routes whose subject is a child (the others are owed to an adult victim).
-CHILD_ROUTES = frozenset({Route.CHILD_CONCERN, Route.CHILD_FOLLOW_UP, Route.ENCOMPASS})
+CHILD_ROUTES = frozenset({Route.CHILD_CONCERN, Route.CHILD_FOLLOW_UP})
 
 
 # --- The lifecycle --------------------------------------------------------------------------
@@ -247,29 +244,11 @@ FOLLOW_UP_OUTCOME_LABELS = {
 }
 
 
-class EncompassSupport(StrEnum):
-    """The support a school will give after an Operation Encompass notification: the
-    school decides "silent" or overt support (domain.md §3.3, [S49][S50])."""
-
-    SILENT = "silent_support"
-    OVERT = "overt_support"
-    REFERRED_ON = "referred_on"
-    ALREADY_KNOWN = "already_known"
-
-
-ENCOMPASS_SUPPORT_LABELS = {
-    EncompassSupport.SILENT: "Silent support: staff watch over the child without telling them",
-    EncompassSupport.OVERT: "Overt support: a trusted adult talks with the child",
-    EncompassSupport.REFERRED_ON: "Referred on for more help",
-    EncompassSupport.ALREADY_KNOWN: "Already known: support already in place",
-}
-
 OUTCOMES: Mapping[Route, Mapping[Any, str]] = {
     Route.CHILD_CONCERN: DECISION_LABELS,
     Route.IDVA_REFERRAL: IDVA_OUTCOME_LABELS,
     Route.MARAC_REFERRAL: MARAC_OUTCOME_LABELS,
     Route.CHILD_FOLLOW_UP: FOLLOW_UP_OUTCOME_LABELS,
-    Route.ENCOMPASS: ENCOMPASS_SUPPORT_LABELS,
 }
 
 
@@ -282,5 +261,4 @@ def closes_with_outcome(route: str, outcome: str) -> bool:
     assess keeps it open until the assessment is complete; everything else closes."""
     if Route(route) == Route.CHILD_CONCERN:
         return Decision(outcome) in CLOSING_DECISIONS
-    # A school records the support it will give, and later how it went.
-    return Route(route) != Route.ENCOMPASS
+    return True

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from hearth.incidents.policy import is_child
 from hearth.obligations.policy.deadlines import (
     ENGLAND,
     Owner,
-    PlannedDeadline,
     Stage,
     Timescales,
     _deadline,
 )
 from hearth.obligations.policy.lifecycle import ROUTE_LABELS, ROUTE_RULES, RULE_VERSION, Route
+from hearth.obligations.policy.plans import PlannedObligation, RoutingResult, Unrouted
 
 # --- Routing ------------------------------------------------------------------------------
 
@@ -65,36 +65,6 @@ class IncidentIn:
     referral_source: str  # CIN census code: "6" for the police
     children: tuple[ChildIn, ...]
     victims: tuple[VictimIn, ...]
-
-
-@dataclass(frozen=True)
-class PlannedObligation:
-    key: str  # unique in the ledger: the same incident routed again plans the same keys
-    route: Route
-    subject_id: int
-    team_id: int
-    incident_id: int
-    rule: str
-    rule_version: str
-    reason: str
-    send_now: bool  # sent on creation, or waiting for the referrer to complete and send it
-    deadlines: tuple[PlannedDeadline, ...]
-    data: Mapping[str, object] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Unrouted:
-    """Work the policy could not address to a team: shown to the referrer, never dropped."""
-
-    route: Route
-    subject_id: int
-    reason: str
-
-
-@dataclass(frozen=True)
-class RoutingResult:
-    planned: tuple[PlannedObligation, ...]
-    unrouted: tuple[Unrouted, ...]
 
 
 HIGH_GRADE = 3  # hearth.risk.policy.Grade.HIGH (kept as a number: no import of risk here)

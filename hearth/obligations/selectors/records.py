@@ -12,7 +12,7 @@ from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
 from hearth.incidents.facts import children_at
 from hearth.incidents.models import ChildInvolvement, Incident
-from hearth.obligations import policy
+from hearth.obligations import policy, registry
 from hearth.obligations.models import (
     Obligation,
     UnroutedWork,
@@ -52,7 +52,7 @@ class IncidentObligations:
 
     @property
     def adults(self) -> list[Obligation]:
-        return [o for o in self.obligations if o.route not in policy.CHILD_ROUTES]
+        return [o for o in self.obligations if o.route not in registry.child_route_keys()]
 
 
 def incident_obligations_for(
@@ -66,7 +66,7 @@ def incident_obligations_for(
     obligations = list(
         _with_next_due(Obligation.objects.filter(incident=incident))
         .select_related("subject", "team")
-        .prefetch_related(_open_deadlines(), "encompass__children")
+        .prefetch_related(_open_deadlines(), *registry.prefetches())
         .order_by("route", "id")
     )
     # Every child listed, the child who harmed (the alleged perpetrator, under 18) too.
@@ -75,7 +75,9 @@ def incident_obligations_for(
         ChildProgress(
             child=child,
             obligations=[
-                o for o in obligations if child.pk in owed_ids(o) and o.route in policy.CHILD_ROUTES
+                o
+                for o in obligations
+                if child.pk in owed_ids(o) and o.route in registry.child_route_keys()
             ],
         )
         for child in children
@@ -98,11 +100,12 @@ def incident_obligations_for(
 
 
 def owed_ids(obligation: Obligation) -> set[int]:
-    """Whom the obligation is owed to: its subject, and each sibling an Operation
-    Encompass notification lists (prefetch ``encompass__children``)."""
+    """Whom the obligation is owed to: its subject, and each child its route lists (the
+    siblings on one Operation Encompass notification; prefetch ``registry.prefetches()``)."""
+    route = registry.get(obligation.route)
     owed = {obligation.subject_id}
-    if obligation.route == policy.Route.ENCOMPASS and hasattr(obligation, "encompass"):
-        owed |= {c.child_id for c in obligation.encompass.children.all()}
+    if route.owed_ids is not None:
+        owed |= route.owed_ids(obligation)
     return owed
 
 
@@ -154,14 +157,14 @@ def child_record_for(
     related = (
         Obligation.objects.visible_to(actor)
         .owed_to(same_child)
-        .filter(route__in=[r.value for r in policy.CHILD_ROUTES])
+        .filter(route__in=sorted(registry.child_route_keys()))
         .exists()
         or ChildInvolvement.objects.visible_to(actor).filter(child_id__in=same_child).exists()
     )
     if not related:
         raise NotFound("No such child")
     owed = Obligation.objects.owed_to(same_child).filter(
-        route__in=[r.value for r in policy.CHILD_ROUTES]
+        route__in=sorted(registry.child_route_keys())
     )
     current = Paginator(
         _with_next_due(owed)

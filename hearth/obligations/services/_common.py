@@ -14,7 +14,7 @@ from hearth.audit.services import timeline_record
 from hearth.core import clock, notify
 from hearth.core.actor import Actor
 from hearth.core.errors import NotPermitted
-from hearth.obligations import policy
+from hearth.obligations import policy, registry
 from hearth.obligations.models import (
     Deadline,
     Obligation,
@@ -72,9 +72,10 @@ def _link(obligation: Obligation) -> str:
     return obligation_url(obligation.pk)
 
 
-def obligation_url(obligation_id: int) -> str:
-    """The obligation's page, in full: messages are read outside Hearth."""
-    return settings.HEARTH_BASE_URL + reverse("obligation_detail", args=[obligation_id])
+def obligation_url(obligation_id: int, page: str = "obligation_detail") -> str:
+    """The obligation's page (or its route's own page), in full: messages are read
+    outside Hearth."""
+    return settings.HEARTH_BASE_URL + reverse(page, args=[obligation_id])
 
 
 def _tell_team(
@@ -117,4 +118,4 @@ def other_side(obligation: Obligation, team: Team | None) -> tuple[int | None, i
 
 
 def _label(obligation: Obligation) -> str:
-    return f"{policy.ROUTE_LABELS[policy.Route(obligation.route)]} {obligation.pk}"
+    return f"{registry.label(obligation.route)} {obligation.pk}"

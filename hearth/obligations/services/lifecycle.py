@@ -14,7 +14,7 @@ from hearth.core.actor import Actor
 from hearth.core.errors import ValidationFailed
 from hearth.incidents.facts import incident_day
 from hearth.incidents.policy import PartyRole
-from hearth.obligations import policy, routing
+from hearth.obligations import policy, registry, routing
 from hearth.obligations.models import (
     ChildAssessment,
     Deadline,
@@ -111,7 +111,7 @@ def _record_outcome(actor: Actor, obligation: Obligation, outcome: str, note: st
     obligation.outcome_by_id = actor.user_id
     obligation.save()
     _meet(obligation, policy.Stage.DECIDE, policy.Stage.OUTCOME)
-    label = policy.outcome_label(obligation.route, outcome)
+    label = registry.outcome_label(obligation.route, outcome)
     record_event(
         actor,
         obligation,
@@ -178,7 +178,7 @@ def decision_record(
             payload={"assessment_id": assessment.pk},
             subject_too=True,
         )
-    elif policy.closes_with_outcome(obligation.route, chosen):
+    elif registry.get(obligation.route).closes_with_outcome(chosen):
         _close(actor, obligation)
     return obligation
 
@@ -242,14 +242,14 @@ def outcome_record(
     _require("obligations.act_on", actor, obligation, "Only the receiving team can do this")
     if obligation.route == policy.Route.CHILD_CONCERN:
         return decision_record(actor=actor, obligation=obligation, decision=outcome, note=note)
-    if outcome not in policy.OUTCOMES[policy.Route(obligation.route)]:
+    if outcome not in registry.get(obligation.route).outcomes:
         raise ValidationFailed.from_fields({"outcome": ["Select the outcome"]})
     if obligation.route == policy.Route.CHILD_FOLLOW_UP and not note.strip():
         raise ValidationFailed.from_fields(
             {"note": ["Enter when and how the child was seen, and what support they have"]}
         )
     _record_outcome(actor, obligation, outcome, note)
-    if policy.closes_with_outcome(obligation.route, outcome):
+    if registry.get(obligation.route).closes_with_outcome(outcome):
         _close(actor, obligation)
     return obligation
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from hearth.core import calendar, clock
 from hearth.core.actor import Actor
 from hearth.core.errors import ValidationFailed
-from hearth.obligations import policy, routing
+from hearth.obligations import policy, registry, routing
 from hearth.obligations.models import (
     Deadline,
     MaracReferral,
@@ -58,15 +58,13 @@ def obligation_send(*, actor: Actor | None, obligation: Obligation) -> Obligatio
             basis=f"{timescales.marac_acknowledge_working_days} working day(s) from receipt",
         )
     record_event(actor, obligation, "obligation.sent", f"Sent to {obligation.team.name}")
-    if obligation.route == policy.Route.ENCOMPASS:
-        from hearth.obligations.services.encompass import notification_deliver
-
-        notification_deliver(obligation)
-        return obligation
+    route = registry.get(obligation.route)
+    if route.on_sent is not None and route.on_sent(actor, obligation):
+        return obligation  # the route told its recipient itself
     _tell_team(
         obligation.team,
         obligation,
-        f"New {policy.ROUTE_LABELS[policy.Route(obligation.route)].lower()} for your team",
+        f"New {route.label.lower()} for your team",
         f"{_label(obligation)} has been sent to {obligation.team.name}.",
     )
     return obligation

@@ -15,6 +15,7 @@ from django.urls import reverse
 from hearth.accounts.services import api_key_issue
 from hearth.audit.models import TimelineEvent
 from hearth.core.models import IdempotencyRecord
+from hearth.encompass import policy as enc
 from hearth.incidents.models import Incident
 from hearth.obligations.models import Obligation
 from hearth.obligations.policy import Route, Status
@@ -187,7 +188,7 @@ def test_whoever_may_not_act_is_refused_even_a_body_that_is_not_valid(
 def test_the_force_is_refused_acting_on_its_encompass_notification_whatever_it_sends(
     wessex: Any, incident: Incident
 ) -> None:
-    (encompass,) = of(incident, Route.ENCOMPASS)
+    (encompass,) = of(incident, enc.ROUTE)
     police = api_key(wessex, POLICE, "public_protection_officer")
     url = f"/api/v1/encompass/notifications/{encompass.pk}/support"
     for body in ({"support": "not a kind of support"}, {}):

@@ -14,10 +14,13 @@ import time_machine
 from hearth.audit.models import AccessEvent, TimelineEvent
 from hearth.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from hearth.core.models import OutboundMessage
+from hearth.encompass import policy as enc
+from hearth.encompass import services as encompass
+from hearth.encompass.models import EncompassNotification
 from hearth.incidents.documents import PersonIn, RelationshipIn, incident_record_document
 from hearth.incidents.tests.factories import family_document
 from hearth.obligations import policy, routing, services
-from hearth.obligations.models import Deadline, EncompassNotification, Obligation, UnroutedWork
+from hearth.obligations.models import Deadline, Obligation, UnroutedWork
 from hearth.obligations.policy import Route, Stage, Status
 from hearth.obligations.selectors import (
     child_record_for,
@@ -25,7 +28,6 @@ from hearth.obligations.selectors import (
     incident_obligations_for,
     obligation_get_for,
 )
-from hearth.obligations.services import encompass
 from hearth.obligations.tests.factories import (
     EDUCATION,
     FRONT_DOOR,
@@ -357,7 +359,7 @@ def test_the_childs_record_lists_every_obligation_across_agencies(wessex: Any) -
     assert sorted(o.route for o in record.obligations) == [
         Route.CHILD_CONCERN,
         Route.CHILD_FOLLOW_UP,
-        Route.ENCOMPASS,
+        enc.ROUTE,
     ]
     assert len(record.open) == 3
     with pytest.raises(NotFound):

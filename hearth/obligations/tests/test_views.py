@@ -20,10 +20,11 @@ from django.urls import reverse
 
 from hearth.audit.models import AccessEvent
 from hearth.core import clock
+from hearth.encompass import services as encompass
+from hearth.encompass.models import EncompassNotification
 from hearth.obligations import services
-from hearth.obligations.models import EncompassNotification, Obligation
+from hearth.obligations.models import Obligation
 from hearth.obligations.policy import Route, Status
-from hearth.obligations.services import encompass
 from hearth.obligations.tests.factories import (
     EDUCATION,
     FRONT_DOOR,

@@ -32,8 +32,6 @@ from hearth.obligations.views.inbox import (
     team_inbox_acknowledge,
 )
 from hearth.obligations.views.settings import (
-    encompass_area_list,
-    encompass_area_settings,
     obligation_area_list,
     obligation_area_settings,
 )
@@ -41,8 +39,6 @@ from hearth.obligations.views.settings import (
 __all__ = [
     "child_obligations_context",
     "child_safeguarding_record",
-    "encompass_area_list",
-    "encompass_area_settings",
     "inbox_home",
     "incident_obligations_context",
     "marac_child_notification_raise",

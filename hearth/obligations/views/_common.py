@@ -10,7 +10,7 @@ from django.shortcuts import redirect
 from hearth.core.actor import Actor
 from hearth.core.errors import NotPermitted
 from hearth.core.http import actor_of
-from hearth.obligations import policy, selectors
+from hearth.obligations import registry, selectors
 from hearth.obligations.models import Obligation
 from hearth.obligations.selectors import ObligationDetail
 
@@ -30,7 +30,7 @@ def lower_first(text: str) -> str:
 def describe(obligation: Obligation, *, start: bool = False) -> str:
     """ "the child concern notification for Mia Vance" (or "The ...": ``start``), for
     messages."""
-    label = policy.ROUTE_LABELS[policy.Route(obligation.route)]
+    label = registry.label(obligation.route)
     return f"{'The' if start else 'the'} {lower_first(label)} for {obligation.subject.full_name}"
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hearth.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from hearth.core.personal_data import no_personal_data, reads_personal_data
-from hearth.obligations import forms, page_selectors, policy, selectors, services
+from hearth.obligations import forms, page_selectors, policy, registry, selectors, services
 from hearth.obligations.views._common import (
     describe,
     detail_for,
@@ -45,7 +45,7 @@ def _page(
         {
             "detail": detail,
             "obligation": obligation,
-            "route_label": policy.ROUTE_LABELS[policy.Route(obligation.route)],
+            "route_label": registry.label(obligation.route),
             "back_url": reverse("obligation_detail", args=[obligation.pk]),
             **context,
         },
@@ -225,7 +225,7 @@ def obligation_outcome(request: HttpRequest, obligation_id: int) -> HttpResponse
         except REFUSED as refused:
             form.add_failure(_as_failure(refused))
         else:
-            label = policy.outcome_label(obligation.route, form.cleaned_data["outcome"])
+            label = registry.outcome_label(obligation.route, form.cleaned_data["outcome"])
             messages.success(request, f"Outcome recorded: {label}")
             return to_detail(obligation)
     return _page(request, "obligations/outcome.html", detail, form=form)

@@ -17,7 +17,7 @@ from hearth.core.http import actor_of
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents.models import Incident
 from hearth.incidents.selectors import ChildDetail, IncidentDetail
-from hearth.obligations import page_selectors, policy, selectors
+from hearth.obligations import page_selectors, policy, registry, selectors
 from hearth.obligations.models import ChildAssessment
 from hearth.obligations.selectors import AdultRisk
 from hearth.risk import policy as risk_policy
@@ -72,9 +72,11 @@ def obligation_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
     page = page_selectors.obligation_page_for(actor=actor_of(request), obligation_id=obligation_id)
     detail = page.detail
     obligation = detail.obligation
-    if obligation.route == policy.Route.ENCOMPASS:
-        # What a notification shares is its own page (what the school sees, and the proof).
-        return redirect("encompass_detail", obligation_id=obligation.pk)
+    route = registry.get(obligation.route)
+    if route.page_url_name != "obligation_detail":
+        # A route whose recipients read only its own page (what an Operation Encompass
+        # notification shares, and the proof) shows it there, to the referrer too.
+        return redirect(route.page_url_name, obligation_id=obligation.pk)
     shared = detail.shared
     return render(
         request,
@@ -84,8 +86,8 @@ def obligation_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
             "detail": detail,
             "obligation": obligation,
             "shared": shared,
-            "route_label": policy.ROUTE_LABELS[policy.Route(obligation.route)],
-            "is_child_route": obligation.route in policy.CHILD_ROUTES,
+            "route_label": registry.label(obligation.route),
+            "is_child_route": obligation.route in registry.child_route_keys(),
             "risks": _risk_summaries(shared.risks, shared.incident_occurred_at),
             "history_months": HISTORY_MONTHS,
             "assessments": _assessment_summaries(detail.assessments),
@@ -116,9 +118,7 @@ def incident_obligations_context(actor: Actor, detail: IncidentDetail) -> dict[s
     progress = selectors.incident_obligations_for(actor=actor, incident_id=detail.incident.pk)
     return {
         "obligations_progress": progress,
-        "obligations_unrouted": [
-            (policy.ROUTE_LABELS.get(policy.Route(u.route), u.route), u) for u in progress.unrouted
-        ],
+        "obligations_unrouted": [(registry.label(u.route), u) for u in progress.unrouted],
     }
 
 

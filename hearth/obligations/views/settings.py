@@ -16,9 +16,6 @@ from hearth.core.errors import ValidationFailed
 from hearth.core.http import actor_of
 from hearth.core.personal_data import no_personal_data
 from hearth.obligations import area_settings
-from hearth.obligations.encompass_forms import AreaChoicesForm
-from hearth.obligations.selectors import encompass as encompass_selectors
-from hearth.obligations.services.encompass import encompass_settings_set
 from hearth.obligations.settings_forms import RoutingSettingsForm
 from hearth.obligations.views._common import posted
 
@@ -44,35 +41,3 @@ def obligation_area_settings(request: HttpRequest, area_id: int) -> HttpResponse
             messages.success(request, f"The timescales for {row.area.name} have been saved")
             return redirect("obligation_area_list")
     return render(request, "obligations/area_settings.html", {"form": form, "row": row})
-
-
-@no_personal_data
-def encompass_area_list(request: HttpRequest) -> HttpResponse:
-    rows = encompass_selectors.encompass_settings_list_for(actor=actor_of(request))
-    return render(request, "obligations/encompass/area_list.html", {"rows": rows})
-
-
-@no_personal_data
-@require_http_methods(["GET", "POST"])
-def encompass_area_settings(request: HttpRequest, area_id: int) -> HttpResponse:
-    actor = actor_of(request)
-    row = encompass_selectors.encompass_settings_get_for(actor=actor, area_id=area_id)
-    initial = {"template": row.template, "health_visiting": "yes" if row.health_visiting else "no"}
-    form = AreaChoicesForm(posted(request), initial=initial, is_force_area=row.is_force_area)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            encompass_settings_set(
-                actor=actor,
-                area=row.area,
-                template=data.get("template"),
-                health_visiting=data["health_visiting"] == "yes"
-                if "health_visiting" in data
-                else None,
-            )
-        except ValidationFailed as failure:
-            form.add_failure(failure)
-        else:
-            messages.success(request, f"Operation Encompass for {row.area.name} has been saved")
-            return redirect("encompass_area_list")
-    return render(request, "obligations/encompass/area_settings.html", {"form": form, "row": row})

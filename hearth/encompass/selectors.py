@@ -29,16 +29,12 @@ from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
 from hearth.core.models import OutboundMessage
+from hearth.encompass import policy as enc
+from hearth.encompass.models import EncompassChild, EncompassNotification, EncompassSettings
+from hearth.encompass.policy import TEMPLATE_LABELS, Template
 from hearth.incidents.models import Incident
 from hearth.obligations import policy
-from hearth.obligations.models import (
-    Deadline,
-    EncompassChild,
-    EncompassNotification,
-    EncompassSettings,
-    Obligation,
-)
-from hearth.obligations.policy.encompass import TEMPLATE_LABELS, Template
+from hearth.obligations.models import Deadline, Obligation
 from hearth.obligations.selectors.obligation import messages_about
 
 PAGE_SIZE = 25
@@ -103,7 +99,7 @@ class NotificationView:
     @property
     def support_label(self) -> str:
         outcome = self.notification.obligation.outcome
-        return policy.ENCOMPASS_SUPPORT_LABELS.get(outcome, "") if outcome else ""  # type: ignore[call-overload]
+        return enc.ENCOMPASS_SUPPORT_LABELS.get(outcome, "") if outcome else ""  # type: ignore[call-overload]
 
 
 def _acknowledge_deadline() -> Prefetch:
@@ -307,3 +303,18 @@ def _area_choices(actor: Actor, areas: QuerySet[Area]) -> list[AreaChoices]:
         )
         for area in areas
     ]
+
+
+def encompass_notification_for_action(*, actor: Actor, obligation_id: int) -> EncompassNotification:
+    """The Operation Encompass notification an action is about, if the caller may see it
+    (not logged: the answer is read and logged by ``encompass_notification_get_for``). Whether the caller may *act* on it is the service's question
+    (``obligations.act_on``: the receiving school, or its trust's system)."""
+    notification = (
+        EncompassNotification.objects.visible_to(actor)
+        .select_related("obligation__team", "setting")
+        .filter(obligation_id=obligation_id)
+        .first()
+    )
+    if notification is None:
+        raise NotFound("No such notification")
+    return notification

@@ -1,4 +1,4 @@
-"""The sweeper's Operation Encompass ladder (``policy.ENCOMPASS_LADDER``, issue 6 point 6):
+"""The sweeper's Operation Encompass ladder (``enc.ENCOMPASS_LADDER``, issue 6 point 6):
 a school's notification not acknowledged by the start of the school day reminds its DSLs
 and mailbox at once, its deputy DSLs half an hour later and the local authority's
 education safeguarding team an hour later (who may then read it, not act on it), each
@@ -24,15 +24,17 @@ from hearth.audit.models import TimelineEvent
 from hearth.core.clock import LONDON
 from hearth.core.errors import NotFound, NotPermitted
 from hearth.core.models import OutboundMessage
-from hearth.incidents.models import Incident
-from hearth.incidents.tests.factories import family_document
-from hearth.obligations.models import EncompassNotification, Obligation
-from hearth.obligations.policy import Route, Status, Step
-from hearth.obligations.selectors.encompass import (
+from hearth.encompass import policy as enc
+from hearth.encompass import services
+from hearth.encompass.models import EncompassNotification
+from hearth.encompass.selectors import (
     encompass_inbox_for,
     encompass_notification_get_for,
 )
-from hearth.obligations.services import encompass as services
+from hearth.incidents.models import Incident
+from hearth.incidents.tests.factories import family_document
+from hearth.obligations.models import Obligation
+from hearth.obligations.policy import Status, Step
 from hearth.obligations.sweeper import sweep
 from hearth.obligations.tests.factories import (
     EDUCATION,
@@ -85,7 +87,7 @@ def at_school(wessex: Any, reference: str) -> EncompassNotification:
     urn = EducationSetting.objects.get(name=SCHOOL).urn
     registered = {"education": "registered", "education_setting_urn": urn}
     incident = submitted(wessex, reference, {"mia": registered, "leo": registered})
-    (obligation,) = of(incident, Route.ENCOMPASS)
+    (obligation,) = of(incident, enc.ROUTE)
     return obligation.encompass
 
 
@@ -234,7 +236,7 @@ def test_a_notification_to_the_education_team_climbs_the_usual_ladder(wessex: We
             "leo": {"education": "not_in_education"},
         },
     )
-    (obligation,) = of(incident, Route.ENCOMPASS)
+    (obligation,) = of(incident, enc.ROUTE)
     notification = obligation.encompass
     assert obligation.team == education and notification.setting is None
     assert [c.child.given_names for c in notification.children.all()] == ["Mia", "Leo"]

@@ -35,13 +35,10 @@ from hearth.core.api import CREATE_RESPONSES, ERROR_RESPONSES, api_actor, idempo
 from hearth.core.errors import NotPermitted
 from hearth.core.idempotency import idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
-from hearth.incidents.schemas import MAX_ID
-from hearth.obligations import api_selectors
-from hearth.obligations.api_out import team_out
-from hearth.obligations.models import EncompassNotification
-from hearth.obligations.policy.encompass import DO_NOT_APPROACH_PARENTS
-from hearth.obligations.schemas import AcknowledgeIn
-from hearth.obligations.schemas_encompass import (
+from hearth.encompass import services
+from hearth.encompass.models import EncompassNotification
+from hearth.encompass.policy import DO_NOT_APPROACH_PARENTS
+from hearth.encompass.schemas import (
     EncompassChildOut,
     EncompassChildSummaryOut,
     EncompassContentOut,
@@ -55,13 +52,16 @@ from hearth.obligations.schemas_encompass import (
     EncompassSupportOut,
     EncompassSupportOutcomeOut,
 )
-from hearth.obligations.selectors.encompass import (
+from hearth.encompass.selectors import (
     NotificationDetail,
     NotificationView,
     encompass_inbox_for,
+    encompass_notification_for_action,
     encompass_notification_get_for,
 )
-from hearth.obligations.services import encompass as services
+from hearth.incidents.schemas import MAX_ID
+from hearth.obligations.api_out import team_out
+from hearth.obligations.schemas import AcknowledgeIn
 
 router = Router(tags=["operation encompass"])
 
@@ -164,9 +164,7 @@ def _act(
     the notification as it now is (one access-logged read)."""
     actor = api_actor(request)
     with transaction.atomic():
-        notification = api_selectors.encompass_notification_for_action(
-            actor=actor, obligation_id=notification_id
-        )
+        notification = encompass_notification_for_action(actor=actor, obligation_id=notification_id)
 
         def run() -> tuple[str, int]:
             act(actor, notification)
@@ -190,9 +188,7 @@ def _may_act_on_notification(actor: Actor, path: dict[str, str]) -> None:
     notification_id = path_id(path, "notification_id")
     if notification_id is None:
         return
-    notification = api_selectors.encompass_notification_for_action(
-        actor=actor, obligation_id=notification_id
-    )
+    notification = encompass_notification_for_action(actor=actor, obligation_id=notification_id)
     if not rules.test_rule("obligations.act_on", actor, notification.obligation):
         raise NotPermitted("Only the receiving school can do this")
 

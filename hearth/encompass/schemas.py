@@ -21,9 +21,9 @@ from ninja import Field, Schema
 from hearth.incidents.schemas import In
 from hearth.obligations.schemas import MAX_NOTE, StatusCode, TeamRefOut
 
-# The support a school will give (policy.EncompassSupport).
+# The support a school will give (enc.EncompassSupport).
 SupportCode = Literal["silent_support", "overt_support", "referred_on", "already_known"]
-# The force's content template (policy.encompass.Template).
+# The force's content template (enc.Template).
 TemplateCode = Literal["minimal", "full"]
 # Far beyond any inbox (25 a page): a bound keeps a page number a sane integer.
 MAX_PAGE = 100000

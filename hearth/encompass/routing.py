@@ -1,5 +1,5 @@
 """From a submitted police incident to its Operation Encompass notifications (rule ENC-1,
-``policy.encompass``): the plain data the policy needs, and each planned notification
+``hearth.encompass.policy``): the plain data the policy needs, and each planned notification
 recorded in the ledger with the content its recipient will see, frozen when it is made.
 
 Like ``routing``, this is Hearth acting on a submission, not a person reading: it reads
@@ -15,16 +15,12 @@ from typing import Any
 
 from hearth.accounts.models import Area, TeamFunction
 from hearth.core import clock
+from hearth.encompass import policy as enc
+from hearth.encompass.models import EncompassChild, EncompassNotification, EncompassSettings
 from hearth.incidents.facts import children_at
 from hearth.incidents.models import ChildInvolvement, Incident
 from hearth.obligations import policy
-from hearth.obligations.models import (
-    EncompassChild,
-    EncompassNotification,
-    EncompassSettings,
-    Obligation,
-)
-from hearth.obligations.policy import encompass as enc
+from hearth.obligations.models import Obligation
 from hearth.obligations.routing import home_area_id, team_for
 from hearth.people.models import Person
 from hearth.schools.selectors import area_calendar, school_calendars_for, setting_by_urn
@@ -115,12 +111,20 @@ def encompass_input(
     return plan_input, settings, {i: _area_in(i) for i in area_ids}
 
 
-def encompass_plan(incident: Incident) -> policy.RoutingResult:
-    """The notifications a submitted police incident still needs (none for a concern
-    raised by another agency: the duty is the police force's)."""
+def encompass_read(
+    incident: Incident,
+) -> tuple[enc.EncompassIn, dict[str, enc.SettingIn], dict[int, enc.AreaIn]] | None:
+    """What ENC-1 needs of a submitted incident: ``None`` for a concern raised by another
+    agency (the duty is the police force's)."""
     if incident.kind != Incident.Kind.POLICE:
-        return policy.RoutingResult((), ())
-    return enc.route_encompass(*encompass_input(incident))
+        return None
+    return encompass_input(incident)
+
+
+def encompass_plan(incident: Incident) -> policy.RoutingResult:
+    """The notifications a submitted police incident still needs."""
+    read = encompass_read(incident)
+    return enc.route_encompass(*read) if read is not None else policy.RoutingResult((), ())
 
 
 # --- The notification's content --------------------------------------------------------------
@@ -160,7 +164,7 @@ def notification_content(
     }
     informed = set(
         Obligation.objects.filter(
-            incident=incident, route=policy.Route.CHILD_CONCERN, subject_id__in=child_ids
+            incident=incident, route=enc.CHILDRENS_SERVICES_ROUTE, subject_id__in=child_ids
         ).values_list("subject_id", flat=True)
     )
     content: dict[str, Any] = {

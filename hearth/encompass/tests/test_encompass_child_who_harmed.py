@@ -12,9 +12,9 @@ import time_machine
 
 from conftest import Wessex, _SeedCopy
 from hearth.core.clock import LONDON
+from hearth.encompass import policy as enc
+from hearth.encompass.models import EncompassNotification
 from hearth.incidents.documents import incident_record_document
-from hearth.obligations.models import EncompassNotification
-from hearth.obligations.policy import Route
 from hearth.obligations.tests.factories import NORTHSHIRE, OFFICER, area, of
 from hearth.obligations.tests.test_child_routes import child_to_parent
 from hearth.schools.models import EducationSetting
@@ -60,7 +60,7 @@ def test_the_school_of_a_child_who_harmed_is_told_with_the_reason(wessex: Any) -
             document=replace(document, children=[at_school], details=details),
         )
     son = incident.parties.get(role="alleged_perpetrator").person
-    (obligation,) = of(incident, Route.ENCOMPASS)
+    (obligation,) = of(incident, enc.ROUTE)
     assert obligation.subject_id == son.pk
     assert obligation.team_id == school.dsl_team_id
     assert (

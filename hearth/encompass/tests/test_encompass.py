@@ -26,21 +26,18 @@ from hearth.audit.models import AccessEvent, TimelineEvent
 from hearth.core.clock import LONDON
 from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
 from hearth.core.models import OutboundMessage
+from hearth.encompass import policy as enc
+from hearth.encompass import services
+from hearth.encompass.models import EncompassNotification, EncompassSettings
+from hearth.encompass.policy import DO_NOT_APPROACH_PARENTS, Template
+from hearth.encompass.routing import encompass_plan
+from hearth.encompass.selectors import encompass_notification_get_for
 from hearth.incidents.models import Incident
 from hearth.incidents.tests.factories import family_document
-from hearth.obligations.encompass_routing import encompass_plan
-from hearth.obligations.models import (
-    EncompassNotification,
-    EncompassSettings,
-    Obligation,
-    UnroutedWork,
-)
+from hearth.obligations.models import Obligation, UnroutedWork
 from hearth.obligations.policy import Route, Status
-from hearth.obligations.policy.encompass import DO_NOT_APPROACH_PARENTS, Template
 from hearth.obligations.routing import incident_route
 from hearth.obligations.selectors import child_record_for, incident_obligations_for
-from hearth.obligations.selectors.encompass import encompass_notification_get_for
-from hearth.obligations.services import encompass as services
 from hearth.obligations.tests.factories import (
     EDUCATION,
     FRONT_DOOR,
@@ -110,7 +107,7 @@ def at_schools(
 
 
 def notification_of(incident: Incident) -> EncompassNotification:
-    (obligation,) = of(incident, Route.ENCOMPASS)
+    (obligation,) = of(incident, enc.ROUTE)
     return EncompassNotification.objects.get(obligation=obligation)
 
 
@@ -169,7 +166,7 @@ def test_a_police_incident_tells_the_school_once_with_proof_of_delivery_and_no_n
     assert obligation.referrer_team == team("wessex-police-public-protection-unit")
     # Ava is under school age and Northshire does not tell health visiting.
     assert not EncompassNotification.objects.filter(children__child=ava).exists()
-    assert not UnroutedWork.objects.filter(incident=incident, route=Route.ENCOMPASS).exists()
+    assert not UnroutedWork.objects.filter(incident=incident, route=enc.ROUTE).exists()
 
     # Due before Wednesday's school day, by Northshire's terms; delivered at once.
     (due,) = obligation.deadlines.all()
@@ -182,7 +179,7 @@ def test_a_police_incident_tells_the_school_once_with_proof_of_delivery_and_no_n
     with time_machine.travel(SUBMITTED + dt.timedelta(hours=1)):
         again = incident_route(actor=None, incident=incident)
     assert again.created == [] and again.unrouted == []
-    assert len(of(incident, Route.ENCOMPASS)) == 1
+    assert len(of(incident, enc.ROUTE)) == 1
 
     # The alert: to the team's mailbox and the school's DSL (not yet its deputy), naming
     # nobody, reminding the school not to approach the parents.
@@ -293,10 +290,10 @@ def test_a_concern_raised_by_a_school_creates_no_notification(wessex: Any) -> No
     concern = Incident.objects.get(kind=Incident.Kind.CONCERN)
     (involvement,) = concern.child_involvements.all()
     assert involvement.education_setting_urn == urn("Ashcombe Primary School")
-    assert not of(concern, Route.ENCOMPASS)
+    assert not of(concern, enc.ROUTE)
     assert encompass_plan(concern).planned == () and encompass_plan(concern).unrouted == ()
     incident_route(actor=None, incident=concern)
-    assert not of(concern, Route.ENCOMPASS)
+    assert not of(concern, enc.ROUTE)
     # The demo's police incidents did tell Brackenford Primary School.
     assert EncompassNotification.objects.filter(obligation__team=team(SCHOOL_TEAM)).exists()
 
@@ -322,7 +319,7 @@ def test_opening_is_stamped_once_by_the_school_and_never_by_the_police(
     assert notification.first_opened_at is None
     event = latest_access("Read an Operation Encompass notification")
     assert event.user == wessex.user(PPU)
-    assert records_of(event) >= {("obligations.encompassnotification", str(notification.pk))}
+    assert records_of(event) >= {("encompass.encompassnotification", str(notification.pk))}
 
     opened = DUE - dt.timedelta(minutes=75)
     with time_machine.travel(opened, tick=False):
@@ -508,7 +505,7 @@ def test_the_school_can_never_open_the_incident_or_any_persons_record(
         work = client.get(reverse("inbox_home"), follow=True)
         assert work.status_code == 200
         rows = work.context["inbox"].rows
-        assert all(row.obligation.route != Route.ENCOMPASS for row in rows)
+        assert all(row.obligation.route != enc.ROUTE for row in rows)
         assert f"/obligations/{obligation.pk}/" not in work.content.decode()
         assert not Obligation.objects.visible_to(wessex.actor(DSL)).filter(pk=obligation.pk)
 
@@ -544,8 +541,8 @@ def test_the_inbox_lists_newest_first_with_overdue_flags_in_few_queries(
         event = latest_access("See the Operation Encompass inbox")
         assert event.user == wessex.user(DSL) and event.action == "search"
         assert {
-            ("obligations.encompassnotification", str(older.encompass.pk)),
-            ("obligations.encompassnotification", str(newer.encompass.pk)),
+            ("encompass.encompassnotification", str(older.encompass.pk)),
+            ("encompass.encompassnotification", str(newer.encompass.pk)),
         } <= records_of(event)
         # One more notification costs no more queries.
         before = _inbox_queries(client)

@@ -5,7 +5,7 @@ Invariants (besides the ledger's, see ``services/__init__``):
 - the proof of the duty is stored once each: when the notification was delivered (sent
   into the inbox, its alert through ``core.notify``), first opened by the recipient, and
   acknowledged (``Obligation.acknowledged_at``); opening again changes nothing;
-- the support chosen is the obligation's outcome (``policy.EncompassSupport``); it stays
+- the support chosen is the obligation's outcome (``enc.EncompassSupport``); it stays
   open until the school records how the support went, which closes it;
 - only the receiving team's people, or the system of the trust the setting belongs to,
   act on it (``obligations.act_on``);
@@ -25,10 +25,12 @@ from hearth.audit.services import timeline_record
 from hearth.core import clock, notify
 from hearth.core.actor import Actor
 from hearth.core.errors import NotPermitted, ValidationFailed
+from hearth.encompass import policy as enc
+from hearth.encompass.models import EncompassNotification, EncompassSettings
+from hearth.encompass.policy import DO_NOT_APPROACH_PARENTS
+from hearth.encompass.policy import Template as EncompassTemplate
 from hearth.obligations import policy
-from hearth.obligations.models import EncompassNotification, EncompassSettings, Obligation
-from hearth.obligations.policy.encompass import DO_NOT_APPROACH_PARENTS
-from hearth.obligations.policy.encompass import Template as EncompassTemplate
+from hearth.obligations.models import Obligation
 from hearth.obligations.routing import team_for
 from hearth.obligations.services._common import _locked, _require, record_event
 from hearth.obligations.services.lifecycle import _acknowledge, _close, _record_outcome
@@ -139,7 +141,7 @@ def notification_support_record(
     obligation = notification.obligation
     _require("obligations.act_on", actor, obligation, "Only the receiving school can do this")
     try:
-        chosen = policy.EncompassSupport(support)
+        chosen = enc.EncompassSupport(support)
     except ValueError:
         raise ValidationFailed.from_fields(
             {"support": ["Select the support the school will give"]}

@@ -21,16 +21,17 @@ from hearth.audit.models import AccessEvent, TimelineEvent
 from hearth.core.actor import AgencyKind
 from hearth.core.models import IdempotencyRecord
 from hearth.demo.schools import POLICE_FORCE_AREA, _administrator
+from hearth.encompass import policy as enc
+from hearth.encompass.models import EncompassNotification
+from hearth.encompass.policy import DO_NOT_APPROACH_PARENTS, Template
+from hearth.encompass.schemas import SupportCode, TemplateCode
+from hearth.encompass.services import encompass_settings_set
 from hearth.incidents.documents import ChildIn
 from hearth.incidents.models import Incident
 from hearth.incidents.policy import PartyRole
 from hearth.incidents.tests.factories import family_document
-from hearth.obligations import policy
-from hearth.obligations.models import EncompassNotification, Obligation
-from hearth.obligations.policy import Route, Status
-from hearth.obligations.policy.encompass import DO_NOT_APPROACH_PARENTS, Template
-from hearth.obligations.schemas_encompass import SupportCode, TemplateCode
-from hearth.obligations.services.encompass import encompass_settings_set
+from hearth.obligations.models import Obligation
+from hearth.obligations.policy import Status
 from hearth.obligations.tests.factories import of, submitted_incident
 from hearth.schools.models import EducationSetting
 from hearth.schools.services import setting_link_set
@@ -162,7 +163,7 @@ def school_incident(wessex: Any, reference: str = "WX/2026/0101") -> Incident:
 def notification_to(incident: Incident, school: str) -> Obligation:
     return next(
         o
-        for o in of(incident, Route.ENCOMPASS)
+        for o in of(incident, enc.ROUTE)
         if o.encompass.setting is not None and o.encompass.setting.name == school
     )
 
@@ -253,7 +254,7 @@ def test_a_schools_key_lists_its_own_notifications_newest_first(
     (event,) = events
     assert event.api_key_id is not None and event.action == "search"
     notification = EncompassNotification.objects.get(obligation=ours[0])
-    assert ("obligations.encompassnotification", str(notification.pk)) in records_of(event)
+    assert ("encompass.encompassnotification", str(notification.pk)) in records_of(event)
     assert ("people.person", str(ours[0].subject_id)) in records_of(event)
 
 
@@ -312,7 +313,7 @@ def test_reading_a_notification_gives_what_it_carries_and_stamps_the_first_openi
     assert (body["support"], body["support_outcome"], body["closed_at"]) == (None, None, None)
     (event,) = events
     notification = obligation.encompass
-    assert ("obligations.encompassnotification", str(notification.pk)) in records_of(event)
+    assert ("encompass.encompassnotification", str(notification.pk)) in records_of(event)
     assert ("people.person", str(obligation.subject_id)) in records_of(event)
     # Reading again opens nothing more, and is logged again.
     again, events = logged(lambda: ashcombe.get(path))
@@ -440,7 +441,7 @@ def test_the_police_read_what_they_sent_but_cannot_act_on_it(
     ashcombe.post(f"{path}/support", {"support": "overt_support", "note": "Mrs Patel, daily"})
     support = police.get(path).json()["support"]
     assert (support["code"], support["note"]) == ("overt_support", None)
-    assert support["label"] == policy.ENCOMPASS_SUPPORT_LABELS[policy.EncompassSupport.OVERT]
+    assert support["label"] == enc.ENCOMPASS_SUPPORT_LABELS[enc.EncompassSupport.OVERT]
     assert ashcombe.get(path).json()["support"]["note"] == "Mrs Patel, daily"
 
 
@@ -600,7 +601,7 @@ def test_without_a_key_or_session_it_is_a_401(wessex: Any) -> None:
 
 
 def test_the_codes_in_the_document_are_the_policys() -> None:
-    assert set(typing.get_args(SupportCode)) == {s.value for s in policy.EncompassSupport}
+    assert set(typing.get_args(SupportCode)) == {s.value for s in enc.EncompassSupport}
     assert set(typing.get_args(TemplateCode)) == {t.value for t in Template}
 
 
@@ -656,7 +657,7 @@ def test_a_family_of_eighty_children_at_one_school_is_one_notification(
     response = police.post("/incidents", body)
     assert response.status_code == 201, response.content[:500]
     incident = Incident.objects.get(pk=response.json()["id"])
-    (obligation,) = (o for o in of(incident, Route.ENCOMPASS) if o.data.get("setting_urn"))
+    (obligation,) = (o for o in of(incident, enc.ROUTE) if o.data.get("setting_urn"))
     assert obligation.encompass.setting == EducationSetting.objects.get(name=BRACKENFORD)
     assert len(obligation.data["children"]) == 80
     assert len(obligation.key) <= 200  # the ledger's keys (Obligation.key)

@@ -40,11 +40,32 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from hearth.core import calendar, clock
-from hearth.obligations.policy.deadlines import Owner, PlannedDeadline, Stage
-from hearth.obligations.policy.lifecycle import ROUTE_RULES, RULE_VERSION, Route
-from hearth.obligations.policy.routing import PlannedObligation, RoutingResult, Unrouted
+from hearth.obligations.policy import (
+    Ladder,
+    Owner,
+    PlannedDeadline,
+    PlannedObligation,
+    RoutingResult,
+    Stage,
+    Unrouted,
+)
 
-ENCOMPASS_RULE = ROUTE_RULES[Route.ENCOMPASS]
+# The route's key in the ledger (``Obligation.route``), label, rule and version.
+ROUTE = "encompass_notification"
+LABEL = "Operation Encompass notification"
+ENCOMPASS_RULE = "ENC-1"
+RULE_VERSION = "1"
+# The content says whether children's services were told about each child: it reads the
+# ledger for the children's services route by its key (that route's app is not imported:
+# route apps are independent), and ENC-1 plans after it (``route.ROUTE.order``).
+CHILDRENS_SERVICES_ROUTE = "child_concern_notification"
+
+# Operation Encompass (issue 6 point 6; domain.md §3.2): the notification exists so the
+# designated safeguarding lead can support the child that morning, so a missed one climbs
+# within the school day: the DSL at once, the deputy DSLs half an hour later, the local
+# authority's education safeguarding team an hour after the due time.
+ENCOMPASS_LADDER = Ladder(manager_after=dt.timedelta(minutes=30), team_after=dt.timedelta(hours=1))
+
 
 # Reception to 17 (statutory guidance scope, domain.md §3.1 [S43]).
 RECEPTION_AGE_ON_31_AUGUST = 4
@@ -213,7 +234,7 @@ def _addressee(
             return None
         if area.health_visiting_team_id is None:
             return Unrouted(
-                Route.ENCOMPASS,
+                ROUTE,
                 child.person_id,
                 f"{area.area_name} tells health visiting about under-school-age children, "
                 "but no health visiting team is known for it",
@@ -237,7 +258,7 @@ def _addressee(
     why = _why_education_team(child, setting)
     if area is None or area.education_team_id is None:
         return Unrouted(
-            Route.ENCOMPASS,
+            ROUTE,
             child.person_id,
             f"The child is {why}, but no education safeguarding team is known for where "
             "they live: record the child's address or the incident's local authority",
@@ -315,7 +336,7 @@ def _plan(incident: EncompassIn, members: list[tuple[ChildIn, _Addressee]]) -> P
     who = "A child" if count == 1 else f"{count} children"
     return PlannedObligation(
         key=notification_key(incident.incident_id, first.team_id, ids),
-        route=Route.ENCOMPASS,
+        route=ROUTE,
         subject_id=ids[0],
         team_id=first.team_id,
         incident_id=incident.incident_id,
@@ -342,3 +363,21 @@ def _plan(incident: EncompassIn, members: list[tuple[ChildIn, _Addressee]]) -> P
             "template": str(incident.template),
         },
     )
+
+
+class EncompassSupport(StrEnum):
+    """The support a school will give after an Operation Encompass notification: the
+    school decides "silent" or overt support (domain.md §3.3, [S49][S50])."""
+
+    SILENT = "silent_support"
+    OVERT = "overt_support"
+    REFERRED_ON = "referred_on"
+    ALREADY_KNOWN = "already_known"
+
+
+ENCOMPASS_SUPPORT_LABELS = {
+    EncompassSupport.SILENT: "Silent support: staff watch over the child without telling them",
+    EncompassSupport.OVERT: "Overt support: a trusted adult talks with the child",
+    EncompassSupport.REFERRED_ON: "Referred on for more help",
+    EncompassSupport.ALREADY_KNOWN: "Already known: support already in place",
+}

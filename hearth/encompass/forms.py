@@ -9,8 +9,8 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.layout import Field, Layout, Size
 from django import forms
 
-from hearth.obligations import policy
-from hearth.obligations.policy.encompass import TEMPLATE_LABELS
+from hearth.encompass import policy as enc
+from hearth.encompass.policy import TEMPLATE_LABELS
 from hearth.people.forms import GovukForm
 
 _NOTE_TOO_LONG = "The note must be 2000 characters or fewer"
@@ -19,7 +19,7 @@ _NOTE_TOO_LONG = "The note must be 2000 characters or fewer"
 class SupportForm(GovukForm):
     support = forms.ChoiceField(
         label="What support will the school give?",
-        choices=[Choice(s.value, label) for s, label in policy.ENCOMPASS_SUPPORT_LABELS.items()],
+        choices=[Choice(s.value, label) for s, label in enc.ENCOMPASS_SUPPORT_LABELS.items()],
         widget=forms.RadioSelect,
         error_messages={"required": "Select the support the school will give"},
     )

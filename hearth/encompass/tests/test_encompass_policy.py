@@ -13,15 +13,8 @@ import pytest
 
 from hearth.core.calendar import SchoolCalendar, Term
 from hearth.core.clock import LONDON
-from hearth.obligations.policy import (
-    Owner,
-    PlannedDeadline,
-    Route,
-    RoutingResult,
-    Stage,
-    Unrouted,
-)
-from hearth.obligations.policy.encompass import (
+from hearth.encompass import policy as enc
+from hearth.encompass.policy import (
     ENCOMPASS_RULE,
     AgeBand,
     AreaIn,
@@ -33,6 +26,13 @@ from hearth.obligations.policy.encompass import (
     age_band,
     notification_key,
     route_encompass,
+)
+from hearth.obligations.policy import (
+    Owner,
+    PlannedDeadline,
+    RoutingResult,
+    Stage,
+    Unrouted,
 )
 
 # --- Calendars -----------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def test_siblings_at_one_school_arrive_as_one_notification_listing_each() -> Non
     result = routed(child(12), child(11, dt.date(2016, 3, 1)))
     assert result.unrouted == ()
     (plan,) = result.planned
-    assert plan.route == Route.ENCOMPASS
+    assert plan.route == enc.ROUTE
     assert plan.team_id == PRIMARY_TEAM
     assert plan.data["children"] == [11, 12]
     assert plan.subject_id == 11
@@ -364,7 +364,7 @@ def test_no_education_team_known_leaves_the_child_unrouted(
     result = route_encompass(incident(someone), SETTINGS, areas)
     assert result.planned == ()
     (unrouted,) = result.unrouted
-    assert unrouted == Unrouted(Route.ENCOMPASS, 11, unrouted.reason)
+    assert unrouted == Unrouted(enc.ROUTE, 11, unrouted.reason)
     assert "no education safeguarding team is known" in unrouted.reason
 
 
@@ -416,7 +416,7 @@ def test_an_opted_in_area_with_no_health_visiting_team_leaves_the_child_unrouted
     )
     assert result.planned == ()
     (unrouted,) = result.unrouted
-    assert unrouted.subject_id == 21 and unrouted.route == Route.ENCOMPASS
+    assert unrouted.subject_id == 21 and unrouted.route == enc.ROUTE
     assert "no health visiting team is known" in unrouted.reason
 
 

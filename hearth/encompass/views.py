@@ -2,8 +2,8 @@
 notification with what it carries and the proof of the duty, acknowledging, the support
 the school will give and how it went; and the force's list of what it sent.
 
-Thin: each page reads through ``selectors.encompass`` (``NotFound`` for anyone who may
-not see it, the same as missing) and writes through ``services.encompass``.
+Thin: each page reads through ``encompass.selectors`` (``NotFound`` for anyone who may
+not see it, the same as missing) and writes through ``encompass.services``.
 """
 
 from __future__ import annotations
@@ -17,16 +17,19 @@ from hearth.core.actor import Actor
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.core.http import actor_of
 from hearth.core.personal_data import no_personal_data, reads_personal_data
-from hearth.obligations import policy
-from hearth.obligations.encompass_forms import SupportForm, SupportOutcomeForm
-from hearth.obligations.policy.encompass import DO_NOT_APPROACH_PARENTS
-from hearth.obligations.selectors.encompass import (
+from hearth.encompass import services
+from hearth.encompass.forms import AreaChoicesForm, SupportForm, SupportOutcomeForm
+from hearth.encompass.policy import DO_NOT_APPROACH_PARENTS
+from hearth.encompass.selectors import (
     NotificationDetail,
     encompass_inbox_for,
     encompass_notification_get_for,
     encompass_sent_for,
+    encompass_settings_get_for,
+    encompass_settings_list_for,
 )
-from hearth.obligations.services import encompass as services
+from hearth.encompass.services import encompass_settings_set
+from hearth.obligations import policy
 from hearth.obligations.views._common import posted
 
 
@@ -40,7 +43,7 @@ def _page_number(request: HttpRequest) -> int:
 @reads_personal_data
 def encompass_inbox(request: HttpRequest) -> HttpResponse:
     inbox = encompass_inbox_for(actor=actor_of(request), page=_page_number(request))
-    return render(request, "obligations/encompass/inbox.html", {"inbox": inbox})
+    return render(request, "encompass/inbox.html", {"inbox": inbox})
 
 
 def _context(detail: NotificationDetail, **extra: object) -> dict[str, object]:
@@ -63,7 +66,7 @@ def encompass_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
     )
     if detail.is_recipient:
         services.notification_open(actor=actor, notification=detail.view.notification)
-    return render(request, "obligations/encompass/detail.html", _context(detail))
+    return render(request, "encompass/detail.html", _context(detail))
 
 
 def _recipient(request: HttpRequest, obligation_id: int) -> tuple[Actor, NotificationDetail]:
@@ -103,7 +106,7 @@ def encompass_support(request: HttpRequest, obligation_id: int) -> HttpResponse:
         else:
             messages.success(request, "The support the school will give has been recorded")
             return redirect("encompass_detail", obligation_id=obligation_id)
-    return render(request, "obligations/encompass/support.html", _context(detail, form=form))
+    return render(request, "encompass/support.html", _context(detail, form=form))
 
 
 @reads_personal_data
@@ -126,7 +129,7 @@ def encompass_outcome(request: HttpRequest, obligation_id: int) -> HttpResponse:
         else:
             messages.success(request, "How the support went has been recorded")
             return redirect("encompass_detail", obligation_id=obligation_id)
-    return render(request, "obligations/encompass/outcome.html", _context(detail, form=form))
+    return render(request, "encompass/outcome.html", _context(detail, form=form))
 
 
 @reads_personal_data
@@ -135,4 +138,39 @@ def encompass_sent(request: HttpRequest) -> HttpResponse:
     sent = encompass_sent_for(
         actor=actor_of(request), late_only=late_only, page=_page_number(request)
     )
-    return render(request, "obligations/encompass/sent.html", {"sent": sent})
+    return render(request, "encompass/sent.html", {"sent": sent})
+
+
+# --- Each area's choices (the service operator's administrators) ----------------------------
+
+
+@no_personal_data
+def encompass_area_list(request: HttpRequest) -> HttpResponse:
+    rows = encompass_settings_list_for(actor=actor_of(request))
+    return render(request, "encompass/area_list.html", {"rows": rows})
+
+
+@no_personal_data
+@require_http_methods(["GET", "POST"])
+def encompass_area_settings(request: HttpRequest, area_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    row = encompass_settings_get_for(actor=actor, area_id=area_id)
+    initial = {"template": row.template, "health_visiting": "yes" if row.health_visiting else "no"}
+    form = AreaChoicesForm(posted(request), initial=initial, is_force_area=row.is_force_area)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            encompass_settings_set(
+                actor=actor,
+                area=row.area,
+                template=data.get("template"),
+                health_visiting=data["health_visiting"] == "yes"
+                if "health_visiting" in data
+                else None,
+            )
+        except ValidationFailed as failure:
+            form.add_failure(failure)
+        else:
+            messages.success(request, f"Operation Encompass for {row.area.name} has been saved")
+            return redirect("encompass_area_list")
+    return render(request, "encompass/area_settings.html", {"form": form, "row": row})

@@ -1,0 +1,162 @@
+"""The route registry: how the ledger core knows its routes without naming any.
+
+A **route** is one kind of duty the ledger tracks (a children's services notification, an
+Operation Encompass notification, a MARAC referral...). Each is declared once, in the app
+that owns it, as a ``Route`` and registered from that app's ``AppConfig.ready``. The core
+(this app) only ever asks the registry: routing runs every registered planner in the
+transaction that submits an incident (``routing.incident_route``); the lifecycle, the
+sweeper, the pages and the API read labels, outcomes and hooks from here.
+
+A route declares:
+
+- ``key`` (stored as ``Obligation.route``, at most 40 characters), ``label``, and the
+  ``rule`` and ``rule_version`` that create its obligations (shown to users);
+- ``for_child``: whether its subject is a child (else an adult victim);
+- ``outcomes``: each outcome's key and words, and ``closes_with_outcome`` (whether
+  recording that outcome ends the obligation at once);
+- ``read`` and ``plan``: from a submitted incident to the obligations it still needs.
+  ``read`` gathers the plain data the route's policy needs from the database; ``plan`` is
+  the pure policy (plain data in, ``policy.RoutingResult`` out). Routes plan in ``order``;
+  a route that reads another route's obligations (Operation Encompass says whether
+  children's services were told) plans after it;
+- ``on_created``: the route's own record for a new obligation (its content), in the same
+  transaction;
+- ``on_sent``: what the route does when its obligation is sent; it returns ``True`` when it
+  told the recipient itself (otherwise the core tells the team's mailbox);
+- ``recipient_reads_ledger``: ``False`` when recipients read only the route's own page
+  (``page_url_name``) and never the generic obligation page or the incident;
+- ``also_acts``: who else may act on it besides the receiving team (a trust's system);
+- ``listed_obligations``: the obligation ids also owed to these people (siblings listed on
+  one notification), and ``owed_ids``/``prefetch`` the same for one loaded obligation;
+  ``related``: the one-to-one records of the route its hooks read (joined when the core
+  loads obligations for them);
+- ``ladder`` and ``escalation``: its own escalation ladder and who hears of each step,
+  where the usual one (the team, its manager, its escalation team) does not fit.
+
+Everything but the key, label, rule and version is optional. ``register`` refuses a second
+route with the same key, and a key too long for the ledger's column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from hearth.core.actor import Actor
+    from hearth.incidents.models import Incident
+    from hearth.obligations.models import Deadline, Obligation
+    from hearth.obligations.policy import Ladder, PlannedObligation, RoutingResult, Step
+
+KEY_LENGTH = 40  # Obligation.route
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Who hears of one step of a route's own ladder, the line they are told, and the
+    timeline's summary (``None`` keeps the core's)."""
+
+    recipients: list[str]
+    line: str
+    summary: str | None = None
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str
+    label: str
+    rule: str
+    rule_version: str
+    for_child: bool
+    outcomes: Mapping[str, str] = field(default_factory=dict)
+    closes_with_outcome: Callable[[str], bool] = lambda outcome: True
+    read: Callable[[Incident], Any] | None = None
+    plan: Callable[[Any], RoutingResult] | None = None
+    order: int = 100
+    on_created: Callable[[Obligation, PlannedObligation], None] | None = None
+    on_sent: Callable[[Actor | None, Obligation], bool] | None = None
+    recipient_reads_ledger: bool = True
+    page_url_name: str = "obligation_detail"
+    also_acts: Callable[[Actor, Obligation], bool] | None = None
+    listed_obligations: Callable[[Collection[int]], QuerySet[Any]] | None = None
+    owed_ids: Callable[[Obligation], set[int]] | None = None
+    prefetch: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    ladder: Callable[[Deadline], Ladder | None] | None = None
+    escalation: Callable[[Deadline, Step, str], Escalation | None] | None = None
+
+    def outcome_label(self, outcome: str) -> str:
+        return self.outcomes.get(outcome, outcome)
+
+
+_ROUTES: dict[str, Route] = {}
+
+
+class RouteConflict(ValueError):
+    pass
+
+
+def register(route: Route) -> Route:
+    """Add a route (from its app's ``AppConfig.ready``). Registering the very same route
+    again does nothing (``ready`` may run twice in tests); another with its key is refused."""
+    if not route.key or len(route.key) > KEY_LENGTH:
+        raise RouteConflict(f"A route key has 1 to {KEY_LENGTH} characters: {route.key!r}")
+    if not (route.label and route.rule and route.rule_version):
+        raise RouteConflict(f"Route {route.key!r} needs a label, a rule and a rule version")
+    existing = _ROUTES.get(route.key)
+    if existing is not None and existing is not route:
+        raise RouteConflict(f"A route with the key {route.key!r} is already registered")
+    _ROUTES[route.key] = route
+    return route
+
+
+def unregister(key: str) -> None:
+    """Remove a route (tests that register their own)."""
+    _ROUTES.pop(key, None)
+
+
+def get(key: str) -> Route:
+    """The route with this key; an obligation of a route no longer installed still reads,
+    under its key."""
+    found = _ROUTES.get(key)
+    if found is None:
+        words = key.replace("_", " ").capitalize()
+        return Route(key=key, label=words, rule="?", rule_version="?", for_child=False)
+    return found
+
+
+def routes() -> Iterator[Route]:
+    """Every registered route, in planning order."""
+    return iter(sorted(_ROUTES.values(), key=lambda r: (r.order, r.key)))
+
+
+def keys() -> list[str]:
+    return [r.key for r in routes()]
+
+
+def label(key: str) -> str:
+    return get(key).label
+
+
+def outcome_label(key: str, outcome: str) -> str:
+    return get(key).outcome_label(outcome)
+
+
+def child_route_keys() -> frozenset[str]:
+    return frozenset(r.key for r in routes() if r.for_child)
+
+
+def read_elsewhere() -> list[str]:
+    """Routes whose recipients read only the route's own page, never the ledger's."""
+    return [r.key for r in routes() if not r.recipient_reads_ledger]
+
+
+def prefetches() -> list[str]:
+    return [p for r in routes() for p in r.prefetch]
+
+
+def related() -> list[str]:
+    return [r for route in routes() for r in route.related]

@@ -1,0 +1,69 @@
+"""The routes from an incident to the agencies that help the family: a children's services
+notification for each child (rule CCN-1), a MARAC referral and an IDVA referral for a
+high-risk adult victim (MARAC-REF-1, IDVA-1), and each child's follow-up once the adult's
+support starts (FOLLOW-UP-1), declared to the ledger core (``hearth.obligations.registry``).
+
+They are one app because they are planned together from one incident and refer to one
+another: a MARAC referral is sent only once each household child has a children's services
+notification linked to it (domain.md §10.1 W7), and acknowledging an IDVA or MARAC referral
+starts each child's follow-up (§10.4). Route apps do not import one another, so splitting
+them would mean hooks between them for what is one piece of practice.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hearth.obligations import policy, registry, routing
+
+
+def _plan(read: Any) -> policy.RoutingResult:
+    return policy.route_incident(*read)
+
+
+def _marac_created(obligation: Any, plan: policy.PlannedObligation) -> None:
+    routing.marac_referral_create(obligation, plan)
+
+
+CHILD_CONCERN = registry.Route(
+    key=policy.Route.CHILD_CONCERN,
+    label=policy.ROUTE_LABELS[policy.Route.CHILD_CONCERN],
+    rule=policy.ROUTE_RULES[policy.Route.CHILD_CONCERN],
+    rule_version=policy.RULE_VERSION,
+    for_child=True,
+    outcomes={str(k): v for k, v in policy.DECISION_LABELS.items()},
+    # A decision to assess keeps it open until the assessment is complete.
+    closes_with_outcome=lambda outcome: policy.Decision(outcome) in policy.CLOSING_DECISIONS,
+    # One planner for the children's services, MARAC and IDVA routes: they are read from
+    # the same incident, victims and areas.
+    read=routing.referral_read,
+    plan=_plan,
+    order=100,
+)
+MARAC_REFERRAL = registry.Route(
+    key=policy.Route.MARAC_REFERRAL,
+    label=policy.ROUTE_LABELS[policy.Route.MARAC_REFERRAL],
+    rule=policy.ROUTE_RULES[policy.Route.MARAC_REFERRAL],
+    rule_version=policy.RULE_VERSION,
+    for_child=False,
+    outcomes={str(k): v for k, v in policy.MARAC_OUTCOME_LABELS.items()},
+    on_created=_marac_created,
+)
+IDVA_REFERRAL = registry.Route(
+    key=policy.Route.IDVA_REFERRAL,
+    label=policy.ROUTE_LABELS[policy.Route.IDVA_REFERRAL],
+    rule=policy.ROUTE_RULES[policy.Route.IDVA_REFERRAL],
+    rule_version=policy.RULE_VERSION,
+    for_child=False,
+    outcomes={str(k): v for k, v in policy.IDVA_OUTCOME_LABELS.items()},
+)
+CHILD_FOLLOW_UP = registry.Route(
+    key=policy.Route.CHILD_FOLLOW_UP,
+    label=policy.ROUTE_LABELS[policy.Route.CHILD_FOLLOW_UP],
+    rule=policy.ROUTE_RULES[policy.Route.CHILD_FOLLOW_UP],
+    rule_version=policy.RULE_VERSION,
+    for_child=True,
+    outcomes={str(k): v for k, v in policy.FOLLOW_UP_OUTCOME_LABELS.items()},
+)
+
+ROUTES = (CHILD_CONCERN, MARAC_REFERRAL, IDVA_REFERRAL, CHILD_FOLLOW_UP)
