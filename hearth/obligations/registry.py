@@ -133,7 +133,7 @@ def routes() -> Iterator[Route]:
     return iter(sorted(_ROUTES.values(), key=lambda r: (r.order, r.key)))
 
 
-def keys() -> list[str]:
+def route_keys() -> list[str]:
     return [r.key for r in routes()]
 
 

@@ -120,7 +120,7 @@ def _risks(incident: Incident, victims: list[Person]) -> list[AdultRisk]:
 
 def _shared(obligation: Obligation) -> Shared:
     incident = obligation.incident
-    route = policy.Route(obligation.route)
+    route = obligation.route
     parties = list(Party.objects.filter(incident=incident).select_related("person"))
     victims = [p.person for p in parties if p.role == PartyRole.ADULT_VICTIM]
     base = Shared(
