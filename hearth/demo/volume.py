@@ -42,7 +42,7 @@ from hearth.core import calendar, clock
 from hearth.encompass import policy as enc
 from hearth.encompass.models import EncompassChild, EncompassNotification
 from hearth.incidents.models import ChildInvolvement, Education, Incident, Party
-from hearth.obligations import policy
+from hearth.obligations import policy, registry
 from hearth.obligations.models import Deadline, MaracReferral, MaracReferralChild, Obligation
 from hearth.people.models import Person, Relationship
 from hearth.people.policy import family_name_key, normalise_name
@@ -720,7 +720,7 @@ class _Generator:
         batch: _Batch,
         *,
         incident: Incident,
-        route: policy.Route,
+        route: str,
         subject: Person,
         team: Team,
         key: str,
@@ -759,13 +759,13 @@ class _Generator:
             closed = min(self.now, submitted + dt.timedelta(days=1))
         obligation = Obligation(
             key=key,
-            route=route.value,
+            route=str(route),
             subject=subject,
             incident=incident,
             team=team,
             referrer_agency=self.ref.police,
             referrer_team=self.ref.ppu,
-            rule=policy.ROUTE_RULES[route],
+            rule=registry.get(route).rule,
             rule_version=policy.RULE_VERSION,
             reason=reason,
             status=status.value,
@@ -788,7 +788,7 @@ class _Generator:
             if days is None:
                 due = self.next_school_day(submitted)
                 rule, basis, estimated = (
-                    policy.ROUTE_RULES[route],
+                    registry.get(route).rule,
                     (
                         "The start of the next school day (estimated: weekdays that are not "
                         "bank holidays)"
@@ -798,7 +798,7 @@ class _Generator:
             else:
                 due = self.working_days(submitted, days)
                 rule, basis, estimated = (
-                    policy.ROUTE_RULES[route],
+                    registry.get(route).rule,
                     (
                         f"{days} working day{'s' if days > 1 else ''} from receipt (Working "
                         "Together to Safeguard Children 2023)"

@@ -21,7 +21,7 @@ from hearth.incidents.facts import children_at
 from hearth.incidents.models import ChildInvolvement, Incident
 from hearth.obligations import policy
 from hearth.obligations.models import Obligation
-from hearth.obligations.routing import home_area_id, team_for
+from hearth.obligations.reference import home_area_id, team_for
 from hearth.people.models import Person
 from hearth.schools.selectors import area_calendar, school_calendars_for, setting_by_urn
 

@@ -307,8 +307,9 @@ def _area_choices(actor: Actor, areas: QuerySet[Area]) -> list[AreaChoices]:
 
 def encompass_notification_for_action(*, actor: Actor, obligation_id: int) -> EncompassNotification:
     """The Operation Encompass notification an action is about, if the caller may see it
-    (not logged: the answer is read and logged by ``encompass_notification_get_for``). Whether the caller may *act* on it is the service's question
-    (``obligations.act_on``: the receiving school, or its trust's system)."""
+    (not logged here: the answer is read and logged by ``encompass_notification_get_for``).
+    Whether the caller may *act* on it is the service's question (``obligations.act_on``:
+    the receiving school, or its trust's system)."""
     notification = (
         EncompassNotification.objects.visible_to(actor)
         .select_related("obligation__team", "setting")

@@ -31,7 +31,7 @@ from hearth.encompass.policy import DO_NOT_APPROACH_PARENTS
 from hearth.encompass.policy import Template as EncompassTemplate
 from hearth.obligations import policy
 from hearth.obligations.models import Obligation
-from hearth.obligations.routing import team_for
+from hearth.obligations.reference import team_for
 from hearth.obligations.services._common import _locked, _require, record_event
 from hearth.obligations.services.lifecycle import _acknowledge, _close, _record_outcome
 from hearth.schools.models import ContactRole

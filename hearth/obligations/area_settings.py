@@ -23,7 +23,7 @@ Invariants:
 - a change applies to obligations created after it: a deadline's due time is stored when
   it is set (``Deadline.due_at``: on creation, and a MARAC referral's acknowledgement when
   it is sent), so an earlier obligation keeps its due times;
-- what the pages show is what routing uses: ``routing.timescales_for`` reads the same
+- what the pages show is what routing uses: ``reference.timescales_for`` reads the same
   rows through ``row_of``;
 """
 

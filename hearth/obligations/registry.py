@@ -21,8 +21,11 @@ A route declares:
   children's services were told) plans after it;
 - ``on_created``: the route's own record for a new obligation (its content), in the same
   transaction;
+- ``sent_by_referrer``: its obligations wait for the referrer to complete and send them
+  (only the referrer may), and ``send_problems`` says what still stops the sending;
 - ``on_sent``: what the route does when its obligation is sent; it returns ``True`` when it
   told the recipient itself (otherwise the core tells the team's mailbox);
+  ``on_acknowledged``: what follows the recipient's acknowledgement (a child's follow-up);
 - ``recipient_reads_ledger``: ``False`` when recipients read only the route's own page
   (``page_url_name``) and never the generic obligation page or the incident;
 - ``also_acts``: who else may act on it besides the receiving team (a trust's system);
@@ -78,6 +81,9 @@ class Route:
     order: int = 100
     on_created: Callable[[Obligation, PlannedObligation], None] | None = None
     on_sent: Callable[[Actor | None, Obligation], bool] | None = None
+    on_acknowledged: Callable[[Actor | None, Obligation], None] | None = None
+    sent_by_referrer: bool = False
+    send_problems: Callable[[Obligation], list[str]] | None = None
     recipient_reads_ledger: bool = True
     page_url_name: str = "obligation_detail"
     also_acts: Callable[[Actor, Obligation], bool] | None = None

@@ -13,24 +13,21 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from hearth.accounts.models import Area, Team, TeamFunction
-from hearth.audit.services import timeline_record
 from hearth.core import clock
 from hearth.core.actor import Actor, AgencyKind
 from hearth.incidents.facts import children_at
 from hearth.incidents.models import Incident, Party
 from hearth.incidents.policy import PartyRole, is_child
 from hearth.obligations import policy, registry
-from hearth.obligations.area_settings import DEFAULT_ACCESS_DAYS_AFTER_CLOSE, row_of
 from hearth.obligations.models import (
-    Deadline,
     MaracReferral,
     MaracReferralChild,
     Obligation,
-    RoutingSettings,
     UnroutedWork,
 )
-from hearth.people.models import HouseholdMember, Person, PersonAddress
+from hearth.obligations.reference import area_routing, home_area_id
+from hearth.obligations.services.plans import record_plans, record_unrouted
+from hearth.people.models import HouseholdMember, Person
 from hearth.people.selectors import linked_person_ids
 from hearth.risk import policy as risk_policy
 from hearth.risk.models import RiskAssessment
@@ -52,68 +49,6 @@ REFERRAL_SOURCE_BY_AGENCY_KIND: dict[str, str] = {
     AgencyKind.IDVA_SERVICE: "8",
     AgencyKind.SPECIALIST_CHILDRENS_SERVICE: "8",
 }
-
-
-def timescales_for(area: Area | None) -> policy.Timescales:
-    """The area's configured timescales, in its jurisdiction's profile."""
-    if area is None:
-        return policy.ENGLAND
-    return row_of(area, RoutingSettings.objects.filter(area=area).first()).timescales
-
-
-def access_days_after_close(area_id: int | None) -> int:
-    local = RoutingSettings.objects.filter(area_id=area_id).first() if area_id else None
-    return local.access_days_after_close if local else DEFAULT_ACCESS_DAYS_AFTER_CLOSE
-
-
-def team_for(function: str, area_id: int) -> Team | None:
-    """The active team doing ``function`` for the area (or for the police force area the
-    local authority is in, as a force-wide IDVA service does)."""
-    area = Area.objects.filter(pk=area_id).first()
-    areas = [area_id] + ([area.police_force_area_id] if area and area.police_force_area_id else [])
-    return (
-        Team.objects.filter(
-            function=function,
-            is_active=True,
-            agency__is_active=True,
-            agency__areas__id__in=areas,
-        )
-        .order_by("id")
-        .first()
-    )
-
-
-def area_routing(area_id: int) -> policy.AreaRouting:
-    area = Area.objects.get(pk=area_id)
-    teams = {
-        f: team_for(f, area_id)
-        for f in (TeamFunction.FRONT_DOOR, TeamFunction.MARAC, TeamFunction.IDVA)
-    }
-    return policy.AreaRouting(
-        area_id=area.pk,
-        area_name=area.name,
-        front_door_team_id=_pk(teams[TeamFunction.FRONT_DOOR]),
-        marac_team_id=_pk(teams[TeamFunction.MARAC]),
-        idva_team_id=_pk(teams[TeamFunction.IDVA]),
-        timescales=timescales_for(area),
-    )
-
-
-def _pk(team: Team | None) -> int | None:
-    return team.pk if team is not None else None
-
-
-def home_area_id(person: Person, incident: Incident) -> int | None:
-    """The local authority a person lives in: their current address's, or else where the
-    incident happened (a child at the incident usually lives there)."""
-    home = (
-        PersonAddress.objects.filter(person=person, lived_to__isnull=True)
-        .select_related("address")
-        .first()
-    )
-    if home is not None and home.address.local_authority_id:
-        return home.address.local_authority_id
-    return incident.local_authority_id
 
 
 def marac_referrals(
@@ -278,79 +213,6 @@ def incident_route(*, actor: Actor | None, incident: Incident) -> RoutingOutcome
     return RoutingOutcome(created, unrouted)
 
 
-def referrer_team_of(incident: Incident) -> Team | None:
-    """The team in the referring agency that answers for its referrals: the police
-    public protection unit, or the concern-raising agency's first team."""
-    teams = Team.objects.filter(agency_id=incident.recorded_by_agency_id, is_active=True)
-    return teams.filter(function=TeamFunction.PUBLIC_PROTECTION).first() or teams.first()
-
-
-def record_plans(
-    *, actor: Actor | None, incident: Incident, planned: tuple[policy.PlannedObligation, ...]
-) -> list[Obligation]:
-    """Create the planned obligations not yet in the ledger, send those that go at once."""
-    from hearth.obligations import services  # the lifecycle services use routing too
-
-    existing = set(
-        Obligation.objects.filter(key__in=[p.key for p in planned]).values_list("key", flat=True)
-    )
-    referrer_team = referrer_team_of(incident)
-    created = []
-    for plan in planned:
-        if plan.key in existing:
-            continue
-        route = registry.get(plan.route)
-        obligation = Obligation.objects.create(
-            key=plan.key,
-            route=plan.route,
-            subject_id=plan.subject_id,
-            incident=incident,
-            team_id=plan.team_id,
-            referrer_agency_id=incident.recorded_by_agency_id,
-            referrer_team=referrer_team,
-            rule=plan.rule,
-            rule_version=plan.rule_version,
-            reason=plan.reason,
-            data=dict(plan.data),
-        )
-        Deadline.objects.bulk_create(
-            Deadline(
-                obligation=obligation,
-                stage=d.stage,
-                owner=d.owner,
-                due_at=d.due_at,
-                rule=d.rule,
-                rule_version=d.rule_version,
-                basis=d.basis,
-                estimated=d.estimated,
-            )
-            for d in plan.deadlines
-        )
-        services.record_event(
-            actor,
-            obligation,
-            "obligation.created",
-            f"{route.label} created by rule {plan.rule} v{plan.rule_version}",
-            subject_too=True,
-        )
-        if route.on_created is not None:
-            route.on_created(obligation, plan)
-        created.append(obligation)
-        if plan.send_now:
-            services.obligation_send(actor=actor, obligation=obligation)
-    UnroutedWork.objects.filter(
-        incident=incident,
-        resolved_at__isnull=True,
-        route__in=[p.route for p in planned],
-        subject_id__in=[
-            i
-            for p in planned
-            for i in (p.subject_id, *p.data.get("children", ()))  # type: ignore[misc]
-        ],
-    ).update(resolved_at=clock.now())
-    return created
-
-
 def marac_referral_create(obligation: Obligation, plan: policy.PlannedObligation) -> None:
     """The referral's content, filled from the victim's latest checklist at the incident
     (the safety checks) and linked to each household child's child concern notification."""
@@ -390,27 +252,3 @@ def child_concern_notification_of(*, incident_id: int, child_id: int) -> Obligat
         notifications.filter(incident_id=incident_id).first()
         or notifications.open().order_by("-created_at").first()
     )
-
-
-def record_unrouted(
-    *, actor: Actor | None, incident: Incident, unrouted: tuple[policy.Unrouted, ...]
-) -> list[UnroutedWork]:
-    rows = []
-    for item in unrouted:
-        row, created = UnroutedWork.objects.get_or_create(
-            incident=incident,
-            route=item.route,
-            subject_id=item.subject_id,
-            defaults={"reason": item.reason},
-        )
-        if created:
-            timeline_record(
-                actor=actor,
-                subject=incident,
-                verb="obligation.unrouted",
-                summary=f"{registry.label(item.route)} could not be routed: {item.reason}",
-                payload={"route": item.route, "person_id": item.subject_id},
-            )
-        if row.resolved_at is None:
-            rows.append(row)
-    return rows

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from hearth.obligations import policy, registry, routing
+from hearth.obligations.services import referrals as steps
 
 
 def _plan(read: Any) -> policy.RoutingResult:
@@ -48,6 +49,13 @@ MARAC_REFERRAL = registry.Route(
     for_child=False,
     outcomes={str(k): v for k, v in policy.MARAC_OUTCOME_LABELS.items()},
     on_created=_marac_created,
+    # The referrer completes it and sends it once each household child has a children's
+    # services notification linked (domain.md §10.1 W7); the MARAC's clock starts then.
+    sent_by_referrer=True,
+    send_problems=steps.marac_send_problems,
+    on_sent=steps.marac_sent,
+    # Acknowledging it starts each child's follow-up (domain.md §10.4).
+    on_acknowledged=steps.follow_ups_on_acknowledged,
 )
 IDVA_REFERRAL = registry.Route(
     key=policy.Route.IDVA_REFERRAL,
@@ -56,6 +64,7 @@ IDVA_REFERRAL = registry.Route(
     rule_version=policy.RULE_VERSION,
     for_child=False,
     outcomes={str(k): v for k, v in policy.IDVA_OUTCOME_LABELS.items()},
+    on_acknowledged=steps.follow_ups_on_acknowledged,
 )
 CHILD_FOLLOW_UP = registry.Route(
     key=policy.Route.CHILD_FOLLOW_UP,

@@ -70,7 +70,7 @@ def read(incident: Any) -> WelfareIn:
     """What the rule needs, read through other apps' public selectors only."""
     from hearth.accounts.models import TeamFunction
     from hearth.incidents.facts import children_at
-    from hearth.obligations.routing import team_for
+    from hearth.obligations.reference import team_for
 
     team = (
         team_for(TeamFunction.HEALTH_VISITING, incident.local_authority_id)

@@ -1,5 +1,6 @@
-"""The recipient's side: claim, acknowledge, decide, assess, record an outcome, close,
-redirect, withdraw, and each child's follow-up when an adult is supported."""
+"""Each step of an obligation's life: send, claim, acknowledge, decide, assess, record an
+outcome, close, redirect, withdraw. A route adds its own part through its hooks
+(``Route.on_sent``, ``Route.on_acknowledged``)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,10 @@ from hearth.accounts.models import Team
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import ValidationFailed
-from hearth.incidents.facts import incident_day
-from hearth.incidents.policy import PartyRole
-from hearth.obligations import policy, registry, routing
+from hearth.obligations import policy, reference, registry
 from hearth.obligations.models import (
     ChildAssessment,
     Deadline,
-    MaracReferral,
     Obligation,
     Redirection,
 )
@@ -31,7 +29,34 @@ from hearth.obligations.services._common import (
     _transition,
     record_event,
 )
-from hearth.people.models import Person
+
+
+@transaction.atomic
+def obligation_send(*, actor: Actor | None, obligation: Obligation) -> Obligation:
+    """Send it to its team: as soon as it is made, or (a route sent by the referrer, such
+    as a MARAC referral) when the referrer has completed it and the route has nothing
+    against it (``Route.send_problems``). The route may then do its own part
+    (``Route.on_sent``); otherwise the team's mailbox is told."""
+    obligation = _locked(obligation)
+    route = registry.get(obligation.route)
+    if route.sent_by_referrer and actor is not None:
+        _require("obligations.refer", actor, obligation, "Only the referrer can send this")
+    if route.send_problems is not None and (problems := route.send_problems(obligation)):
+        raise ValidationFailed.from_fields({"referral": problems})
+    _transition(obligation, policy.Action.SEND)
+    obligation.sent_at = clock.now()
+    obligation.save()
+    _meet(obligation, policy.Stage.SEND)
+    record_event(actor, obligation, "obligation.sent", f"Sent to {obligation.team.name}")
+    if route.on_sent is not None and route.on_sent(actor, obligation):
+        return obligation  # the route told its recipient itself
+    _tell_team(
+        obligation.team,
+        obligation,
+        f"New {route.label.lower()} for your team",
+        f"{_label(obligation)} has been sent to {obligation.team.name}.",
+    )
+    return obligation
 
 
 @transaction.atomic
@@ -68,8 +93,9 @@ def _acknowledge(actor: Actor, obligation: Obligation, note: str = "") -> None:
         "Your referral has been acknowledged",
         f"{_label(obligation)} was acknowledged by {obligation.team.name}.",
     )
-    if obligation.route in (policy.Route.IDVA_REFERRAL, policy.Route.MARAC_REFERRAL):
-        child_follow_ups_start(actor=actor, adult=obligation)
+    route = registry.get(obligation.route)
+    if route.on_acknowledged is not None:
+        route.on_acknowledged(actor, obligation)
 
 
 @transaction.atomic
@@ -95,7 +121,7 @@ def _close(actor: Actor | None, obligation: Obligation) -> None:
     _transition(obligation, policy.Action.CLOSE)
     obligation.closed_at = clock.now()
     obligation.access_ends_at = obligation.closed_at + dt.timedelta(
-        days=routing.access_days_after_close(obligation.incident.local_authority_id)
+        days=reference.access_days_after_close(obligation.incident.local_authority_id)
     )
     obligation.save()
     record_event(actor, obligation, "obligation.closed", "Closed", subject_too=True)
@@ -156,7 +182,7 @@ def decision_record(
         assessment = ChildAssessment.objects.create(
             obligation=obligation, kind=chosen, started_on=started
         )
-        timescales = routing.timescales_for(obligation.incident.local_authority)
+        timescales = reference.timescales_for(obligation.incident.local_authority)
         planned = policy.assessment_deadline(
             referral_received_at=obligation.sent_at or obligation.created_at, t=timescales
         )
@@ -314,46 +340,8 @@ def obligation_withdraw(*, actor: Actor, obligation: Obligation, reason: str) ->
     obligation.withdrawn_reason = reason.strip()
     obligation.closed_at = clock.now()
     obligation.access_ends_at = obligation.closed_at + dt.timedelta(
-        days=routing.access_days_after_close(obligation.incident.local_authority_id)
+        days=reference.access_days_after_close(obligation.incident.local_authority_id)
     )
     obligation.save()
     record_event(actor, obligation, "obligation.withdrawn", "Withdrawn", subject_too=True)
     return obligation
-
-
-def child_follow_ups_start(*, actor: Actor | None, adult: Obligation) -> list[Obligation]:
-    """Each child related to a supported adult victim gets a follow-up (domain.md §10.4)."""
-    child_ids = list(
-        adult.incident.parties.filter(role=PartyRole.CHILD)
-        .order_by("id")
-        .values_list("person_id", flat=True)
-    )
-    if adult.route == policy.Route.MARAC_REFERRAL:
-        referral = MaracReferral.objects.filter(obligation=adult).first()
-        if referral is not None:
-            child_ids += [link.child_id for link in referral.children.all()]
-    children = []
-    day = incident_day(adult.incident)  # a child is under 18 on it (the policy checks)
-    for child in Person.objects.filter(pk__in=child_ids).order_by("id"):
-        area_id = routing.home_area_id(child, adult.incident)
-        routing_area = routing.area_routing(area_id) if area_id else None
-        children.append(
-            policy.FollowUpChild(
-                person_id=child.pk,
-                lead_team_id=routing_area.front_door_team_id if routing_area else None,
-                timescales=routing_area.timescales if routing_area else policy.ENGLAND,
-                age=child.age_on(day),
-            )
-        )
-    result = policy.follow_ups_for_adult_support(
-        victim_id=adult.subject_id,
-        incident_id=adult.incident_id,
-        support_route=policy.Route(adult.route),
-        acknowledged_at=adult.acknowledged_at or clock.now(),
-        children=children,
-    )
-    created = routing.record_plans(actor=actor, incident=adult.incident, planned=result.planned)
-    routing.record_unrouted(actor=actor, incident=adult.incident, unrouted=result.unrouted)
-    for follow_up in Obligation.objects.filter(key__in=[p.key for p in result.planned]):
-        follow_up.triggered_by.add(adult)
-    return created

@@ -1,5 +1,7 @@
-"""Sending: a MARAC referral completed by the referrer, with each household child
-linked to their child concern notification, and every route's send."""
+"""The referral routes' own steps: a MARAC referral completed by the referrer, sent only
+once each household child is linked to their child concern notification, with the MARAC's
+clock starting on receipt; and each child's follow-up when an IDVA or MARAC referral is
+acknowledged (domain.md §10.4). Attached to the routes by ``hearth.referrals.route``."""
 
 from __future__ import annotations
 
@@ -10,64 +12,40 @@ from django.db import transaction
 from hearth.core import calendar, clock
 from hearth.core.actor import Actor
 from hearth.core.errors import ValidationFailed
-from hearth.obligations import policy, registry, routing
+from hearth.incidents.facts import incident_day
+from hearth.incidents.policy import PartyRole
+from hearth.obligations import policy, reference
 from hearth.obligations.models import (
     Deadline,
     MaracReferral,
     Obligation,
 )
 from hearth.obligations.services._common import (
-    _label,
     _locked,
-    _meet,
     _require,
-    _tell_team,
-    _transition,
     record_event,
 )
+from hearth.obligations.services.plans import record_plans, record_unrouted
+from hearth.people.models import Person
 
 
-@transaction.atomic
-def obligation_send(*, actor: Actor | None, obligation: Obligation) -> Obligation:
-    """Send it to its team: a child concern notification, IDVA referral or follow-up goes
-    as soon as it is made; a MARAC referral when the referrer has completed it."""
-    obligation = _locked(obligation)
-    if obligation.route == policy.Route.MARAC_REFERRAL:
-        if actor is not None:
-            _require("obligations.refer", actor, obligation, "Only the referrer can send this")
-        if problems := marac_send_problems(obligation):
-            raise ValidationFailed.from_fields({"referral": problems})
-    _transition(obligation, policy.Action.SEND)
-    obligation.sent_at = clock.now()
-    obligation.save()
-    _meet(obligation, policy.Stage.SEND)
-    if obligation.route == policy.Route.MARAC_REFERRAL:
-        # The MARAC's own clock starts when it receives the referral.
-        timescales = routing.timescales_for(obligation.incident.local_authority)
-        Deadline.objects.create(
-            obligation=obligation,
-            stage=policy.Stage.ACKNOWLEDGE,
-            owner=policy.Owner.RECIPIENT,
-            due_at=calendar.working_day_deadline(
-                obligation.sent_at,
-                timescales.marac_acknowledge_working_days,
-                timescales.jurisdiction,
-            ),
-            rule=obligation.rule,
-            rule_version=f"{policy.RULE_VERSION}/{calendar.CALENDAR_VERSION}",
-            basis=f"{timescales.marac_acknowledge_working_days} working day(s) from receipt",
-        )
-    record_event(actor, obligation, "obligation.sent", f"Sent to {obligation.team.name}")
-    route = registry.get(obligation.route)
-    if route.on_sent is not None and route.on_sent(actor, obligation):
-        return obligation  # the route told its recipient itself
-    _tell_team(
-        obligation.team,
-        obligation,
-        f"New {route.label.lower()} for your team",
-        f"{_label(obligation)} has been sent to {obligation.team.name}.",
+def marac_sent(actor: Actor | None, obligation: Obligation) -> bool:
+    """The MARAC's own clock starts when it receives the referral (``Route.on_sent``)."""
+    timescales = reference.timescales_for(obligation.incident.local_authority)
+    Deadline.objects.create(
+        obligation=obligation,
+        stage=policy.Stage.ACKNOWLEDGE,
+        owner=policy.Owner.RECIPIENT,
+        due_at=calendar.working_day_deadline(
+            obligation.sent_at or clock.now(),
+            timescales.marac_acknowledge_working_days,
+            timescales.jurisdiction,
+        ),
+        rule=obligation.rule,
+        rule_version=f"{policy.RULE_VERSION}/{calendar.CALENDAR_VERSION}",
+        basis=f"{timescales.marac_acknowledge_working_days} working day(s) from receipt",
     )
-    return obligation
+    return False  # the MARAC's mailbox is told as usual
 
 
 def marac_send_problems(obligation: Obligation) -> list[str]:
@@ -135,7 +113,7 @@ def marac_child_notification_raise(
         raise ValidationFailed("This child is not in the referral")
     if link.notification_id is None:
         child = link.child
-        area_id = routing.home_area_id(child, obligation.incident)
+        area_id = reference.home_area_id(child, obligation.incident)
         plan_input = policy.IncidentIn(
             incident_id=obligation.incident_id,
             received_at=clock.now(),
@@ -143,14 +121,14 @@ def marac_child_notification_raise(
             children=(policy.ChildIn(person_id=child_id, area_id=area_id),),
             victims=(),
         )
-        areas = {area_id: routing.area_routing(area_id)} if area_id else {}
+        areas = {area_id: reference.area_routing(area_id)} if area_id else {}
         result = policy.route_incident(plan_input, areas)
         if result.unrouted:
             raise ValidationFailed(result.unrouted[0].reason)
         # Its own key: the child's notification from the incident may have been withdrawn.
         (plan,) = result.planned
         plan = replace(plan, key=f"{plan.key}:for:{obligation.pk}")
-        (link.notification,) = routing.record_plans(
+        (link.notification,) = record_plans(
             actor=actor, incident=obligation.incident, planned=(plan,)
         ) or Obligation.objects.filter(key=plan.key)
         link.save(update_fields=["notification"])
@@ -162,3 +140,46 @@ def marac_child_notification_raise(
             payload={"child_id": child_id, "notification_id": link.notification_id},
         )
     return obligation
+
+
+def child_follow_ups_start(*, actor: Actor | None, adult: Obligation) -> list[Obligation]:
+    """Each child related to a supported adult victim gets a follow-up (domain.md §10.4)."""
+    child_ids = list(
+        adult.incident.parties.filter(role=PartyRole.CHILD)
+        .order_by("id")
+        .values_list("person_id", flat=True)
+    )
+    if adult.route == policy.Route.MARAC_REFERRAL:
+        referral = MaracReferral.objects.filter(obligation=adult).first()
+        if referral is not None:
+            child_ids += [link.child_id for link in referral.children.all()]
+    children = []
+    day = incident_day(adult.incident)  # a child is under 18 on it (the policy checks)
+    for child in Person.objects.filter(pk__in=child_ids).order_by("id"):
+        area_id = reference.home_area_id(child, adult.incident)
+        routing_area = reference.area_routing(area_id) if area_id else None
+        children.append(
+            policy.FollowUpChild(
+                person_id=child.pk,
+                lead_team_id=routing_area.front_door_team_id if routing_area else None,
+                timescales=routing_area.timescales if routing_area else policy.ENGLAND,
+                age=child.age_on(day),
+            )
+        )
+    result = policy.follow_ups_for_adult_support(
+        victim_id=adult.subject_id,
+        incident_id=adult.incident_id,
+        support_route=policy.Route(adult.route),
+        acknowledged_at=adult.acknowledged_at or clock.now(),
+        children=children,
+    )
+    created = record_plans(actor=actor, incident=adult.incident, planned=result.planned)
+    record_unrouted(actor=actor, incident=adult.incident, unrouted=result.unrouted)
+    for follow_up in Obligation.objects.filter(key__in=[p.key for p in result.planned]):
+        follow_up.triggered_by.add(adult)
+    return created
+
+
+def follow_ups_on_acknowledged(actor: Actor | None, adult: Obligation) -> None:
+    """``Route.on_acknowledged`` of the IDVA and MARAC routes."""
+    child_follow_ups_start(actor=actor, adult=adult)

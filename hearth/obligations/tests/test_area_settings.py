@@ -19,7 +19,7 @@ from hearth.audit.models import AccessEvent, TimelineEvent
 from hearth.core import calendar
 from hearth.core.clock import LONDON
 from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
-from hearth.obligations import area_settings, policy, routing
+from hearth.obligations import area_settings, policy, reference
 from hearth.obligations.area_settings import routing_settings_set
 from hearth.obligations.models import RoutingSettings
 from hearth.obligations.policy import Route, Stage
@@ -65,8 +65,8 @@ def test_the_defaults_are_working_together_2023_and_routings_own(
     row = area_settings.routing_settings_get_for(actor=admin(wessex), area_id=northshire.pk)
     assert row.is_default and row.changed_at is None
     assert row.values() == DEFAULTS
-    assert row.timescales == policy.ENGLAND == routing.timescales_for(northshire)
-    assert row.access_days_after_close == routing.access_days_after_close(northshire.pk)
+    assert row.timescales == policy.ENGLAND == reference.timescales_for(northshire)
+    assert row.access_days_after_close == reference.access_days_after_close(northshire.pk)
     assert row.jurisdiction == "England"
     assert "Working Together" in row.source
 
@@ -85,10 +85,10 @@ def test_what_is_saved_is_what_routing_reads_in_the_areas_own_profile(
     )
     row = area_settings.routing_settings_get_for(actor=admin(wessex), area_id=northshire.pk)
     assert not row.is_default and row.changed_at is not None
-    assert row.timescales == routing.timescales_for(northshire)
+    assert row.timescales == reference.timescales_for(northshire)
     assert row.timescales.jurisdiction == calendar.Jurisdiction.WALES
     assert row.timescales.decision_working_days == 2
-    assert routing.access_days_after_close(northshire.pk) == 60 == row.access_days_after_close
+    assert reference.access_days_after_close(northshire.pk) == 60 == row.access_days_after_close
     assert "Wales" in row.source
 
 

@@ -1,0 +1,81 @@
+"""Reference data the ledger reads when it plans and acts: which team does a job for an
+area, where a person lives, an area's timescales and how long a recipient keeps access,
+and which team answers for an agency's referrals. Read-only; no route's rules here."""
+
+from __future__ import annotations
+
+from hearth.accounts.models import Area, Team, TeamFunction
+from hearth.incidents.models import Incident
+from hearth.obligations import policy
+from hearth.obligations.area_settings import DEFAULT_ACCESS_DAYS_AFTER_CLOSE, row_of
+from hearth.obligations.models import RoutingSettings
+from hearth.people.models import Person, PersonAddress
+
+
+def timescales_for(area: Area | None) -> policy.Timescales:
+    """The area's configured timescales, in its jurisdiction's profile."""
+    if area is None:
+        return policy.ENGLAND
+    return row_of(area, RoutingSettings.objects.filter(area=area).first()).timescales
+
+
+def access_days_after_close(area_id: int | None) -> int:
+    local = RoutingSettings.objects.filter(area_id=area_id).first() if area_id else None
+    return local.access_days_after_close if local else DEFAULT_ACCESS_DAYS_AFTER_CLOSE
+
+
+def team_for(function: str, area_id: int) -> Team | None:
+    """The active team doing ``function`` for the area (or for the police force area the
+    local authority is in, as a force-wide IDVA service does)."""
+    area = Area.objects.filter(pk=area_id).first()
+    areas = [area_id] + ([area.police_force_area_id] if area and area.police_force_area_id else [])
+    return (
+        Team.objects.filter(
+            function=function,
+            is_active=True,
+            agency__is_active=True,
+            agency__areas__id__in=areas,
+        )
+        .order_by("id")
+        .first()
+    )
+
+
+def area_routing(area_id: int) -> policy.AreaRouting:
+    area = Area.objects.get(pk=area_id)
+    teams = {
+        f: team_for(f, area_id)
+        for f in (TeamFunction.FRONT_DOOR, TeamFunction.MARAC, TeamFunction.IDVA)
+    }
+    return policy.AreaRouting(
+        area_id=area.pk,
+        area_name=area.name,
+        front_door_team_id=_pk(teams[TeamFunction.FRONT_DOOR]),
+        marac_team_id=_pk(teams[TeamFunction.MARAC]),
+        idva_team_id=_pk(teams[TeamFunction.IDVA]),
+        timescales=timescales_for(area),
+    )
+
+
+def _pk(team: Team | None) -> int | None:
+    return team.pk if team is not None else None
+
+
+def home_area_id(person: Person, incident: Incident) -> int | None:
+    """The local authority a person lives in: their current address's, or else where the
+    incident happened (a child at the incident usually lives there)."""
+    home = (
+        PersonAddress.objects.filter(person=person, lived_to__isnull=True)
+        .select_related("address")
+        .first()
+    )
+    if home is not None and home.address.local_authority_id:
+        return home.address.local_authority_id
+    return incident.local_authority_id
+
+
+def referrer_team_of(incident: Incident) -> Team | None:
+    """The team in the referring agency that answers for its referrals: the police
+    public protection unit, or the concern-raising agency's first team."""
+    teams = Team.objects.filter(agency_id=incident.recorded_by_agency_id, is_active=True)
+    return teams.filter(function=TeamFunction.PUBLIC_PROTECTION).first() or teams.first()
