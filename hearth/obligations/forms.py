@@ -44,7 +44,7 @@ class InboxFilterForm(GovukForm):
     )
     route = forms.ChoiceField(
         label="Kind of work",
-        choices=[("", "Any"), *[(r.key, r.label) for r in registry.routes()]],
+        choices=[("", "Any")],  # the registered routes, when the form is made
         required=False,
     )
     due_by = GovukDateField(
@@ -65,6 +65,7 @@ class InboxFilterForm(GovukForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["local_authority"].choices = [("", "Any"), *local_authorities]  # type: ignore[attr-defined]
+        self.fields["route"].choices = [("", "Any"), *[(r.key, r.label) for r in registry.routes()]]  # type: ignore[attr-defined]
         self.helper.layout = Layout(
             Field.select("status"),
             Field.select("route"),

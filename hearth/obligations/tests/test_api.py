@@ -19,7 +19,7 @@ from hearth.audit.models import AccessEvent, TimelineEvent
 from hearth.core import clock
 from hearth.core.models import IdempotencyRecord
 from hearth.incidents.models import Incident
-from hearth.obligations import policy
+from hearth.obligations import policy, registry
 from hearth.obligations.models import Obligation
 from hearth.obligations.policy import Route, Status
 from hearth.obligations.schemas import DecisionCode, OutcomeCode, RouteCode, StatusCode
@@ -404,11 +404,11 @@ def test_without_a_key_or_session_it_is_a_401(incident: Incident) -> None:
 
 
 def test_the_codes_in_the_document_are_the_policys() -> None:
-    assert set(typing.get_args(RouteCode)) == {r.value for r in policy.Route}
+    assert set(typing.get_args(RouteCode)) == set(registry.route_keys())
     assert set(typing.get_args(StatusCode)) == {s.value for s in policy.Status}
     assert set(typing.get_args(DecisionCode)) == {d.value for d in policy.Decision}
     assert set(typing.get_args(OutcomeCode)) == {
-        code for outcomes in policy.OUTCOMES.values() for code in outcomes
+        code for route in registry.routes() for code in route.outcomes
     }
 
 

@@ -13,9 +13,9 @@ from hearth.audit.models import AccessEvent
 from hearth.core.delivery import deliver_due
 from hearth.core.models import OutboundMessage
 from hearth.core.tests.smtp import smtp_server, smtp_settings
+from hearth.encompass.tests.test_encompass import DSL, at_schools, notification_of
 from hearth.obligations.policy import Route
 from hearth.obligations.tests.factories import FRONT_DOOR, OFFICER, of, submitted_incident
-from hearth.obligations.tests.test_encompass import DSL, at_schools, notification_of
 
 WARNING = "A message about this could not be delivered"
 
