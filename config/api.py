@@ -14,6 +14,7 @@ from hearth.core.errors import Conflict, InvalidTransition, NotFound, NotPermitt
 from hearth.encompass.api import router as encompass_router
 from hearth.incidents.api import router as incidents_router
 from hearth.obligations.api import router as obligations_router
+from hearth.referrals.api import router as referrals_router
 from hearth.risk.api import router as risk_router
 from hearth.search.api import router as search_router
 
@@ -33,6 +34,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", incidents_router)
 api.add_router("/", risk_router)
 api.add_router("/", obligations_router)
+api.add_router("/", referrals_router)
 api.add_router("/", encompass_router)
 api.add_router("/", search_router)
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("hearth.incidents.urls")),
     path("risk/", include("hearth.risk.urls")),
     path("", include("hearth.obligations.urls")),
+    path("", include("hearth.referrals.urls")),
     path("", include("hearth.encompass.urls")),
     path("schools/", include("hearth.schools.urls")),
     path("", include("hearth.search.urls")),

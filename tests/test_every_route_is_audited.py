@@ -32,10 +32,10 @@ from hearth.incidents.models import Incident
 from hearth.incidents.policy import PartyRole
 from hearth.incidents.tests.factories import family_document
 from hearth.incidents.tests.test_api import as_json
-from hearth.obligations import services as obligation_services
 from hearth.obligations.models import Obligation
-from hearth.obligations.policy import Route as ObligationRoute
 from hearth.obligations.tests import factories as obligation_factories
+from hearth.referrals import services as referral_services
+from hearth.referrals.policy import Route as ObligationRoute
 from hearth.risk import services as risk_services
 from hearth.risk.instruments import instrument
 from hearth.risk.models import RiskAssessment
@@ -327,7 +327,7 @@ def a_notification() -> Obligation:
 def an_assessment() -> list[int]:
     """A notification the Northshire front door decided to assess, and its assessment."""
     notification = a_notification()
-    obligation_services.decision_record(
+    referral_services.decision_record(
         actor=Wessex().actor(FRONT_DOOR),
         obligation=notification,
         decision="child_in_need_assessment",

@@ -17,10 +17,10 @@ from django.urls import reverse
 from hearth.audit.models import TimelineEvent
 from hearth.obligations import registry
 from hearth.obligations.models import Obligation
-from hearth.obligations.policy import Status
 from hearth.obligations.routing import incident_route
 from hearth.obligations.sweeper import sweep
 from hearth.obligations.tests.factories import OFFICER, submitted_incident, team
+from hearth.referrals.policy import Status
 from tests.example_route.apps import KEY, ROUTE
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,8 @@ from hearth.encompass import services as encompass
 from hearth.incidents.models import Incident
 from hearth.obligations import services
 from hearth.obligations.models import Obligation
-from hearth.obligations.policy import Decision, Route, Status
+from hearth.referrals import services as referral_services
+from hearth.referrals.policy import Decision, Route, Status
 from hearth.risk import services as risk_services
 from hearth.risk.instruments import instrument
 from hearth.risk.models import RiskAssessment
@@ -60,7 +61,7 @@ def _decide(email: str, incident: Incident, decision: Decision, *, hours: float)
     for obligation in _notifications(incident):
         if obligation.status in (Status.SENT, Status.ACKNOWLEDGED):
             with clock.replaying_at(_later(incident, hours=hours)):
-                services.decision_record(
+                referral_services.decision_record(
                     actor=actor, obligation=obligation, decision=decision, note="Demo decision"
                 )
 

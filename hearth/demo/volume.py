@@ -42,10 +42,12 @@ from hearth.core import calendar, clock
 from hearth.encompass import policy as enc
 from hearth.encompass.models import EncompassChild, EncompassNotification
 from hearth.incidents.models import ChildInvolvement, Education, Incident, Party
-from hearth.obligations import policy, registry
-from hearth.obligations.models import Deadline, MaracReferral, MaracReferralChild, Obligation
+from hearth.obligations import registry
+from hearth.obligations.models import Deadline, Obligation
 from hearth.people.models import Person, Relationship
 from hearth.people.policy import family_name_key, normalise_name
+from hearth.referrals import policy
+from hearth.referrals.models import MaracReferral, MaracReferralChild
 from hearth.risk.models import ChildRisk, RiskAssessment
 from hearth.risk.policy import CHILD_RISK_RULE, GRADING_RULE
 from hearth.schools.models import EducationSetting

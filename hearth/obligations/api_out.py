@@ -8,7 +8,7 @@ from typing import Any
 
 from hearth.accounts.models import Team
 from hearth.core import clock
-from hearth.obligations import policy, selectors
+from hearth.obligations import selectors
 from hearth.obligations.models import Deadline, Obligation
 from hearth.obligations.schemas import (
     AdultRiskOut,
@@ -84,7 +84,8 @@ def summary_out(obligation: Obligation, next_due: dt.datetime | None) -> dict[st
 
 def shared_out(detail: selectors.ObligationDetail) -> SharedOut:
     shared = detail.shared
-    child_concern = detail.obligation.route == policy.Route.CHILD_CONCERN
+    # Only a route that shares the incident's details (a children's services notification).
+    child_concern = shared.shares_incident
     marac = shared.marac
     voice = shared.child_voice
     return SharedOut(
@@ -139,7 +140,7 @@ def shared_out(detail: selectors.ObligationDetail) -> SharedOut:
 
 def detail_out(detail: selectors.ObligationDetail) -> ObligationDetailOut:
     obligation = detail.obligation
-    assessment_due = {d.assessment_id: d.due_at for d in detail.deadlines if d.assessment_id}
+    due = {d.pk: d.due_at for d in detail.deadlines}
     return ObligationDetailOut(
         **summary_out(obligation, next_due_of(detail.deadlines)),
         rule=obligation.rule,
@@ -169,9 +170,9 @@ def detail_out(detail: selectors.ObligationDetail) -> ObligationDetailOut:
                 started_on=a.started_on,
                 authorised_on=a.authorised_on,
                 factors=list(a.factors),
-                due_at=assessment_due.get(a.pk),
+                due_at=due.get(a.deadline_id) if a.deadline_id else None,
             )
-            for a in detail.assessments
+            for a in detail.shared.assessments
         ],
         shared=shared_out(detail),
     )

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from hearth.accounts.models import Team
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound, ValidationFailed
-from hearth.obligations.models import ChildAssessment, Deadline, Obligation
+from hearth.obligations.models import Deadline, Obligation
 from hearth.obligations.selectors import (
     IncidentObligations,
     ObligationDetail,
@@ -39,15 +39,6 @@ def obligation_for_action(*, actor: Actor, obligation_id: int) -> Obligation:
     if obligation is None:
         raise NotFound("No such obligation")
     return obligation
-
-
-def assessment_of(*, obligation: Obligation, assessment_id: int) -> ChildAssessment:
-    """One of the obligation's own child and family assessments (an id from another
-    obligation is ``NotFound``, like a missing one)."""
-    assessment = ChildAssessment.objects.filter(obligation=obligation, pk=assessment_id).first()
-    if assessment is None:
-        raise NotFound("No such assessment")
-    return assessment
 
 
 def redirect_team_for(*, obligation: Obligation, team_id: int, field: str) -> Team:

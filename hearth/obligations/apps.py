@@ -11,7 +11,7 @@ class ObligationsConfig(AppConfig):
 
         from hearth.obligations import hooks, models
 
-        for model in (models.Obligation, models.Deadline, models.ChildAssessment):
+        for model in (models.Obligation, models.Deadline):
             auditlog.register(model)
         hooks.connect()
 

@@ -1,8 +1,7 @@
 """How the ledger hears of what happens in the contexts below it, without them importing
 it (pyproject.toml's layers): a submitted incident is routed in the transaction that
 submits it; a completed risk checklist at a submitted incident routes it again, because
-the MARAC and IDVA routes need the grade (routing is idempotent); and risk's MARAC
-criteria learn a victim's earlier MARAC referrals from the ledger (the repeat criterion)."""
+the MARAC and IDVA routes need the grade (routing is idempotent)."""
 
 from __future__ import annotations
 
@@ -27,12 +26,8 @@ def _on_assessment_completed(sender: Any, *, actor: Actor, assessment: Any, **_:
 
 def connect() -> None:
     from hearth.incidents.services import incident_submitted
-    from hearth.obligations.routing import marac_referrals
-    from hearth.risk.selectors import MARAC_REFERRAL_SOURCES
     from hearth.risk.services import assessment_completed
 
-    if marac_referrals not in MARAC_REFERRAL_SOURCES:
-        MARAC_REFERRAL_SOURCES.append(marac_referrals)
     incident_submitted.connect(_on_incident_submitted, dispatch_uid="obligations.route_incident")
     assessment_completed.connect(
         _on_assessment_completed, dispatch_uid="obligations.route_after_risk"

@@ -10,9 +10,9 @@
   catches up; each step of its ladder is stamped on the deadline once.
 - **Redirection**: the obligation moved to another team, with the reason; its history
   and clock stay.
-- Route data: a front-door **ChildAssessment** (its own 45-working-day clock), a
-  **MaracReferral** (criteria, safe contact, the victim's awareness, the children, each
-  linked to their child concern notification).
+- Each route keeps its own records in its app (a front door's ChildAssessment and a
+  MARAC referral in ``hearth.referrals``, a school's notification in ``hearth.encompass``),
+  linked to the obligation; the ledger knows them only through the route registry.
 - **RoutingSettings**: an area's timescales and how long a recipient keeps access.
 
 Access (architecture §4): an obligation is visible to the agency of the team it is
@@ -174,9 +174,6 @@ class Deadline(models.Model):
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="deadlines")
     stage = models.CharField(max_length=20, choices=_choices(policy.Stage, policy.STAGE_LABELS))
     owner = models.CharField(max_length=20, choices=[(o.value, o.value) for o in policy.Owner])
-    assessment = models.OneToOneField(
-        "ChildAssessment", null=True, blank=True, on_delete=models.CASCADE, related_name="deadline"
-    )
     due_at = models.DateTimeField(db_index=True)
     rule = models.CharField(max_length=40)
     rule_version = models.CharField(max_length=60)
@@ -231,66 +228,6 @@ class Redirection(models.Model):
 
     def __str__(self) -> str:
         return f"Redirected {self.from_team_id} to {self.to_team_id}"
-
-
-class ChildAssessment(TimeStampedModel):
-    """A child and family assessment decided on a child concern notification: at most 45
-    working days from the referral (Working Together 2023), with the CIN factors found."""
-
-    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="assessments")
-    kind = models.CharField(max_length=40)  # the decision that started it
-    started_on = models.DateField()
-    authorised_on = models.DateField(null=True, blank=True)
-    factors = models.JSONField(default=list, blank=True)
-
-    class Meta:
-        ordering = ["started_on", "id"]
-
-    def __str__(self) -> str:
-        return f"Assessment {self.pk} for obligation {self.obligation_id}"
-
-    @property
-    def is_complete(self) -> bool:
-        return self.authorised_on is not None and bool(self.factors)
-
-
-class MaracReferral(TimeStampedModel):
-    """What a MARAC referral carries (SafeLives referral form, domain.md §2.3)."""
-
-    obligation = models.OneToOneField(
-        Obligation, on_delete=models.CASCADE, related_name="marac_referral"
-    )
-    criteria = models.JSONField(default=list)
-    criteria_basis = models.JSONField(default=list)
-    safe_contact_number = models.CharField(max_length=40, blank=True)
-    number_safe_to_call = models.BooleanField(null=True, blank=True)
-    safe_times = models.CharField(max_length=200, blank=True)
-    afraid_of = models.CharField(max_length=300, blank=True)
-    victim_aware = models.BooleanField(null=True, blank=True)
-    not_aware_reason = models.TextField(blank=True)
-    consent_given = models.BooleanField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"MARAC referral for obligation {self.obligation_id}"
-
-
-class MaracReferralChild(models.Model):
-    """A child in the victim's household, linked to their child concern notification."""
-
-    referral = models.ForeignKey(MaracReferral, on_delete=models.CASCADE, related_name="children")
-    child = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
-    notification = models.ForeignKey(
-        Obligation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["id"]
-        constraints = [
-            models.UniqueConstraint(fields=["referral", "child"], name="one_link_per_child")
-        ]
-
-    def __str__(self) -> str:
-        return f"Child {self.child_id} in MARAC referral {self.referral_id}"
 
 
 class UnroutedWork(TimeStampedModel):

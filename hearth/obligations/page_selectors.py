@@ -7,9 +7,8 @@ list reads take a fixed number of queries whatever the number of rows.
   arising from the incidents the officer may see), newest first, optionally only those
   not acknowledged by their due time;
 - ``obligation_page_for``: one obligation (``selectors.obligation_get_for``) with the
-  names of the colleagues who acknowledged it and recorded its outcome, and, for an IDVA
-  referral, the safe contact recorded with the adult victim's risk checklist, which the
-  route shares (SafeLives: contact the victim only on a safe number at a safe time);
+  names of the colleagues who acknowledged it and recorded its outcome (what its route
+  adds to the page is the route's ``page_context``);
 - ``redirect_target_for``: the team chosen to redirect to, from ``redirect_choices_for``
   (teams are organisations, not people: nothing is logged).
 """
@@ -31,7 +30,6 @@ from hearth.incidents.models import Incident
 from hearth.obligations import policy
 from hearth.obligations.models import Deadline, Obligation
 from hearth.obligations.selectors import ObligationDetail, obligation_get_for, redirect_choices_for
-from hearth.risk.models import RiskAssessment
 
 REFERRALS_LIMIT = 100
 
@@ -123,18 +121,10 @@ def referrals_for(
 
 
 @dataclass(frozen=True)
-class SafeContact:
-    number: str
-    safe_times: str
-    afraid_of: str
-
-
-@dataclass(frozen=True)
 class ObligationPage:
     detail: ObligationDetail
     acknowledged_by: str
     outcome_by: str
-    safe_contact: SafeContact | None
 
 
 def obligation_page_for(
@@ -152,33 +142,6 @@ def obligation_page_for(
         detail=detail,
         acknowledged_by=names.get(obligation.acknowledged_by_id, ""),  # type: ignore[arg-type]
         outcome_by=names.get(obligation.outcome_by_id, ""),  # type: ignore[arg-type]
-        safe_contact=_idva_safe_contact(actor, obligation)
-        if obligation.route == policy.Route.IDVA_REFERRAL
-        else None,
-    )
-
-
-def _idva_safe_contact(
-    actor: Actor, obligation: Obligation, purpose: str = "Contact the victim safely"
-) -> SafeContact | None:
-    """The safe contact from the victim's latest completed checklist at the incident (an
-    IDVA referral shares it), or ``None`` when none was recorded."""
-    assessment = (
-        RiskAssessment.objects.filter(
-            incident_id=obligation.incident_id,
-            victim_id=obligation.subject_id,
-            status=RiskAssessment.Status.COMPLETED,
-        )
-        .order_by("-completed_at", "-id")
-        .first()
-    )
-    if assessment is None or not (assessment.safe_contact_number or assessment.safe_times):
-        return None
-    access_record(actor=actor, action=AccessAction.READ, purpose=purpose, records=[assessment])
-    return SafeContact(
-        number=assessment.safe_contact_number,
-        safe_times=assessment.safe_times,
-        afraid_of=assessment.afraid_of,
     )
 
 

@@ -41,26 +41,6 @@ def team_for(function: str, area_id: int) -> Team | None:
     )
 
 
-def area_routing(area_id: int) -> policy.AreaRouting:
-    area = Area.objects.get(pk=area_id)
-    teams = {
-        f: team_for(f, area_id)
-        for f in (TeamFunction.FRONT_DOOR, TeamFunction.MARAC, TeamFunction.IDVA)
-    }
-    return policy.AreaRouting(
-        area_id=area.pk,
-        area_name=area.name,
-        front_door_team_id=_pk(teams[TeamFunction.FRONT_DOOR]),
-        marac_team_id=_pk(teams[TeamFunction.MARAC]),
-        idva_team_id=_pk(teams[TeamFunction.IDVA]),
-        timescales=timescales_for(area),
-    )
-
-
-def _pk(team: Team | None) -> int | None:
-    return team.pk if team is not None else None
-
-
 def home_area_id(person: Person, incident: Incident) -> int | None:
     """The local authority a person lives in: their current address's, or else where the
     incident happened (a child at the incident usually lives there)."""

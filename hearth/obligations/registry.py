@@ -13,7 +13,10 @@ A route declares:
   ``rule`` and ``rule_version`` that create its obligations (shown to users);
 - ``for_child``: whether its subject is a child (else an adult victim);
 - ``outcomes``: each outcome's key and words, and ``closes_with_outcome`` (whether
-  recording that outcome ends the obligation at once);
+  recording that outcome ends the obligation at once); ``record_outcome`` when the route
+  records its outcome its own way (a front door's decision starts an assessment);
+  ``note_required`` (the error when the outcome's note is missing), ``note_label`` and
+  ``note_hint`` for the outcome form;
 - ``read`` and ``plan``: from a submitted incident to the obligations it still needs.
   ``read`` gathers the plain data the route's policy needs from the database; ``plan`` is
   the pure policy (plain data in, ``policy.RoutingResult`` out). Routes plan in ``order``;
@@ -34,7 +37,12 @@ A route declares:
   ``related``: the one-to-one records of the route its hooks read (joined when the core
   loads obligations for them);
 - ``ladder`` and ``escalation``: its own escalation ladder and who hears of each step,
-  where the usual one (the team, its manager, its escalation team) does not fit.
+  where the usual one (the team, its manager, its escalation team) does not fit;
+- for the generic obligation page: ``shares`` (what it shares with its recipient, from
+  the core's ``Shared``), ``page_context`` (its own parts of the page, read for the
+  viewer), ``shared_template``, ``detail_template`` and ``referrer_template`` (its
+  sections), ``outcome_url_name`` and ``outcome_word`` (where and how its outcome is
+  recorded: "Record the decision"), and ``noun`` ("About this referral").
 
 Everything but the key, label, rule and version is optional. ``register`` refuses a second
 route with the same key, and a key too long for the ledger's column.
@@ -53,6 +61,7 @@ if TYPE_CHECKING:
     from hearth.incidents.models import Incident
     from hearth.obligations.models import Deadline, Obligation
     from hearth.obligations.policy import Ladder, PlannedObligation, RoutingResult, Step
+    from hearth.obligations.selectors.obligation import ObligationDetail, Shared
 
 KEY_LENGTH = 40  # Obligation.route
 
@@ -76,6 +85,10 @@ class Route:
     for_child: bool
     outcomes: Mapping[str, str] = field(default_factory=dict)
     closes_with_outcome: Callable[[str], bool] = lambda outcome: True
+    record_outcome: Callable[[Actor, Obligation, str, str], Obligation] | None = None
+    note_required: str = ""
+    note_label: str = ""
+    note_hint: str = ""
     read: Callable[[Incident], Any] | None = None
     plan: Callable[[Any], RoutingResult] | None = None
     order: int = 100
@@ -92,6 +105,18 @@ class Route:
     prefetch: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     ladder: Callable[[Deadline], Ladder | None] | None = None
+    # The generic obligation page: what the route shares, its own parts, and its words.
+    shares: Callable[[Obligation, Shared], Shared] | None = None
+    page_context: Callable[[Actor, ObligationDetail], dict[str, Any]] | None = None
+    shared_template: str = "obligations/_shared.html"
+    detail_template: str = ""
+    referrer_template: str = ""
+    outcome_url_name: str = "obligation_outcome"
+    outcome_word: str = "Outcome"
+    noun: str = "obligation"
+    # Team inboxes show the other children's obligations of this route from the same
+    # incident beside each (siblings decided together).
+    groups_siblings: bool = False
     escalation: Callable[[Deadline, Step, str], Escalation | None] | None = None
 
     def outcome_label(self, outcome: str) -> str:
@@ -166,3 +191,8 @@ def prefetches() -> list[str]:
 
 def related() -> list[str]:
     return [r for route in routes() for r in route.related]
+
+
+def grouped() -> list[str]:
+    """Routes whose inbox rows show their siblings from the same incident."""
+    return [r.key for r in routes() if r.groups_siblings]

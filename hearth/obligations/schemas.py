@@ -25,16 +25,6 @@ RouteCode = Literal[
     "encompass_notification",
 ]
 StatusCode = Literal["created", "sent", "acknowledged", "outcome_recorded", "closed", "withdrawn"]
-# The front door's decision on a child concern notification (policy.Decision).
-DecisionCode = Literal[
-    "no_further_action",
-    "information_and_advice",
-    "early_help",
-    "child_in_need_assessment",
-    "strategy_discussion",
-    "immediate_protection",
-]
-# Every route's outcomes (policy.OUTCOMES): which fit an obligation depends on its route.
 OutcomeCode = Literal[
     "no_further_action",
     "information_and_advice",
@@ -88,20 +78,6 @@ class AcknowledgeIn(In):
     note: str = Field("", max_length=MAX_NOTE, description="A note for the acknowledgement.")
 
 
-class DecisionIn(In):
-    """The front door's decision on a child concern notification."""
-
-    decision: DecisionCode
-    note: str = Field("", max_length=MAX_NOTE)
-    assessment_started_on: Day | None = Field(
-        None,
-        description=(
-            "When a decision to assess (child_in_need_assessment, strategy_discussion) "
-            "started the assessment; defaults to today."
-        ),
-    )
-
-
 class OutcomeIn(In):
     """The outcome of an IDVA or MARAC referral or a child's follow-up (on a child concern
     notification it is the front door's decision)."""
@@ -123,19 +99,6 @@ class RedirectIn(In):
         ..., ge=1, le=MAX_ID, description="Another active team that does the same work."
     )
     reason: str = Field(..., min_length=1, max_length=MAX_NOTE)
-
-
-class ChildAssessmentIn(In):
-    """A child and family assessment's dates, and the CIN census factors found at its end
-    (needed once it is authorised; "21", no factors identified, stands alone)."""
-
-    started_on: Day
-    authorised_on: Day | None = None
-    factors: list[Annotated[str, Field(max_length=MAX_FACTOR_CODE)]] = Field(
-        default_factory=list,
-        max_length=MAX_FACTORS,
-        description="CIN census assessment factor codes, for example 3A, 3B.",
-    )
 
 
 # --- What the API answers --------------------------------------------------------------------

@@ -22,22 +22,10 @@ urlpatterns = [
     path(f"{obligation}/", views.obligation_detail, name="obligation_detail"),
     path(f"{obligation}/acknowledge/", views.obligation_acknowledge, name="obligation_acknowledge"),
     path(f"{obligation}/claim/", views.obligation_claim, name="obligation_claim"),
-    path(f"{obligation}/decision/", views.obligation_decision, name="obligation_decision"),
-    path(
-        f"{obligation}/assessments/<int:assessment_id>/",
-        views.obligation_assessment,
-        name="obligation_assessment",
-    ),
     path(f"{obligation}/outcome/", views.obligation_outcome, name="obligation_outcome"),
     path(f"{obligation}/redirect/", views.obligation_redirect, name="obligation_redirect"),
     path(f"{obligation}/withdraw/", views.obligation_withdraw, name="obligation_withdraw"),
-    path(f"{obligation}/referral/", views.marac_referral_edit, name="marac_referral_edit"),
     path(f"{obligation}/send/", views.obligation_send, name="obligation_send"),
-    path(
-        f"{obligation}/children/<int:child_id>/notify/",
-        views.marac_child_notification_raise,
-        name="marac_child_notification_raise",
-    ),
     path(
         "children/<int:child_id>/safeguarding/",
         views.child_safeguarding_record,

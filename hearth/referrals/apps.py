@@ -12,3 +12,17 @@ class ReferralsConfig(AppConfig):
 
         for route in ROUTES:
             registry.register(route)
+
+        from auditlog.registry import auditlog
+
+        from hearth.referrals.models import ChildAssessment
+
+        auditlog.register(ChildAssessment)
+
+        # Risk's MARAC criteria learn a victim's earlier MARAC referrals from the ledger
+        # (the repeat criterion, domain.md §2.2).
+        from hearth.referrals.routing import marac_referrals
+        from hearth.risk.selectors import MARAC_REFERRAL_SOURCES
+
+        if marac_referrals not in MARAC_REFERRAL_SOURCES:
+            MARAC_REFERRAL_SOURCES.append(marac_referrals)

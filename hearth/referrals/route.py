@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from hearth.obligations import policy, registry, routing
-from hearth.obligations.services import referrals as steps
+from hearth.obligations import registry
+from hearth.referrals import policy, routing, selectors
+from hearth.referrals import services as steps
 
 
 def _plan(read: Any) -> policy.RoutingResult:
@@ -35,11 +36,22 @@ CHILD_CONCERN = registry.Route(
     outcomes={str(k): v for k, v in policy.DECISION_LABELS.items()},
     # A decision to assess keeps it open until the assessment is complete.
     closes_with_outcome=lambda outcome: policy.Decision(outcome) in policy.CLOSING_DECISIONS,
+    record_outcome=lambda actor, obligation, outcome, note: steps.decision_record(
+        actor=actor, obligation=obligation, decision=outcome, note=note
+    ),
     # One planner for the children's services, MARAC and IDVA routes: they are read from
     # the same incident, victims and areas.
     read=routing.referral_read,
     plan=_plan,
     order=100,
+    shares=selectors.shares,
+    page_context=selectors.page_context,
+    shared_template="referrals/_shared.html",
+    detail_template="referrals/_assessments.html",
+    outcome_url_name="obligation_decision",
+    outcome_word="Decision",
+    noun="notification",
+    groups_siblings=True,
 )
 MARAC_REFERRAL = registry.Route(
     key=policy.Route.MARAC_REFERRAL,
@@ -56,6 +68,11 @@ MARAC_REFERRAL = registry.Route(
     on_sent=steps.marac_sent,
     # Acknowledging it starts each child's follow-up (domain.md §10.4).
     on_acknowledged=steps.follow_ups_on_acknowledged,
+    shares=selectors.shares,
+    page_context=selectors.page_context,
+    shared_template="referrals/_shared.html",
+    referrer_template="referrals/_marac_referrer.html",
+    noun="referral",
 )
 IDVA_REFERRAL = registry.Route(
     key=policy.Route.IDVA_REFERRAL,
@@ -65,6 +82,10 @@ IDVA_REFERRAL = registry.Route(
     for_child=False,
     outcomes={str(k): v for k, v in policy.IDVA_OUTCOME_LABELS.items()},
     on_acknowledged=steps.follow_ups_on_acknowledged,
+    shares=selectors.shares,
+    page_context=selectors.page_context,
+    shared_template="referrals/_shared.html",
+    noun="referral",
 )
 CHILD_FOLLOW_UP = registry.Route(
     key=policy.Route.CHILD_FOLLOW_UP,
@@ -73,6 +94,13 @@ CHILD_FOLLOW_UP = registry.Route(
     rule_version=policy.RULE_VERSION,
     for_child=True,
     outcomes={str(k): v for k, v in policy.FOLLOW_UP_OUTCOME_LABELS.items()},
+    note_required="Enter when and how the child was seen, and what support they have",
+    note_label="When and how was the child seen, and what support do they have?",
+    note_hint="You must say how the child's safety and support were confirmed",
+    shares=selectors.shares,
+    page_context=selectors.page_context,
+    shared_template="referrals/_shared.html",
+    noun="follow-up",
 )
 
 ROUTES = (CHILD_CONCERN, MARAC_REFERRAL, IDVA_REFERRAL, CHILD_FOLLOW_UP)

@@ -15,8 +15,8 @@ from playwright.sync_api import Browser, expect
 from conftest import Wessex
 from hearth.core.delivery import deliver_due
 from hearth.core.tests.smtp import smtp_server, smtp_settings
-from hearth.obligations.policy import Route
 from hearth.obligations.tests.factories import FRONT_DOOR, of, submitted_incident
+from hearth.referrals.policy import Route
 from tests.browser.conftest import AxeCheck
 from tests.browser.test_obligations_journey import Visit, phone
 

@@ -16,8 +16,8 @@ from hearth.audit.models import AccessEvent
 from hearth.core.delivery import deliver_due
 from hearth.core.models import OutboundMessage
 from hearth.core.tests.smtp import smtp_server, smtp_settings
-from hearth.obligations.policy import Route
 from hearth.obligations.tests.factories import of, submitted_incident
+from hearth.referrals.policy import Route
 
 ADMIN = "administrator@hearth.wessex.example"
 PPU = "ppu.officer@police.wessex.example"  # the police team that referred the incident

@@ -10,8 +10,8 @@ import pytest
 from hearth.accounts.models import Team
 from hearth.demo.wessex import seed_wessex
 from hearth.obligations.models import Obligation
-from hearth.obligations.policy import Route, Status
 from hearth.obligations.selectors import inbox_for
+from hearth.referrals.policy import Route, Status
 
 pytestmark = pytest.mark.django_db
 

@@ -22,8 +22,9 @@ from hearth.demo import bench
 from hearth.demo.volume import REFERENCE_PREFIX, generate_obligations_only, generate_volume
 from hearth.encompass.models import EncompassChild, EncompassNotification
 from hearth.incidents.models import ChildInvolvement, Incident, Party
-from hearth.obligations.models import Deadline, MaracReferral, Obligation
+from hearth.obligations.models import Deadline, Obligation
 from hearth.obligations.sweeper import sweep
+from hearth.referrals.models import MaracReferral
 
 pytestmark = pytest.mark.django_db
 

@@ -31,8 +31,8 @@ from hearth.incidents.models import Incident
 from hearth.incidents.policy import PartyRole
 from hearth.incidents.tests.factories import family_document
 from hearth.obligations.models import Obligation
-from hearth.obligations.policy import Status
 from hearth.obligations.tests.factories import of, submitted_incident
+from hearth.referrals.policy import Status
 from hearth.schools.models import EducationSetting
 from hearth.schools.services import setting_link_set
 

@@ -35,7 +35,6 @@ from hearth.encompass.selectors import encompass_notification_get_for
 from hearth.incidents.models import Incident
 from hearth.incidents.tests.factories import family_document
 from hearth.obligations.models import Obligation, UnroutedWork
-from hearth.obligations.policy import Route, Status
 from hearth.obligations.routing import incident_route
 from hearth.obligations.selectors import child_record_for, incident_obligations_for
 from hearth.obligations.tests.factories import (
@@ -48,6 +47,7 @@ from hearth.obligations.tests.factories import (
     team,
 )
 from hearth.people.models import Person
+from hearth.referrals.policy import Route, Status
 from hearth.schools.models import EducationSetting
 
 pytestmark = pytest.mark.django_db

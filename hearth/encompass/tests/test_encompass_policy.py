@@ -27,7 +27,7 @@ from hearth.encompass.policy import (
     notification_key,
     route_encompass,
 )
-from hearth.obligations.policy import (
+from hearth.referrals.policy import (
     Owner,
     PlannedDeadline,
     RoutingResult,

@@ -34,7 +34,6 @@ from hearth.encompass.selectors import (
 from hearth.incidents.models import Incident
 from hearth.incidents.tests.factories import family_document
 from hearth.obligations.models import Obligation
-from hearth.obligations.policy import Status, Step
 from hearth.obligations.sweeper import sweep
 from hearth.obligations.tests.factories import (
     EDUCATION,
@@ -43,6 +42,7 @@ from hearth.obligations.tests.factories import (
     submitted_incident,
     team,
 )
+from hearth.referrals.policy import Status, Step
 from hearth.schools.models import EducationSetting
 
 pytestmark = pytest.mark.django_db

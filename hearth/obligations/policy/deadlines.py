@@ -80,7 +80,7 @@ class PlannedDeadline:
     estimated: bool = False  # no term calendar covered the day: weekdays were assumed
 
 
-def _deadline(
+def stage_deadline(
     stage: Stage, start: dt.datetime, days: int, t: Timescales, owner: Owner, rule: str, what: str
 ) -> PlannedDeadline:
     return PlannedDeadline(
@@ -90,18 +90,4 @@ def _deadline(
         rule=rule,
         rule_version=f"{RULE_VERSION}/{calendar.CALENDAR_VERSION}",
         basis=f"{days} working day{'s' if days != 1 else ''} from {what} ({t.source})",
-    )
-
-
-def assessment_deadline(*, referral_received_at: dt.datetime, t: Timescales) -> PlannedDeadline:
-    """A child and family assessment: at most 45 working days from the point of referral
-    (domain.md §4.2), whenever the assessment itself starts."""
-    return _deadline(
-        Stage.ASSESSMENT,
-        referral_received_at,
-        t.assessment_working_days,
-        t,
-        Owner.RECIPIENT,
-        "ASSESSMENT-1",
-        "the referral",
     )

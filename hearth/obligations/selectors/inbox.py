@@ -16,7 +16,7 @@ from hearth.audit.services import access_record
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
-from hearth.obligations import policy
+from hearth.obligations import policy, registry
 from hearth.obligations.models import (
     Obligation,
 )
@@ -138,9 +138,7 @@ def inbox_for(
     current.object_list = listed  # type: ignore[assignment]  # the ids' rows
     siblings: dict[int, list[Obligation]] = {}
     for other in (
-        base.filter(
-            incident_id__in={o.incident_id for o in listed}, route=policy.Route.CHILD_CONCERN
-        )
+        base.filter(incident_id__in={o.incident_id for o in listed}, route__in=registry.grouped())
         .select_related("subject")
         .order_by("id")
     ):
@@ -150,7 +148,7 @@ def inbox_for(
             obligation=o,
             next_due=o.next_due,  # type: ignore[attr-defined]
             siblings=[s for s in siblings.get(o.incident_id, []) if s.pk != o.pk]
-            if o.route == policy.Route.CHILD_CONCERN
+            if o.route in registry.grouped()
             else [],
         )
         for o in listed

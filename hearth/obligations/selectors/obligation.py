@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from hearth.accounts.models import Team
 from hearth.audit.models import AccessAction, TimelineEvent
@@ -13,16 +14,9 @@ from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
 from hearth.core.models import OutboundMessage
-from hearth.incidents.models import ChildInvolvement, Incident, Party
-from hearth.incidents.policy import PartyRole
-from hearth.obligations import policy
-from hearth.obligations.models import (
-    ChildAssessment,
-    Deadline,
-    MaracReferral,
-    Obligation,
-    Redirection,
-)
+from hearth.incidents.models import Incident
+from hearth.obligations import policy, registry
+from hearth.obligations.models import Deadline, Obligation, Redirection
 from hearth.people.models import Person
 from hearth.risk.models import RiskAssessment
 from hearth.risk.policy import PastEvent
@@ -64,6 +58,7 @@ class Shared:
     subject: Person
     incident_reference: str
     incident_occurred_at: dt.datetime | None
+    shares_incident: bool = False  # the incident's town, summary and kinds of abuse
     incident_town: str = ""
     incident_summary: str = ""
     abuse_types: list[str] = field(default_factory=list)
@@ -71,8 +66,10 @@ class Shared:
     risks: list[AdultRisk] = field(default_factory=list)
     child_voice: ChildVoice | None = None
     siblings: list[Obligation] = field(default_factory=list)
-    marac: MaracReferral | None = None
+    # Parts only some routes share, filled by the route's ``shares`` hook.
+    marac: Any = None  # a MARAC referral's content
     marac_children: list[tuple[Person, Obligation | None]] = field(default_factory=list)
+    assessments: list[Any] = field(default_factory=list)  # a front door's assessments
 
 
 @dataclass(frozen=True)
@@ -81,7 +78,6 @@ class ObligationDetail:
     shared: Shared
     deadlines: list[Deadline]
     redirections: list[Redirection]
-    assessments: list[ChildAssessment]
     timeline: list[TimelineEvent]
     is_recipient: bool
     is_referrer: bool
@@ -120,87 +116,13 @@ def _risks(incident: Incident, victims: list[Person]) -> list[AdultRisk]:
 
 def _shared(obligation: Obligation) -> Shared:
     incident = obligation.incident
-    route = obligation.route
-    parties = list(Party.objects.filter(incident=incident).select_related("person"))
-    victims = [p.person for p in parties if p.role == PartyRole.ADULT_VICTIM]
     base = Shared(
         subject=obligation.subject,
         incident_reference=incident.police_reference or f"Hearth incident {incident.pk}",
         incident_occurred_at=incident.occurred_at,
     )
-    if route == policy.Route.CHILD_CONCERN:
-        involvement = ChildInvolvement.objects.filter(
-            incident=incident, child=obligation.subject
-        ).first()
-        voice = (
-            ChildVoice(
-                present=involvement.present,
-                saw=involvement.saw,
-                heard=involvement.heard,
-                injured=involvement.injured,
-                spoken_to=involvement.spoken_to,
-                spoken_to_alone=involvement.spoken_to_alone,
-                not_spoken_to_reason=involvement.not_spoken_to_reason,
-                own_words=involvement.own_words,
-                worries=involvement.worries,
-                demeanour=involvement.demeanour,
-            )
-            if involvement
-            else None
-        )
-        return Shared(
-            subject=base.subject,
-            incident_reference=base.incident_reference,
-            incident_occurred_at=base.incident_occurred_at,
-            incident_town=incident.location_town,
-            incident_summary=incident.summary,
-            abuse_types=incident.abuse_type_labels,
-            adults=[
-                (p.get_role_display(), p.person)
-                for p in parties
-                if p.role in (PartyRole.ADULT_VICTIM, PartyRole.ALLEGED_PERPETRATOR)
-            ],
-            risks=_risks(incident, victims),
-            child_voice=voice,
-            siblings=list(
-                Obligation.objects.filter(
-                    incident=incident, route=policy.Route.CHILD_CONCERN, team=obligation.team
-                )
-                .exclude(pk=obligation.pk)
-                .select_related("subject")
-            ),
-        )
-    if route == policy.Route.MARAC_REFERRAL:
-        referral = MaracReferral.objects.filter(obligation=obligation).first()
-        children = (
-            [
-                (link.child, link.notification)
-                for link in referral.children.select_related("child", "notification")
-            ]
-            if referral
-            else []
-        )
-        return Shared(
-            subject=base.subject,
-            incident_reference=base.incident_reference,
-            incident_occurred_at=base.incident_occurred_at,
-            adults=[
-                (p.get_role_display(), p.person)
-                for p in parties
-                if p.role in (PartyRole.ADULT_VICTIM, PartyRole.ALLEGED_PERPETRATOR)
-            ],
-            risks=_risks(incident, [obligation.subject]),
-            marac=referral,
-            marac_children=children,
-        )
-    if route == policy.Route.IDVA_REFERRAL:
-        return Shared(
-            subject=base.subject,
-            incident_reference=base.incident_reference,
-            incident_occurred_at=base.incident_occurred_at,
-            risks=_risks(incident, [obligation.subject]),
-        )
-    return base  # a follow-up: the child and when the incident happened
+    declared = registry.get(obligation.route)
+    return declared.shares(obligation, base) if declared.shares is not None else base
 
 
 def obligation_get_for(
@@ -217,8 +139,7 @@ def obligation_get_for(
     if obligation is None:
         raise NotFound("No such obligation")
     shared = _shared(obligation)
-    from hearth.obligations.services import marac_send_problems
-
+    declared = registry.get(obligation.route)
     is_referrer = rules.test_rule("obligations.refer", actor, obligation)
     records: list = [obligation, obligation.subject, obligation.incident]
     records += [person for _, person in shared.adults]
@@ -231,13 +152,11 @@ def obligation_get_for(
         shared=shared,
         deadlines=list(obligation.deadlines.order_by("due_at", "id")),
         redirections=list(obligation.redirections.select_related("from_team", "to_team")),
-        assessments=list(obligation.assessments.all()),
         timeline=timeline_of(subject=obligation),
         is_recipient=rules.test_rule("obligations.act_on", actor, obligation),
         is_referrer=is_referrer,
-        send_problems=marac_send_problems(obligation)
-        if obligation.route == policy.Route.MARAC_REFERRAL
-        and obligation.status == policy.Status.CREATED
+        send_problems=declared.send_problems(obligation)
+        if declared.send_problems is not None and obligation.status == policy.Status.CREATED
         else [],
         triggered_by=list(obligation.triggered_by.select_related("team")),
         messages=messages,

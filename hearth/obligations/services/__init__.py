@@ -9,16 +9,15 @@
 - nothing closes without an outcome; closing or withdrawing an adult's obligation never
   touches a child's;
 - acting on an obligation needs the recipient team's agency (``obligations.act_on``);
-  withdrawing needs the team's manager (``obligations.withdraw``); sending a MARAC
-  referral is the referrer's (``obligations.refer``), and only once each child in the
-  household has a child concern notification linked to it (domain.md §10.1 W7);
-- acknowledging an IDVA or MARAC referral starts each related child's follow-up
-  (domain.md §10.4);
-- an Operation Encompass notification is delivered, opened, acknowledged, given the
-  school's support and closed by ``services.encompass``, which stores each proof time
-  once (domain.md §3).
+  withdrawing needs the team's manager (``obligations.withdraw``); sending what waits for
+  the referrer is the referrer's (``obligations.refer``), once its route has nothing
+  against it (``Route.send_problems``);
+- a route's own steps are its app's services, called through its hooks (``on_sent``,
+  ``on_acknowledged``, ``record_outcome``): ``hearth.referrals.services`` (a front door's
+  decision and assessment, a MARAC referral, each child's follow-up) and
+  ``hearth.encompass.services`` (a school's notification).
 """
 
 from hearth.obligations.services._common import record_event  # noqa: F401
 from hearth.obligations.services.lifecycle import *  # noqa: F403
-from hearth.obligations.services.referrals import *  # noqa: F403
+from hearth.obligations.services.plans import *  # noqa: F403

@@ -5,7 +5,7 @@ outcome, close, redirect, withdraw. A route adds its own part through its hooks
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from django.db import transaction
 
@@ -14,12 +14,7 @@ from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import ValidationFailed
 from hearth.obligations import policy, reference, registry
-from hearth.obligations.models import (
-    ChildAssessment,
-    Deadline,
-    Obligation,
-    Redirection,
-)
+from hearth.obligations.models import Deadline, Obligation, Redirection
 from hearth.obligations.services._common import (
     _label,
     _locked,
@@ -155,127 +150,24 @@ def _record_outcome(actor: Actor, obligation: Obligation, outcome: str, note: st
 
 
 @transaction.atomic
-def decision_record(
-    *,
-    actor: Actor,
-    obligation: Obligation,
-    decision: str,
-    note: str = "",
-    assessment_started_on: dt.date | None = None,
-) -> Obligation:
-    """The front door's decision on a child concern notification (Working Together 2023:
-    within one working day). A decision to assess starts an assessment with its own
-    45-working-day clock from the referral; the others end the front door's part."""
-    obligation = _locked(obligation)
-    _require("obligations.act_on", actor, obligation, "Only the receiving team can decide")
-    if obligation.route != policy.Route.CHILD_CONCERN:
-        raise ValidationFailed("Only a child concern notification has a front-door decision")
-    try:
-        chosen = policy.Decision(decision)
-    except ValueError:
-        raise ValidationFailed.from_fields({"decision": ["Select the decision"]}) from None
-    if obligation.status == policy.Status.OUTCOME_RECORDED and obligation.assessments.exists():
-        raise ValidationFailed("An assessment has started: record its outcome instead")
-    _record_outcome(actor, obligation, chosen, note)
-    if chosen in policy.ASSESSMENT_DECISIONS:
-        started = assessment_started_on or clock.local_now().date()
-        assessment = ChildAssessment.objects.create(
-            obligation=obligation, kind=chosen, started_on=started
-        )
-        timescales = reference.timescales_for(obligation.incident.local_authority)
-        planned = policy.assessment_deadline(
-            referral_received_at=obligation.sent_at or obligation.created_at, t=timescales
-        )
-        Deadline.objects.create(
-            obligation=obligation,
-            assessment=assessment,
-            stage=planned.stage,
-            owner=planned.owner,
-            due_at=planned.due_at,
-            rule=planned.rule,
-            rule_version=planned.rule_version,
-            basis=planned.basis,
-        )
-        record_event(
-            actor,
-            obligation,
-            "assessment.started",
-            f"Assessment started, due by {planned.due_at:%d %B %Y}",
-            payload={"assessment_id": assessment.pk},
-            subject_too=True,
-        )
-    elif registry.get(obligation.route).closes_with_outcome(chosen):
-        _close(actor, obligation)
-    return obligation
-
-
-@transaction.atomic
-def assessment_record(
-    *,
-    actor: Actor,
-    assessment: ChildAssessment,
-    started_on: dt.date,
-    authorised_on: dt.date | None,
-    factors: Sequence[str],
-) -> ChildAssessment:
-    """Record the assessment's dates and the CIN factors found at its end. When every
-    assessment on the notification is complete, it closes."""
-    obligation = _locked(assessment.obligation)
-    _require("obligations.act_on", actor, obligation, "Only the receiving team can do this")
-    assessment = ChildAssessment.objects.select_for_update().get(pk=assessment.pk)
-    problems: dict[str, list[str]] = {}
-    today = clock.local_now().date()
-    if started_on > today:
-        problems["started_on"] = ["The start date must be today or in the past"]
-    if authorised_on is not None:
-        if authorised_on < started_on:
-            problems["authorised_on"] = ["The authorisation date must be on or after the start"]
-        elif authorised_on > today:
-            problems["authorised_on"] = ["The authorisation date must be today or in the past"]
-        if factor_problems := policy.assessment_factor_problems(list(factors)):
-            problems["factors"] = factor_problems
-    if problems:
-        raise ValidationFailed.from_fields(problems)
-    assessment.started_on = started_on
-    assessment.authorised_on = authorised_on
-    assessment.factors = list(dict.fromkeys(factors))
-    assessment.save()
-    record_event(
-        actor,
-        obligation,
-        "assessment.recorded",
-        "Assessment completed" if assessment.is_complete else "Assessment updated",
-        payload={"assessment_id": assessment.pk, "factors": assessment.factors},
-        subject_too=assessment.is_complete,
-    )
-    if assessment.is_complete:
-        Deadline.objects.filter(assessment=assessment, met_at__isnull=True).update(
-            met_at=clock.now()
-        )
-        if obligation.status == policy.Status.OUTCOME_RECORDED and all(
-            a.is_complete for a in obligation.assessments.all()
-        ):
-            _close(actor, obligation)
-    return assessment
-
-
-@transaction.atomic
 def outcome_record(
     *, actor: Actor, obligation: Obligation, outcome: str, note: str = ""
 ) -> Obligation:
-    """The outcome of an IDVA or MARAC referral or a child's follow-up, which closes it."""
+    """Its outcome, from the route's outcomes; it closes the obligation unless the route
+    says it stays open (``Route.closes_with_outcome``). A route that records its outcome
+    its own way (a front door's decision) does so (``Route.record_outcome``); a route may
+    ask for a note with it (``Route.note_required``)."""
     obligation = _locked(obligation)
     _require("obligations.act_on", actor, obligation, "Only the receiving team can do this")
-    if obligation.route == policy.Route.CHILD_CONCERN:
-        return decision_record(actor=actor, obligation=obligation, decision=outcome, note=note)
-    if outcome not in registry.get(obligation.route).outcomes:
+    route = registry.get(obligation.route)
+    if route.record_outcome is not None:
+        return route.record_outcome(actor, obligation, outcome, note)
+    if outcome not in route.outcomes:
         raise ValidationFailed.from_fields({"outcome": ["Select the outcome"]})
-    if obligation.route == policy.Route.CHILD_FOLLOW_UP and not note.strip():
-        raise ValidationFailed.from_fields(
-            {"note": ["Enter when and how the child was seen, and what support they have"]}
-        )
+    if route.note_required and not note.strip():
+        raise ValidationFailed.from_fields({"note": [route.note_required]})
     _record_outcome(actor, obligation, outcome, note)
-    if registry.get(obligation.route).closes_with_outcome(outcome):
+    if route.closes_with_outcome(outcome):
         _close(actor, obligation)
     return obligation
 

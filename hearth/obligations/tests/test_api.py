@@ -19,11 +19,13 @@ from hearth.audit.models import AccessEvent, TimelineEvent
 from hearth.core import clock
 from hearth.core.models import IdempotencyRecord
 from hearth.incidents.models import Incident
-from hearth.obligations import policy, registry
+from hearth.obligations import registry
 from hearth.obligations.models import Obligation
-from hearth.obligations.policy import Route, Status
-from hearth.obligations.schemas import DecisionCode, OutcomeCode, RouteCode, StatusCode
+from hearth.obligations.schemas import OutcomeCode, RouteCode, StatusCode
 from hearth.obligations.tests.factories import PPU, of, submitted_incident, team
+from hearth.referrals import policy
+from hearth.referrals.policy import Route, Status
+from hearth.referrals.schemas import DecisionCode
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,6 @@ from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
 from hearth.obligations import area_settings, policy, reference
 from hearth.obligations.area_settings import routing_settings_set
 from hearth.obligations.models import RoutingSettings
-from hearth.obligations.policy import Route, Stage
 from hearth.obligations.tests.factories import (
     FRONT_DOOR_MANAGER,
     NORTHSHIRE,
@@ -32,6 +31,7 @@ from hearth.obligations.tests.factories import (
     of,
     submitted_incident,
 )
+from hearth.referrals.policy import Route, Stage
 
 ADMIN = "administrator@hearth.wessex.example"
 HOST = "hearth-service-for-wessex"

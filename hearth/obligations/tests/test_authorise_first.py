@@ -18,7 +18,6 @@ from hearth.core.models import IdempotencyRecord
 from hearth.encompass import policy as enc
 from hearth.incidents.models import Incident
 from hearth.obligations.models import Obligation
-from hearth.obligations.policy import Route, Status
 from hearth.obligations.tests.factories import (
     FRONT_DOOR,
     MARAC,
@@ -27,6 +26,7 @@ from hearth.obligations.tests.factories import (
     submitted_incident,
     team,
 )
+from hearth.referrals.policy import Route, Status
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from hearth.accounts.services import api_key_issue
 from hearth.obligations.models import Deadline, Obligation
-from hearth.obligations.policy import Route
 from hearth.obligations.selectors.inbox import INBOX_PAGE_SIZE
 from hearth.obligations.selectors.records import RECORD_PER_PAGE
 from hearth.obligations.tests.factories import (
@@ -25,6 +24,7 @@ from hearth.obligations.tests.factories import (
     submitted_incident,
     team,
 )
+from hearth.referrals.policy import Route
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,9 @@ from hearth.incidents.documents import (
     incident_record_document,
 )
 from hearth.incidents.services import IncidentChanges
-from hearth.obligations import policy
-from hearth.obligations.policy import Route
 from hearth.obligations.tests.factories import NORTHSHIRE, OFFICER, area, of, team
+from hearth.referrals import policy
+from hearth.referrals.policy import Route
 from hearth.risk import policy as risk_policy
 from hearth.risk import services as risk_services
 

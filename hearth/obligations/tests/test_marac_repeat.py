@@ -16,7 +16,6 @@ from hearth.incidents.documents import PersonIn, RelationshipIn, incident_record
 from hearth.incidents.models import Incident
 from hearth.incidents.tests.factories import family_document
 from hearth.obligations import services
-from hearth.obligations.policy import Route
 from hearth.obligations.tests.factories import (
     NORTHSHIRE,
     OFFICER,
@@ -26,6 +25,8 @@ from hearth.obligations.tests.factories import (
     of,
     submitted_incident,
 )
+from hearth.referrals import services as referral_services
+from hearth.referrals.policy import Route
 from hearth.risk.selectors import assessment_get_for
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +39,7 @@ def _referred(wessex: Any) -> Incident:
         first = submitted_incident(wessex)
         checklist(wessex, first, yes=15)
         (marac,) = of(first, Route.MARAC_REFERRAL)
-        services.marac_referral_update(actor=ppu, obligation=marac, victim_aware=True)
+        referral_services.marac_referral_update(actor=ppu, obligation=marac, victim_aware=True)
         services.obligation_send(actor=ppu, obligation=marac)
     return first
 

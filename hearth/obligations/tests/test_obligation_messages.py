@@ -14,8 +14,8 @@ from hearth.core.delivery import deliver_due
 from hearth.core.models import OutboundMessage
 from hearth.core.tests.smtp import smtp_server, smtp_settings
 from hearth.encompass.tests.test_encompass import DSL, at_schools, notification_of
-from hearth.obligations.policy import Route
 from hearth.obligations.tests.factories import FRONT_DOOR, OFFICER, of, submitted_incident
+from hearth.referrals.policy import Route
 
 WARNING = "A message about this could not be delivered"
 

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from hearth.core import calendar
 from hearth.core.clock import LONDON
 from hearth.core.errors import InvalidTransition
-from hearth.obligations import policy
-from hearth.obligations.policy import Action, Route, Stage, Status, Step
+from hearth.referrals import policy
+from hearth.referrals.policy import Action, Route, Stage, Status, Step
 
 NORTH, SOUTH = 1, 2
 AREAS = {

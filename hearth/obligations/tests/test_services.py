@@ -19,9 +19,8 @@ from hearth.encompass import services as encompass
 from hearth.encompass.models import EncompassNotification
 from hearth.incidents.documents import PersonIn, RelationshipIn, incident_record_document
 from hearth.incidents.tests.factories import family_document
-from hearth.obligations import policy, routing, services
+from hearth.obligations import routing, services
 from hearth.obligations.models import Deadline, Obligation, UnroutedWork
-from hearth.obligations.policy import Route, Stage, Status
 from hearth.obligations.selectors import (
     child_record_for,
     inbox_for,
@@ -45,6 +44,9 @@ from hearth.obligations.tests.factories import (
     team,
 )
 from hearth.people import services as people_services
+from hearth.referrals import policy
+from hearth.referrals import services as referral_services
+from hearth.referrals.policy import Route, Stage, Status
 from hearth.risk.selectors import assessment_get_for
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +106,7 @@ def test_the_front_door_acknowledges_and_decides_and_the_referrer_sees_it(wessex
         == 1
     )
 
-    services.decision_record(
+    referral_services.decision_record(
         actor=practitioner, obligation=first, decision="early_help", note="Family hub"
     )
     first.refresh_from_db()
@@ -112,7 +114,7 @@ def test_the_front_door_acknowledges_and_decides_and_the_referrer_sees_it(wessex
     assert not Deadline.objects.filter(obligation=first, met_at__isnull=True).exists()
 
     # Deciding without acknowledging first acknowledges too.
-    services.decision_record(
+    referral_services.decision_record(
         actor=practitioner,
         obligation=second,
         decision="child_in_need_assessment",
@@ -130,7 +132,7 @@ def test_the_front_door_acknowledges_and_decides_and_the_referrer_sees_it(wessex
     assert not seen.complete
 
     with pytest.raises(ValidationFailed) as error:
-        services.assessment_record(
+        referral_services.assessment_record(
             actor=practitioner,
             assessment=assessment,
             started_on=dt.date(2026, 11, 23),
@@ -138,7 +140,7 @@ def test_the_front_door_acknowledges_and_decides_and_the_referrer_sees_it(wessex
             factors=["21", "3A"],
         )
     assert "factors" in error.value.fields
-    services.assessment_record(
+    referral_services.assessment_record(
         actor=practitioner,
         assessment=assessment,
         started_on=dt.date(2026, 11, 23),
@@ -150,7 +152,9 @@ def test_the_front_door_acknowledges_and_decides_and_the_referrer_sees_it(wessex
     clock.refresh_from_db()
     assert clock.met_at is not None
 
-    services.decision_record(actor=practitioner, obligation=third, decision="no_further_action")
+    referral_services.decision_record(
+        actor=practitioner, obligation=third, decision="no_further_action"
+    )
     # The children's schools are not known: their education safeguarding team was told,
     # and the incident is complete only once that notification is closed too.
     assert not incident_obligations_for(actor=wessex.actor(PPU), incident_id=incident.pk).complete
@@ -171,7 +175,9 @@ def test_only_the_receiving_team_acts_and_a_decision_needs_a_known_code(wessex: 
     with pytest.raises(NotPermitted):
         services.obligation_acknowledge(actor=wessex.actor(SOUTH_FRONT_DOOR), obligation=first)
     with pytest.raises(ValidationFailed):
-        services.decision_record(actor=wessex.actor(FRONT_DOOR), obligation=first, decision="maybe")
+        referral_services.decision_record(
+            actor=wessex.actor(FRONT_DOOR), obligation=first, decision="maybe"
+        )
     first.refresh_from_db()
     assert first.status == Status.SENT
 
@@ -227,8 +233,8 @@ def test_a_marac_referral_waits_for_the_referrer_and_links_every_child(wessex: A
     with pytest.raises(ValidationFailed, match="knows about this referral"):
         services.obligation_send(actor=ppu, obligation=marac)
     with pytest.raises(ValidationFailed):
-        services.marac_referral_update(actor=ppu, obligation=marac, victim_aware=False)
-    services.marac_referral_update(
+        referral_services.marac_referral_update(actor=ppu, obligation=marac, victim_aware=False)
+    referral_services.marac_referral_update(
         actor=ppu,
         obligation=marac,
         victim_aware=False,
@@ -261,10 +267,12 @@ def test_a_marac_referral_with_a_child_lacking_a_notification_cannot_be_sent(wes
     link.notification = None
     link.save()
     ppu = wessex.actor(PPU)
-    services.marac_referral_update(actor=ppu, obligation=marac, victim_aware=True)
+    referral_services.marac_referral_update(actor=ppu, obligation=marac, victim_aware=True)
     with pytest.raises(ValidationFailed, match="no child concern notification"):
         services.obligation_send(actor=ppu, obligation=marac)
-    services.marac_child_notification_raise(actor=ppu, obligation=marac, child_id=link.child_id)
+    referral_services.marac_child_notification_raise(
+        actor=ppu, obligation=marac, child_id=link.child_id
+    )
     link.refresh_from_db()
     assert link.notification is not None and link.notification.pk != withdrawn.pk
     services.obligation_send(actor=ppu, obligation=marac)
@@ -336,7 +344,9 @@ def test_the_recipient_sees_what_the_route_shares_only_while_the_obligation_gran
             actor=wessex.actor("administrator@hearth.wessex.example"), obligation_id=first.pk
         )
 
-    services.decision_record(actor=practitioner, obligation=first, decision="no_further_action")
+    referral_services.decision_record(
+        actor=practitioner, obligation=first, decision="no_further_action"
+    )
     first.refresh_from_db()
     assert first.access_ends_at is not None
     with time_machine.travel(first.access_ends_at - dt.timedelta(minutes=1)):
@@ -418,7 +428,7 @@ def test_a_new_incident_after_a_marac_referral_meets_the_repeat_criterion(wessex
         first = submitted_incident(wessex)
         checklist(wessex, first, yes=15)
         (marac,) = of(first, Route.MARAC_REFERRAL)
-        services.marac_referral_update(actor=ppu, obligation=marac, victim_aware=True)
+        referral_services.marac_referral_update(actor=ppu, obligation=marac, victim_aware=True)
         services.obligation_send(actor=ppu, obligation=marac)
     # The same victim and perpetrator a week later: a low score, but a repeat.
     again = {p.role: p.person_id for p in first.parties.exclude(role="child")}
@@ -457,7 +467,7 @@ def test_the_marac_sees_a_referral_only_once_it_is_sent(wessex: Any) -> None:
     with pytest.raises(NotFound):
         obligation_get_for(actor=coordinator, obligation_id=marac.pk)
     ppu = wessex.actor(PPU)
-    services.marac_referral_update(actor=ppu, obligation=marac, victim_aware=True)
+    referral_services.marac_referral_update(actor=ppu, obligation=marac, victim_aware=True)
     services.obligation_send(actor=ppu, obligation=marac)
     assert obligation_get_for(actor=coordinator, obligation_id=marac.pk).obligation == marac
 

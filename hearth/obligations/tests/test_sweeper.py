@@ -19,9 +19,9 @@ from hearth.core.clock import LONDON
 from hearth.core.models import OutboundMessage
 from hearth.incidents.models import Incident
 from hearth.obligations.models import Deadline
-from hearth.obligations.policy import Route, Step
 from hearth.obligations.sweeper import sweep
 from hearth.obligations.tests.factories import of, submitted_incident, team
+from hearth.referrals.policy import Route, Step
 
 SUBMITTED = dt.datetime(2026, 12, 1, 10, 0, tzinfo=LONDON)  # a Tuesday
 DUE = dt.datetime(2026, 12, 2, 23, 59, 59, tzinfo=LONDON)  # the end of Wednesday

@@ -24,7 +24,6 @@ from hearth.encompass import services as encompass
 from hearth.encompass.models import EncompassNotification
 from hearth.obligations import services
 from hearth.obligations.models import Obligation
-from hearth.obligations.policy import Route, Status
 from hearth.obligations.tests.factories import (
     EDUCATION,
     FRONT_DOOR,
@@ -39,6 +38,8 @@ from hearth.obligations.tests.factories import (
     submitted_incident,
     team,
 )
+from hearth.referrals import services as referral_services
+from hearth.referrals.policy import Route, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,9 @@ def test_the_inbox_filters(wessex: Any, client_for: Callable[[str], Client]) -> 
     practitioner = wessex.actor(FRONT_DOOR)
     mia, leo, ava = of(incident, Route.CHILD_CONCERN)
     services.obligation_claim(actor=practitioner, obligation=leo)
-    services.decision_record(actor=practitioner, obligation=ava, decision="no_further_action")
+    referral_services.decision_record(
+        actor=practitioner, obligation=ava, decision="no_further_action"
+    )
     client = client_for(FRONT_DOOR)
 
     def shown(**query: str) -> set[int]:
@@ -571,7 +574,7 @@ def test_the_incident_page_shows_complete_when_every_childs_obligations_are_clos
 ) -> None:
     incident = submitted_incident(wessex)
     for notification in of(incident, Route.CHILD_CONCERN):
-        services.decision_record(
+        referral_services.decision_record(
             actor=wessex.actor(FRONT_DOOR), obligation=notification, decision="no_further_action"
         )
     url = reverse("incident_detail", args=[incident.pk])

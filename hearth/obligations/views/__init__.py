@@ -8,12 +8,8 @@ writes through one of ``obligations.services``, which checks who may act (403).
 """
 
 from hearth.obligations.views.actions import (
-    marac_child_notification_raise,
-    marac_referral_edit,
     obligation_acknowledge,
-    obligation_assessment,
     obligation_claim,
-    obligation_decision,
     obligation_outcome,
     obligation_redirect,
     obligation_send,
@@ -41,14 +37,10 @@ __all__ = [
     "child_safeguarding_record",
     "inbox_home",
     "incident_obligations_context",
-    "marac_child_notification_raise",
-    "marac_referral_edit",
     "obligation_acknowledge",
     "obligation_area_list",
     "obligation_area_settings",
-    "obligation_assessment",
     "obligation_claim",
-    "obligation_decision",
     "obligation_detail",
     "obligation_outcome",
     "obligation_redirect",

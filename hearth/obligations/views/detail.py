@@ -17,11 +17,9 @@ from hearth.core.http import actor_of
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents.models import Incident
 from hearth.incidents.selectors import ChildDetail, IncidentDetail
-from hearth.obligations import page_selectors, policy, registry, selectors
-from hearth.obligations.models import ChildAssessment
+from hearth.obligations import page_selectors, registry, selectors
 from hearth.obligations.selectors import AdultRisk
 from hearth.risk import policy as risk_policy
-from hearth.risk.views import MARAC_LABELS
 
 # The window the MARAC criteria count incidents in (SafeLives potential escalation).
 HISTORY_MONTHS = 12
@@ -32,13 +30,6 @@ class RiskSummary:
     risk: AdultRisk
     recent: int  # incidents and concerns in the last 12 months, this one included
     agencies: list[str]
-
-
-@dataclass(frozen=True)
-class AssessmentSummary:
-    assessment: ChildAssessment
-    kind: str
-    factors: list[tuple[str, str]]
 
 
 def _risk_summaries(risks: list[AdultRisk], occurred_at: dt.datetime | None) -> list[RiskSummary]:
@@ -56,20 +47,10 @@ def _risk_summaries(risks: list[AdultRisk], occurred_at: dt.datetime | None) -> 
     return summaries
 
 
-def _assessment_summaries(assessments: list[ChildAssessment]) -> list[AssessmentSummary]:
-    return [
-        AssessmentSummary(
-            assessment=a,
-            kind=policy.outcome_label(policy.Route.CHILD_CONCERN, a.kind),
-            factors=[(code, policy.ASSESSMENT_FACTORS.get(code, code)) for code in a.factors],
-        )
-        for a in assessments
-    ]
-
-
 @reads_personal_data
 def obligation_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
-    page = page_selectors.obligation_page_for(actor=actor_of(request), obligation_id=obligation_id)
+    actor = actor_of(request)
+    page = page_selectors.obligation_page_for(actor=actor, obligation_id=obligation_id)
     detail = page.detail
     obligation = detail.obligation
     route = registry.get(obligation.route)
@@ -90,12 +71,8 @@ def obligation_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
             "is_child_route": obligation.route in registry.child_route_keys(),
             "risks": _risk_summaries(shared.risks, shared.incident_occurred_at),
             "history_months": HISTORY_MONTHS,
-            "assessments": _assessment_summaries(detail.assessments),
-            "criteria": [
-                MARAC_LABELS.get(key, key)
-                for key in (shared.marac.criteria if shared.marac else [])
-            ],
-            "safe_contact": page.safe_contact,
+            "route": route,
+            **(route.page_context(actor, detail) if route.page_context is not None else {}),
         },
     )
 

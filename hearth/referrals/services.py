@@ -5,6 +5,8 @@ acknowledged (domain.md §10.4). Attached to the routes by ``hearth.referrals.ro
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 
 from django.db import transaction
@@ -14,19 +16,19 @@ from hearth.core.actor import Actor
 from hearth.core.errors import ValidationFailed
 from hearth.incidents.facts import incident_day
 from hearth.incidents.policy import PartyRole
-from hearth.obligations import policy, reference
-from hearth.obligations.models import (
-    Deadline,
-    MaracReferral,
-    Obligation,
-)
+from hearth.obligations import reference, registry
+from hearth.obligations.models import Deadline, Obligation
 from hearth.obligations.services._common import (
     _locked,
     _require,
     record_event,
 )
+from hearth.obligations.services.lifecycle import _close, _record_outcome
 from hearth.obligations.services.plans import record_plans, record_unrouted
 from hearth.people.models import Person
+from hearth.referrals import policy
+from hearth.referrals.models import ChildAssessment, MaracReferral
+from hearth.referrals.routing import area_routing
 
 
 def marac_sent(actor: Actor | None, obligation: Obligation) -> bool:
@@ -121,7 +123,7 @@ def marac_child_notification_raise(
             children=(policy.ChildIn(person_id=child_id, area_id=area_id),),
             victims=(),
         )
-        areas = {area_id: reference.area_routing(area_id)} if area_id else {}
+        areas = {area_id: area_routing(area_id)} if area_id else {}
         result = policy.route_incident(plan_input, areas)
         if result.unrouted:
             raise ValidationFailed(result.unrouted[0].reason)
@@ -157,7 +159,7 @@ def child_follow_ups_start(*, actor: Actor | None, adult: Obligation) -> list[Ob
     day = incident_day(adult.incident)  # a child is under 18 on it (the policy checks)
     for child in Person.objects.filter(pk__in=child_ids).order_by("id"):
         area_id = reference.home_area_id(child, adult.incident)
-        routing_area = reference.area_routing(area_id) if area_id else None
+        routing_area = area_routing(area_id) if area_id else None
         children.append(
             policy.FollowUpChild(
                 person_id=child.pk,
@@ -183,3 +185,108 @@ def child_follow_ups_start(*, actor: Actor | None, adult: Obligation) -> list[Ob
 def follow_ups_on_acknowledged(actor: Actor | None, adult: Obligation) -> None:
     """``Route.on_acknowledged`` of the IDVA and MARAC routes."""
     child_follow_ups_start(actor=actor, adult=adult)
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor: Actor,
+    obligation: Obligation,
+    decision: str,
+    note: str = "",
+    assessment_started_on: dt.date | None = None,
+) -> Obligation:
+    """The front door's decision on a child concern notification (Working Together 2023:
+    within one working day). A decision to assess starts an assessment with its own
+    45-working-day clock from the referral; the others end the front door's part."""
+    obligation = _locked(obligation)
+    _require("obligations.act_on", actor, obligation, "Only the receiving team can decide")
+    if obligation.route != policy.Route.CHILD_CONCERN:
+        raise ValidationFailed("Only a child concern notification has a front-door decision")
+    try:
+        chosen = policy.Decision(decision)
+    except ValueError:
+        raise ValidationFailed.from_fields({"decision": ["Select the decision"]}) from None
+    if obligation.status == policy.Status.OUTCOME_RECORDED and obligation.assessments.exists():
+        raise ValidationFailed("An assessment has started: record its outcome instead")
+    _record_outcome(actor, obligation, chosen, note)
+    if chosen in policy.ASSESSMENT_DECISIONS:
+        started = assessment_started_on or clock.local_now().date()
+        assessment = ChildAssessment.objects.create(
+            obligation=obligation, kind=chosen, started_on=started
+        )
+        timescales = reference.timescales_for(obligation.incident.local_authority)
+        planned = policy.assessment_deadline(
+            referral_received_at=obligation.sent_at or obligation.created_at, t=timescales
+        )
+        assessment.deadline = Deadline.objects.create(
+            obligation=obligation,
+            stage=planned.stage,
+            owner=planned.owner,
+            due_at=planned.due_at,
+            rule=planned.rule,
+            rule_version=planned.rule_version,
+            basis=planned.basis,
+        )
+        assessment.save(update_fields=["deadline", "updated_at"])
+        record_event(
+            actor,
+            obligation,
+            "assessment.started",
+            f"Assessment started, due by {planned.due_at:%d %B %Y}",
+            payload={"assessment_id": assessment.pk},
+            subject_too=True,
+        )
+    elif registry.get(obligation.route).closes_with_outcome(chosen):
+        _close(actor, obligation)
+    return obligation
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    actor: Actor,
+    assessment: ChildAssessment,
+    started_on: dt.date,
+    authorised_on: dt.date | None,
+    factors: Sequence[str],
+) -> ChildAssessment:
+    """Record the assessment's dates and the CIN factors found at its end. When every
+    assessment on the notification is complete, it closes."""
+    obligation = _locked(assessment.obligation)
+    _require("obligations.act_on", actor, obligation, "Only the receiving team can do this")
+    assessment = ChildAssessment.objects.select_for_update().get(pk=assessment.pk)
+    problems: dict[str, list[str]] = {}
+    today = clock.local_now().date()
+    if started_on > today:
+        problems["started_on"] = ["The start date must be today or in the past"]
+    if authorised_on is not None:
+        if authorised_on < started_on:
+            problems["authorised_on"] = ["The authorisation date must be on or after the start"]
+        elif authorised_on > today:
+            problems["authorised_on"] = ["The authorisation date must be today or in the past"]
+        if factor_problems := policy.assessment_factor_problems(list(factors)):
+            problems["factors"] = factor_problems
+    if problems:
+        raise ValidationFailed.from_fields(problems)
+    assessment.started_on = started_on
+    assessment.authorised_on = authorised_on
+    assessment.factors = list(dict.fromkeys(factors))
+    assessment.save()
+    record_event(
+        actor,
+        obligation,
+        "assessment.recorded",
+        "Assessment completed" if assessment.is_complete else "Assessment updated",
+        payload={"assessment_id": assessment.pk, "factors": assessment.factors},
+        subject_too=assessment.is_complete,
+    )
+    if assessment.is_complete:
+        Deadline.objects.filter(assessment=assessment, met_at__isnull=True).update(
+            met_at=clock.now()
+        )
+        if obligation.status == policy.Status.OUTCOME_RECORDED and all(
+            a.is_complete for a in obligation.assessments.all()
+        ):
+            _close(actor, obligation)
+    return assessment

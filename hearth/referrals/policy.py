@@ -1,28 +1,240 @@
-"""The routing policy: from a submitted incident (plain data) to the obligations it
-creates, each with its reason, rule, version and due times; and each child's follow-up
-when an adult victim starts being supported.
+"""The referral routes' rules (pure: plain data in, plain data out): from a submitted
+incident to each child's children's services notification (CCN-1), a high-risk adult
+victim's MARAC and IDVA referrals (MARAC-REF-1, IDVA-1), and each child's follow-up when
+the adult's support starts (FOLLOW-UP-1); the front door's decisions, the CIN assessment
+factors and each route's outcomes.
+
+Sources (../shared/docs/domain.md):
+- §4.2 (Working Together to Safeguard Children 2023, England): within one working day of
+  a referral a social worker acknowledges receipt to the referrer and decides the type of
+  response; a child and family assessment takes at most 45 working days from the point
+  of referral. §7.1: the CIN census referral source for the police is code ``6``; the
+  factors identified at the end of an assessment are CIN codes (3A/3B/3C for domestic
+  abuse). §4.3: Wales differs and its timescales were not retrieved, so Wales is a
+  separate, configurable profile with England's figures as its default.
+- §2.2–2.3: a MARAC referral carries the criteria met, safe contact details, whether the
+  victim knows of the referral (and why not) and every child in the household; §10.1 W7:
+  a MARAC referral with children is not sent until each child has a child concern
+  notification linked to it.
+- §2.4 and §10.3: high-risk adult victims are referred to an IDVA service.
+- §10.4: a scheduled child follow-up is generated whenever an adult case (IDVA/MARAC)
+  has related children; closing the adult case never closes the child's.
 
 Every child route acts only for a child: someone under 18 on the day of the incident
 (Children Act 1989 s.105; ``incidents.policy.is_child``), an age not known counting as a
 child's. A child who harmed (the alleged perpetrator, under 18) is a child to safeguard:
-their front door is told like any child's, with that reason."""
+their front door is told like any child's, with that reason.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
 
 from hearth.incidents.policy import is_child
-from hearth.obligations.policy.deadlines import (
+
+# The ledger's lifecycle, stages, deadlines and plans, beneath these rules: the referral
+# apps read both as ``referrals.policy``.
+from hearth.obligations.policy import *  # noqa: F403
+from hearth.obligations.policy import (
     ENGLAND,
     Owner,
+    PlannedDeadline,
+    PlannedObligation,
+    RoutingResult,
     Stage,
     Timescales,
-    _deadline,
+    Unrouted,
+    stage_deadline,
 )
-from hearth.obligations.policy.lifecycle import ROUTE_LABELS, ROUTE_RULES, RULE_VERSION, Route
-from hearth.obligations.policy.plans import PlannedObligation, RoutingResult, Unrouted
+
+RULE_VERSION = "1"
+
+
+class Route(StrEnum):
+    CHILD_CONCERN = "child_concern_notification"
+    MARAC_REFERRAL = "marac_referral"
+    IDVA_REFERRAL = "idva_referral"
+    CHILD_FOLLOW_UP = "child_follow_up"
+
+
+ROUTE_LABELS = {
+    Route.CHILD_CONCERN: "Child concern notification",
+    Route.MARAC_REFERRAL: "MARAC referral",
+    Route.IDVA_REFERRAL: "IDVA referral",
+    Route.CHILD_FOLLOW_UP: "Child follow-up",
+}
+
+# The rule that creates each route's obligations (shown to users with the version).
+ROUTE_RULES = {
+    Route.CHILD_CONCERN: "CCN-1",
+    Route.MARAC_REFERRAL: "MARAC-REF-1",
+    Route.IDVA_REFERRAL: "IDVA-1",
+    Route.CHILD_FOLLOW_UP: "FOLLOW-UP-1",
+}
+
+# Routes whose subject is a child (the others are owed to an adult victim).
+CHILD_ROUTES = frozenset({Route.CHILD_CONCERN, Route.CHILD_FOLLOW_UP})
+
+
+# --- Outcomes ----------------------------------------------------------------------------
+
+
+class Decision(StrEnum):
+    """The front door's decision on a child concern notification (domain.md §4.2, §10.1 W5)."""
+
+    NO_FURTHER_ACTION = "no_further_action"
+    INFORMATION_AND_ADVICE = "information_and_advice"
+    EARLY_HELP = "early_help"
+    CHILD_IN_NEED_ASSESSMENT = "child_in_need_assessment"
+    STRATEGY_DISCUSSION = "strategy_discussion"
+    IMMEDIATE_PROTECTION = "immediate_protection"
+
+
+DECISION_LABELS = {
+    Decision.NO_FURTHER_ACTION: "No further action",
+    Decision.INFORMATION_AND_ADVICE: "Information and advice",
+    Decision.EARLY_HELP: "Early help",
+    Decision.CHILD_IN_NEED_ASSESSMENT: "Child and family assessment (child in need, s.17)",
+    Decision.STRATEGY_DISCUSSION: "Strategy discussion and s.47 enquiry",
+    Decision.IMMEDIATE_PROTECTION: "Immediate protection",
+}
+
+# Decisions that start a child and family assessment, with its own 45-working-day clock.
+# Immediate protection is followed by a strategy discussion and s.47 enquiries (§4.2).
+ASSESSMENT_DECISIONS = frozenset(
+    {
+        Decision.CHILD_IN_NEED_ASSESSMENT,
+        Decision.STRATEGY_DISCUSSION,
+        Decision.IMMEDIATE_PROTECTION,
+    }
+)
+# Decisions after which the front door's part ends with the decision itself.
+CLOSING_DECISIONS = frozenset(
+    {Decision.NO_FURTHER_ACTION, Decision.INFORMATION_AND_ADVICE, Decision.EARLY_HELP}
+)
+
+# CIN census "factors identified at the end of assessment" (domain.md §7.1; DfE code list).
+ASSESSMENT_FACTORS: Mapping[str, str] = {
+    "1A": "Alcohol misuse: the child",
+    "1B": "Alcohol misuse: a parent or carer",
+    "1C": "Alcohol misuse: another person in the household",
+    "2A": "Drug misuse: the child",
+    "2B": "Drug misuse: a parent or carer",
+    "2C": "Drug misuse: another person in the household",
+    "3A": "Domestic abuse: the child is the subject",
+    "3B": "Domestic abuse: a parent or carer is the subject",
+    "3C": "Domestic abuse: another person in the household is the subject",
+    "4A": "Mental health: the child",
+    "4B": "Mental health: a parent or carer",
+    "4C": "Mental health: another person in the household",
+    "5A": "Learning disability: the child",
+    "5B": "Learning disability: a parent or carer",
+    "5C": "Learning disability: another person in the household",
+    "6A": "Physical disability or illness: the child",
+    "6B": "Physical disability or illness: a parent or carer",
+    "6C": "Physical disability or illness: another person in the household",
+    "7A": "Young carer",
+    "8B": "Privately fostered: overseas child intending to return",
+    "8C": "Privately fostered: overseas child intending to stay",
+    "8D": "Privately fostered: UK child in education or training",
+    "8E": "Privately fostered: UK child, parents cannot care",
+    "8F": "Privately fostered: other",
+    "9A": "Unaccompanied asylum-seeking child",
+    "10A": "Going or being missing",
+    "11A": "Child sexual exploitation",
+    "12A": "Trafficking",
+    "13A": "Gangs",
+    "14A": "Socially unacceptable behaviour",
+    "15A": "Self-harm",
+    "16A": "Neglect",
+    "17A": "Emotional abuse",
+    "18B": "Physical abuse: child on child",
+    "18C": "Physical abuse: adult on child",
+    "19B": "Sexual abuse: child on child",
+    "19C": "Sexual abuse: adult on child",
+    "20": "Other",
+    "21": "No factors identified",
+    "22A": "Female genital mutilation",
+    "23A": "Abuse linked to faith or belief",
+    "24A": "Child criminal exploitation",
+}
+
+
+def assessment_factor_problems(codes: Sequence[str]) -> list[str]:
+    """What is wrong with a set of factors (CIN census rules: known codes; ``21`` "no
+    factors identified" must be the only code)."""
+    problems = [
+        f"{code} is not a CIN assessment factor code"
+        for code in codes
+        if code not in ASSESSMENT_FACTORS
+    ]
+    if not codes:
+        problems.append("Choose the factors identified at the end of the assessment")
+    elif "21" in codes and len(codes) > 1:
+        problems.append("'No factors identified' cannot be chosen with other factors")
+    return problems
+
+
+class IdvaOutcome(StrEnum):
+    ENGAGED = "engaged"
+    DECLINED = "declined"
+    UNABLE_TO_CONTACT = "unable_to_contact"
+
+
+IDVA_OUTCOME_LABELS = {
+    IdvaOutcome.ENGAGED: "The victim is being supported",
+    IdvaOutcome.DECLINED: "The victim declined support",
+    IdvaOutcome.UNABLE_TO_CONTACT: "Could not contact the victim safely",
+}
+
+
+class MaracOutcome(StrEnum):
+    HEARD = "heard"
+    NOT_ACCEPTED = "not_accepted"
+    TRANSFERRED = "transferred"
+
+
+MARAC_OUTCOME_LABELS = {
+    MaracOutcome.HEARD: "Heard at MARAC, with an action plan",
+    MaracOutcome.NOT_ACCEPTED: "Not accepted: does not meet the criteria",
+    MaracOutcome.TRANSFERRED: "Transferred to another MARAC",
+}
+
+
+class FollowUpOutcome(StrEnum):
+    SAFE_AND_SUPPORTED = "safe_and_supported"
+    REFERRED_ON = "referred_on"
+
+
+FOLLOW_UP_OUTCOME_LABELS = {
+    FollowUpOutcome.SAFE_AND_SUPPORTED: "Child seen: safety and support confirmed",
+    FollowUpOutcome.REFERRED_ON: "Child seen: concerns, referred on for help",
+}
+
+
+OUTCOMES: Mapping[Route, Mapping[Any, str]] = {
+    Route.CHILD_CONCERN: DECISION_LABELS,
+    Route.IDVA_REFERRAL: IDVA_OUTCOME_LABELS,
+    Route.MARAC_REFERRAL: MARAC_OUTCOME_LABELS,
+    Route.CHILD_FOLLOW_UP: FOLLOW_UP_OUTCOME_LABELS,
+}
+
+
+def outcome_label(route: str, outcome: str) -> str:
+    return OUTCOMES[Route(route)].get(outcome, outcome)
+
+
+def closes_with_outcome(route: str, outcome: str) -> bool:
+    """Whether recording ``outcome`` ends the obligation at once. A front-door decision to
+    assess keeps it open until the assessment is complete; everything else closes."""
+    if Route(route) == Route.CHILD_CONCERN:
+        return Decision(outcome) in CLOSING_DECISIONS
+    return True
+
 
 # --- Routing ------------------------------------------------------------------------------
 
@@ -114,7 +326,7 @@ def route_incident(incident: IncidentIn, areas: Mapping[int, AreaRouting]) -> Ro
                 ),
                 send_now=True,
                 deadlines=(
-                    _deadline(
+                    stage_deadline(
                         Stage.ACKNOWLEDGE,
                         received,
                         t.decision_working_days,
@@ -123,7 +335,7 @@ def route_incident(incident: IncidentIn, areas: Mapping[int, AreaRouting]) -> Ro
                         rule,
                         "receipt",
                     ),
-                    _deadline(
+                    stage_deadline(
                         Stage.DECIDE,
                         received,
                         t.decision_working_days,
@@ -162,7 +374,7 @@ def route_incident(incident: IncidentIn, areas: Mapping[int, AreaRouting]) -> Ro
                         reason="MARAC criteria met: " + "; ".join(victim.marac_basis),
                         send_now=False,
                         deadlines=(
-                            _deadline(
+                            stage_deadline(
                                 Stage.SEND,
                                 received,
                                 t.marac_send_working_days,
@@ -204,7 +416,7 @@ def route_incident(incident: IncidentIn, areas: Mapping[int, AreaRouting]) -> Ro
                         "support them",
                         send_now=True,
                         deadlines=(
-                            _deadline(
+                            stage_deadline(
                                 Stage.ACKNOWLEDGE,
                                 received,
                                 t.idva_acknowledge_working_days,
@@ -271,7 +483,7 @@ def follow_ups_for_adult_support(
                 ),
                 send_now=True,
                 deadlines=(
-                    _deadline(
+                    stage_deadline(
                         Stage.OUTCOME,
                         acknowledged_at,
                         t.follow_up_working_days,
@@ -310,3 +522,17 @@ def marac_send_problems(
     elif victim_aware is False and not not_aware_reason.strip():
         problems.append("Say why the victim does not know about this referral")
     return problems
+
+
+def assessment_deadline(*, referral_received_at: dt.datetime, t: Timescales) -> PlannedDeadline:
+    """A child and family assessment: at most 45 working days from the point of referral
+    (domain.md §4.2), whenever the assessment itself starts."""
+    return stage_deadline(
+        Stage.ASSESSMENT,
+        referral_received_at,
+        t.assessment_working_days,
+        t,
+        Owner.RECIPIENT,
+        "ASSESSMENT-1",
+        "the referral",
+    )
