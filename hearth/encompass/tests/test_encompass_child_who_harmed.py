@@ -16,7 +16,7 @@ from hearth.encompass import policy as enc
 from hearth.encompass.models import EncompassNotification
 from hearth.incidents.documents import incident_record_document
 from hearth.obligations.tests.factories import NORTHSHIRE, OFFICER, area, of
-from hearth.obligations.tests.test_child_routes import child_to_parent
+from hearth.referrals.tests.test_child_routes import child_to_parent
 from hearth.schools.models import EducationSetting
 
 pytestmark = pytest.mark.django_db

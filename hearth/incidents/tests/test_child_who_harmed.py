@@ -38,9 +38,9 @@ from hearth.incidents.tests.test_views import (
 )
 from hearth.obligations.models import Obligation
 from hearth.obligations.tests.factories import NORTHSHIRE, area
-from hearth.obligations.tests.test_child_routes import child_to_parent
 from hearth.people.policy import Kinship, Tie
 from hearth.referrals.policy import Route
+from hearth.referrals.tests.test_child_routes import child_to_parent
 
 OFFICER = "response.officer@police.wessex.example"
 PARENT = Tie(Kinship.PARENT, parental_responsibility=True)
