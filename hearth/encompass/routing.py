@@ -21,7 +21,7 @@ from hearth.incidents.facts import children_at
 from hearth.incidents.models import ChildInvolvement, Incident
 from hearth.obligations import policy
 from hearth.obligations.models import Obligation
-from hearth.obligations.reference import home_area_id, team_for
+from hearth.obligations.reference import area_of, home_area_id, team_for
 from hearth.people.models import Person
 from hearth.schools.selectors import area_calendar, school_calendars_for, setting_by_urn
 
@@ -34,7 +34,7 @@ def force_template(incident: Incident) -> enc.Template:
 
 
 def _area_in(area_id: int) -> enc.AreaIn:
-    area = Area.objects.get(pk=area_id)
+    area = area_of(area_id) or Area.objects.get(pk=area_id)
     chosen = EncompassSettings.objects.filter(area=area).first()
     education = team_for(TeamFunction.EDUCATION_SAFEGUARDING, area_id)
     health = team_for(TeamFunction.HEALTH_VISITING, area_id)

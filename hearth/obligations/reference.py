@@ -4,6 +4,11 @@ and which team answers for an agency's referrals. Read-only; no route's rules he
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
 from hearth.accounts.models import Area, Team, TeamFunction
 from hearth.incidents.models import Incident
 from hearth.obligations import policy
@@ -11,12 +16,40 @@ from hearth.obligations.area_settings import DEFAULT_ACCESS_DAYS_AFTER_CLOSE, ro
 from hearth.obligations.models import RoutingSettings
 from hearth.people.models import Person, PersonAddress
 
+T = TypeVar("T")
+
+# Reference data read once per submission: while ``read_once()`` is open (routing one
+# incident), each answer below is kept by its arguments, so every route and every child
+# share one read of a team, an area's settings or a person's home.
+_ONCE: ContextVar[dict[Hashable, Any] | None] = ContextVar("reference_once", default=None)
+
+
+@contextmanager
+def read_once() -> Iterator[None]:
+    token = _ONCE.set({})
+    try:
+        yield
+    finally:
+        _ONCE.reset(token)
+
+
+def _kept(key: Hashable, read: Callable[[], T]) -> T:
+    kept = _ONCE.get()
+    if kept is None:
+        return read()
+    if key not in kept:
+        kept[key] = read()
+    return kept[key]
+
 
 def timescales_for(area: Area | None) -> policy.Timescales:
     """The area's configured timescales, in its jurisdiction's profile."""
     if area is None:
         return policy.ENGLAND
-    return row_of(area, RoutingSettings.objects.filter(area=area).first()).timescales
+    return _kept(
+        ("timescales", area.pk),
+        lambda: row_of(area, RoutingSettings.objects.filter(area=area).first()).timescales,
+    )
 
 
 def access_days_after_close(area_id: int | None) -> int:
@@ -27,7 +60,15 @@ def access_days_after_close(area_id: int | None) -> int:
 def team_for(function: str, area_id: int) -> Team | None:
     """The active team doing ``function`` for the area (or for the police force area the
     local authority is in, as a force-wide IDVA service does)."""
-    area = Area.objects.filter(pk=area_id).first()
+    return _kept(("team_for", function, area_id), lambda: _team_for(function, area_id))
+
+
+def area_of(area_id: int) -> Area | None:
+    return _kept(("area", area_id), lambda: Area.objects.filter(pk=area_id).first())
+
+
+def _team_for(function: str, area_id: int) -> Team | None:
+    area = area_of(area_id)
     areas = [area_id] + ([area.police_force_area_id] if area and area.police_force_area_id else [])
     return (
         Team.objects.filter(
@@ -44,10 +85,13 @@ def team_for(function: str, area_id: int) -> Team | None:
 def home_area_id(person: Person, incident: Incident) -> int | None:
     """The local authority a person lives in: their current address's, or else where the
     incident happened (a child at the incident usually lives there)."""
-    home = (
-        PersonAddress.objects.filter(person=person, lived_to__isnull=True)
-        .select_related("address")
-        .first()
+    home = _kept(
+        ("home", person.pk),
+        lambda: (
+            PersonAddress.objects.filter(person=person, lived_to__isnull=True)
+            .select_related("address")
+            .first()
+        ),
     )
     if home is not None and home.address.local_authority_id:
         return home.address.local_authority_id
@@ -57,5 +101,9 @@ def home_area_id(person: Person, incident: Incident) -> int | None:
 def referrer_team_of(incident: Incident) -> Team | None:
     """The team in the referring agency that answers for its referrals: the police
     public protection unit, or the concern-raising agency's first team."""
-    teams = Team.objects.filter(agency_id=incident.recorded_by_agency_id, is_active=True)
-    return teams.filter(function=TeamFunction.PUBLIC_PROTECTION).first() or teams.first()
+
+    def read() -> Team | None:
+        teams = Team.objects.filter(agency_id=incident.recorded_by_agency_id, is_active=True)
+        return teams.filter(function=TeamFunction.PUBLIC_PROTECTION).first() or teams.first()
+
+    return _kept(("referrer_team", incident.recorded_by_agency_id), read)

@@ -16,7 +16,7 @@ from django.db import transaction
 
 from hearth.core.actor import Actor
 from hearth.incidents.models import Incident
-from hearth.obligations import registry
+from hearth.obligations import reference, registry
 from hearth.obligations.models import Obligation, UnroutedWork
 from hearth.obligations.services.plans import record_plans, record_unrouted
 
@@ -41,10 +41,11 @@ def incident_route(*, actor: Actor | None, incident: Incident) -> RoutingOutcome
         return RoutingOutcome([], [])
     created: list[Obligation] = []
     unrouted: list[UnroutedWork] = []
-    for route in registry.routes():
-        if route.plan is None:
-            continue
-        result = route.plan(route.read(incident) if route.read is not None else incident)
-        created += record_plans(actor=actor, incident=incident, planned=result.planned)
-        unrouted += record_unrouted(actor=actor, incident=incident, unrouted=result.unrouted)
+    with reference.read_once():  # teams, areas and homes read once for every route
+        for route in registry.routes():
+            if route.plan is None:
+                continue
+            result = route.plan(route.read(incident) if route.read is not None else incident)
+            created += record_plans(actor=actor, incident=incident, planned=result.planned)
+            unrouted += record_unrouted(actor=actor, incident=incident, unrouted=result.unrouted)
     return RoutingOutcome(created, unrouted)

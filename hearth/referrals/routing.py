@@ -15,7 +15,7 @@ from hearth.incidents.facts import children_at
 from hearth.incidents.models import Incident, Party
 from hearth.incidents.policy import PartyRole, is_child
 from hearth.obligations.models import Obligation
-from hearth.obligations.reference import home_area_id, team_for, timescales_for
+from hearth.obligations.reference import area_of, home_area_id, team_for, timescales_for
 from hearth.people.models import HouseholdMember, Person
 from hearth.people.selectors import linked_person_ids
 from hearth.referrals import policy
@@ -43,7 +43,7 @@ REFERRAL_SOURCE_BY_AGENCY_KIND: dict[str, str] = {
 
 
 def area_routing(area_id: int) -> policy.AreaRouting:
-    area = Area.objects.get(pk=area_id)
+    area = area_of(area_id) or Area.objects.get(pk=area_id)
     teams = {
         f: team_for(f, area_id)
         for f in (TeamFunction.FRONT_DOOR, TeamFunction.MARAC, TeamFunction.IDVA)
