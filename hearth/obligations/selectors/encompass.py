@@ -159,10 +159,33 @@ class Inbox:
     overdue: int
 
 
+def _received_by(actor: Actor) -> QuerySet[EncompassNotification]:
+    """``received_by(actor)``, read from the notifications addressed to the actor's
+    agency's teams or its trust's schools (a UNION of two indexed look-ups) rather than
+    by testing the visibility rule's OR on every notification there is."""
+    addressed = (
+        EncompassNotification.objects.filter(
+            obligation__in=Obligation.objects.filter(
+                team__agency_id=actor.agency_id, route=policy.Route.ENCOMPASS
+            ).values("pk")
+        )
+        .order_by()
+        .values("pk")
+    )
+    trust = (
+        EncompassNotification.objects.filter(setting__trust_id=actor.agency_id)
+        .order_by()
+        .values("pk")
+    )
+    return EncompassNotification.objects.received_by(actor).filter(
+        pk__in=addressed.union(trust)
+    )
+
+
 def encompass_inbox_for(*, actor: Actor, page: int = 1) -> Inbox:
     """Notifications the actor's school (or team) received, newest first, with due and
     overdue flags."""
-    received = EncompassNotification.objects.received_by(actor)
+    received = _received_by(actor)
     paginator = Paginator(
         _listing(received).prefetch_related("children__child").order_by("-created_at", "-id"),
         PAGE_SIZE,
