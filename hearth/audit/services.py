@@ -35,7 +35,7 @@ def record_label(instance: models.Model) -> tuple[str, str]:
     return instance._meta.label_lower, str(instance.pk)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # nothing in it is tried and rolled back on its own
 def access_record(
     *,
     actor: Actor,
