@@ -137,7 +137,7 @@ def diffs_record_created(instances: Sequence[models.Model]) -> None:
 
     if auditlog_disabled.get():
         return
-    use_json = settings.AUDITLOG_STORE_JSON_CHANGES
+    use_json = bool(getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False))
     entries = []
     for instance in instances:
         if not auditlog.contains(type(instance)):
