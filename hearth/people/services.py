@@ -135,6 +135,17 @@ def person_create(*, actor: Actor, details: PersonDetails) -> Person:
     return person
 
 
+def _name_of(person: Person, name: OtherName) -> PersonName:
+    """Another name of ``person``, not yet saved, with the lookup keys ``PersonName.save``
+    sets, as ``bulk_create`` calls no ``save``."""
+    other = PersonName(
+        person=person, kind=name.kind, given_names=name.given_names, family_name=name.family_name
+    )
+    other.given_names_key = normalise_name(other.given_names)
+    other.family_name_key = family_name_key(other.family_name)
+    return other
+
+
 @dataclass(frozen=True)
 class NewAddress:
     """Where a person recorded with ``people_record_many`` lives now."""
@@ -167,7 +178,7 @@ def _people_write(
 ) -> list[Person]:
     persons = Person.objects.bulk_create([_person_from(actor, d) for d, _ in people])
     names = PersonName.objects.bulk_create(
-        PersonName(person=person, kind=n.kind, given_names=n.given_names, family_name=n.family_name)
+        _name_of(person, n)
         for person, (details, _) in zip(persons, people, strict=True)
         for n in details.other_names
     )

@@ -56,9 +56,11 @@ def test_people_recorded_in_bulk_are_recorded_as_one_by_one(wessex: Any) -> None
     assert [getattr(kerry, f) for f in fields] == [getattr(one, f) for f in fields]
     assert kerry.given_names == "Kerry" and kerry.nhs_number == "9434765919"
     assert dean.estimated_age == 35 and dean.estimated_age_on is not None
-    assert list(PersonName.objects.filter(person=kerry).values_list("family_name", "kind")) == [
-        ("Smith", PersonName.Kind.ALIAS)
-    ]
+    name_fields = ("family_name", "kind", "given_names_key", "family_name_key")
+    assert list(PersonName.objects.filter(person=kerry).values_list(*name_fields)) == list(
+        PersonName.objects.filter(person=one).values_list(*name_fields)
+    )
+    assert PersonName.objects.get(person=kerry).family_name_key == "smith"
     home = PersonAddress.objects.get(person=kerry, lived_to__isnull=True)
     assert home.address.postcode == "WX1 4LC"
     assert not PersonAddress.objects.filter(person=dean).exists()
