@@ -280,24 +280,35 @@ def encompass_sent_for(*, actor: Actor, late_only: bool = False, page: int = 1) 
     """For the force (its public protection unit sees all of them): every notification
     its incidents sent, newest first, or only those not acknowledged by their due time
     (not yet acknowledged and overdue, or acknowledged late)."""
-    sent = EncompassNotification.objects.visible_to(actor).filter(
+    # ``visible_to``'s referrer arm, which admits exactly these: testing its whole OR on
+    # every notification the force sent would add nothing but the cost.
+    sent = EncompassNotification.objects.filter(
         obligation__incident__in=Incident.objects.visible_to(actor)
     )
     if late_only:
-        late = Q(
-            obligation__deadlines__stage=policy.Stage.ACKNOWLEDGE,
-            obligation__deadlines__due_at__lte=clock.now(),
-        ) & (
+        late = Deadline.objects.filter(
+            obligation_id=OuterRef("obligation_id"),
+            stage=policy.Stage.ACKNOWLEDGE,
+            due_at__lte=clock.now(),
+        ).filter(
             Q(obligation__acknowledged_at__isnull=True)
-            | Q(obligation__acknowledged_at__gt=F("obligation__deadlines__due_at"))
+            | Q(obligation__acknowledged_at__gt=F("due_at"))
         )
-        sent = sent.filter(late).exclude(obligation__status=policy.Status.WITHDRAWN).distinct()
+        sent = sent.filter(Exists(late)).exclude(obligation__status=policy.Status.WITHDRAWN)
+    # The page is chosen among the notifications alone, then only its rows are read.
     paginator = Paginator(
-        _listing(sent).prefetch_related("children__child").order_by("-created_at", "-id"),
-        PAGE_SIZE,
+        sent.order_by("-created_at", "-id").values_list("pk", flat=True), PAGE_SIZE
     )
     current = paginator.get_page(page)
-    rows = list(current.object_list)
+    ids = list(current.object_list)
+    by_id = {
+        n.pk: n
+        for n in _listing(EncompassNotification.objects.filter(pk__in=ids)).prefetch_related(
+            "children__child"
+        )
+    }
+    rows = [by_id[pk] for pk in ids]
+    current.object_list = rows  # type: ignore[assignment]  # the ids' rows
     _read(
         actor,
         "See the force's Operation Encompass notifications",
