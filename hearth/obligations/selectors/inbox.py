@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 
 from hearth.accounts.models import Team
 from hearth.audit.models import AccessAction
@@ -118,8 +118,9 @@ def inbox_for(
     now = clock.now()
     if filters.overdue_only:
         items = items.filter(next_due_at__lte=now)
-    total = items.count()
-    overdue = items.filter(next_due_at__lte=now).count()
+    # How many, and how many overdue, in one pass over the index.
+    counts = items.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(next_due_at__lte=now)))
+    total, overdue = int(counts["total"]), int(counts["overdue"])
     # The page is chosen among the obligations alone (overdue and soonest first; nothing
     # due, waiting on others, last), then only its rows are read with their people and
     # incident: joining those to every open obligation before sorting costs more.
