@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from django.contrib.postgres.lookups import TrigramSimilar
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -52,11 +54,10 @@ from hearth.schools.models import EducationSetting
 from hearth.search import policy
 from hearth.search.policy import NameKeys, SearchQuery, parse_query
 
-# Candidates read from the database for one search before scoring, on either database:
-# a bound on the work of one search; ranking then keeps ``policy.MAX_RESULTS``.
-CANDIDATE_LIMIT = 5000
 # Schools whose names contain the words typed, at most.
 SCHOOL_LIMIT = 20
+# The children recorded at them, at most: enough to rank (some may be found by name too).
+SCHOOL_CHILDREN = 2 * (policy.MAX_RESULTS + 1)
 
 
 class ResultKind:
@@ -189,27 +190,55 @@ _EXACTLY = """({given} = %s OR {family} = %s OR {family} = %s
     OR TRIM({given} || ' ' || {family}) = %s)"""
 
 
-def _scope_sql(actor: Actor) -> tuple[str, list[Any]]:
-    """``_in_scope`` as SQL about the person whose id is the column named where it says
-    ``{person_id}`` (``str.format``): two ``EXISTS`` by that id, each answered by
-    indexes (``OFFSET 0`` keeps each a per-row probe, never a hash of everyone the
-    searcher may see). Compiled once a search: compiling it costs milliseconds."""
-    this = RawSQL("{person_id}", ())
-    visible = Person.objects.visible_to(actor).filter(pk=this).order_by().values("pk")
-    addressed = (
-        Obligation.objects.addressed_to(actor).filter(subject_id=this).order_by().values("pk")
-    )
-    visible_sql, visible_params = visible.query.sql_with_params()
-    addressed_sql, addressed_params = addressed.query.sql_with_params()
-    sql = f"(EXISTS ({visible_sql} OFFSET 0) OR EXISTS ({addressed_sql} OFFSET 0))"
-    # Braces of the ORM's SQL (none today) stay themselves through ``format``.
-    sql = sql.replace("{", "{{").replace("}", "}}").replace("{{person_id}}", "{person_id}")
-    return sql, [*visible_params, *addressed_params]
+class _ScopeSQL:
+    """``_in_scope`` as SQL about the person whose id is a column named on use: two
+    ``EXISTS`` by that id, each answered by indexes (``_fence`` keeps each a per-row
+    probe, never a hash of everyone the searcher may see). Compiled at most once a
+    search, on first use: compiling the visibility rules costs milliseconds."""
+
+    def __init__(self, actor: Actor) -> None:
+        self.actor = actor
+
+    @cached_property
+    def _parts(self) -> tuple[str, list[Any], str, list[Any]]:
+        this = RawSQL("{person_id}", ())
+        visible = Person.objects.visible_to(self.actor).filter(pk=this).order_by().values("pk")
+        addressed = (
+            Obligation.objects.addressed_to(self.actor)
+            .filter(subject_id=this)
+            .order_by()
+            .values("pk")
+        )
+        return (*_exists(visible), *_exists(addressed))
+
+    def visible(self, person_id: str) -> tuple[str, list[Any]]:
+        """Whether the actor may see the person (``Person.objects.visible_to``)."""
+        sql, params, _, _ = self._parts
+        return sql.format(person_id=person_id), params
+
+    def any(self, person_id: str) -> tuple[str, list[Any]]:
+        """Whether the actor may find the person: visible, or addressed to them."""
+        visible, visible_params, addressed, addressed_params = self._parts
+        sql = f"({visible} OR {addressed})".format(person_id=person_id)
+        return sql, [*visible_params, *addressed_params]
 
 
-def _exact_single_word_sql(
-    query: SearchQuery, scope: str, scope_params: list[Any]
-) -> tuple[str, list[Any]]:
+def _exists(rows: QuerySet[Any]) -> tuple[str, list[Any]]:
+    """``EXISTS (rows)``, fenced, with its ``{person_id}`` placeholder; ``FALSE`` when
+    the rule admits no one (``.none()``)."""
+    try:
+        sql, params = rows.query.sql_with_params()
+    except EmptyResultSet:
+        return "FALSE", []
+    return _with_placeholder(f"EXISTS ({sql}{_fence()})"), list(params)
+
+
+def _with_placeholder(sql: str) -> str:
+    """``sql`` ready for ``str.format(person_id=...)``: its own braces (none today) kept."""
+    return sql.replace("{", "{{").replace("}", "}}").replace("{{person_id}}", "{person_id}")
+
+
+def _exact_single_word_sql(query: SearchQuery, scope: _ScopeSQL) -> tuple[str, list[Any]]:
     """The first ``policy.MAX_RESULTS`` + 1 people in scope whose given or family name
     (or another name's) is exactly the one word typed, by sort name: each of them scores
     1 (the word is the name), so they are the start of the ranking. Equality on the
@@ -230,24 +259,25 @@ def _exact_single_word_sql(
         for where in branches
     )
     params = [p for where in branches for p in [query.name] * where.count("%s") + born_params]
+    in_scope, scope_params = scope.any("e.id")
     sql = f"""
         SELECT e.id, TRUE, 1::real, e.sort_name
         FROM (SELECT * FROM ({found}) AS u ORDER BY u.sort_name, u.id) AS e
-        WHERE {scope.format(person_id="e.id")}
+        WHERE {in_scope}
         ORDER BY e.sort_name, e.id
         LIMIT %s"""  # noqa: S608
     return sql, [*params, *scope_params, policy.MAX_RESULTS + 1]
 
 
 def _people_ranked_in_database(
-    actor: Actor, query: SearchQuery, candidates: QuerySet[Any]
+    scope: _ScopeSQL, query: SearchQuery, candidates: QuerySet[Any]
 ) -> list[Ranked]:
     """PostgreSQL: the first ``policy.MAX_RESULTS`` + 1 candidates in scope, scored and
     ranked exactly as ``policy.name_score`` and ``_rank`` would, in one statement.
 
     The candidates (their keys read by the trigram indexes' own scans) are scored and
     ranked first, without the scope: a sort of the few thousand found, at worst. Then
-    the scope is asked of each, best first, until enough are found (``_scope_sql``).
+    the scope is asked of each, best first, until enough are found (``_ScopeSQL``).
     The outer ``ORDER BY`` is the ranked subquery's own, so no sort waits for every
     candidate's scope. One word that is exactly the name of more people in scope than
     are ranked (a common family name) is answered from those alone
@@ -258,7 +288,7 @@ def _people_ranked_in_database(
     other = {"given": "n.given_names_key", "family": "n.family_name_key"}
     likeness, exactly = [name] * 3, [name, name, squashed, name]
     candidates_sql, candidates_params = candidates.query.sql_with_params()
-    scope, scope_params = _scope_sql(actor)
+    in_scope, scope_params = scope.any("ranked.id")
     born = "WHERE c.born = %s" if query.date_of_birth is not None else ""
     # Only SQL written here or compiled by the ORM is interpolated; every value is a
     # parameter.
@@ -279,7 +309,7 @@ def _people_ranked_in_database(
             {born}
             ORDER BY exact DESC, score DESC, sort_name, c.id
         ) AS ranked
-        WHERE {scope.format(person_id="ranked.id")}
+        WHERE {in_scope}
         ORDER BY ranked.exact DESC, ranked.score DESC, ranked.sort_name, ranked.id
         LIMIT %s"""  # noqa: S608
     ranked_params = [
@@ -294,7 +324,7 @@ def _people_ranked_in_database(
     ]
     sql, params = ranked_sql, ranked_params
     if " " not in name:
-        exact_sql, exact_params = _exact_single_word_sql(query, scope, scope_params)
+        exact_sql, exact_params = _exact_single_word_sql(query, scope)
         enough = f"(SELECT COUNT(*) FROM exact) > {policy.MAX_RESULTS:d}"  # noqa: S608
         sql = f"""
             WITH exact (id, exact, score, sort_name) AS MATERIALIZED ({exact_sql})
@@ -330,7 +360,9 @@ def _people_ranked_in_python(people: QuerySet[Person], name: str) -> list[Ranked
     return found[: policy.MAX_RESULTS + 1]
 
 
-def _people_by_name(actor: Actor, query: SearchQuery) -> dict[int, tuple[bool, float, str]]:
+def _people_by_name(
+    actor: Actor, scope: _ScopeSQL, query: SearchQuery
+) -> dict[int, tuple[bool, float, str]]:
     """Person id → (exact, score, sort name) for the first ``policy.MAX_RESULTS`` + 1
     people in scope the query finds by name and date of birth, best first: one query on
     PostgreSQL (two on SQLite), however many people there are."""
@@ -352,7 +384,7 @@ def _people_by_name(actor: Actor, query: SearchQuery) -> dict[int, tuple[bool, f
         ranked = _people_ranked_in_python(people.filter(_in_scope(actor)), query.name)
     else:
         # The candidates first (the trigram indexes), then the scope of each.
-        ranked = _people_ranked_in_database(actor, query, candidates)
+        ranked = _people_ranked_in_database(scope, query, candidates)
     return {pk: (exact, score, sort_name) for pk, exact, score, sort_name in ranked}
 
 
@@ -365,24 +397,48 @@ def _schools_named(query: SearchQuery) -> dict[str, str]:
     return dict(found.order_by("name", "urn").values_list("urn", "name")[:SCHOOL_LIMIT])
 
 
+def _fence() -> str:
+    """What keeps an ``EXISTS`` a per-row probe on PostgreSQL (``OFFSET 0``: the planner
+    then never turns it into a hash of every row the subquery could give)."""
+    return " OFFSET 0" if connection.vendor == "postgresql" else ""
+
+
 def _children_at_schools(actor: Actor, urns: Iterable[str]) -> dict[int, str]:
     """Child id → URN, for the children the actor may see recorded at these schools:
     in an incident they may see, or in the incident of an obligation addressed to them
-    about the child. The first ``CANDIDATE_LIMIT`` by id, on either database."""
+    about the child. The first ``SCHOOL_CHILDREN`` (by child id, then URN), on either
+    database: the involvements at the schools are read by the URN's index in that order,
+    and the two ``EXISTS`` asked of each until enough are found (a school's thousands of
+    children ask them of little more than a page)."""
     urns = list(urns)
     if not urns:
         return {}
-    seen = Incident.objects.visible_to(actor).filter(pk=OuterRef("incident_id"))
-    addressed = Obligation.objects.addressed_to(actor).filter(
-        incident_id=OuterRef("incident_id"), subject_id=OuterRef("child_id")
+    incident, child = RawSQL("ci.incident_id", ()), RawSQL("ci.child_id", ())
+    seen = Incident.objects.visible_to(actor).filter(pk=incident).order_by().values("pk")
+    addressed = (
+        Obligation.objects.addressed_to(actor)
+        .filter(incident_id=incident, subject_id=child)
+        .order_by()
+        .values("pk")
     )
-    rows = (
+    involvements = (
         ChildInvolvement.objects.filter(education_setting_urn__in=urns)
-        .filter(Q(Exists(seen)) | Q(Exists(addressed)))
         .order_by("child_id", "education_setting_urn")
-        .values_list("child_id", "education_setting_urn")
+        .values_list("child_id", "education_setting_urn", "incident_id")
     )
-    return dict(rows[:CANDIDATE_LIMIT])
+    involvements_sql, involvements_params = involvements.query.sql_with_params()
+    seen_sql, seen_params = seen.query.sql_with_params()
+    addressed_sql, addressed_params = addressed.query.sql_with_params()
+    # Only SQL the ORM compiled is interpolated; every value is a parameter.
+    sql = f"""
+        SELECT ci.child_id, ci.urn FROM ({involvements_sql}) AS ci (child_id, urn, incident_id)
+        WHERE EXISTS ({seen_sql}{_fence()}) OR EXISTS ({addressed_sql}{_fence()})
+        ORDER BY ci.child_id, ci.urn
+        LIMIT %s"""  # noqa: S608
+    params = [*involvements_params, *seen_params, *addressed_params, SCHOOL_CHILDREN]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return dict(cursor.fetchall())
 
 
 def _incidents_by_reference(actor: Actor, query: SearchQuery) -> list[SearchResult]:
@@ -444,7 +500,9 @@ def _incident_reason(actor: Actor, recorded_by_id: int | None, kind: str) -> str
     return f"An incident {actor.agency_name} recorded"
 
 
-def _describe_people(actor: Actor, results: list[SearchResult], schools: dict[int, str]) -> None:
+def _describe_people(
+    actor: Actor, scope: _ScopeSQL, results: list[SearchResult], schools: dict[int, str]
+) -> None:
     """Fill each person result's title, summary, kind, reasons and link (a few queries
     for the whole page)."""
     ids = [r.record_id for r in results]
@@ -461,14 +519,15 @@ def _describe_people(actor: Actor, results: list[SearchResult], schools: dict[in
         .values_list("person_id", "incident__recorded_by_id", "incident__kind")
     ):
         parties.setdefault(person_id, []).append((recorded_by_id, kind))
-    # Asked of each of the page's people (an EXISTS in the select list, by the person's id).
-    visible = {
-        pk
-        for pk, seen in Person.objects.filter(pk__in=ids).values_list(
-            "pk", Exists(Person.objects.visible_to(actor).filter(pk=OuterRef("pk")))
+    # Asked of each of the page's people, by id (the search's own compiled rule).
+    seen, seen_params = scope.visible("p.id")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.id FROM people_person p WHERE p.id IN ({', '.join(['%s'] * len(ids))}) "  # noqa: S608
+            f"AND {seen}",
+            [*ids, *seen_params],
         )
-        if seen
-    }
+        visible = {pk for (pk,) in cursor.fetchall()}
     obligations: dict[int, list[Obligation]] = {}
     for obligation in (
         Obligation.objects.addressed_to(actor)
@@ -543,10 +602,11 @@ def search_for(
     best first, a page of ``policy.PAGE_SIZE`` at a time, each with why it is visible and
     where to read it. Always an access event, even for no results."""
     parsed = parse_query(query)
+    scope = _ScopeSQL(actor)
     found: list[SearchResult] = []
     schools_of: dict[int, str] = {}
     if may_search(actor) and not parsed.is_empty:
-        people = _people_by_name(actor, parsed)
+        people = _people_by_name(actor, scope, parsed)
         schools = _schools_named(parsed)
         for child_id, urn in _children_at_schools(actor, schools).items():
             schools_of[child_id] = schools[urn]
@@ -566,7 +626,7 @@ def search_for(
     pages = max(1, -(-len(ranked) // policy.PAGE_SIZE))
     page = min(max(1, page), pages)
     shown = ranked[(page - 1) * policy.PAGE_SIZE : page * policy.PAGE_SIZE]
-    _describe_people(actor, [r for r in shown if r.kind != ResultKind.INCIDENT], schools_of)
+    _describe_people(actor, scope, [r for r in shown if r.kind != ResultKind.INCIDENT], schools_of)
     _describe_incidents(actor, [r for r in shown if r.kind == ResultKind.INCIDENT])
     records: list[Any] = [
         Incident(pk=r.record_id) if r.kind == ResultKind.INCIDENT else Person(pk=r.record_id)
