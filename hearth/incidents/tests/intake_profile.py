@@ -40,6 +40,7 @@ class Statement:
     module: str  # hearth.incidents.services, or "django" when no Hearth frame is on the stack
     caller: str  # module.function:line
     auditlog: bool = False  # issued by django-auditlog's signal handlers
+    modules: frozenset[str] = frozenset()  # every Hearth module on the stack
 
 
 @dataclass
@@ -59,6 +60,17 @@ class IntakeProfile:
     def rows(self) -> int:
         return sum(self.rows_by_table.values())
 
+    def outside(self, package: str) -> IntakeProfile:
+        """The statements issued with no module of ``package`` on the stack (for
+        example all but the obligation ledger's routing of the submission)."""
+        return IntakeProfile(
+            statements=[
+                s
+                for s in self.statements
+                if not any(m == package or m.startswith(package + ".") for m in s.modules)
+            ]
+        )
+
     def by(self, key: Callable[[Statement], str]) -> Counter[str]:
         return Counter(key(s) for s in self.statements)
 
@@ -68,6 +80,8 @@ class IntakeProfile:
             f"statements {self.count}, savepoints {self.savepoints}, rows written {self.rows}",
             "by kind: " + ", ".join(f"{k} {n}" for k, n in kinds.most_common()),
             f"of which django-auditlog: {sum(1 for s in self.statements if s.auditlog)}",
+            f"of which under hearth.obligations: "
+            f"{self.count - self.outside('hearth.obligations').count}",
             "by module:",
             *(f"  {n:4d}  {m}" for m, n in self.by(lambda s: s.module).most_common()),
             "by caller (innermost Hearth frame):",
@@ -83,23 +97,29 @@ class IntakeProfile:
 PLUMBING = {("hearth.core.models", "save"), ("hearth.audit.models", "save")}
 
 
-def _caller() -> tuple[str, str, bool]:
-    """The innermost Hearth frame that asked (module, module.function:line), and whether
-    django-auditlog's signal handlers are on the way (its row diffs)."""
+def _module(filename: str) -> str | None:
+    path = Path(filename).resolve()
+    if path == THIS or not path.is_relative_to(HEARTH):
+        return None
+    return ".".join(path.relative_to(HEARTH.parent).with_suffix("").parts)
+
+
+def _caller() -> tuple[str, str, bool, frozenset[str]]:
+    """The innermost Hearth frame that asked (module, module.function:line), whether
+    django-auditlog's signal handlers are on the way (its row diffs), and every Hearth
+    module on the stack."""
     stack = traceback.extract_stack()
+    modules = frozenset(m for f in stack if (m := _module(f.filename)) is not None)
     via_auditlog = any(
         f"{os.sep}auditlog{os.sep}" in f.filename and not f.filename.endswith("middleware.py")
         for f in stack
     )
     for frame in reversed(stack):
-        path = Path(frame.filename).resolve()
-        if path == THIS or not path.is_relative_to(HEARTH):
+        module = _module(frame.filename)
+        if module is None or (module, frame.name) in PLUMBING:
             continue
-        module = ".".join(path.relative_to(HEARTH.parent).with_suffix("").parts)
-        if (module, frame.name) in PLUMBING:
-            continue
-        return module, f"{module}.{frame.name}:{frame.lineno}", via_auditlog
-    return "django", "django", via_auditlog
+        return module, f"{module}.{frame.name}:{frame.lineno}", via_auditlog, modules
+    return "django", "django", via_auditlog, modules
 
 
 def _table_counts() -> dict[str, int]:
@@ -118,9 +138,9 @@ def profiled() -> Iterator[IntakeProfile]:
     profile = IntakeProfile()
 
     def record(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        module, caller, via_auditlog = _caller()
+        module, caller, via_auditlog, modules = _caller()
         profile.statements.append(
-            Statement(sql=sql, module=module, caller=caller, auditlog=via_auditlog)
+            Statement(sql=sql, module=module, caller=caller, auditlog=via_auditlog, modules=modules)
         )
         return execute(sql, params, many, context)
 
