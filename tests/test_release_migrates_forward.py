@@ -81,7 +81,7 @@ def test_the_last_releases_demo_database_migrates_forward_without_losing_a_row(
     assert before["obligations_encompassnotification"] > 0  # the demo has notifications
 
     plan = _manage(path, "migrate", "--plan")
-    assert "encompass.0001_initial" in plan and "obligations.0003_encompass_moved_out" in plan
+    assert "encompass.0001_initial" in plan and "obligations.0004_encompass_moved_out" in plan
     _manage(path, "migrate", "--noinput")
 
     assert _counts(path, MOVED + KEPT) == before

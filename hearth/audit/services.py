@@ -6,13 +6,17 @@
 - every change records a ``TimelineEvent`` on its subject, in the change's own
   transaction, so that a rolled-back change leaves no event and a committed one
   always has one;
-- neither is ever changed or deleted (see ``models``).
+- neither is ever changed or deleted (see ``models``);
+- a change written in bulk (``bulk_create``, which sends no signals) records the same
+  events through ``timeline_record_many`` and the same django-auditlog field-level
+  diffs through ``diffs_record_created`` as row-by-row saves would have.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -31,7 +35,7 @@ def record_label(instance: models.Model) -> tuple[str, str]:
     return instance._meta.label_lower, str(instance.pk)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # nothing in it is tried and rolled back on its own
 def access_record(
     *,
     actor: Actor,
@@ -59,6 +63,35 @@ def access_record(
     return event
 
 
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event for ``timeline_record_many``: as ``timeline_record``'s arguments."""
+
+    subject: models.Model
+    verb: str
+    summary: str
+    payload: Mapping[str, Any] | None = None
+
+
+def _timeline_event(
+    actor: Actor | None,
+    subject: models.Model,
+    verb: str,
+    summary: str,
+    payload: Mapping[str, Any] | None,
+) -> TimelineEvent:
+    return TimelineEvent(
+        actor_user_id=actor.user_id if actor else None,
+        actor_api_key_id=actor.api_key_id if actor else None,
+        actor_agency_id=actor.agency_id if actor else None,
+        subject_type=ContentType.objects.get_for_model(subject),
+        subject_id=str(subject.pk),
+        verb=verb,
+        summary=_fits(summary, TimelineEvent._meta.get_field("summary").max_length or 300),
+        payload=dict(payload or {}),
+    )
+
+
 def timeline_record(
     *,
     actor: Actor | None,
@@ -73,16 +106,67 @@ def timeline_record(
     codes, never free text about a person. ``actor`` is ``None`` only for Hearth itself
     (a command or the sweeper).
     """
-    return TimelineEvent.objects.create(
-        actor_user_id=actor.user_id if actor else None,
-        actor_api_key_id=actor.api_key_id if actor else None,
-        actor_agency_id=actor.agency_id if actor else None,
-        subject_type=ContentType.objects.get_for_model(subject),
-        subject_id=str(subject.pk),
-        verb=verb,
-        summary=_fits(summary, TimelineEvent._meta.get_field("summary").max_length or 300),
-        payload=dict(payload or {}),
-    )
+    event = _timeline_event(actor, subject, verb, summary, payload)
+    event.save()
+    return event
+
+
+def timeline_record_many(
+    *, actor: Actor | None, entries: Sequence[TimelineEntry]
+) -> list[TimelineEvent]:
+    """Record several changes by the same ``actor`` in one statement, in the order given
+    (the timeline orders events of the same moment by id). Call inside the changes'
+    transaction, as ``timeline_record``; each event is what ``timeline_record`` writes."""
+    events = [_timeline_event(actor, e.subject, e.verb, e.summary, e.payload) for e in entries]
+    return TimelineEvent.objects.bulk_create(events) if events else []
+
+
+def diffs_record_created(instances: Sequence[models.Model]) -> None:
+    """The django-auditlog "create" entries (with their field-level diffs) for rows
+    written by ``bulk_create``, which sends no signals: the entries a ``save()`` of each
+    would have made (actor and remote address from the request's auditlog context), in
+    one statement. Models not registered with auditlog are left out, as a save would."""
+    from auditlog.cid import get_cid
+    from auditlog.context import auditlog_disabled
+    from auditlog.diff import model_instance_diff
+    from auditlog.models import LogEntry
+    from auditlog.registry import auditlog
+    from django.conf import settings
+    from django.db.models.signals import pre_save
+    from django.utils.encoding import smart_str
+
+    if auditlog_disabled.get():
+        return
+    use_json = bool(getattr(settings, "AUDITLOG_STORE_JSON_CHANGES", False))
+    entries = []
+    for instance in instances:
+        if not auditlog.contains(type(instance)):
+            continue
+        changes = model_instance_diff(None, instance, use_json_for_changes=use_json)
+        if not changes:
+            continue
+        entry = LogEntry(
+            content_type=ContentType.objects.get_for_model(instance),
+            object_pk=str(instance.pk),
+            object_id=instance.pk if isinstance(instance.pk, int) else None,
+            object_repr=smart_str(instance),
+            serialized_data=LogEntry.objects._get_serialized_data_or_none(instance),
+            action=LogEntry.Action.CREATE,
+            changes=changes,
+            cid=get_cid(),
+        )
+        if callable(additional := getattr(instance, "get_additional_data", None)):
+            entry.additional_data = additional()
+        # What a save would do first: the request's context fills in the actor.
+        pre_save.send(
+            sender=LogEntry,
+            instance=entry,
+            raw=False,
+            using=LogEntry.objects.db,
+            update_fields=None,
+        )
+        entries.append(entry)
+    LogEntry.objects.bulk_create(entries)
 
 
 def _fits(text: str, limit: int) -> str:

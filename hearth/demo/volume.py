@@ -324,6 +324,7 @@ class _Batch:
 
     def write(self, report: VolumeReport) -> None:
         size = 2000
+        _store_next_due(self.obligations, self.deadlines)
         for name, rows in (
             ("people", self.people),
             ("incidents", self.incidents),
@@ -838,6 +839,19 @@ class _Generator:
         return obligation
 
 
+def _store_next_due(obligations: list[Obligation], deadlines: list[Deadline]) -> None:
+    """Each obligation's stored next due time, as ``refresh_next_due`` would store it: its
+    soonest unmet deadline, none once it has ended."""
+    soonest: dict[int, dt.datetime] = {}
+    for deadline in deadlines:
+        if deadline.met_at is None:
+            key = id(deadline.obligation)
+            soonest[key] = min(soonest.get(key, deadline.due_at), deadline.due_at)
+    for obligation in obligations:
+        ended = obligation.status in policy.ENDED
+        obligation.next_due_at = None if ended else soonest.get(id(obligation))
+
+
 def _finish_keys(batch: _Batch) -> None:
     """Keys and data name row ids, known only once incidents and people are written."""
     for obligation in batch.obligations:
@@ -971,6 +985,7 @@ def generate_obligations_only(
                 deadline.manager_at = deadline.escalation_team_at = due
             obligations.append(obligation)
             deadlines.append(deadline)
+        _store_next_due(obligations, deadlines)
         with transaction.atomic():
             Obligation.objects.bulk_create(obligations, batch_size=5000)
             Deadline.objects.bulk_create(deadlines, batch_size=5000)

@@ -5,7 +5,7 @@ made, and the proof of the duty.
 
 The tables keep the names they had when these models lived in the ledger app
 (``obligations_encompass*``): the move changed which app owns them, not a row
-(migrations ``encompass.0001`` and ``obligations.0003``).
+(migrations ``encompass.0001`` and ``obligations.0004``).
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from typing import Any
 
 import rules
 from django.core.paginator import Page, Paginator
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 
 from hearth.accounts.models import Area
 from hearth.audit.models import AccessAction
@@ -36,6 +36,7 @@ from hearth.incidents.models import Incident
 from hearth.obligations import policy
 from hearth.obligations.models import Deadline, Obligation
 from hearth.obligations.selectors.obligation import messages_about
+from hearth.schools.models import EducationSetting
 
 PAGE_SIZE = 25
 
@@ -155,26 +156,72 @@ class Inbox:
     overdue: int
 
 
+def _received_by(actor: Actor) -> QuerySet[EncompassNotification]:
+    """``received_by(actor)``, read from a UNION of indexed look-ups that holds every
+    notification it can admit (addressed to the actor's agency's teams and still theirs
+    to see, or about an incident the actor may see; its trust's schools'; escalated to
+    the actor's teams) rather than by testing the rule's OR on every notification there
+    is: a school's years of ended notifications are never read."""
+    now = clock.now()
+    ours = Obligation.objects.filter(team__agency_id=actor.agency_id, route=enc.ROUTE)
+    sent = ours.exclude(status=policy.Status.CREATED)
+    # Still theirs to see: open (no end to access yet), or ended within the access window;
+    # each an index range on (team, access_ends_at), as two arms rather than an OR.
+    still_open = sent.filter(access_ends_at__isnull=True)
+    in_window = sent.filter(access_ends_at__gt=now)
+    referred = ours.filter(incident__in=Incident.objects.visible_to(actor))
+
+    # The trust's schools, read first (usually none): the planner then knows the arm
+    # is empty or small, and looks each candidate up by its key instead of scanning.
+    trust_schools = list(
+        EducationSetting.objects.filter(trust_id=actor.agency_id).values_list("pk", flat=True)
+    )
+
+    def notifications(**where: Any) -> QuerySet[EncompassNotification, Any]:
+        return EncompassNotification.objects.filter(**where).order_by().values("pk")
+
+    candidates = (
+        notifications(obligation__in=still_open.values("pk"))
+        .union(notifications(obligation__in=in_window.values("pk")))
+        .union(notifications(obligation__in=referred.values("pk")))
+        .union(notifications(setting_id__in=trust_schools))
+        .union(notifications(escalated_to_id__in=list(actor.team_ids)))
+    )
+    return EncompassNotification.objects.received_by(actor).filter(pk__in=candidates)
+
+
 def encompass_inbox_for(*, actor: Actor, page: int = 1) -> Inbox:
     """Notifications the actor's school (or team) received, newest first, with due and
     overdue flags."""
-    received = EncompassNotification.objects.received_by(actor)
+    received = _received_by(actor)
+    late = Deadline.objects.filter(
+        obligation_id=OuterRef("obligation_id"),
+        stage=policy.Stage.ACKNOWLEDGE,
+        met_at__isnull=True,
+        due_at__lte=clock.now(),
+    )
+    # How many, and how many overdue, in one pass.
+    counts = received.aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=Q(Exists(late), obligation__status=policy.Status.SENT)),
+    )
+    overdue = int(counts["overdue"])
+    # The page is chosen among the notifications alone, then only its rows are read with
+    # their obligation, incident, deadlines and children.
     paginator = Paginator(
-        _listing(received).prefetch_related("children__child").order_by("-created_at", "-id"),
-        PAGE_SIZE,
+        received.order_by("-created_at", "-id").values_list("pk", flat=True), PAGE_SIZE
     )
+    paginator.count = int(counts["total"])  # counted once, above
     current = paginator.get_page(page)
-    rows = list(current.object_list)
-    overdue = (
-        received.filter(
-            obligation__status=policy.Status.SENT,
-            obligation__deadlines__stage=policy.Stage.ACKNOWLEDGE,
-            obligation__deadlines__met_at__isnull=True,
-            obligation__deadlines__due_at__lte=clock.now(),
+    ids = list(current.object_list)
+    by_id = {
+        n.pk: n
+        for n in _listing(EncompassNotification.objects.filter(pk__in=ids)).prefetch_related(
+            "children__child"
         )
-        .distinct()
-        .count()
-    )
+    }
+    rows = [by_id[pk] for pk in ids]
+    current.object_list = rows  # type: ignore[assignment]  # the ids' rows
     _read(actor, "See the Operation Encompass inbox", rows, page=current.number)
     return Inbox(page=current, items=_views(rows), overdue=overdue)
 
@@ -229,24 +276,35 @@ def encompass_sent_for(*, actor: Actor, late_only: bool = False, page: int = 1) 
     """For the force (its public protection unit sees all of them): every notification
     its incidents sent, newest first, or only those not acknowledged by their due time
     (not yet acknowledged and overdue, or acknowledged late)."""
-    sent = EncompassNotification.objects.visible_to(actor).filter(
+    # ``visible_to``'s referrer arm, which admits exactly these: testing its whole OR on
+    # every notification the force sent would add nothing but the cost.
+    sent = EncompassNotification.objects.filter(
         obligation__incident__in=Incident.objects.visible_to(actor)
     )
     if late_only:
-        late = Q(
-            obligation__deadlines__stage=policy.Stage.ACKNOWLEDGE,
-            obligation__deadlines__due_at__lte=clock.now(),
-        ) & (
+        late = Deadline.objects.filter(
+            obligation_id=OuterRef("obligation_id"),
+            stage=policy.Stage.ACKNOWLEDGE,
+            due_at__lte=clock.now(),
+        ).filter(
             Q(obligation__acknowledged_at__isnull=True)
-            | Q(obligation__acknowledged_at__gt=F("obligation__deadlines__due_at"))
+            | Q(obligation__acknowledged_at__gt=F("due_at"))
         )
-        sent = sent.filter(late).exclude(obligation__status=policy.Status.WITHDRAWN).distinct()
+        sent = sent.filter(Exists(late)).exclude(obligation__status=policy.Status.WITHDRAWN)
+    # The page is chosen among the notifications alone, then only its rows are read.
     paginator = Paginator(
-        _listing(sent).prefetch_related("children__child").order_by("-created_at", "-id"),
-        PAGE_SIZE,
+        sent.order_by("-created_at", "-id").values_list("pk", flat=True), PAGE_SIZE
     )
     current = paginator.get_page(page)
-    rows = list(current.object_list)
+    ids = list(current.object_list)
+    by_id = {
+        n.pk: n
+        for n in _listing(EncompassNotification.objects.filter(pk__in=ids)).prefetch_related(
+            "children__child"
+        )
+    }
+    rows = [by_id[pk] for pk in ids]
+    current.object_list = rows  # type: ignore[assignment]  # the ids' rows
     _read(
         actor,
         "See the force's Operation Encompass notifications",

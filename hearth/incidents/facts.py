@@ -225,9 +225,21 @@ def incident_record_of(incident: Incident) -> IncidentRecord:
         arrest_made=incident.arrest_made,
         no_arrest_reason=incident.no_arrest_reason,
         perpetrators_not_recorded_as_children=tuple(
-            (person.full_name, age) for person, age in children_who_harmed_missing(incident)
+            (person.full_name, age) for person, age in _harmed_missing(incident, facts)
         ),
     )
+
+
+def _harmed_missing(incident: Incident, facts: IncidentFacts) -> list[tuple[Person, int]]:
+    """``children_who_harmed_missing`` from facts already read: the alleged perpetrators
+    (in the same order) under 18 on the day with no child's involvement of their own."""
+    day = incident_day(incident)
+    recorded = {c.child.pk for c in facts.children if c.involvement.pk is not None}
+    return [
+        (person, age)
+        for person in facts.perpetrators
+        if (age := person.age_on(day)) is not None and is_child(age) and person.pk not in recorded
+    ]
 
 
 def incident_snapshot(incident: Incident) -> dict[str, Any]:

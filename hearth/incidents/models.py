@@ -115,7 +115,14 @@ class Incident(TimeStampedModel):
                 name="police_reference_unique_per_force",
             )
         ]
-        indexes = [models.Index(fields=["recorded_by_agency", "status", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["recorded_by_agency", "status", "occurred_at"]),
+            # An agency's incidents newest first (the list's order, read backwards): the
+            # page is the index's first rows, and the count reads the index alone.
+            models.Index(
+                fields=["recorded_by_agency", "occurred_at", "id"], name="incident_agency_newest"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.police_reference or f"{self.get_kind_display()} {self.pk}"

@@ -52,8 +52,10 @@ class IncidentDetail:
 
 
 def incident_get_for(
-    *, actor: Actor, incident_id: int, purpose: str = "View an incident"
+    *, actor: Actor, incident_id: int, purpose: str = "View an incident", history: bool = True
 ) -> IncidentDetail:
+    """The incident, its facts and what a draft lacks; with ``history`` its timeline and
+    versions too (the page shows them, the API answers without them)."""
     incident = (
         Incident.objects.visible_to(actor)
         .select_related("recorded_by", "recorded_by_agency", "local_authority")
@@ -76,8 +78,8 @@ def incident_get_for(
         incident=incident,
         facts=facts,
         problems=problems,
-        timeline=timeline_of(subject=incident),
-        versions=list(incident.versions.select_related("recorded_by")),
+        timeline=timeline_of(subject=incident) if history else [],
+        versions=list(incident.versions.select_related("recorded_by")) if history else [],
     )
 
 

@@ -25,7 +25,7 @@ import rules
 from django.db import transaction
 from django.dispatch import Signal
 
-from hearth.audit.services import timeline_record
+from hearth.audit.services import TimelineEntry, timeline_record, timeline_record_many
 from hearth.core import clock
 from hearth.core.actor import Actor, AgencyKind
 from hearth.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
@@ -130,16 +130,7 @@ def incident_update(*, actor: Actor, incident: Incident, changes: IncidentChange
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     _require_change(actor, incident)
     values = changes.given()
-    if bad := [t for t in values.get("abuse_types", []) if t not in AbuseType.__members__.values()]:
-        raise ValidationFailed.from_fields({"abuse_types": [f"Unknown kind of abuse: {bad[0]}"]})
-    if reference := values.get("police_reference"):
-        clash = Incident.objects.filter(
-            recorded_by_agency_id=incident.recorded_by_agency_id, police_reference=reference
-        ).exclude(pk=incident.pk)
-        if clash.exists():
-            raise ValidationFailed.from_fields(
-                {"police_reference": ["Another incident already has this police reference"]}
-            )
+    _details_check(values, agency_id=incident.recorded_by_agency_id, incident_id=incident.pk)
     for name, value in values.items():
         setattr(incident, name, value)
     incident.save()
@@ -153,6 +144,48 @@ def incident_update(*, actor: Actor, incident: Incident, changes: IncidentChange
         payload={"fields": sorted(values)},
     )
     return incident
+
+
+def _details_check(values: dict[str, Any], *, agency_id: int, incident_id: int | None) -> None:
+    """Refuse unknown kinds of abuse, and a police reference another of the agency's
+    incidents has."""
+    if bad := [t for t in values.get("abuse_types", []) if t not in AbuseType.__members__.values()]:
+        raise ValidationFailed.from_fields({"abuse_types": [f"Unknown kind of abuse: {bad[0]}"]})
+    if reference := values.get("police_reference"):
+        clash = Incident.objects.filter(recorded_by_agency_id=agency_id, police_reference=reference)
+        if incident_id is not None:
+            clash = clash.exclude(pk=incident_id)
+        if clash.exists():
+            raise ValidationFailed.from_fields(
+                {"police_reference": ["Another incident already has this police reference"]}
+            )
+
+
+def incident_open(
+    *, actor: Actor, kind: str | None, changes: IncidentChanges
+) -> tuple[Incident, list[TimelineEntry]]:
+    """A draft opened with ``changes`` made, in one insert: what ``incident_start`` then
+    ``incident_update`` record, for a caller that records a whole incident in its own
+    transaction (``documents.incident_record_document``). Returns the incident and its
+    timeline events (started, details changed) for the caller to write with the rest."""
+    kind = incident_kind_for(actor, kind)
+    values = changes.given()
+    _details_check(values, agency_id=actor.agency_id, incident_id=None)
+    incident = Incident.objects.create(
+        kind=kind, recorded_by_agency_id=actor.agency_id, recorded_by_id=actor.user_id, **values
+    )
+    if kind == Incident.Kind.POLICE and actor.user_id is not None:
+        incident.attending_officers.add(actor.user_id)
+    return incident, [
+        TimelineEntry(
+            incident,
+            "incident.started",
+            "Concern started" if kind == Incident.Kind.CONCERN else "Incident record started",
+        ),
+        TimelineEntry(
+            incident, "incident.updated", "Incident details changed", {"fields": sorted(values)}
+        ),
+    ]
 
 
 @transaction.atomic
@@ -364,6 +397,12 @@ def incident_relationship_set(
 @transaction.atomic
 def incident_submit(*, actor: Actor, incident: Incident) -> Incident:
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    return incident_submit_held(actor=actor, incident=incident)
+
+
+def incident_submit_held(*, actor: Actor, incident: Incident) -> Incident:
+    """Submit ``incident``, which the caller's transaction holds: locked, or created in it
+    (``documents.incident_record_document``); ``incident_submit`` for anyone else."""
     _require_change(actor, incident)
     if incident.status != Incident.Status.DRAFT:
         raise InvalidTransition("This has already been submitted")
@@ -374,23 +413,31 @@ def incident_submit(*, actor: Actor, incident: Incident) -> Incident:
         raise ValidationFailed.from_fields(fields_)
     incident.status = Incident.Status.SUBMITTED
     incident.submitted_at = clock.now()
-    incident.save(update_fields=["status", "submitted_at", "updated_at"])
-    _store_version(actor, incident)
-    timeline_record(actor=actor, subject=incident, verb="incident.submitted", summary="Submitted")
-    for involvement in incident.child_involvements.select_related("child"):
-        timeline_record(
-            actor=actor,
-            subject=involvement.child,
-            verb="child.incident_submitted",
-            summary=f"{incident} submitted",
-            payload={"incident_id": incident.pk},
-        )
-    _record_household(actor, incident)
+    _store_version(actor, incident, also=["status", "submitted_at"])
+    involvements = list(incident.child_involvements.select_related("child"))
+    timeline_record_many(
+        actor=actor,
+        entries=[
+            TimelineEntry(incident, "incident.submitted", "Submitted"),
+            *(
+                TimelineEntry(
+                    involvement.child,
+                    "child.incident_submitted",
+                    f"{incident} submitted",
+                    {"incident_id": incident.pk},
+                )
+                for involvement in involvements
+            ),
+        ],
+    )
+    _record_household(actor, incident, involvements)
     incident_submitted.send(sender=Incident, actor=actor, incident=incident)
     return incident
 
 
-def _record_household(actor: Actor, incident: Incident) -> None:
+def _record_household(
+    actor: Actor, incident: Incident, involvements: list[ChildInvolvement]
+) -> None:
     """Who normally lives where: the adult victim's current home, with the children and
     other household members the officer recorded as normally living there."""
     victim = (
@@ -404,9 +451,7 @@ def _record_household(actor: Actor, incident: Incident) -> None:
     if home is None:
         return
     residents = [victim.person]
-    residents += [
-        i.child for i in incident.child_involvements.select_related("child") if i.normally_resident
-    ]
+    residents += [i.child for i in involvements if i.normally_resident]
     residents += [
         p.person
         for p in Party.objects.filter(
@@ -434,9 +479,10 @@ def _record_change(
     timeline_record(actor=actor, subject=incident, verb=verb, summary=summary, payload=payload)
 
 
-def _store_version(actor: Actor, incident: Incident) -> None:
+def _store_version(actor: Actor, incident: Incident, also: list[str] | None = None) -> None:
+    """Store the next version; ``also`` names other fields changed, saved with it."""
     incident.version += 1
-    incident.save(update_fields=["version", "updated_at"])
+    incident.save(update_fields=["version", "updated_at", *(also or [])])
     IncidentVersion.objects.create(
         incident=incident,
         version=incident.version,

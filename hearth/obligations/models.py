@@ -24,9 +24,12 @@ else: not other agencies, not the service operator's administrators.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 
 from hearth.core import clock
 from hearth.core.actor import Actor
@@ -57,6 +60,11 @@ class RoutingSettings(TimeStampedModel):
         return f"Routing settings for area {self.area_id}"
 
 
+# In one fixed order: the open lists' filter must read exactly as the partial indexes'
+# condition for PostgreSQL to use them (a frozenset's order changes between processes).
+ENDED_STATUSES = sorted(s.value for s in policy.ENDED)
+
+
 class ObligationQuerySet(models.QuerySet["Obligation"]):
     def visible_to(self, actor: Actor) -> ObligationQuerySet:
         """The recipient team's agency (while open, and for a while after), and whoever
@@ -79,7 +87,7 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
         return self.filter(recipient | referrer)
 
     def open(self) -> ObligationQuerySet:
-        return self.exclude(status__in=[s.value for s in policy.ENDED])
+        return self.exclude(status__in=ENDED_STATUSES)
 
     def owed_to(self, person_ids: list[int] | set[int]) -> ObligationQuerySet:
         """Owed to any of these people: as the subject, or as a child their route lists (an
@@ -96,6 +104,32 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
     def addressed_to(self, actor: Actor) -> ObligationQuerySet:
         """Only what is addressed to the actor's agency (its inboxes), not what it referred."""
         return self.visible_to(actor).filter(team__agency_id=actor.agency_id)
+
+    def refresh_next_due(self) -> int:
+        """Store each obligation's ``next_due_at`` afresh, in one UPDATE: the soonest
+        deadline not yet met, or nothing once it has ended. The only writer of the column
+        (besides the bulk demo volume, which computes the same thing)."""
+        soonest = (
+            Deadline.objects.filter(obligation=OuterRef("pk"), met_at__isnull=True)
+            .order_by("due_at")
+            .values("due_at")[:1]
+        )
+        return self.order_by().update(
+            next_due_at=Case(
+                When(status__in=ENDED_STATUSES, then=Value(None)),
+                default=Subquery(soonest),
+                output_field=models.DateTimeField(),
+            )
+        )
+
+
+def refresh_next_due(obligation_ids: Iterable[int]) -> None:
+    """Keep the stored next due time right for these obligations: called wherever their
+    deadlines are created, met or moved (``Deadline.save``, ``DeadlineQuerySet.update``,
+    routing's bulk creation); an obligation that ends clears it as it is saved."""
+    ids = sorted({i for i in obligation_ids if i is not None})
+    if ids:
+        Obligation.objects.filter(pk__in=ids).refresh_next_due()
 
 
 class Obligation(TimeStampedModel):
@@ -144,6 +178,11 @@ class Obligation(TimeStampedModel):
     access_ends_at = models.DateTimeField(null=True, blank=True)
     # The adult obligations whose acknowledgement started this child's follow-up.
     triggered_by = models.ManyToManyField("self", blank=True, symmetrical=False, related_name="+")
+    # What lists sort and filter by, stored (issue 12): the soonest deadline not yet met,
+    # null when none is left or the obligation has ended. Written only by
+    # ``refresh_next_due`` (and cleared by ``save`` when the obligation ends), never by
+    # saving a loaded obligation, whose copy may be older than its deadlines.
+    next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ObligationQuerySet.as_manager()
 
@@ -152,6 +191,18 @@ class Obligation(TimeStampedModel):
         indexes = [
             models.Index(fields=["team", "status"]),
             models.Index(fields=["subject", "route"]),
+            # A team's open work, soonest due first (the inbox's order), cut to a page from
+            # the index; it carries what the recipient's visibility rule reads, so that an
+            # inbox of tens of thousands is counted from the index alone (PostgreSQL).
+            models.Index(
+                fields=["team", "next_due_at", "incident", "id"],
+                condition=~Q(status__in=ENDED_STATUSES),
+                include=["route", "status", "access_ends_at"],
+                name="obligation_open_by_next_due",
+            ),
+            # What a team still sees (open, or its access not yet ended): a school's
+            # Operation Encompass inbox among years of its ended notifications.
+            models.Index(fields=["team", "access_ends_at"], name="obligation_team_access_ends"),
         ]
 
     def __str__(self) -> str:
@@ -161,6 +212,22 @@ class Obligation(TimeStampedModel):
         """The route's label, from the registry (the column has no fixed choices)."""
         return registry.label(self.route)
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.status in policy.ENDED:
+            self.next_due_at = None  # nothing is due on what has ended
+        if not self._state.adding and not kwargs.get("force_insert"):
+            fields = kwargs.get("update_fields")
+            if fields is None:
+                fields = [
+                    f.name
+                    for f in self._meta.concrete_fields
+                    if not f.primary_key and f.name != "next_due_at"
+                ]
+            if self.status in policy.ENDED and "status" in fields:
+                fields = [*fields, "next_due_at"]
+            kwargs["update_fields"] = fields
+        super().save(*args, **kwargs)
+
     @property
     def is_open(self) -> bool:
         return self.status not in policy.ENDED
@@ -168,6 +235,21 @@ class Obligation(TimeStampedModel):
     @property
     def outcome_label(self) -> str:
         return registry.outcome_label(self.route, self.outcome) if self.outcome else ""
+
+
+class DeadlineQuerySet(models.QuerySet["Deadline"]):
+    def update(self, **kwargs: Any) -> int:
+        """An update that meets, moves or reopens deadlines refreshes their obligations'
+        stored next due time; the sweeper's step stamps do not touch it."""
+        if not kwargs.keys() & {"met_at", "due_at", "obligation", "obligation_id"}:
+            return super().update(**kwargs)
+        ids = set(self.order_by().values_list("obligation_id", flat=True).distinct())
+        count = super().update(**kwargs)
+        if "obligation" in kwargs or "obligation_id" in kwargs:
+            target = kwargs.get("obligation_id", kwargs.get("obligation"))
+            ids.add(getattr(target, "pk", target))
+        refresh_next_due(ids)
+        return count
 
 
 class Deadline(models.Model):
@@ -187,12 +269,29 @@ class Deadline(models.Model):
     escalation_team_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=clock.now)
 
+    objects = DeadlineQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_at", "id"]
-        indexes = [models.Index(fields=["met_at", "due_at"])]
+        indexes = [
+            models.Index(fields=["met_at", "due_at"]),
+            # What the sweeper still has to climb: unmet, not yet at the ladder's top. An
+            # idle sweep reads none of the met or fully escalated millions.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(met_at__isnull=True, escalation_team_at__isnull=True),
+                name="deadline_unmet_to_climb",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.stage} due {self.due_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is None or {"met_at", "due_at", "obligation", "obligation_id"} & set(fields):
+            refresh_next_due([self.obligation_id])
 
     @property
     def is_overdue(self) -> bool:

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from hearth.accounts.models import Membership, Team
+from hearth.audit.services import TimelineEntry, timeline_record_many
 from hearth.core import clock, notify
 from hearth.obligations import policy, registry
-from hearth.obligations.models import STEP_FIELDS, Deadline
-from hearth.obligations.services._common import obligation_url, other_side, record_event
+from hearth.obligations.models import ENDED_STATUSES, STEP_FIELDS, Deadline
+from hearth.obligations.services._common import obligation_url, other_side
 
 
 @dataclass
@@ -80,57 +81,87 @@ def _message(
     return [escalation.email], f"Escalated from {team.name}: {what}"
 
 
-def _act(deadline: Deadline, step: policy.Step, at: dt.datetime) -> bool:
-    """Claim ``step`` on ``deadline`` and, if this sweeper won it, record and tell."""
+# Steps are claimed and recorded this many deadlines at a time, in one transaction each.
+CHUNK = 500
+
+
+def _claim(step: policy.Step, deadlines: list[Deadline], at: dt.datetime) -> list[Deadline]:
+    """Claim ``step`` on these deadlines: those whose step is still unclaimed are locked
+    (a concurrent sweeper waits, then finds them claimed) and stamped; the ones this
+    sweeper won are returned. Call inside the transaction that records the steps."""
     name = STEP_FIELDS[step]
+    won = set(
+        Deadline.objects.select_for_update()
+        .filter(pk__in=[d.pk for d in deadlines], **{f"{name}__isnull": True})
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if won:
+        Deadline.objects.filter(pk__in=won).update(**{name: at})
+    return [d for d in deadlines if d.pk in won]
+
+
+def _summary(deadline: Deadline, step: policy.Step, team: Team | None, own: str | None) -> str:
+    summary = policy.STEP_LABELS[step]
+    if own:
+        summary = own  # the route's own words for its own ladder's step
+    elif step == policy.Step.ESCALATION_TEAM and team is not None:
+        summary = (
+            f"Escalated to {team.escalation_team.name}"
+            if team.escalation_team is not None
+            else "No escalation team is named: nobody further could be told"
+        )
+    return f"{summary} ({policy.STAGE_LABELS[policy.Stage(deadline.stage)].lower()})"
+
+
+def _act(deadlines: list[Deadline], step: policy.Step, at: dt.datetime) -> int:
+    """Claim ``step`` on ``deadlines`` and, for each this sweeper won, record and tell: the
+    claims, their timeline events (one statement) and messages commit together."""
     with transaction.atomic():
-        won = Deadline.objects.filter(pk=deadline.pk, **{f"{name}__isnull": True}).update(
-            **{name: at}
-        )
-        if not won:
-            return False
-        team = _owner_team(deadline)
-        told = _message(deadline, step, team)
-        summary = policy.STEP_LABELS[step]
-        own_summary = None
-        if isinstance(told, registry.Escalation):
-            recipients, line, own_summary = told.recipients, told.line, told.summary
-        else:
-            recipients, line = told
-        if own_summary:
-            summary = own_summary
-        elif step == policy.Step.ESCALATION_TEAM and team is not None:
-            summary = (
-                f"Escalated to {team.escalation_team.name}"
-                if team.escalation_team is not None
-                else "No escalation team is named: nobody further could be told"
-            )
-        record_event(
-            None,
-            deadline.obligation,
-            f"deadline.{step.value}",
-            f"{summary} ({policy.STAGE_LABELS[policy.Stage(deadline.stage)].lower()})",
-            payload={"deadline_id": deadline.pk, "stage": deadline.stage, "step": step.value},
-        )
-        if recipients:
-            waiting = other_side(deadline.obligation, team)
-            link = obligation_url(
-                deadline.obligation_id,
-                registry.get(deadline.obligation.route).page_url_name,
-            )
-            notify.send(
-                notify.Message(
-                    to=recipients,
-                    subject=line[:150],
-                    body=f"{line}\n\nOpen it in Hearth: {link}",
-                    about=("obligations.obligation", str(deadline.obligation_id)),
-                    purpose=f"Deadline {step.value}",
-                    # Sent for the side waiting on the team that owes the deadline.
-                    sender_agency_id=waiting[0],
-                    sender_team_id=waiting[1],
+        won = _claim(step, deadlines, at)
+        entries = []
+        for deadline in won:
+            obligation = deadline.obligation
+            team = _owner_team(deadline)
+            told = _message(deadline, step, team)
+            own = None
+            if isinstance(told, registry.Escalation):
+                recipients, line, own = told.recipients, told.line, told.summary
+            else:
+                recipients, line = told
+            # The event ``record_event`` writes, for many at once.
+            entries.append(
+                TimelineEntry(
+                    subject=obligation,
+                    verb=f"deadline.{step.value}",
+                    summary=_summary(deadline, step, team, own),
+                    payload={
+                        "obligation_id": obligation.pk,
+                        "incident_id": obligation.incident_id,
+                        "route": obligation.route,
+                        "deadline_id": deadline.pk,
+                        "stage": deadline.stage,
+                        "step": step.value,
+                    },
                 )
             )
-    return True
+            if recipients:
+                waiting = other_side(obligation, team)
+                link = obligation_url(obligation.pk, registry.get(obligation.route).page_url_name)
+                notify.send(
+                    notify.Message(
+                        to=recipients,
+                        subject=line[:150],
+                        body=f"{line}\n\nOpen it in Hearth: {link}",
+                        about=("obligations.obligation", str(obligation.pk)),
+                        purpose=f"Deadline {step.value}",
+                        # Sent for the side waiting on the team that owes the deadline.
+                        sender_agency_id=waiting[0],
+                        sender_team_id=waiting[1],
+                    )
+                )
+        timeline_record_many(actor=None, entries=entries)
+    return len(won)
 
 
 def sweep(
@@ -142,10 +173,13 @@ def sweep(
     route's own ladder where it has one (``Route.ladder``), else ``ladder``."""
     now = now or clock.now()
     report = SweepReport()
+    # Through the partial index of unmet deadlines not yet at the ladder's top: an idle
+    # sweep reads none of the met or fully climbed ones, however many there are.
     due = (
-        Deadline.objects.filter(met_at__isnull=True, due_at__lte=now)
-        .exclude(obligation__status__in=[s.value for s in policy.ENDED])
-        .exclude(escalation_team_at__isnull=False)
+        Deadline.objects.filter(
+            met_at__isnull=True, escalation_team_at__isnull=True, due_at__lte=now
+        )
+        .exclude(obligation__status__in=ENDED_STATUSES)
         .select_related(
             "obligation__team__escalation_team",
             "obligation__referrer_team__escalation_team",
@@ -153,12 +187,17 @@ def sweep(
         )
         .order_by("due_at", "id")
     )
-    for deadline in list(due):
+    # Each deadline's steps in the ladder's order: every deadline's first step, then
+    # every second, so that a deadline's later step is never taken before its earlier.
+    work: dict[policy.Step, list[Deadline]] = {step: [] for step in policy.Step}
+    for deadline in due:
         report.checked += 1
         done = frozenset(step for step, name in STEP_FIELDS.items() if getattr(deadline, name))
         own = registry.get(deadline.obligation.route).ladder
         climb = (own(deadline) if own is not None else None) or ladder
         for step in policy.steps_due(due_at=deadline.due_at, now=now, done=done, ladder=climb):
-            if _act(deadline, step, now):
-                report.steps[step.value] += 1
+            work[step].append(deadline)
+    for step in policy.Step:
+        for start in range(0, len(work[step]), CHUNK):
+            report.steps[step.value] += _act(work[step][start : start + CHUNK], step, now)
     return report

@@ -13,14 +13,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
-from hearth.audit.services import timeline_record
+from hearth.audit.services import (
+    TimelineEntry,
+    diffs_record_created,
+    timeline_record,
+    timeline_record_many,
+)
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import ValidationFailed
@@ -38,7 +43,9 @@ from hearth.people.models import (
 )
 from hearth.people.policy import (
     Kinship,
+    family_name_key,
     nhs_number_problem,
+    normalise_name,
     normalise_nhs_number,
     upn_problem,
 )
@@ -87,11 +94,10 @@ def person_details_problems(details: PersonDetails) -> dict[str, list[str]]:
     return problems
 
 
-@transaction.atomic
-def person_create(*, actor: Actor, details: PersonDetails) -> Person:
-    if problems := person_details_problems(details):
-        raise ValidationFailed.from_fields(problems)
-    person = Person.objects.create(
+def _person_from(actor: Actor, details: PersonDetails) -> Person:
+    """The person ``details`` describe, not yet saved (the details are checked first),
+    with the lookup keys ``Person.save`` sets, as ``bulk_create`` calls no ``save``."""
+    person = Person(
         given_names=details.given_names.strip(),
         family_name=details.family_name.strip(),
         date_of_birth=details.date_of_birth,
@@ -107,6 +113,17 @@ def person_create(*, actor: Actor, details: PersonDetails) -> Person:
         police_person_id=details.police_person_id.strip(),
         recorded_by_agency_id=actor.agency_id,
     )
+    person.given_names_key = normalise_name(person.given_names)
+    person.family_name_key = family_name_key(person.family_name)
+    return person
+
+
+@transaction.atomic
+def person_create(*, actor: Actor, details: PersonDetails) -> Person:
+    if problems := person_details_problems(details):
+        raise ValidationFailed.from_fields(problems)
+    person = _person_from(actor, details)
+    person.save()
     for name in details.other_names:
         PersonName.objects.create(
             person=person,
@@ -116,6 +133,89 @@ def person_create(*, actor: Actor, details: PersonDetails) -> Person:
         )
     timeline_record(actor=actor, subject=person, verb="person.recorded", summary="Person recorded")
     return person
+
+
+def _name_of(person: Person, name: OtherName) -> PersonName:
+    """Another name of ``person``, not yet saved, with the lookup keys ``PersonName.save``
+    sets, as ``bulk_create`` calls no ``save``."""
+    other = PersonName(
+        person=person, kind=name.kind, given_names=name.given_names, family_name=name.family_name
+    )
+    other.given_names_key = normalise_name(other.given_names)
+    other.family_name_key = family_name_key(other.family_name)
+    return other
+
+
+@dataclass(frozen=True)
+class NewAddress:
+    """Where a person recorded with ``people_record_many`` lives now."""
+
+    line_1: str
+    town: str
+    postcode: str = ""
+    line_2: str = ""
+    local_authority_id: int | None = None
+    is_confidential: bool = False
+
+
+def people_record_many(
+    *, actor: Actor, people: Sequence[tuple[PersonDetails, NewAddress | None]]
+) -> list[Person]:
+    """Record several new people, each with where they live now if given: what
+    ``person_create`` and ``person_address_add`` record for each in turn (the same rows,
+    timeline events and django-auditlog diffs), written in bulk. The details are
+    checked by the caller (``person_details_problems``), which names each problem's
+    path; any left are refused here, by the first person's."""
+    for details, _ in people:
+        if problems := person_details_problems(details):
+            raise ValidationFailed.from_fields(problems)
+    with transaction.atomic(savepoint=False):
+        return _people_write(actor, people)
+
+
+def _people_write(
+    actor: Actor, people: Sequence[tuple[PersonDetails, NewAddress | None]]
+) -> list[Person]:
+    persons = Person.objects.bulk_create([_person_from(actor, d) for d, _ in people])
+    names = PersonName.objects.bulk_create(
+        _name_of(person, n)
+        for person, (details, _) in zip(persons, people, strict=True)
+        for n in details.other_names
+    )
+    homes = [(p, a) for p, (_, a) in zip(persons, people, strict=True) if a is not None]
+    addresses = Address.objects.bulk_create(
+        Address(
+            line_1=a.line_1,
+            line_2=a.line_2,
+            town=a.town,
+            postcode=a.postcode.upper().strip(),
+            local_authority_id=a.local_authority_id,
+            is_confidential=a.is_confidential,
+        )
+        for _, a in homes
+    )
+    lived = PersonAddress.objects.bulk_create(
+        PersonAddress(person=p, address=address)
+        for (p, _), address in zip(homes, addresses, strict=True)
+    )
+    diffs_record_created([*persons, *names, *addresses, *lived])
+    address_of = {p.pk: address for (p, _), address in zip(homes, addresses, strict=True)}
+    entries = []
+    for person in persons:
+        entries.append(TimelineEntry(person, "person.recorded", "Person recorded"))
+        if (address := address_of.get(person.pk)) is not None:
+            entries.append(
+                TimelineEntry(
+                    person,
+                    "person.address_added",
+                    "Confidential address recorded"
+                    if address.is_confidential
+                    else "Address recorded",
+                    {"address_id": address.pk, "confidential": address.is_confidential},
+                )
+            )
+    timeline_record_many(actor=actor, entries=entries)
+    return persons
 
 
 @transaction.atomic
@@ -183,24 +283,37 @@ def relationship_set(
     return relationship
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def household_record(*, actor: Actor, address: Address, people: Iterable[Person]) -> Household:
-    """The people who normally live at ``address`` (added to its household if it has one)."""
+    """The people who normally live at ``address`` (added to its household if it has one):
+    each not yet a current member joins it, with a timeline event, in one statement."""
     household = Household.objects.filter(address=address).first() or Household.objects.create(
         address=address
     )
-    for person in people:
-        _, created = HouseholdMember.objects.get_or_create(
-            household=household, person=person, lived_to=None
-        )
-        if created:
-            timeline_record(
-                actor=actor,
-                subject=person,
-                verb="household.joined",
-                summary="Recorded as living in a household",
-                payload={"household_id": household.pk},
+    household.address = address  # for the auditlog's description of each membership
+    joining = list({person.pk: person for person in people}.values())
+    current = set(
+        HouseholdMember.objects.filter(
+            household=household, person__in=joining, lived_to=None
+        ).values_list("person_id", flat=True)
+    )
+    joining = [person for person in joining if person.pk not in current]
+    members = HouseholdMember.objects.bulk_create(
+        HouseholdMember(household=household, person=person) for person in joining
+    )
+    diffs_record_created(members)
+    timeline_record_many(
+        actor=actor,
+        entries=[
+            TimelineEntry(
+                person,
+                "household.joined",
+                "Recorded as living in a household",
+                {"household_id": household.pk},
             )
+            for person in joining
+        ],
+    )
     return household
 
 

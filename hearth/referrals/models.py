@@ -8,7 +8,7 @@
 
 The tables keep the names they had in the ledger app (``obligations_*``): the move changed
 which app owns them, not a row (migrations ``referrals.0001``, ``0002`` and
-``obligations.0004``).
+``obligations.0005``).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from hearth.core.actor import Actor
 from hearth.core.models import TimeStampedModel
@@ -46,9 +46,12 @@ class AreaRiskSettings(TimeStampedModel):
 def _visible(queryset: models.QuerySet, actor: Actor) -> models.QuerySet:
     if not actor.sees_case_content:
         return queryset.none()
+    # EXISTS by the row's incident (an index probe, or a hash the planner may choose),
+    # rather than an OR with IN over every incident the actor may see, which PostgreSQL
+    # can only answer by reading them all first (docs/search.md, "Speed").
+    seen = Incident.objects.visible_to(actor).filter(pk=OuterRef("incident_id"))
     return queryset.filter(
-        Q(incident__in=Incident.objects.visible_to(actor))
-        | Q(incident__isnull=True, recorded_by_agency_id=actor.agency_id)
+        Q(Exists(seen)) | Q(incident__isnull=True, recorded_by_agency_id=actor.agency_id)
     )
 
 

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
 
     # The models moved here from the ledger app with their tables (Meta.db_table keeps
     # the names): this only tells Django's state where they now live; the database is not
-    # touched, so no row moves or is lost. ``obligations.0003`` removes them there.
+    # touched, so no row moves or is lost. ``obligations.0004`` removes them there.
     operations = [
         migrations.SeparateDatabaseAndState(
             database_operations=[],

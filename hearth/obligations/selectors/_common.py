@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import F, Prefetch, QuerySet
 
 from hearth.obligations.models import (
     Deadline,
@@ -19,12 +19,7 @@ def _open_deadlines() -> Prefetch:
 
 
 def _with_next_due(queryset: QuerySet[Obligation]) -> QuerySet[Obligation]:
-    """The soonest deadline not yet met, as ``next_due``: a subquery per obligation
-    (through the deadline's obligation index), not an aggregate that groups every row of
-    the joined list before it can be sorted and cut to a page."""
-    soonest = (
-        Deadline.objects.filter(obligation=OuterRef("pk"), met_at__isnull=True)
-        .order_by("due_at")
-        .values("due_at")[:1]
-    )
-    return queryset.annotate(next_due=Subquery(soonest))
+    """The soonest deadline not yet met, as ``next_due``: the obligation's stored
+    ``next_due_at`` (kept by ``refresh_next_due``; none once it has ended), which the
+    open lists sort and filter by through their partial index."""
+    return queryset.annotate(next_due=F("next_due_at"))

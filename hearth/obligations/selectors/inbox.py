@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 
 from hearth.accounts.models import Team
 from hearth.audit.models import AccessAction
@@ -20,7 +20,7 @@ from hearth.obligations import policy, registry
 from hearth.obligations.models import (
     Obligation,
 )
-from hearth.obligations.selectors._common import _open_deadlines, _with_next_due
+from hearth.obligations.selectors._common import _open_deadlines
 
 INBOX_PAGE_SIZE = 50
 
@@ -107,20 +107,25 @@ def inbox_for(
         items = items.filter(incident__local_authority_id=filters.local_authority_id)
     if filters.claimed_by_me:
         items = items.filter(claimed_by_id=actor.user_id)
-    # ``next_due`` is an annotation, which django-stubs cannot see.
-    items = _with_next_due(items)  # type: ignore[assignment]
+    # The stored next due time (``Obligation.next_due_at``): the team's open work is read
+    # in its order, counted and cut to a page through one partial index.
     if filters.due_by:
-        items = items.filter(next_due__date__lte=filters.due_by)  # type: ignore[misc]
+        # Due on or before that day in London: before the next day's start (an index range).
+        day_after = dt.datetime.combine(
+            filters.due_by + dt.timedelta(days=1), dt.time.min, tzinfo=clock.LONDON
+        )
+        items = items.filter(next_due_at__lt=day_after)
     now = clock.now()
     if filters.overdue_only:
-        items = items.filter(next_due__lte=now)  # type: ignore[misc]
-    total = items.count()
-    overdue = items.filter(next_due__lte=now).count()  # type: ignore[misc]
+        items = items.filter(next_due_at__lte=now)
+    # How many, and how many overdue, in one pass over the index.
+    counts = items.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(next_due_at__lte=now)))
+    total, overdue = int(counts["total"]), int(counts["overdue"])
     # The page is chosen among the obligations alone (overdue and soonest first; nothing
     # due, waiting on others, last), then only its rows are read with their people and
     # incident: joining those to every open obligation before sorting costs more.
     paginator = Paginator(
-        items.order_by(F("next_due").asc(nulls_last=True), "incident_id", "id").values_list(
+        items.order_by(F("next_due_at").asc(nulls_last=True), "incident_id", "id").values_list(
             "pk", flat=True
         ),
         page_size,
@@ -130,7 +135,7 @@ def inbox_for(
     ids = list(current.object_list)
     by_id = {
         o.pk: o
-        for o in _with_next_due(Obligation.objects.filter(pk__in=ids))
+        for o in Obligation.objects.filter(pk__in=ids)
         .select_related("subject", "incident", "claimed_by", "team")
         .prefetch_related(_open_deadlines())
     }
@@ -146,7 +151,7 @@ def inbox_for(
     rows = [
         InboxRow(
             obligation=o,
-            next_due=o.next_due,  # type: ignore[attr-defined]
+            next_due=o.next_due_at,
             siblings=[s for s in siblings.get(o.incident_id, []) if s.pk != o.pk]
             if o.route in registry.grouped()
             else [],

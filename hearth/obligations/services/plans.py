@@ -41,6 +41,8 @@ def record_plans(
             rule_version=plan.rule_version,
             reason=plan.reason,
             data=dict(plan.data),
+            # The stored next due time, known here without a query: none is met yet.
+            next_due_at=min((d.due_at for d in plan.deadlines), default=None),
         )
         Deadline.objects.bulk_create(
             Deadline(

@@ -10,13 +10,13 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('obligations', '0003_encompass_moved_out'),
+        ('obligations', '0004_encompass_moved_out'),
         ('people', '0002_address_history_order'),
     ]
 
     # The models moved here from the ledger app with their tables (Meta.db_table keeps
     # the names): only Django's state learns where they now live; the database is not
-    # touched. ``obligations.0004`` forgets them there.
+    # touched. ``obligations.0005`` forgets them there.
     operations = [
         migrations.SeparateDatabaseAndState(
             database_operations=[],

@@ -1,6 +1,6 @@
 # A front door's assessment names its deadline on the ledger (the ledger's Deadline no
 # longer names a route's record): the link is copied across, then the ledger's column goes
-# (obligations.0004). Auditlog's history of assessments follows the model to this app.
+# (obligations.0005). Auditlog's history of assessments follows the model to this app.
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -42,7 +42,7 @@ def history_returns(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("referrals", "0001_initial"),
-        ("obligations", "0003_encompass_moved_out"),
+        ("obligations", "0004_encompass_moved_out"),
         ("auditlog", "__latest__"),
         ("contenttypes", "0002_remove_content_type_name"),
     ]

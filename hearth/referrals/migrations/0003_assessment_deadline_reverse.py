@@ -1,4 +1,4 @@
-# With the ledger's own column gone (obligations.0004), the deadline names its assessment
+# With the ledger's own column gone (obligations.0005), the deadline names its assessment
 # again from this side (``deadline.assessment``). No change to the database.
 
 import django.db.models.deletion
@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("referrals", "0002_assessment_deadline"),
-        ("obligations", "0004_referrals_moved_out"),
+        ("obligations", "0005_referrals_moved_out"),
     ]
 
     operations = [

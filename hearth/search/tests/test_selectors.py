@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hearth.audit.models import AccessAction, AccessEvent
 from hearth.core.actor import Actor
@@ -203,3 +204,27 @@ def test_a_search_takes_a_fixed_number_of_queries_however_many_it_finds(
     with django_assert_max_num_queries(14 if connection.vendor == "postgresql" else 13):
         page = search_for(actor=officer, query="vance")
     assert len(page.results) >= 16  # four families' worth, on one page
+
+
+def test_the_query_count_is_the_same_however_many_are_found(
+    wessex: Any, incident: Incident, school: EducationSetting
+) -> None:
+    """Each kind of search asks the database the same number of times with one family
+    recorded as with four (and so at 100,000 incidents: docs/search.md, "Speed")."""
+    officer = wessex.actor(PPU)
+    queries = ["vance", "Mia Vanse", "11/06/2018", "Vance 11/06/2018", REFERENCE, school.name]
+
+    def counts() -> dict[str, tuple[int, int]]:
+        found = {}
+        for query in queries:
+            with CaptureQueriesContext(connection) as captured:
+                page = search_for(actor=officer, query=query)
+            found[query] = (len(captured.captured_queries), len(page.results))
+        return found
+
+    before = counts()
+    for reference in ("WX/2026/5502", "WX/2026/5503", "WX/2026/5504"):
+        record_family(wessex, reference)
+    after = counts()
+    assert {q: n for q, (n, _) in before.items()} == {q: n for q, (n, _) in after.items()}
+    assert after["vance"][1] > before["vance"][1] > 0

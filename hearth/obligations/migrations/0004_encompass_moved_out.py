@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("obligations", "0002_alter_obligation_route_encompassnotification_and_more"),
+        ("obligations", "0003_list_indexes"),
         ("encompass", "0001_initial"),
     ]
 

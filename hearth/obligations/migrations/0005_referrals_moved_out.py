@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("obligations", "0003_encompass_moved_out"),
+        ("obligations", "0004_encompass_moved_out"),
         ("referrals", "0002_assessment_deadline"),
     ]
 

@@ -1,0 +1,82 @@
+"""What one API intake costs in SQL (issue 12): the benchmark's two-child document,
+posted through ``POST /api/v1/incidents``, within a bound on statements, savepoints and
+rows written, so that the cost cannot creep back. ``-s`` prints the breakdown by caller.
+
+Before issue 12's work one intake took 452 statements here (58 savepoints) and wrote 132
+rows; the bounds are the level it was brought to. The obligation ledger's routing of the
+submission (``hearth.obligations``) is bounded as part of the whole, and the rest on its
+own, so that each side's cost is watched. Inside a test the API's outermost transaction
+is a savepoint: one more than under a real server."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from hearth.accounts.models import Area
+from hearth.accounts.services import api_key_issue
+from hearth.incidents.models import Incident
+from hearth.incidents.tests.intake_profile import (
+    IntakeProfile,
+    intake_body,
+    post_intake,
+    profile_intake,
+)
+
+POLICE = "wessex-police"
+
+STATEMENTS = 212
+STATEMENTS_OUTSIDE_OBLIGATIONS = 63
+SAVEPOINTS = 9
+ROWS = 126
+
+
+@pytest.fixture
+def intake_api(wessex: Any) -> tuple[Client, str, int]:
+    raw_key = api_key_issue(
+        actor=None,
+        agency=wessex.agency(POLICE),
+        name="intake profile",
+        roles=["public_protection_officer"],
+    ).raw_key
+    area_id = Area.objects.get(name="Northshire", kind=Area.Kind.LOCAL_AUTHORITY).pk
+    client = Client()
+    profile_intake(client, raw_key, area_id, n=1)  # the first in a process fills caches
+    return client, raw_key, area_id
+
+
+@pytest.fixture
+def intake(intake_api: tuple[Client, str, int]) -> IntakeProfile:
+    profile = profile_intake(*intake_api, n=2)
+    print("\n" + profile.report())
+    return profile
+
+
+def test_one_api_intake_stays_within_its_statement_budget(
+    intake_api: tuple[Client, str, int],
+    django_assert_max_num_queries: Callable[[int], AbstractContextManager[Any]],
+) -> None:
+    client, raw_key, area_id = intake_api
+    with django_assert_max_num_queries(STATEMENTS):
+        response = post_intake(client, raw_key, intake_body(area_id, n=3))
+    assert response.status_code == 201, response.content
+    incident = Incident.objects.get(pk=response.json()["id"])
+    assert incident.status == Incident.Status.SUBMITTED
+    assert incident.child_involvements.count() == 2
+
+
+def test_one_api_intake_stays_within_its_savepoint_and_row_budgets(
+    intake: IntakeProfile,
+) -> None:
+    assert intake.count <= STATEMENTS
+    assert intake.outside("hearth.obligations").count <= STATEMENTS_OUTSIDE_OBLIGATIONS
+    assert intake.savepoints <= SAVEPOINTS
+    assert intake.rows <= ROWS
+    # Every statement is put down to the Hearth module that issued it.
+    assert sum(intake.by(lambda s: s.module).values()) == intake.count
+    assert intake.rows_by_table["incidents_incident"] == 1
+    assert intake.rows_by_table["incidents_childinvolvement"] == 2
