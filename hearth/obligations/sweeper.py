@@ -194,29 +194,61 @@ def sweep(
     """One pass over every missed, unmet deadline of an open obligation."""
     now = now or clock.now()
     report = SweepReport()
-    # Through the partial index of unmet deadlines not yet at the ladder's top: an idle
-    # sweep reads none of the met or fully climbed ones, however many there are.
-    due = (
+    # The candidates first, through the partial index of unmet deadlines not yet at the
+    # ladder's top, alone (an idle sweep reads none of the met or fully climbed millions);
+    # then, a chunk at a time by key, only what says which steps each owes; and only the
+    # deadlines with a step to take are read whole, with their obligation and teams.
+    candidates = list(
         Deadline.objects.filter(
             met_at__isnull=True, escalation_team_at__isnull=True, due_at__lte=now
         )
-        .exclude(obligation__status__in=ENDED_STATUSES)
-        .select_related(
-            "obligation__team__escalation_team",
-            "obligation__referrer_team__escalation_team",
-            "obligation__encompass",
-        )
         .order_by("due_at", "id")
+        .values_list("pk", flat=True)
     )
+    stamps = [STEP_FIELDS[step] for step in policy.Step]
+    # The ladder's calendar arithmetic once per due time, steps done and ladder: many
+    # deadlines fall due at the same moment (the end of a working day).
+    known: dict[tuple[dt.datetime, frozenset[policy.Step], bool], list[policy.Step]] = {}
+    owed: dict[int, list[policy.Step]] = {}
+    for start in range(0, len(candidates), CHUNK):
+        for pk, due_at, route, setting_id, *stamped in (
+            Deadline.objects.filter(pk__in=candidates[start : start + CHUNK])
+            .exclude(obligation__status__in=ENDED_STATUSES)
+            .order_by("due_at", "id")
+            .values_list(
+                "pk", "due_at", "obligation__route", "obligation__encompass__setting", *stamps
+            )
+        ):
+            report.checked += 1
+            done = frozenset(step for step, at in zip(policy.Step, stamped, strict=True) if at)
+            # As ``_to_a_school``: a notification to a school climbs its own ladder.
+            school = route == policy.Route.ENCOMPASS and setting_id is not None
+            key = (due_at, done, school)
+            if key not in known:
+                known[key] = policy.steps_due(
+                    due_at=due_at,
+                    now=now,
+                    done=done,
+                    ladder=encompass_ladder if school else ladder,
+                )
+            if known[key]:
+                owed[pk] = known[key]
     # Each deadline's steps in the ladder's order: every deadline's first step, then
     # every second, so that a deadline's later step is never taken before its earlier.
     work: dict[policy.Step, list[Deadline]] = {step: [] for step in policy.Step}
-    for deadline in due:
-        report.checked += 1
-        done = frozenset(step for step, name in STEP_FIELDS.items() if getattr(deadline, name))
-        climb = encompass_ladder if _to_a_school(deadline) else ladder
-        for step in policy.steps_due(due_at=deadline.due_at, now=now, done=done, ladder=climb):
-            work[step].append(deadline)
+    pending = list(owed)
+    for start in range(0, len(pending), CHUNK):
+        for deadline in (
+            Deadline.objects.filter(pk__in=pending[start : start + CHUNK])
+            .select_related(
+                "obligation__team__escalation_team",
+                "obligation__referrer_team__escalation_team",
+                "obligation__encompass",
+            )
+            .order_by("due_at", "id")
+        ):
+            for step in owed[deadline.pk]:
+                work[step].append(deadline)
     for step in policy.Step:
         for start in range(0, len(work[step]), CHUNK):
             report.steps[step.value] += _act(work[step][start : start + CHUNK], step, now)
