@@ -136,6 +136,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Hearth's queries are short index reads: PostgreSQL's JIT compiler only adds its
+        # compile time to them (50-70 ms on a team inbox's count at 1M obligations, measured
+        # with the benchmark; docs/operations.md#benchmarks), so it is off per connection.
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits and lockouts are counted in the cache, so it must be one every web worker

@@ -111,6 +111,8 @@ class EncompassNotification(TimeStampedModel):
     class Meta:
         db_table = "obligations_encompassnotification"
         ordering = ["-created_at", "-id"]
+        # The force's sent list reads its newest page directly (issue 12).
+        indexes = [models.Index(fields=["created_at", "id"], name="encompass_newest")]
 
     def __str__(self) -> str:
         return f"Operation Encompass notification {self.obligation_id}"

@@ -6,7 +6,7 @@ it, and a notification to a school climbs its own ladder within the school day."
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.db.models import QuerySet
@@ -40,15 +40,13 @@ def _owed_ids(obligation: Obligation) -> set[int]:
     return {c.child_id for c in notification.children.all()} if notification else set()
 
 
-def _to_a_school(deadline: Deadline) -> bool:
+SETTING = "obligation__encompass__setting"
+
+
+def _ladder(read: Mapping[str, Any]) -> policy.Ladder | None:
     """A notification to a school climbs within the school day; one to a team that is not
     a school (the education safeguarding team, health visiting) climbs the usual ladder."""
-    notification = getattr(deadline.obligation, "encompass", None)
-    return notification is not None and notification.setting_id is not None
-
-
-def _ladder(deadline: Deadline) -> policy.Ladder | None:
-    return enc.ENCOMPASS_LADDER if _to_a_school(deadline) else None
+    return enc.ENCOMPASS_LADDER if read.get(SETTING) is not None else None
 
 
 def _escalation(deadline: Deadline, step: policy.Step, what: str) -> registry.Escalation | None:
@@ -115,5 +113,6 @@ ROUTE = registry.Route(
     prefetch=("encompass__children",),
     related=("encompass",),
     ladder=_ladder,
+    ladder_fields=(SETTING,),
     escalation=_escalation,
 )

@@ -37,7 +37,9 @@ A route declares:
   ``related``: the one-to-one records of the route its hooks read (joined when the core
   loads obligations for them);
 - ``ladder`` and ``escalation``: its own escalation ladder and who hears of each step,
-  where the usual one (the team, its manager, its escalation team) does not fit;
+  where the usual one (the team, its manager, its escalation team) does not fit. The
+  sweeper reads only ``ladder_fields`` of each due deadline (lookups from the deadline,
+  such as ``obligation__encompass__setting``) and passes them to ``ladder`` by name;
 - for the generic obligation page: ``shares`` (what it shares with its recipient, from
   the core's ``Shared``), ``page_context`` (its own parts of the page, read for the
   viewer), ``shared_template``, ``detail_template`` and ``referrer_template`` (its
@@ -104,7 +106,8 @@ class Route:
     owed_ids: Callable[[Obligation], set[int]] | None = None
     prefetch: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
-    ladder: Callable[[Deadline], Ladder | None] | None = None
+    ladder: Callable[[Mapping[str, Any]], Ladder | None] | None = None
+    ladder_fields: tuple[str, ...] = ()
     # The generic obligation page: what the route shares, its own parts, and its words.
     shares: Callable[[Obligation, Shared], Shared] | None = None
     page_context: Callable[[Actor, ObligationDetail], dict[str, Any]] | None = None

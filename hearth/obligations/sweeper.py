@@ -173,30 +173,60 @@ def sweep(
     route's own ladder where it has one (``Route.ladder``), else ``ladder``."""
     now = now or clock.now()
     report = SweepReport()
-    # Through the partial index of unmet deadlines not yet at the ladder's top: an idle
-    # sweep reads none of the met or fully climbed ones, however many there are.
-    due = (
+    # The candidates first, through the partial index of unmet deadlines not yet at the
+    # ladder's top, alone (an idle sweep reads none of the met or fully climbed millions);
+    # then, a chunk at a time by key, only what says which steps each owes; and only the
+    # deadlines with a step to take are read whole, with their obligation and teams.
+    candidates = list(
         Deadline.objects.filter(
             met_at__isnull=True, escalation_team_at__isnull=True, due_at__lte=now
         )
-        .exclude(obligation__status__in=ENDED_STATUSES)
-        .select_related(
-            "obligation__team__escalation_team",
-            "obligation__referrer_team__escalation_team",
-            *(f"obligation__{r}" for r in registry.related()),
-        )
         .order_by("due_at", "id")
+        .values_list("pk", flat=True)
     )
+    stamps = [STEP_FIELDS[step] for step in policy.Step]
+    # The ladder's calendar arithmetic once per due time, steps done and ladder: many
+    # deadlines fall due at the same moment (the end of a working day).
+    known: dict[tuple[dt.datetime, frozenset[policy.Step], int], list[policy.Step]] = {}
+    # What the routes' own ladders read of each deadline (``Route.ladder_fields``).
+    fields = sorted({f for route in registry.routes() for f in route.ladder_fields})
+    owed: dict[int, list[policy.Step]] = {}
+    for start in range(0, len(candidates), CHUNK):
+        for pk, due_at, key_of_route, *read in (
+            Deadline.objects.filter(pk__in=candidates[start : start + CHUNK])
+            .exclude(obligation__status__in=ENDED_STATUSES)
+            .order_by("due_at", "id")
+            .values_list("pk", "due_at", "obligation__route", *fields, *stamps)
+        ):
+            report.checked += 1
+            values, stamped = (
+                dict(zip(fields, read[: len(fields)], strict=True)),
+                read[len(fields) :],
+            )
+            done = frozenset(step for step, at in zip(policy.Step, stamped, strict=True) if at)
+            route = registry.get(key_of_route)
+            climb = (route.ladder(values) if route.ladder is not None else None) or ladder
+            key = (due_at, done, id(climb))
+            if key not in known:
+                known[key] = policy.steps_due(due_at=due_at, now=now, done=done, ladder=climb)
+            if known[key]:
+                owed[pk] = known[key]
     # Each deadline's steps in the ladder's order: every deadline's first step, then
     # every second, so that a deadline's later step is never taken before its earlier.
     work: dict[policy.Step, list[Deadline]] = {step: [] for step in policy.Step}
-    for deadline in due:
-        report.checked += 1
-        done = frozenset(step for step, name in STEP_FIELDS.items() if getattr(deadline, name))
-        own = registry.get(deadline.obligation.route).ladder
-        climb = (own(deadline) if own is not None else None) or ladder
-        for step in policy.steps_due(due_at=deadline.due_at, now=now, done=done, ladder=climb):
-            work[step].append(deadline)
+    pending = list(owed)
+    for start in range(0, len(pending), CHUNK):
+        for deadline in (
+            Deadline.objects.filter(pk__in=pending[start : start + CHUNK])
+            .select_related(
+                "obligation__team__escalation_team",
+                "obligation__referrer_team__escalation_team",
+                *(f"obligation__{r}" for r in registry.related()),
+            )
+            .order_by("due_at", "id")
+        ):
+            for step in owed[deadline.pk]:
+                work[step].append(deadline)
     for step in policy.Step:
         for start in range(0, len(work[step]), CHUNK):
             report.steps[step.value] += _act(work[step][start : start + CHUNK], step, now)

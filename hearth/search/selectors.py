@@ -431,9 +431,9 @@ def _children_at_schools(actor: Actor, urns: Iterable[str]) -> dict[int, str]:
     addressed_sql, addressed_params = addressed.query.sql_with_params()
     # Only SQL the ORM compiled is interpolated; every value is a parameter.
     sql = f"""
-        SELECT ci.child_id, ci.urn FROM ({involvements_sql}) AS ci (child_id, urn, incident_id)
+        SELECT ci.child_id, ci.education_setting_urn FROM ({involvements_sql}) AS ci
         WHERE EXISTS ({seen_sql}{_fence()}) OR EXISTS ({addressed_sql}{_fence()})
-        ORDER BY ci.child_id, ci.urn
+        ORDER BY ci.child_id, ci.education_setting_urn
         LIMIT %s"""  # noqa: S608
     params = [*involvements_params, *seen_params, *addressed_params, SCHOOL_CHILDREN]
     with connection.cursor() as cursor:
