@@ -248,13 +248,17 @@ def _exact_single_word_sql(query: SearchQuery, scope: _ScopeSQL) -> tuple[str, l
     if query.date_of_birth is None:
         born, born_params = "", []
     sort_name = "(p.family_name_key || ' ' || p.given_names_key) COLLATE " + '"C"'
+    # Three branches that never find the same person, so nothing need be deduplicated;
+    # the first two read only an index (``search_person_family_given`` and
+    # ``..._given_family``, search 0003).
     branches = (
         "p.family_name_key = %s",
-        "p.given_names_key = %s",
+        "p.given_names_key = %s AND p.family_name_key <> %s",
         """p.id IN (SELECT n.person_id FROM people_personname n
-            WHERE n.family_name_key = %s OR n.given_names_key = %s)""",
+            WHERE n.family_name_key = %s OR n.given_names_key = %s)
+            AND p.family_name_key <> %s AND p.given_names_key <> %s""",
     )
-    found = " UNION ".join(
+    found = " UNION ALL ".join(
         f"SELECT p.id, {sort_name} AS sort_name FROM people_person p WHERE {where} {born}"  # noqa: S608
         for where in branches
     )

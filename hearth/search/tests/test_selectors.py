@@ -228,3 +228,32 @@ def test_the_query_count_is_the_same_however_many_are_found(
     after = counts()
     assert {q: n for q, (n, _) in before.items()} == {q: n for q, (n, _) in after.items()}
     assert after["vance"][1] > before["vance"][1] > 0
+
+
+@pytest.mark.parametrize("query", ["vance", "kerry", "Vance 11/06/2018", "Vanse"])
+def test_more_exact_matches_than_are_ranked_give_the_same_results_as_python(
+    wessex: Any, incident: Incident, monkeypatch: pytest.MonkeyPatch, query: str
+) -> None:
+    """With fewer results ranked than there are people of that name (a common family
+    name at volume), PostgreSQL answers one word from its exact matches alone; the
+    pages are still those Python's scoring gives."""
+    officer = wessex.actor(PPU)
+    for reference in ("WX/2026/5502", "WX/2026/5503"):
+        record_family(wessex, reference)
+    monkeypatch.setattr(selectors.policy, "MAX_RESULTS", 3)
+    monkeypatch.setattr(selectors.policy, "PAGE_SIZE", 2)
+
+    def pages() -> list[list[tuple[str, int, bool]]]:
+        return [
+            [
+                (r.kind, r.record_id, r.exact)
+                for r in search_for(actor=officer, query=query, page=p).results
+            ]
+            for p in (1, 2)
+        ]
+
+    indexed = pages()
+    monkeypatch.setattr(selectors, "_name_candidate_ids", lambda name: None)
+    assert indexed == pages()
+    if query == "vance":
+        assert [exact for page in indexed for _, _, exact in page] == [True] * 3
