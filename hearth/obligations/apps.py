@@ -11,8 +11,11 @@ class ObligationsConfig(AppConfig):
 
         from hearth.obligations import hooks, models
 
+        # Their own columns only: the routes' one-to-one records that point at them (a
+        # MARAC referral, a notification, an assessment) have their own history, and
+        # diffing them would read each on every save.
         for model in (models.Obligation, models.Deadline):
-            auditlog.register(model)
+            auditlog.register(model, include_fields=[f.name for f in model._meta.concrete_fields])
         hooks.connect()
 
         # The incident and child pages (a lower layer) offer hooks; the ledger fills them.

@@ -27,7 +27,9 @@ class RoutingOutcome:
     unrouted: list[UnroutedWork]
 
 
-@transaction.atomic
+# Inside the submitting transaction, without a savepoint of its own: a failure fails the
+# submission (nothing catches it to go on).
+@transaction.atomic(savepoint=False)
 def incident_route(*, actor: Actor | None, incident: Incident) -> RoutingOutcome:
     """Run every registered route's planner for a submitted incident, in the routes'
     order, and record what they plan. Running it again creates nothing twice (one row per

@@ -29,9 +29,9 @@ from hearth.incidents.tests.intake_profile import (
 
 POLICE = "wessex-police"
 
-STATEMENTS = 212
+STATEMENTS = 185
 STATEMENTS_OUTSIDE_OBLIGATIONS = 63
-SAVEPOINTS = 9
+SAVEPOINTS = 4
 ROWS = 126
 
 

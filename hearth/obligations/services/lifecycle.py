@@ -32,7 +32,12 @@ def obligation_send(*, actor: Actor | None, obligation: Obligation) -> Obligatio
     as a MARAC referral) when the referrer has completed it and the route has nothing
     against it (``Route.send_problems``). The route may then do its own part
     (``Route.on_sent``); otherwise the team's mailbox is told."""
-    obligation = _locked(obligation)
+    return send_held(actor, _locked(obligation))
+
+
+def send_held(actor: Actor | None, obligation: Obligation) -> Obligation:
+    """``obligation_send`` for an obligation this transaction already holds (one it has
+    just created, which nobody else can see yet): no lock, no savepoint of its own."""
     route = registry.get(obligation.route)
     if route.sent_by_referrer and actor is not None:
         _require("obligations.refer", actor, obligation, "Only the referrer can send this")

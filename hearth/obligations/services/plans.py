@@ -13,7 +13,7 @@ from hearth.obligations import policy, registry
 from hearth.obligations.models import Deadline, Obligation, UnroutedWork
 from hearth.obligations.reference import referrer_team_of
 from hearth.obligations.services._common import record_event
-from hearth.obligations.services.lifecycle import obligation_send
+from hearth.obligations.services.lifecycle import send_held
 
 
 def record_plans(
@@ -68,7 +68,7 @@ def record_plans(
             route.on_created(obligation, plan)
         created.append(obligation)
         if plan.send_now:
-            obligation_send(actor=actor, obligation=obligation)
+            send_held(actor, obligation)
     UnroutedWork.objects.filter(
         incident=incident,
         resolved_at__isnull=True,
