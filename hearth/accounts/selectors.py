@@ -11,10 +11,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from hearth.accounts.models import Agency, ApiKey, Membership, Team, User
 from hearth.accounts.services import API_KEY_PREFIX, api_key_hash
@@ -63,6 +64,9 @@ def actor_for_user(*, user: User, agency_id: int | None) -> Actor | None:
     )
 
 
+LAST_USED_PRECISION = dt.timedelta(minutes=1)
+
+
 def actor_for_api_key(*, raw_key: str) -> Actor | None:
     """The agency system holding ``raw_key``, or ``None`` for an unknown or revoked key."""
     parts = raw_key.split("_", 2)
@@ -72,7 +76,11 @@ def actor_for_api_key(*, raw_key: str) -> Actor | None:
     if api_key is None or not hmac.compare_digest(api_key.key_hash, api_key_hash(raw_key)):
         return None
     # The last-used time is operational metadata, not a change anyone made: no timeline.
-    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=clock.now())
+    # To the minute: a busy system's requests do not all queue to write its key's row.
+    now = clock.now()
+    ApiKey.objects.filter(pk=api_key.pk).filter(
+        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_PRECISION)
+    ).update(last_used_at=now)
     return Actor(
         agency_id=api_key.agency_id,
         agency_kind=api_key.agency.kind,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,8 @@ class SettingChoice:
 SETTING_DIRECTORIES: list[Callable[[], list[SettingChoice]]] = []
 # Each finds one open setting by its URN (one query, not the whole directory).
 SETTING_LOOKUPS: list[Callable[[str], SettingChoice | None]] = []
+# Each finds the open settings of many URNs in one query (a page of children's records).
+SETTING_MANY_LOOKUPS: list[Callable[[set[str]], dict[str, SettingChoice]]] = []
 
 
 def setting_choices() -> list[SettingChoice]:
@@ -37,3 +40,23 @@ def setting_named(urn: str) -> SettingChoice | None:
         if (found := lookup(urn)) is not None:
             return found
     return None
+
+
+def settings_named(urns: set[str]) -> dict[str, SettingChoice]:
+    """The open settings with these URNs, by URN (those not found are left out)."""
+    found: dict[str, SettingChoice] = {}
+    for lookup in SETTING_MANY_LOOKUPS:
+        found.update(lookup(urns - set(found)))
+    return found
+
+
+SETTINGS_READ = "_settings_read"
+
+
+def setting_choices_of(involvements: list[Any]) -> None:
+    """Read the settings a page of involvements names in one query, for ``education``."""
+    read = settings_named(
+        {i.education_setting_urn for i in involvements if i.education_setting_urn}
+    )
+    for involvement in involvements:
+        involvement.__dict__[SETTINGS_READ] = read

@@ -25,6 +25,7 @@ from hearth.audit.services import access_record
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
+from hearth.incidents.directory import setting_choices_of
 from hearth.incidents.facts import (
     ChildView,
     IncidentFacts,
@@ -200,6 +201,7 @@ def child_get_for(
     current = paginator.get_page(page)
     involvements = list(current.object_list)
     current.object_list = involvements
+    setting_choices_of(involvements)  # the page's schools in one query, not one a card
     child = involvements[0].child
     facts = incidents_facts([i.incident for i in involvements])
     incidents = []

@@ -22,8 +22,13 @@ class SchoolsConfig(AppConfig):
 
         # The intake's education question (a lower layer) chooses from this directory.
         from hearth.incidents import directory
-        from hearth.schools.selectors import setting_choice_for, setting_choices
+        from hearth.schools.selectors import (
+            setting_choice_for,
+            setting_choices,
+            setting_choices_for,
+        )
 
         if setting_choices not in directory.SETTING_DIRECTORIES:
             directory.SETTING_DIRECTORIES.append(setting_choices)
             directory.SETTING_LOOKUPS.append(setting_choice_for)
+            directory.SETTING_MANY_LOOKUPS.append(setting_choices_for)

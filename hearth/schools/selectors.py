@@ -49,6 +49,17 @@ def setting_choice_for(urn: str) -> SettingChoice | None:
     return SettingChoice(urn=urn, name=row[0], local_authority=row[1]) if row else None
 
 
+def setting_choices_for(urns: set[str]) -> dict[str, SettingChoice]:
+    """Many open settings by URN, in one query (a page of children's records)."""
+    if not urns:
+        return {}
+    rows = EducationSetting.objects.open().filter(urn__in=urns)
+    return {
+        urn: SettingChoice(urn=urn, name=name, local_authority=la)
+        for urn, name, la in rows.values_list("urn", "name", "la_name")
+    }
+
+
 def setting_by_urn(urn: str) -> EducationSetting | None:
     return (
         EducationSetting.objects.select_related("dsl_team", "local_authority", "agency")

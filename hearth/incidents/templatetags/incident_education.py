@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import template
 
-from hearth.incidents.directory import setting_named
+from hearth.incidents.directory import SETTINGS_READ, setting_named
 from hearth.incidents.models import ChildInvolvement
 
 register = template.Library()
@@ -19,7 +19,9 @@ def setting_text(involvement: ChildInvolvement) -> str:
     urn, name = involvement.education_setting_urn, involvement.education_setting
     if not urn:
         return name
-    chosen = setting_named(urn)
+    # A page of records reads its settings at once (``setting_choices_of``); else one read.
+    read = involvement.__dict__.get(SETTINGS_READ)
+    chosen = read.get(urn) if read is not None else setting_named(urn)
     if chosen is not None:
         return chosen.label
     return f"{name} (URN {urn})" if name else f"URN {urn}"

@@ -142,3 +142,35 @@ def test_the_childs_record_in_the_api_reads_a_page_at_a_time_and_defaults_to_the
     assert (second["page"], second["pages"], len(second["incidents"])) == (2, 2, 5)
     seen = {i["incident"]["id"] for i in first["incidents"] + second["incidents"]}
     assert len(seen) == 25
+
+
+def test_a_childs_record_reads_its_schools_in_one_query_however_many_cards(
+    incident: Incident, client_for: Callable[[str], Client], django_assert_max_num_queries: Any
+) -> None:
+    """Each card names the child's school from the directory: one read for the page, not
+    one a card (issue 12)."""
+    from hearth.schools.models import EducationSetting
+
+    child = ChildInvolvement.objects.filter(incident=incident).first()
+    assert child is not None
+    urns = list(EducationSetting.objects.open().values_list("urn", flat=True)[:20])
+
+    def at_schools() -> None:
+        rows = ChildInvolvement.objects.filter(child_id=child.child_id).order_by("id")
+        for row, urn in zip(rows, urns * 3, strict=False):
+            ChildInvolvement.objects.filter(pk=row.pk).update(
+                education="registered", education_setting_urn=urn
+            )
+
+    copies_of(incident, 1)
+    at_schools()
+    url = reverse("child_detail", args=[child.child_id])
+    client = client_for(PPU)
+    client.get(url)  # warm the session
+    with CaptureQueriesContext(connection) as two:
+        client.get(url)
+    copies_of(incident, 30)
+    at_schools()
+    with django_assert_max_num_queries(len(two)):
+        page = client.get(url).content.decode()
+    assert "(URN " in page
