@@ -4,7 +4,7 @@ actions on it (acknowledge, the support it will give, how the support went).
 
 A key is issued to a school's agency, or to its trust's (``EducationSetting.trust``),
 whose system then reads and acts for every school of the trust. Thin adapters over
-``selectors.encompass``, ``services.encompass`` and ``api_selectors``:
+``encompass.selectors`` and ``encompass.services``:
 
 - the answer is only what the notification carries (its frozen content, the reminder
   not to approach the parents, the proof of the duty, the school's response): never the

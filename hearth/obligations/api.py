@@ -2,12 +2,12 @@
 obligation with what its route shares, the actions its team takes on it, and an
 incident's obligations for whoever may see the incident (the referrer sees the decision).
 
-Thin adapters over ``obligations.services``, ``obligations.selectors`` and
-``obligations.api_selectors``. An obligation the caller may not see is a 404, exactly
-like a missing one; one the caller may see but not act on (the referrer, another team
-of the agency for a key issued to one team) is a 403, whatever the body says (authorise
-before validating: the body is checked only for someone who may act); an action its
-status does not allow is a 409 ``invalid_transition``.
+Thin adapters over ``obligations.services`` and ``obligations.selectors``. An obligation
+the caller may not see is a 404, exactly like a missing one; one the caller may see but
+not act on (the referrer, another team of the agency for a key issued to one team) is a
+403, whatever the body says (authorise before validating: the body is checked only for
+someone who may act); an action its status does not allow is a 409
+``invalid_transition``.
 
 Every action takes an ``Idempotency-Key``, as a create does (``hearth.core.idempotency``):
 the first request with a key acts, a retry with the same key and body acts no more and
@@ -33,7 +33,7 @@ from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.core.idempotency import idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents.schemas import MAX_ID
-from hearth.obligations import api_selectors, selectors, services
+from hearth.obligations import selectors, services
 from hearth.obligations.api_out import (
     deadline_out,
     detail_out,
@@ -82,7 +82,7 @@ def _act(
     and answer with the obligation as it now is (an access-logged read)."""
     actor = api_actor(request)
     with transaction.atomic():
-        obligation = api_selectors.obligation_for_action(actor=actor, obligation_id=obligation_id)
+        obligation = selectors.obligation_for_action(actor=actor, obligation_id=obligation_id)
         _require_may_act(actor, obligation)
 
         def run() -> tuple[str, int]:
@@ -116,7 +116,7 @@ def _may_act_on_obligation(actor: Actor, path: dict[str, str]) -> None:
     obligation_id = path_id(path, "obligation_id")
     if obligation_id is not None:
         _require_may_act(
-            actor, api_selectors.obligation_for_action(actor=actor, obligation_id=obligation_id)
+            actor, selectors.obligation_for_action(actor=actor, obligation_id=obligation_id)
         )
 
 
@@ -279,7 +279,7 @@ def obligation_redirect(
     actor = api_actor(request)
     with transaction.atomic():
         _require_may_act(
-            actor, api_selectors.obligation_for_action(actor=actor, obligation_id=obligation_id)
+            actor, selectors.obligation_for_action(actor=actor, obligation_id=obligation_id)
         )
         detail = selectors.obligation_get_for(
             actor=actor, obligation_id=obligation_id, purpose="Redirect an obligation"
@@ -287,7 +287,7 @@ def obligation_redirect(
         redirected: list[Obligation] = []
 
         def redirect() -> tuple[str, int]:
-            team = api_selectors.redirect_team_for(
+            team = selectors.redirect_team_for(
                 obligation=detail.obligation, team_id=payload.to_team_id, field="to_team_id"
             )
             try:
@@ -312,7 +312,7 @@ def obligation_redirect(
         )
         if redirected:
             # A retry acts no more: what was read above is the obligation as it is.
-            detail = api_selectors.redirected_detail(detail=detail, obligation=redirected[0])
+            detail = selectors.redirected_detail(detail=detail, obligation=redirected[0])
     return detail_out(detail)
 
 
@@ -331,7 +331,7 @@ def incident_obligations(
     access-logged read); whether every child's obligations have ended (``complete``); and
     the work no team could be found for (``unrouted``). What each obligation shared with
     its team is not shown here."""
-    found = api_selectors.incident_obligations_with_deadlines_for(
+    found = selectors.incident_obligations_with_deadlines_for(
         actor=api_actor(request), incident_id=incident_id
     )
     progress = found.progress

@@ -11,8 +11,15 @@ incident's obligations, and a child's safeguarding record. Invariants:
   people's and incident's own ``visible_to``, and only while the obligation grants it;
 - every read of personal data writes one access event naming the records returned;
 - list pages take a fixed number of queries, whatever the number of rows.
+
+One read layer for the pages and the API alike, by concern: ``inbox`` (team inboxes),
+``obligation`` (one obligation, what its route shares, the page around it), ``records``
+(an incident's obligations, a child's safeguarding record), ``referrer`` (what an agency
+referred) and ``actions`` (the obligation an action is about, before it acts).
 """
 
+from hearth.obligations.selectors.actions import *  # noqa: F403
 from hearth.obligations.selectors.inbox import *  # noqa: F403
 from hearth.obligations.selectors.obligation import *  # noqa: F403
 from hearth.obligations.selectors.records import *  # noqa: F403
+from hearth.obligations.selectors.referrer import *  # noqa: F403

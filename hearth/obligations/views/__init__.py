@@ -2,7 +2,7 @@
 list, a child's safeguarding record, the ledger's sections of the incident's and the child's
 pages, and each area's timescales (for the service operator's administrators).
 
-Thin: each page reads through ``obligations.selectors`` (or ``page_selectors``), which
+Thin: each page reads through ``obligations.selectors``, which
 check visibility and write the access log (missing and forbidden are both 404), and
 writes through one of ``obligations.services``, which checks who may act (403).
 """

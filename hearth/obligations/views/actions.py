@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hearth.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from hearth.core.personal_data import no_personal_data, reads_personal_data
-from hearth.obligations import forms, page_selectors, registry, selectors, services
+from hearth.obligations import forms, registry, selectors, services
 from hearth.obligations.views._common import (
     describe,
     detail_for,
@@ -145,7 +145,7 @@ def obligation_redirect(request: HttpRequest, obligation_id: int) -> HttpRespons
     form = forms.RedirectForm(posted(request), teams=teams)
     if request.method == "POST" and form.is_valid():
         try:
-            to_team = page_selectors.redirect_target_for(
+            to_team = selectors.redirect_target_for(
                 obligation=obligation, team_id=form.cleaned_data["to_team"]
             )
             services.obligation_redirect(

@@ -17,7 +17,7 @@ from hearth.core.http import actor_of
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents.models import Incident
 from hearth.incidents.selectors import ChildDetail, IncidentDetail
-from hearth.obligations import page_selectors, registry, selectors
+from hearth.obligations import registry, selectors
 from hearth.obligations.selectors import AdultRisk
 from hearth.risk import policy as risk_policy
 
@@ -50,7 +50,7 @@ def _risk_summaries(risks: list[AdultRisk], occurred_at: dt.datetime | None) -> 
 @reads_personal_data
 def obligation_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
     actor = actor_of(request)
-    page = page_selectors.obligation_page_for(actor=actor, obligation_id=obligation_id)
+    page = selectors.obligation_page_for(actor=actor, obligation_id=obligation_id)
     detail = page.detail
     obligation = detail.obligation
     route = registry.get(obligation.route)

@@ -13,7 +13,7 @@ from hearth.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from hearth.core.http import actor_of
 from hearth.core.personal_data import no_personal_data, reads_personal_data
 from hearth.incidents.selectors import local_authority_choices
-from hearth.obligations import forms, page_selectors, policy, selectors, services
+from hearth.obligations import forms, policy, selectors, services
 from hearth.obligations.selectors import InboxFilters
 
 
@@ -89,7 +89,7 @@ def team_inbox_acknowledge(request: HttpRequest, team_id: int) -> HttpResponse:
 def referrals_sent(request: HttpRequest) -> HttpResponse:
     """Everything the incidents the person may see have created, newest first."""
     form = forms.ReferralFilterForm(request.GET or None)
-    referrals = page_selectors.referrals_for(
+    referrals = selectors.referrals_for(
         actor=actor_of(request), not_acknowledged_in_time=form.not_acknowledged_in_time()
     )
     return render(

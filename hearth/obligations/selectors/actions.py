@@ -19,12 +19,8 @@ from hearth.accounts.models import Team
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.obligations.models import Deadline, Obligation
-from hearth.obligations.selectors import (
-    IncidentObligations,
-    ObligationDetail,
-    incident_obligations_for,
-    redirect_choices_for,
-)
+from hearth.obligations.selectors.obligation import ObligationDetail, redirect_choices_for
+from hearth.obligations.selectors.records import IncidentObligations, incident_obligations_for
 
 
 def obligation_for_action(*, actor: Actor, obligation_id: int) -> Obligation:

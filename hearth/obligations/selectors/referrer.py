@@ -29,7 +29,11 @@ from hearth.core.errors import NotFound, ValidationFailed
 from hearth.incidents.models import Incident
 from hearth.obligations import policy
 from hearth.obligations.models import Deadline, Obligation
-from hearth.obligations.selectors import ObligationDetail, obligation_get_for, redirect_choices_for
+from hearth.obligations.selectors.obligation import (
+    ObligationDetail,
+    obligation_get_for,
+    redirect_choices_for,
+)
 
 REFERRALS_LIMIT = 100
 
