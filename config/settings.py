@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "hearth.incidents",
     "hearth.risk",
     "hearth.schools",
+    "hearth.directory",
     "hearth.obligations",
     "hearth.referrals",
     "hearth.encompass",
