@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("hearth.referrals.urls")),
     path("", include("hearth.encompass.urls")),
     path("schools/", include("hearth.schools.urls")),
+    path("", include("hearth.directory.urls")),
     path("", include("hearth.search.urls")),
     path("api/v1/", api.urls),
     path("cookies/", core_views.cookies, name="cookies"),
