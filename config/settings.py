@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "hearth.obligations",
     "hearth.referrals",
     "hearth.encompass",
+    "hearth.specialist",
     "hearth.search",
     "hearth.demo",
 ]

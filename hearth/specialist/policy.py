@@ -254,7 +254,7 @@ REFERRAL_CLOSING = frozenset(
 ENDING_OUTCOMES = (ReferralOutcome.COMPLETED, ReferralOutcome.ENDED_EARLY, ReferralOutcome.MOVED_ON)
 
 
-def referral_key(child_id: int, service_id: int, made_on: dt.date) -> str:
+def referral_key(child_id: int, service_id: object, made_on: dt.date) -> str:
     """One referral of a child to a service a day: sending the form twice makes one."""
     return f"{REFERRAL_RULE}:child:{child_id}:service:{service_id}:{made_on.isoformat()}"
 
@@ -305,7 +305,7 @@ def outcome_problems(outcome: str, reason: str) -> dict[str, list[str]]:
 class ServiceFacts:
     """The plain facts of one service in the directory."""
 
-    service_id: int
+    service_id: object  # the directory's id (a UUID)
     name: str
     area_ids: frozenset[int]
     min_age: int | None = None
