@@ -39,6 +39,7 @@ from hearth.directory.models import (
 )
 
 CAPACITY_FIELDS = ("places", "places_taken", "waiting_weeks", "open_to_referrals")
+DATE_FIELDS = ("confirmed_on", "capacity_confirmed_on")
 SERVICE_FIELDS = (
     "name",
     "description",
@@ -70,8 +71,8 @@ def _check(values: Mapping[str, Any]) -> None:
         errors["max_age"] = ["The oldest age must be the same as or more than the youngest"]
     for name in ("min_age", "max_age"):
         v = values.get(name)
-        if v is not None and not 0 <= v <= 25:
-            errors[name] = ["Enter an age from 0 to 25"]
+        if v is not None and not 0 <= v <= 120:
+            errors[name] = ["Enter an age from 0 to 120"]
     places, taken = values.get("places"), values.get("places_taken")
     if places is not None and taken is not None and taken > places:
         errors["places_taken"] = ["Places taken must be the same as or fewer than the places"]
@@ -142,7 +143,7 @@ def service_create(
         rules.may_add(actor) or rules.may_keep(actor, organisation.agency_id)
     ):
         raise NotPermitted
-    unknown = set(values) - set(SERVICE_FIELDS) - {"confirmed_on", "capacity_confirmed_on"}
+    unknown = set(values) - set(SERVICE_FIELDS) - {*DATE_FIELDS, "source", "source_id"}
     if unknown:
         raise TypeError(f"Unknown service fields: {sorted(unknown)}")
     _check({"name": name, **values})
@@ -202,7 +203,7 @@ def service_update(
     service = Service.objects.select_for_update().select_related("organisation").get(pk=service.pk)
     if actor is not None:
         _kept(actor, service)
-    unknown = set(values) - set(SERVICE_FIELDS) - {"confirmed_on", "capacity_confirmed_on"}
+    unknown = set(values) - set(SERVICE_FIELDS) - set(DATE_FIELDS)
     if unknown:
         raise TypeError(f"Unknown service fields: {sorted(unknown)}")
     merged = {f: getattr(service, f) for f in SERVICE_FIELDS if f != "team"} | values
@@ -225,7 +226,8 @@ def service_update(
         service.capacity_confirmed_on = today()
     elif capacity_changed and "capacity_confirmed_on" not in values:
         service.capacity_confirmed_on = today()
-    service.save()
+    if changed or confirm or capacity_changed:
+        service.save()
     change = Change(tuple(changed), before, after)
     if changed or confirm:
         if capacity_changed:
