@@ -11,7 +11,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 ## run: install, migrate, seed the Wessex demo area, serve http://127.0.0.1:8000 with the
 ## delivery worker (the outbox's messages, to the console) and the deadline sweeper
-## (every minute)
+## (every minute), and the directory's reminders to confirm entries (every hour)
 run: install assets .env
 	HEARTH_MODE=demo $(PY) manage.py migrate --noinput
 	HEARTH_MODE=demo $(PY) manage.py seed_demo
@@ -19,6 +19,7 @@ run: install assets .env
 	@trap 'kill 0' INT TERM EXIT; \
 	HEARTH_MODE=demo $(PY) manage.py deliver_messages --every 5 & \
 	HEARTH_MODE=demo $(PY) manage.py sweep_obligations --every 60 & \
+	HEARTH_MODE=demo $(PY) manage.py remind_directory --every 3600 & \
 	HEARTH_MODE=demo $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 \
 		--access-logfile - & \
 	wait

@@ -28,6 +28,7 @@ def provider(name: str = "Test Children's Service") -> tuple[Agency, Team, Organ
         slug=f"{slug}-referrals",
         name=f"{name} referrals",
         function="specialist",
+        email=f"referrals@{slug}.example",
     )
     org = services.organisation_create(
         actor=None,
