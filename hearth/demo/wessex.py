@@ -17,6 +17,7 @@ from django.db import transaction
 from hearth.accounts import services
 from hearth.accounts.models import Agency, Area, Country, Team, TeamFunction
 from hearth.core.actor import AgencyKind, Role
+from hearth.demo.directory import seed_directory
 from hearth.demo.incidents import seed_incidents
 from hearth.demo.obligations import seed_obligations
 from hearth.demo.schools import seed_schools
@@ -176,6 +177,7 @@ def seed_wessex(progress: Callable[[str], None] = lambda _: None) -> list[DemoSi
     with transaction.atomic():
         sign_ins = _seed(_Seeder(progress))
         seed_schools()
+        seed_directory()  # the directory of specialist services (hearth/demo/directory.py)
         seed_incidents(progress=progress)
         seed_obligations()
         return sign_ins
