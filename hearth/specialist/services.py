@@ -25,7 +25,7 @@ from hearth.accounts.models import Team
 from hearth.audit.services import timeline_record
 from hearth.core import clock
 from hearth.core.actor import Actor
-from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
+from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.directory.models import Service
 from hearth.incidents.models import Incident
 from hearth.obligations import policy as ledger
@@ -282,9 +282,9 @@ def referral_create(
     """Refer a child to a service: an obligation to the service's team, acknowledged
     within the area's working days (2 by default). Referring the same child to the same
     service again the same day returns the first referral."""
-    child = Person.objects.visible_to(actor).filter(pk=child_id).first()
-    if child is None:
-        raise NotFound("No such child")
+    from hearth.specialist.selectors import child_visible_to
+
+    child = child_visible_to(actor, child_id)
     try:
         service = Service.objects.select_related("team").get(pk=service_id)
     except (Service.DoesNotExist, ValueError, ValidationError):
@@ -339,7 +339,7 @@ def referral_create(
         parent_consent=parent_consent,
         parent_view=parent_view.strip(),
     )
-    send_held(
+    referral.obligation = send_held(
         actor,
         Obligation.objects.select_related("team", "subject", "incident").get(pk=obligation.pk),
     )

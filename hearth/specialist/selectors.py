@@ -1,0 +1,248 @@
+"""Reading specialist support. Invariants:
+
+- every read of a child's referral or unmet need starts from ``visible_to``: a service's
+  team sees only the children referred to it, only what the referral shares (the child,
+  the need, the consent and views; never the incident or the child's other records), and
+  only for as long as the ledger allows (``Obligation.access_ends_at``); the referrer and
+  the child's lead agency see each step; anything else is ``NotFound``, as if missing;
+- every read of personal data writes one access event naming the records read;
+- aggregates (``unmet_need_aggregate``) carry no child and suppress small counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from hearth.audit.models import AccessAction
+from hearth.audit.services import access_record
+from hearth.core import clock
+from hearth.core.actor import Actor
+from hearth.core.errors import NotFound
+from hearth.obligations import policy as ledger
+from hearth.obligations import registry
+from hearth.obligations.models import ENDED_STATUSES as ENDED
+from hearth.obligations.models import Obligation
+from hearth.people.models import Person
+from hearth.people.selectors import linked_person_ids
+from hearth.specialist import policy, routing
+from hearth.specialist.models import SessionAttended, SpecialistReferral, UnmetNeed
+
+
+def _log(actor: Actor, purpose: str, rows: list[Any], people: list[Person], **query: Any) -> None:
+    if rows:
+        access_record(
+            actor=actor,
+            action=AccessAction.READ if len(rows) == 1 and not query else AccessAction.SEARCH,
+            purpose=purpose,
+            records=[*rows, *people],
+            query=query or None,
+            result_count=len(rows),
+        )
+
+
+def _referrals() -> QuerySet[SpecialistReferral]:
+    return SpecialistReferral.objects.select_related(
+        "obligation__team__agency", "obligation__referrer_agency", "child", "service"
+    ).prefetch_related(
+        Prefetch("sessions", queryset=SessionAttended.objects.order_by("on")),
+        Prefetch(
+            "obligation__deadlines",
+        ),
+    )
+
+
+# --- One referral ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    referral: SpecialistReferral
+    is_recipient: bool  # the service's team: it may act
+
+    @property
+    def obligation(self) -> Any:
+        return self.referral.obligation
+
+    @property
+    def ack_deadline(self) -> Any:
+        return next(
+            (d for d in self.obligation.deadlines.all() if d.stage == ledger.Stage.ACKNOWLEDGE),
+            None,
+        )
+
+
+def referral_get_for(
+    *, actor: Actor, referral_id: int, purpose: str = "View a specialist support referral"
+) -> ReferralView:
+    referral = _referrals().visible_to(actor).filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound("No such referral")
+    _log(actor, purpose, [referral], [referral.child])
+    return ReferralView(referral, referral.obligation.team.agency_id == actor.agency_id)
+
+
+def referral_for_obligation(*, actor: Actor, obligation_id: int) -> ReferralView:
+    """The referral of one ledger obligation (its own page is the route's page)."""
+    found = SpecialistReferral.objects.filter(obligation_id=obligation_id).values_list(
+        "pk", flat=True
+    )
+    pk = found.first()
+    if pk is None:
+        raise NotFound("No such referral")
+    return referral_get_for(actor=actor, referral_id=pk)
+
+
+def referral_acting(*, actor: Actor, referral_id: int) -> SpecialistReferral:
+    """A referral the actor's agency received, to act on (the service checks the rules)."""
+    referral = _referrals().received_by(actor).filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound("No such referral")
+    return referral
+
+
+# --- A service's lists ------------------------------------------------------------------------
+
+
+def referrals_received(
+    *, actor: Actor, waiting_only: bool = False, purpose: str = "List referrals to a service"
+) -> list[SpecialistReferral]:
+    """The referrals to the actor's agency's services still open (the waiting list: those
+    on it, not yet started)."""
+    qs = _referrals().received_by(actor).exclude(obligation__status__in=ENDED)
+    if actor.team_ids:
+        qs = qs.filter(obligation__team_id__in=actor.team_ids)
+    if waiting_only:
+        qs = qs.filter(answer=policy.ReferralOutcome.WAITING_LIST, started_on__isnull=True)
+        qs = qs.order_by("expected_start_on", "created_at", "id")
+    else:
+        qs = qs.order_by("created_at", "id")
+    rows = list(qs[:500])
+    _log(actor, purpose, rows, [r.child for r in rows], waiting_only=waiting_only)
+    return rows
+
+
+def referrals_for_child(
+    *, actor: Actor, child_id: int, purpose: str = "View a child's specialist referrals"
+) -> list[SpecialistReferral]:
+    rows = list(_referrals().visible_to(actor).filter(child_id=child_id).order_by("-created_at"))
+    _log(actor, purpose, rows, [r.child for r in rows[:1]])
+    return rows
+
+
+def child_visible_to(actor: Actor, child_id: int) -> Person:
+    """A child the actor has a legitimate relationship with: named by a record it may see
+    (an incident, a checklist), or owed an obligation it may see (the front door's
+    notification, a school's Operation Encompass notification), as for the child's
+    safeguarding record. Anyone else: ``NotFound``."""
+    child = Person.objects.filter(pk=child_id).first()
+    if child is None or not actor.sees_case_content:
+        raise NotFound("No such child")
+    if Person.objects.visible_to(actor).filter(pk=child_id).exists():
+        return child
+    owed = (
+        Obligation.objects.visible_to(actor)
+        .owed_to(linked_person_ids(child))
+        .filter(route__in=sorted(registry.child_route_keys()))
+    )
+    received = Obligation.objects.filter(
+        team__agency_id=actor.agency_id, route__in=registry.read_elsewhere()
+    ).owed_to(linked_person_ids(child))
+    if (
+        owed.exists()
+        or received.exclude(status=ledger.Status.CREATED)
+        .filter(Q(access_ends_at__isnull=True) | Q(access_ends_at__gt=clock.now()))
+        .exists()
+    ):
+        return child
+    raise NotFound("No such child")
+
+
+# --- Refer a child: the services that fit ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReferOptions:
+    child: Person
+    area_name: str
+    threshold_weeks: int
+    fits: list[policy.Fit]
+    others: list[policy.Fit]
+    unmet: policy.UnmetReason | None
+
+    @property
+    def unmet_words(self) -> str:
+        return policy.UNMET_REASON_LABELS[self.unmet] if self.unmet else ""
+
+
+def refer_options_for(
+    *, actor: Actor, child_id: int, purpose: str = "Refer a child to specialist support"
+) -> ReferOptions:
+    """The child (whom the actor must be able to see) and every active service: those
+    that fit, with capacity and waiting time, then the others with why not."""
+    child = child_visible_to(actor, child_id)
+    area_id = routing.child_area_id(child)
+    facts, fits, area = routing.fits_for_child(child, area_id)
+    _log(actor, purpose, [child], [])
+    return ReferOptions(
+        child=child,
+        area_name=facts.area_name,
+        threshold_weeks=(
+            area.waiting_threshold_weeks if area else policy.DEFAULT_WAITING_THRESHOLD_WEEKS
+        ),
+        fits=[f for f in fits if f.fits],
+        others=[f for f in fits if not f.fits],
+        unmet=policy.unmet_reason(fits),
+    )
+
+
+# --- Unmet need ----------------------------------------------------------------------------------
+
+
+def unmet_need_list(
+    *, actor: Actor, open_only: bool = True, purpose: str = "List unmet need for specialist support"
+) -> list[UnmetNeed]:
+    """The lead agency's children with unmet need (open first, oldest first)."""
+    qs = UnmetNeed.objects.filter(lead_team__agency_id=actor.agency_id)
+    if not actor.sees_case_content:
+        qs = qs.none()
+    if open_only:
+        qs = qs.open()
+    rows = list(qs.select_related("child", "area", "lead_team").order_by("opened_on", "id")[:500])
+    _log(actor, purpose, rows, [n.child for n in rows], open_only=open_only)
+    return rows
+
+
+@dataclass(frozen=True)
+class AggregateRow:
+    area: str
+    age_band: str
+    reason: str
+    month: str  # YYYY-MM, the month the need was recorded
+    count: int | str  # suppressed: "c"
+
+
+def unmet_need_aggregate(
+    *, since: dt.date | None = None, until: dt.date | None = None
+) -> list[AggregateRow]:
+    """Unmet need counted by area, age band, reason and month opened, counts of 1 to 5
+    shown as ``c`` (DfE disclosure control, domain.md §11.4). No child, no access event:
+    nothing personal is returned. For the statistics issue (analysts, commissioners)."""
+    qs = UnmetNeed.objects.all()
+    if since:
+        qs = qs.filter(opened_on__gte=since)
+    if until:
+        qs = qs.filter(opened_on__lte=until)
+    counts: Counter[tuple[str, str, str, str]] = Counter()
+    for area, band, reason, opened in qs.values_list(
+        "area__name", "age_band", "reason", "opened_on"
+    ).iterator():
+        counts[(area or "Not known", band, reason, f"{opened:%Y-%m}")] += 1
+    return [
+        AggregateRow(area, band, reason, month, policy.suppress(n))
+        for (area, band, reason, month), n in sorted(counts.items())
+    ]
