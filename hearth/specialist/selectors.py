@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q
 
 from hearth.audit.models import AccessAction
 from hearth.audit.services import access_record
@@ -30,7 +30,12 @@ from hearth.obligations.models import Obligation
 from hearth.people.models import Person
 from hearth.people.selectors import linked_person_ids
 from hearth.specialist import policy, routing
-from hearth.specialist.models import SessionAttended, SpecialistReferral, UnmetNeed
+from hearth.specialist.models import (
+    SessionAttended,
+    SpecialistReferral,
+    SpecialistReferralQuerySet,
+    UnmetNeed,
+)
 
 
 def _log(actor: Actor, purpose: str, rows: list[Any], people: list[Person], **query: Any) -> None:
@@ -45,7 +50,7 @@ def _log(actor: Actor, purpose: str, rows: list[Any], people: list[Person], **qu
         )
 
 
-def _referrals() -> QuerySet[SpecialistReferral]:
+def _referrals() -> SpecialistReferralQuerySet:
     return SpecialistReferral.objects.select_related(
         "obligation__team__agency", "obligation__referrer_agency", "child", "service"
     ).prefetch_related(

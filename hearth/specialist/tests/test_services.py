@@ -85,6 +85,7 @@ def test_the_offer_is_counted_again_from_the_decision(empty_directory: Any) -> N
     deadline = offer_of(incident, "Mia").deadlines.get()
     assert not deadline.estimated
     assert deadline.basis == "10 working days from the front door's decision"
+    assert ccn.outcome_at is not None
     assert deadline.due_at == calendar.working_day_deadline(ccn.outcome_at, 10)
     # Leo's is not decided yet: still estimated.
     assert offer_of(incident, "Leo").deadlines.get().estimated
@@ -126,7 +127,8 @@ def test_no_service_for_a_baby(empty_directory: Any) -> None:
     assert reasons(child(incident, "Ava")) == {"no_service"}
     assert reasons(child(incident, "Mia")) == set()
     need = UnmetNeed.objects.get(child=child(incident, "Ava"))
-    assert need.age_band == "under_1" and need.area.name == "Northshire"
+    assert need.age_band == "under_1" and need.area is not None
+    assert need.area.name == "Northshire"
     assert need.lead_team == team("northshire-front-door")
 
 
