@@ -33,7 +33,7 @@ def layers() -> list[str]:
 def test_route_apps_are_independent_siblings_above_the_ledger_core() -> None:
     declared = contract("layers")["layers"]
     [routes] = [layer for layer in declared if "|" in layer]
-    assert {name.strip() for name in routes.split("|")} == {"encompass", "referrals"}
+    assert {name.strip() for name in routes.split("|")} == {"encompass", "referrals", "specialist"}
     assert declared.index(routes) == declared.index("obligations") - 1
 
 
