@@ -11,6 +11,7 @@ from hearth.accounts.api import router as accounts_router
 from hearth.accounts.api_auth import ApiKeyAuth, SessionActorAuth
 from hearth.core.api import error_body
 from hearth.core.errors import Conflict, InvalidTransition, NotFound, NotPermitted, ValidationFailed
+from hearth.directory.api import router as directory_router
 from hearth.encompass.api import router as encompass_router
 from hearth.incidents.api import router as incidents_router
 from hearth.obligations.api import router as obligations_router
@@ -37,6 +38,7 @@ api.add_router("/", obligations_router)
 api.add_router("/", referrals_router)
 api.add_router("/", encompass_router)
 api.add_router("/", search_router)
+api.add_router("/", directory_router)
 
 
 def _error(

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from hearth.accounts.models import Area
-from hearth.core.actor import Actor
+from hearth.accounts.models import Agency, Area, Team
+from hearth.audit.models import TimelineEvent
+from hearth.core.actor import Actor, AgencyKind
 from hearth.core.errors import NotFound
+from hearth.directory import rules
 from hearth.directory.models import (
     Location,
     Organisation,
@@ -103,3 +108,98 @@ def locations_for(services: Iterable[Service]) -> dict[uuid.UUID, list[Location]
 
 def service_filter_text(qs: QuerySet[Service], text: str) -> QuerySet[Service]:
     return qs.filter(Q(name__icontains=text) | Q(organisation__name__icontains=text))
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change to a service, for its page: when, which organisation (people are not
+    named: the page carries no personal data), what."""
+
+    at: datetime
+    agency: str
+    by_system: bool
+    summary: str
+    capacity_before: dict[str, Any]
+    capacity_after: dict[str, Any]
+
+
+def service_history(service: Service, *, limit: int = 50) -> list[HistoryEntry]:
+    """The service's timeline, newest first: the history of its entry and capacity."""
+    events = TimelineEvent.objects.for_subject(service).order_by("-at", "-id")[:limit]
+    agencies = dict(
+        Agency.objects.filter(pk__in={e.actor_agency_id for e in events}).values_list("pk", "name")
+    )
+    return [
+        HistoryEntry(
+            at=e.at,
+            agency=agencies.get(e.actor_agency_id, "Hearth"),
+            by_system=e.actor_api_key_id is not None,
+            summary=e.summary,
+            capacity_before=e.payload.get("capacity_before") or {},
+            capacity_after=e.payload.get("capacity_after") or {},
+        )
+        for e in events
+    ]
+
+
+def keeps(actor: Actor, service: Service) -> bool:
+    return rules.may_keep(actor, service.organisation.agency_id)
+
+
+def area_choices() -> list[tuple[int, str]]:
+    return list(
+        Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+def team_choices(agency_id: int | None) -> list[tuple[int, str]]:
+    if agency_id is None:
+        return []
+    return list(
+        Team.objects.filter(agency_id=agency_id, is_active=True)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+def provider_agency_choices() -> list[tuple[int, str]]:
+    return list(
+        Agency.objects.filter(kind=AgencyKind.SPECIALIST_CHILDRENS_SERVICE, is_active=True)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+def organisation_choices_for(actor: Actor) -> list[Organisation]:
+    qs = Organisation.objects.order_by("name")
+    if not actor.is_host_administrator:
+        qs = qs.filter(agency_id=actor.agency_id)
+    return list(qs)
+
+
+def organisation_get_for(actor: Actor, organisation_id: str) -> Organisation:
+    """An organisation the actor may add services to, or NotFound."""
+    try:
+        org = Organisation.objects.get(pk=_uuid(organisation_id))
+    except Organisation.DoesNotExist:
+        raise NotFound from None
+    if not (actor.is_host_administrator or rules.may_keep(actor, org.agency_id)):
+        raise NotFound
+    return org
+
+
+def team_of(agency_id: int | None, team_id: int | None) -> Team | None:
+    """The team ``team_id`` if it belongs to ``agency_id`` (a provider names only its own)."""
+    if team_id is None or agency_id is None:
+        return None
+    return Team.objects.filter(pk=team_id, agency_id=agency_id).first()
+
+
+def areas_by_id(ids: Iterable[int]) -> list[Area]:
+    return list(Area.objects.filter(pk__in=list(ids), kind=Area.Kind.LOCAL_AUTHORITY))
+
+
+def provider_agency(agency_id: int) -> Agency | None:
+    return Agency.objects.filter(pk=agency_id, kind=AgencyKind.SPECIALIST_CHILDRENS_SERVICE).first()
