@@ -1,0 +1,112 @@
+"""The directory's API: any API client reads the services; a provider's system updates
+its own capacity and confirms its entry (idempotent); anyone else gets a 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from hearth.accounts.models import Area
+from hearth.accounts.services import api_key_issue
+from hearth.audit.models import TimelineEvent
+from hearth.directory.models import Service
+
+pytestmark = pytest.mark.django_db
+
+LITTLE_OAKS = "little-oaks-childrens-therapy"
+POLICE = "wessex-police"
+
+
+def key_for(wessex: Any, slug: str, role: str) -> dict[str, str]:
+    issued = api_key_issue(actor=None, agency=wessex.agency(slug), name="system", roles=[role])
+    return {"HTTP_AUTHORIZATION": f"Bearer {issued.raw_key}"}
+
+
+def little_oaks() -> Service:
+    return Service.objects.get(organisation__name="Little Oaks Children's Therapy")
+
+
+def test_any_api_client_lists_the_services_of_an_area(wessex: Any) -> None:
+    auth = key_for(wessex, POLICE, "public_protection_officer")
+    south = Area.objects.get(name="Southmoor")
+    response = Client().get(f"/api/v1/directory/services?area_id={south.pk}", **auth)
+    assert response.status_code == 200
+    names = [s["name"] for s in response.json()["services"]]
+    assert names == [
+        "Recovering together: mothers and children",
+        "Young people's violence advisers",
+    ]
+    one = Client().get(f"/api/v1/directory/services/{little_oaks().pk}", **auth).json()
+    assert one["capacity"]["places_free"] == 0 and one["capacity"]["waiting_weeks"] == 8
+    assert Client().get("/api/v1/directory/services").status_code == 401
+
+
+def test_a_provider_updates_its_capacity_once_per_key(wessex: Any) -> None:
+    auth = key_for(wessex, LITTLE_OAKS, "specialist_practitioner")
+    service = little_oaks()
+    url = f"/api/v1/directory/services/{service.pk}/capacity"
+    body = {"places_taken": 11, "waiting_weeks": 6}
+    first = Client().post(
+        url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k1", **auth
+    )
+    assert first.status_code == 200, first.content
+    assert first.json()["capacity"]["places_taken"] == 11
+    events = TimelineEvent.objects.for_subject(service).count()
+    again = Client().post(
+        url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k1", **auth
+    )
+    assert again.status_code == 200 and again.json() == first.json()
+    assert TimelineEvent.objects.for_subject(service).count() == events
+    other = Client().post(
+        url, {"places_taken": 1}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k1", **auth
+    )
+    assert other.status_code == 409
+    service.refresh_from_db()
+    assert (service.places, service.places_taken, service.waiting_weeks) == (12, 11, 6)
+
+
+def test_capacity_input_is_strict_and_checked(wessex: Any) -> None:
+    auth = key_for(wessex, LITTLE_OAKS, "specialist_practitioner")
+    url = f"/api/v1/directory/services/{little_oaks().pk}/capacity"
+    for body in ({"places_taken": "3"}, {"places": -1}, {"seats": 3}):
+        r = Client().post(
+            url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="x", **auth
+        )
+        assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_input", body
+    r = Client().post(
+        url, {"places_taken": 13}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="y", **auth
+    )
+    assert r.status_code == 422 and "places_taken" in r.json()["error"]["fields"]
+
+
+def test_another_agency_cannot_update_or_confirm_it(wessex: Any) -> None:
+    auth = key_for(wessex, "wessex-childrens-recovery-project", "specialist_practitioner")
+    service = little_oaks()
+    for action, body in (("capacity", {"waiting_weeks": 0}), ("confirm", {})):
+        r = Client().post(
+            f"/api/v1/directory/services/{service.pk}/{action}",
+            body,
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=f"z-{action}",
+            **auth,
+        )
+        assert r.status_code == 404, action
+    service.refresh_from_db()
+    assert service.waiting_weeks == 8
+
+
+def test_a_provider_confirms_its_entry(wessex: Any) -> None:
+    auth = key_for(wessex, LITTLE_OAKS, "specialist_practitioner")
+    service = little_oaks()
+    r = Client().post(
+        f"/api/v1/directory/services/{service.pk}/confirm",
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="c1",
+        **auth,
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["not_confirmed_since"] is None
+    event = TimelineEvent.objects.for_subject(service).latest("id")
+    assert event.verb == "directory.service_confirmed" and event.actor_api_key_id is not None
