@@ -17,13 +17,25 @@ from hearth.accounts.models import Area, TeamFunction
 from hearth.core import clock
 from hearth.encompass import policy as enc
 from hearth.encompass.models import EncompassChild, EncompassNotification, EncompassSettings
-from hearth.incidents.facts import children_at
+from hearth.incidents.facts import children_at, incident_rows
 from hearth.incidents.models import ChildInvolvement, Incident
 from hearth.obligations import policy
 from hearth.obligations.models import Obligation
-from hearth.obligations.reference import area_of, home_area_id, team_for
+from hearth.obligations.reference import area_of, home_area_id, once, team_for
 from hearth.people.models import Person
-from hearth.schools.selectors import area_calendar, school_calendars_for, setting_by_urn
+from hearth.schools.models import EducationSetting
+from hearth.schools.selectors import area_calendar, own_calendar, setting_by_urn
+
+# A school and a local authority's term calendar are read once per submission, however
+# many children and routes ask (``reference.once``).
+
+
+def _setting(urn: str) -> EducationSetting | None:
+    return once(("encompass.setting", urn), lambda: setting_by_urn(urn))
+
+
+def _calendar(area_id: int | None) -> Any:
+    return once(("encompass.area_calendar", area_id), lambda: area_calendar(area_id))
 
 
 def force_template(incident: Incident) -> enc.Template:
@@ -38,7 +50,7 @@ def _area_in(area_id: int) -> enc.AreaIn:
     chosen = EncompassSettings.objects.filter(area=area).first()
     education = team_for(TeamFunction.EDUCATION_SAFEGUARDING, area_id)
     health = team_for(TeamFunction.HEALTH_VISITING, area_id)
-    la_calendar = area_calendar(area_id)
+    la_calendar = _calendar(area_id)
     return enc.AreaIn(
         area_id=area.pk,
         area_name=area.name,
@@ -51,7 +63,7 @@ def _area_in(area_id: int) -> enc.AreaIn:
 
 
 def _setting_in(urn: str) -> enc.SettingIn | None:
-    setting = setting_by_urn(urn)
+    setting = _setting(urn)
     if setting is None:
         return None
     return enc.SettingIn(
@@ -62,7 +74,12 @@ def _setting_in(urn: str) -> enc.SettingIn | None:
         if setting.dsl_team is not None and setting.dsl_team.is_active
         else None,
         area_id=setting.local_authority_id,
-        calendars=school_calendars_for(setting),
+        # The school's own terms, then its local authority's (``school_calendars_for``).
+        calendars=tuple(
+            c
+            for c in (own_calendar(setting), _calendar(setting.local_authority_id))
+            if c is not None
+        ),
     )
 
 
@@ -157,11 +174,13 @@ def notification_content(
     """What the recipient sees, by the force's template (domain.md §3.3)."""
     incident = obligation.incident
     occurred = incident.occurred_at.astimezone(clock.LONDON) if incident.occurred_at else None
-    people = Person.objects.in_bulk(child_ids)
-    involvements = {
-        i.child_id: i
-        for i in ChildInvolvement.objects.filter(incident=incident, child_id__in=child_ids)
-    }
+    # The incident's rows, read once per submission (``incidents.facts.incident_rows``).
+    parties, involved = incident_rows([incident.pk])
+    involvements = involved[incident.pk]
+    people: dict[int, Person] = {p.person_id: p.person for p in parties[incident.pk]}
+    people.update((i.child_id, i.child) for i in involvements.values())
+    if missing := [i for i in child_ids if i not in people]:
+        people.update(Person.objects.in_bulk(missing))
     informed = set(
         Obligation.objects.filter(
             incident=incident, route=enc.CHILDRENS_SERVICES_ROUTE, subject_id__in=child_ids
@@ -191,7 +210,7 @@ def notification_create(obligation: Obligation, plan: policy.PlannedObligation) 
     urn = str(plan.data.get("setting_urn") or "")
     notification = EncompassNotification.objects.create(
         obligation=obligation,
-        setting=setting_by_urn(urn) if urn else None,
+        setting=_setting(urn) if urn else None,
         template=template,
         content=notification_content(obligation, template, child_ids),
     )

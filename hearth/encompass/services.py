@@ -52,9 +52,13 @@ def notification_deliver(obligation: Obligation) -> None:
     """Stamp the delivery and alert the team's mailbox and the setting's DSLs. Called by
     ``obligation_send`` inside its transaction; the message goes through the notify port,
     which refuses a contact marked unsafe."""
-    notification = EncompassNotification.objects.select_related("setting").get(
-        obligation=obligation
-    )
+    # The notification just made with the obligation is on it already; otherwise read it.
+    if EncompassNotification._meta.get_field("obligation").remote_field.is_cached(obligation):
+        notification = obligation.encompass
+    else:
+        notification = EncompassNotification.objects.select_related("setting").get(
+            obligation=obligation
+        )
     notification.delivered_at = clock.now()
     notification.save(update_fields=["delivered_at", "updated_at"])
     due = obligation.deadlines.order_by("due_at").first()

@@ -7,6 +7,9 @@ shows). Nothing here checks access or writes the access log: callers have done t
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,15 +68,56 @@ def incident_facts(incident: Incident) -> IncidentFacts:
 def incidents_facts(incidents: list[Incident]) -> dict[int, IncidentFacts]:
     """``incident_facts`` for many incidents in three queries, whatever their number (a
     page of a child's record lists many)."""
-    ids = [i.pk for i in incidents]
-    parties: dict[int, list[Party]] = {pk: [] for pk in ids}
-    for party in Party.objects.filter(incident_id__in=ids).select_related("person"):
-        parties[party.incident_id].append(party)
-    involvements: dict[int, dict[int, ChildInvolvement]] = {pk: {} for pk in ids}
-    for involvement in ChildInvolvement.objects.filter(incident_id__in=ids).select_related("child"):
-        involvements[involvement.incident_id][involvement.child_id] = involvement
+    parties, involvements = incident_rows([i.pk for i in incidents])
     ties = ties_among({p.person_id for found in parties.values() for p in found})
     return {i.pk: _facts_of(i, parties[i.pk], involvements[i.pk], ties) for i in incidents}
+
+
+# An incident's parties and children's involvements, read once while ``rows_read_once()``
+# is open: a submission, from its check through its routing, reads them many times and
+# changes neither.
+_ROWS: ContextVar[dict[int, tuple[list[Party], dict[int, ChildInvolvement]]] | None] = ContextVar(
+    "incident_rows_once", default=None
+)
+
+
+@contextmanager
+def rows_read_once() -> Iterator[None]:
+    """Keep each incident's parties and involvements for the block (the caller changes
+    neither inside it). Nested blocks share the outer one's rows."""
+    if _ROWS.get() is not None:
+        yield
+        return
+    token = _ROWS.set({})
+    try:
+        yield
+    finally:
+        _ROWS.reset(token)
+
+
+def incident_rows(
+    ids: Iterable[int],
+) -> tuple[dict[int, list[Party]], dict[int, dict[int, ChildInvolvement]]]:
+    """Each incident's parties (with their people, in the model's order: role, then id)
+    and its children's involvements by child id (with the child), in two queries, or
+    none for incidents already read inside ``rows_read_once()``."""
+    ids = list(dict.fromkeys(ids))
+    kept = _ROWS.get()
+    missing = [pk for pk in ids if kept is None or pk not in kept]
+    parties: dict[int, list[Party]] = {pk: [] for pk in missing}
+    involvements: dict[int, dict[int, ChildInvolvement]] = {pk: {} for pk in missing}
+    if missing:
+        for party in Party.objects.filter(incident_id__in=missing).select_related("person"):
+            parties[party.incident_id].append(party)
+        for involvement in ChildInvolvement.objects.filter(incident_id__in=missing).select_related(
+            "child"
+        ):
+            involvements[involvement.incident_id][involvement.child_id] = involvement
+    if kept is not None:
+        for pk in missing:
+            kept[pk] = (parties[pk], involvements[pk])
+        return {pk: kept[pk][0] for pk in ids}, {pk: kept[pk][1] for pk in ids}
+    return parties, involvements
 
 
 def _facts_of(
@@ -165,8 +209,8 @@ class ChildAtIncident:
 
 def children_at(incident: Incident) -> list[ChildAtIncident]:
     """Everyone listed among the incident's children, in the order they were recorded."""
-    parties = list(Party.objects.filter(incident=incident).select_related("person"))
-    involvements = {i.child_id: i for i in ChildInvolvement.objects.filter(incident=incident)}
+    found, involved = incident_rows([incident.pk])
+    parties, involvements = found[incident.pk], involved[incident.pk]
     day = incident_day(incident)
     return [
         ChildAtIncident(person, involvement if involvement.pk else None, person.age_on(day), harmed)
@@ -248,11 +292,13 @@ def incident_snapshot(incident: Incident) -> dict[str, Any]:
     data["occurred_at"] = incident.occurred_at.isoformat() if incident.occurred_at else None
     data["reported_at"] = incident.reported_at.isoformat() if incident.reported_at else None
     data["submitted_at"] = incident.submitted_at.isoformat() if incident.submitted_at else None
+    found, involved = incident_rows([incident.pk])
     data["parties"] = [
-        {"person_id": p.person_id, "role": p.role} for p in incident.parties.order_by("id")
+        {"person_id": p.person_id, "role": p.role}
+        for p in sorted(found[incident.pk], key=lambda p: p.pk)
     ]
     data["children"] = [
         model_to_dict(i, exclude=["id", "incident"])
-        for i in incident.child_involvements.order_by("id")
+        for i in sorted(involved[incident.pk].values(), key=lambda i: i.pk)
     ]
     return data

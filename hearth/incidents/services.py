@@ -34,7 +34,9 @@ from hearth.incidents.facts import (
     children_who_harmed_missing,
     incident_day,
     incident_record_of,
+    incident_rows,
     incident_snapshot,
+    rows_read_once,
 )
 from hearth.incidents.models import ChildInvolvement, Incident, IncidentVersion, Party
 from hearth.incidents.policy import (
@@ -406,6 +408,13 @@ def incident_submit_held(*, actor: Actor, incident: Incident) -> Incident:
     _require_change(actor, incident)
     if incident.status != Incident.Status.DRAFT:
         raise InvalidTransition("This has already been submitted")
+    # From the check through routing nothing changes who was there: their rows are read
+    # once for the check, the version, the household and every route.
+    with rows_read_once():
+        return _submit(actor, incident)
+
+
+def _submit(actor: Actor, incident: Incident) -> Incident:
     if problems := submission_problems(incident_record_of(incident), now=clock.now()):
         fields_: dict[str, list[str]] = {}
         for problem in problems:
@@ -414,7 +423,7 @@ def incident_submit_held(*, actor: Actor, incident: Incident) -> Incident:
     incident.status = Incident.Status.SUBMITTED
     incident.submitted_at = clock.now()
     _store_version(actor, incident, also=["status", "submitted_at"])
-    involvements = list(incident.child_involvements.select_related("child"))
+    involvements = sorted(incident_rows([incident.pk])[1][incident.pk].values(), key=lambda i: i.pk)
     timeline_record_many(
         actor=actor,
         entries=[
@@ -440,11 +449,8 @@ def _record_household(
 ) -> None:
     """Who normally lives where: the adult victim's current home, with the children and
     other household members the officer recorded as normally living there."""
-    victim = (
-        Party.objects.filter(incident=incident, role=PartyRole.ADULT_VICTIM)
-        .select_related("person")
-        .first()
-    )
+    parties = incident_rows([incident.pk])[0][incident.pk]
+    victim = next((p for p in parties if p.role == PartyRole.ADULT_VICTIM), None)
     if victim is None:
         return
     home = PersonAddress.objects.filter(person=victim.person, lived_to__isnull=True).first()
@@ -452,12 +458,7 @@ def _record_household(
         return
     residents = [victim.person]
     residents += [i.child for i in involvements if i.normally_resident]
-    residents += [
-        p.person
-        for p in Party.objects.filter(
-            incident=incident, role=PartyRole.OTHER_HOUSEHOLD_MEMBER
-        ).select_related("person")
-    ]
+    residents += [p.person for p in parties if p.role == PartyRole.OTHER_HOUSEHOLD_MEMBER]
     people_services.household_record(actor=actor, address=home.address, people=residents)
 
 

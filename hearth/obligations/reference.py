@@ -33,6 +33,13 @@ def read_once() -> Iterator[None]:
         _ONCE.reset(token)
 
 
+def once(key: Hashable, read: Callable[[], T]) -> T:
+    """``read()``, kept by ``key`` while ``read_once()`` is open: for a route's own
+    reference data (a school, its calendars) read once per submission. Key it by what
+    it reads (a tuple naming the kind of data first)."""
+    return _kept(key, read)
+
+
 def _kept(key: Hashable, read: Callable[[], T]) -> T:
     kept = _ONCE.get()
     if kept is None:
@@ -59,27 +66,31 @@ def access_days_after_close(area_id: int | None) -> int:
 
 def team_for(function: str, area_id: int) -> Team | None:
     """The active team doing ``function`` for the area (or for the police force area the
-    local authority is in, as a force-wide IDVA service does)."""
-    return _kept(("team_for", function, area_id), lambda: _team_for(function, area_id))
+    local authority is in, as a force-wide IDVA service does): the first made, if more."""
+    return _kept(("teams_for", area_id), lambda: _teams_for(area_id)).get(function)
+
+
+def team_get(team_id: int) -> Team:
+    """A team by id (with its agency), read once per submission."""
+    return _kept(("team", team_id), lambda: Team.objects.select_related("agency").get(pk=team_id))
 
 
 def area_of(area_id: int) -> Area | None:
     return _kept(("area", area_id), lambda: Area.objects.filter(pk=area_id).first())
 
 
-def _team_for(function: str, area_id: int) -> Team | None:
+def _teams_for(area_id: int) -> dict[str, Team]:
+    """Every function's team for the area, in one query: each function's first team."""
     area = area_of(area_id)
     areas = [area_id] + ([area.police_force_area_id] if area and area.police_force_area_id else [])
-    return (
-        Team.objects.filter(
-            function=function,
-            is_active=True,
-            agency__is_active=True,
-            agency__areas__id__in=areas,
-        )
+    teams: dict[str, Team] = {}
+    for team in (
+        Team.objects.filter(is_active=True, agency__is_active=True, agency__areas__id__in=areas)
+        .distinct()
         .order_by("id")
-        .first()
-    )
+    ):
+        teams.setdefault(team.function, team)
+    return teams
 
 
 def home_area_id(person: Person, incident: Incident) -> int | None:

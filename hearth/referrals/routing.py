@@ -11,7 +11,7 @@ from __future__ import annotations
 from hearth.accounts.models import Area, Team, TeamFunction
 from hearth.core import clock
 from hearth.core.actor import AgencyKind
-from hearth.incidents.facts import children_at
+from hearth.incidents.facts import children_at, incident_rows
 from hearth.incidents.models import Incident, Party
 from hearth.incidents.policy import PartyRole, is_child
 from hearth.obligations.models import Obligation
@@ -108,11 +108,11 @@ def household_child_ids(
         .exclude(pk=victim.pk)
         .distinct()
     )
-    perpetrators = set(
-        Party.objects.filter(incident=incident, role=PartyRole.ALLEGED_PERPETRATOR).values_list(
-            "person_id", flat=True
-        )
-    )
+    perpetrators = {
+        p.person_id
+        for p in incident_rows([incident.pk])[0][incident.pk]
+        if p.role == PartyRole.ALLEGED_PERPETRATOR
+    }
     extra = [
         p.pk
         for p in housemates
@@ -158,7 +158,8 @@ def _victim_in(victim: Person, incident: Incident, children: list[int]) -> polic
 
 
 def incident_input(incident: Incident) -> policy.IncidentIn:
-    parties = list(Party.objects.filter(incident=incident).select_related("person"))
+    # The incident's rows are read once per submission (``incidents.facts.incident_rows``).
+    parties = incident_rows([incident.pk])[0][incident.pk]
     children = children_at(incident)
     # MARAC's household children are children (under 18 on the day), the child who
     # harmed included.

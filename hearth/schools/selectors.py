@@ -96,14 +96,16 @@ def area_calendar(area_id: int | None) -> calendar.SchoolCalendar | None:
 
 def school_calendars_for(setting: EducationSetting) -> tuple[calendar.SchoolCalendar, ...]:
     """The setting's own terms (if it sets its own), then its local authority's."""
-    found = []
-    own = TermCalendar.objects.prefetch_related(*_with_dates()).filter(setting=setting).first()
-    if own is not None:
-        found.append(_plain(own))
+    own = own_calendar(setting)
     la = area_calendar(setting.local_authority_id)
-    if la is not None:
-        found.append(la)
-    return tuple(found)
+    return tuple(c for c in (own, la) if c is not None)
+
+
+def own_calendar(setting: EducationSetting) -> calendar.SchoolCalendar | None:
+    """The setting's own terms, if it sets its own (``school_calendars_for`` without its
+    local authority's, for a caller that has that already)."""
+    own = TermCalendar.objects.prefetch_related(*_with_dates()).filter(setting=setting).first()
+    return _plain(own) if own is not None else None
 
 
 def contact_emails(setting: EducationSetting, role: str) -> list[str]:

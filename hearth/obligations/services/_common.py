@@ -10,7 +10,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from hearth.accounts.models import Team
-from hearth.audit.services import timeline_record
+from hearth.audit.services import TimelineEntry, timeline_record
 from hearth.core import clock, notify
 from hearth.core.actor import Actor
 from hearth.core.errors import NotPermitted
@@ -32,17 +32,38 @@ def record_event(
 ) -> None:
     """A timeline event on the obligation (and its subject's record, which shows it only
     to those who may see the incident it names)."""
+    for entry in event_entries(obligation, verb, summary, payload=payload, subject_too=subject_too):
+        timeline_record(
+            actor=actor,
+            subject=entry.subject,
+            verb=entry.verb,
+            summary=entry.summary,
+            payload=entry.payload,
+        )
+
+
+def event_entries(
+    obligation: Obligation,
+    verb: str,
+    summary: str,
+    *,
+    payload: dict[str, Any] | None = None,
+    subject_too: bool = False,
+) -> list[TimelineEntry]:
+    """The timeline entries ``record_event`` writes, for a caller that writes several at
+    once (``timeline_record_many``)."""
     data = {
         "obligation_id": obligation.pk,
         "incident_id": obligation.incident_id,
         "route": obligation.route,
         **(payload or {}),
     }
-    timeline_record(actor=actor, subject=obligation, verb=verb, summary=summary, payload=data)
+    entries = [TimelineEntry(subject=obligation, verb=verb, summary=summary, payload=data)]
     if subject_too:
-        timeline_record(
-            actor=actor, subject=obligation.subject, verb=verb, summary=summary, payload=data
+        entries.append(
+            TimelineEntry(subject=obligation.subject, verb=verb, summary=summary, payload=data)
         )
+    return entries
 
 
 def _locked(obligation: Obligation) -> Obligation:
@@ -90,21 +111,34 @@ def _tell_team(
     sent on behalf of ``sender`` (by default the other side of the obligation: the
     referrer when the recipient team is told, the recipient team when the referrer is),
     which sees it if it cannot be delivered."""
+    message = team_message(team, obligation, subject, body, sender=sender)
+    if message is not None:
+        notify.send(message)
+
+
+def team_message(
+    team: Team | None,
+    obligation: Obligation,
+    subject: str,
+    body: str,
+    *,
+    sender: Team | None = None,
+) -> notify.Message | None:
+    """The alert ``_tell_team`` sends (none to a team without a mailbox), for a caller
+    that sends several at once (``notify.send_many``)."""
     if team is None or not team.email:
-        return
+        return None
     agency_id, team_id = (
         (sender.agency_id, sender.pk) if sender is not None else other_side(obligation, team)
     )
-    notify.send(
-        notify.Message(
-            to=[team.email],
-            subject=subject,
-            body=f"{body}\n\nOpen it in Hearth: {_link(obligation)}",
-            about=("obligations.obligation", str(obligation.pk)),
-            purpose="Obligation alert to a team",
-            sender_agency_id=agency_id,
-            sender_team_id=team_id,
-        )
+    return notify.Message(
+        to=[team.email],
+        subject=subject,
+        body=f"{body}\n\nOpen it in Hearth: {_link(obligation)}",
+        about=("obligations.obligation", str(obligation.pk)),
+        purpose="Obligation alert to a team",
+        sender_agency_id=agency_id,
+        sender_team_id=team_id,
     )
 
 

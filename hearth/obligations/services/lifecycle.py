@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from django.db import transaction
 
 from hearth.accounts.models import Team
-from hearth.core import clock
+from hearth.core import clock, notify
 from hearth.core.actor import Actor
 from hearth.core.errors import ValidationFailed
 from hearth.obligations import policy, reference, registry
@@ -23,6 +23,7 @@ from hearth.obligations.services._common import (
     _tell_team,
     _transition,
     record_event,
+    team_message,
 )
 
 
@@ -50,13 +51,21 @@ def send_held(actor: Actor | None, obligation: Obligation) -> Obligation:
     record_event(actor, obligation, "obligation.sent", f"Sent to {obligation.team.name}")
     if route.on_sent is not None and route.on_sent(actor, obligation):
         return obligation  # the route told its recipient itself
-    _tell_team(
+    if message := new_work_message(obligation):
+        notify.send(message)
+    return obligation
+
+
+def new_work_message(obligation: Obligation) -> notify.Message | None:
+    """The alert to the team an obligation has just been sent to (none to a team without
+    a mailbox)."""
+    label = registry.label(obligation.route)
+    return team_message(
         obligation.team,
         obligation,
-        f"New {route.label.lower()} for your team",
+        f"New {label.lower()} for your team",
         f"{_label(obligation)} has been sent to {obligation.team.name}.",
     )
-    return obligation
 
 
 @transaction.atomic

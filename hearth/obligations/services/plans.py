@@ -5,70 +5,124 @@ addressed to a team, shown on the incident until someone routes it."""
 
 from __future__ import annotations
 
-from hearth.audit.services import timeline_record
-from hearth.core import clock
+from hearth.audit.services import (
+    TimelineEntry,
+    diffs_record_created,
+    timeline_record,
+    timeline_record_many,
+)
+from hearth.core import clock, notify
 from hearth.core.actor import Actor
 from hearth.incidents.models import Incident
-from hearth.obligations import policy, registry
+from hearth.obligations import policy, reference, registry
 from hearth.obligations.models import Deadline, Obligation, UnroutedWork
 from hearth.obligations.reference import referrer_team_of
-from hearth.obligations.services._common import record_event
-from hearth.obligations.services.lifecycle import send_held
+from hearth.obligations.services._common import event_entries
+from hearth.obligations.services.lifecycle import new_work_message, send_held
+from hearth.people.models import Person
 
 
 def record_plans(
     *, actor: Actor | None, incident: Incident, planned: tuple[policy.PlannedObligation, ...]
 ) -> list[Obligation]:
-    """Create the planned obligations not yet in the ledger, send those that go at once."""
+    """Create the planned obligations not yet in the ledger, send those that go at once.
+
+    In a handful of statements whatever the number planned: the obligations, their
+    deadlines, their audit entries, their timeline events and the teams' alerts are each
+    written in one. An obligation sent at once is written already sent (its send stage
+    met), with the same timeline ("created", then "sent") a create-then-send would leave.
+    One whose route checks before sending (``Route.send_problems``) or that its referrer
+    sends (``Route.sent_by_referrer``) is sent by ``send_held`` as before."""
     existing = set(
         Obligation.objects.filter(key__in=[p.key for p in planned]).values_list("key", flat=True)
     )
-    referrer_team = referrer_team_of(incident)
-    created = []
+    todo: dict[str, policy.PlannedObligation] = {}
     for plan in planned:
-        if plan.key in existing:
-            continue
+        if plan.key not in existing:
+            todo.setdefault(plan.key, plan)
+    if not todo:
+        _resolve_unrouted(incident, planned)
+        return []
+    referrer_team = referrer_team_of(incident)
+    now = clock.now()
+    people = Person.objects.in_bulk({p.subject_id for p in todo.values()})
+    made: list[tuple[Obligation, policy.PlannedObligation, bool]] = []
+    for plan in todo.values():
         route = registry.get(plan.route)
-        obligation = Obligation.objects.create(
+        at_once = plan.send_now and route.send_problems is None and not route.sent_by_referrer
+        obligation = Obligation(
             key=plan.key,
             route=plan.route,
-            subject_id=plan.subject_id,
+            subject=people[plan.subject_id],
             incident=incident,
-            team_id=plan.team_id,
+            team=reference.team_get(plan.team_id),
             referrer_agency_id=incident.recorded_by_agency_id,
             referrer_team=referrer_team,
             rule=plan.rule,
             rule_version=plan.rule_version,
             reason=plan.reason,
             data=dict(plan.data),
-            # The stored next due time, known here without a query: none is met yet.
-            next_due_at=min((d.due_at for d in plan.deadlines), default=None),
         )
-        Deadline.objects.bulk_create(
-            Deadline(
-                obligation=obligation,
-                stage=d.stage,
-                owner=d.owner,
-                due_at=d.due_at,
-                rule=d.rule,
-                rule_version=d.rule_version,
-                basis=d.basis,
-                estimated=d.estimated,
-            )
-            for d in plan.deadlines
+        if at_once:
+            obligation.status = policy.next_status(obligation.status, policy.Action.SEND)
+            obligation.sent_at = now
+        # The stored next due time, known here without a query.
+        obligation.next_due_at = min(
+            (d.due_at for d in plan.deadlines if not (at_once and d.stage == policy.Stage.SEND)),
+            default=None,
         )
-        record_event(
-            actor,
+        made.append((obligation, plan, at_once))
+    obligations = Obligation.objects.bulk_create([o for o, _, _ in made])
+    deadlines = Deadline.objects.bulk_create(
+        Deadline(
+            obligation=obligation,
+            stage=d.stage,
+            owner=d.owner,
+            due_at=d.due_at,
+            rule=d.rule,
+            rule_version=d.rule_version,
+            basis=d.basis,
+            estimated=d.estimated,
+            met_at=now if at_once and d.stage == policy.Stage.SEND else None,
+        )
+        for obligation, plan, at_once in made
+        for d in plan.deadlines
+    )
+    diffs_record_created([*obligations, *deadlines])
+    events: list[TimelineEntry] = []
+    for obligation, plan, at_once in made:
+        events += event_entries(
             obligation,
             "obligation.created",
-            f"{route.label} created by rule {plan.rule} v{plan.rule_version}",
+            f"{registry.label(plan.route)} created by rule {plan.rule} v{plan.rule_version}",
             subject_too=True,
         )
+        if at_once:
+            events += event_entries(
+                obligation, "obligation.sent", f"Sent to {obligation.team.name}"
+            )
+    timeline_record_many(actor=actor, entries=events)
+    messages = []
+    for obligation, plan, at_once in made:
+        route = registry.get(plan.route)
         if route.on_created is not None:
             route.on_created(obligation, plan)
-        created.append(obligation)
-        if plan.send_now:
+        if at_once:
+            if route.on_sent is not None and route.on_sent(actor, obligation):
+                continue  # the route told its recipient itself
+            if message := new_work_message(obligation):
+                messages.append(message)
+        elif plan.send_now:
             send_held(actor, obligation)
+    notify.send_many(messages)
+    _resolve_unrouted(incident, planned)
+    return obligations
+
+
+def _resolve_unrouted(incident: Incident, planned: tuple[policy.PlannedObligation, ...]) -> None:
+    """Work that could not be routed before and now is: resolved."""
+    if not planned:
+        return
     UnroutedWork.objects.filter(
         incident=incident,
         resolved_at__isnull=True,
@@ -79,7 +133,6 @@ def record_plans(
             for i in (p.subject_id, *p.data.get("children", ()))  # type: ignore[misc]
         ],
     ).update(resolved_at=clock.now())
-    return created
 
 
 def record_unrouted(
