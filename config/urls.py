@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("hearth.obligations.urls")),
     path("", include("hearth.referrals.urls")),
     path("", include("hearth.encompass.urls")),
+    path("", include("hearth.specialist.urls")),
     path("schools/", include("hearth.schools.urls")),
     path("", include("hearth.directory.urls")),
     path("", include("hearth.search.urls")),

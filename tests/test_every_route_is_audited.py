@@ -41,6 +41,7 @@ from hearth.risk.instruments import instrument
 from hearth.risk.models import RiskAssessment
 from hearth.risk.policy import Answer
 from hearth.schools.models import EducationSetting
+from hearth.specialist.tests import factories as specialist
 
 # Routes that belong to libraries and show only the signed-in person's own account.
 LIBRARY_MODULES = ("allauth.",)
@@ -264,6 +265,43 @@ PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
     "encompass_outcome": (
         SCHOOL_DSL,
         school_notification_url("encompass_outcome", "outcome_recorded"),
+    ),
+    # Specialist support: the front door refers a child; the service acts; the lead
+    # agency lists its unmet need.
+    "specialist_refer": (
+        FRONT_DOOR,
+        lambda: reverse("specialist_refer", args=[specialist.a_referral().child_id]),
+    ),
+    "specialist_refer_form": (
+        FRONT_DOOR,
+        lambda: reverse(
+            "specialist_refer_form",
+            args=[specialist.a_referral().child_id, specialist.service("Another").pk],
+        ),
+    ),
+    **{
+        name: (
+            specialist.SPECIALIST,
+            lambda name=name, stage=stage: reverse(  # type: ignore[misc]
+                name, args=[specialist.a_referral(stage).obligation_id]
+            ),
+        )
+        for name, stage in (
+            ("specialist_referral", "sent"),
+            ("specialist_accept", "sent"),
+            ("specialist_decline", "sent"),
+            ("specialist_start", "accepted"),
+            ("specialist_session", "started"),
+            ("specialist_outcome", "started"),
+        )
+    },
+    "specialist_waiting_list": (
+        specialist.SPECIALIST,
+        lambda: (specialist.a_referral("accepted"), reverse("specialist_waiting_list"))[1],
+    ),
+    "specialist_unmet_need": (
+        FRONT_DOOR,
+        lambda: (specialist.an_unmet_need(), reverse("specialist_unmet_need"))[1],
     ),
     # A demo school with its safeguarding leads (the administrator acts for the service).
     "school_detail": (

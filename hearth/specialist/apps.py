@@ -13,3 +13,10 @@ class SpecialistConfig(AppConfig):
         for route in ROUTES:
             registry.register(route)
         connect()
+
+        # The child's record (a lower layer) links to referring them.
+        from hearth.incidents.views import pages
+        from hearth.specialist.views import child_page_context
+
+        if child_page_context not in pages.CHILD_PAGE_EXTRAS:
+            pages.CHILD_PAGE_EXTRAS.append(child_page_context)

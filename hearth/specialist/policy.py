@@ -343,6 +343,10 @@ class Fit:
         return not self.reasons
 
     @property
+    def capacity(self) -> str:
+        return capacity_words(self.service)
+
+    @property
     def covers(self) -> bool:
         """Covers the child's area and age (open or not)."""
         return self.covers_area and self.fits_age

@@ -59,8 +59,12 @@ def _referral_outcome(actor: Actor, obligation: Obligation, outcome: str, note: 
     return referral_outcome_refused(actor, obligation, outcome, note)
 
 
-def _referral_page(actor: Actor, detail: Any) -> dict[str, Any]:
-    return {}
+def _offer_page(actor: Actor, detail: Any) -> dict[str, Any]:
+    from django.urls import reverse
+
+    return {
+        "specialist_refer_url": reverse("specialist_refer", args=[detail.obligation.subject_id])
+    }
 
 
 OFFER = registry.Route(
@@ -78,6 +82,8 @@ OFFER = registry.Route(
     order=150,
     on_created=_created,
     escalation=_offer_escalation,
+    page_context=_offer_page,
+    detail_template="specialist/_offer.html",
     outcome_word="Outcome",
     noun="offer",
 )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hearth.accounts.models import Area, TeamFunction
+from hearth.accounts.models import TeamFunction
 from hearth.core import clock
 from hearth.directory.models import Service
 from hearth.directory.selectors import services_for
@@ -164,7 +164,7 @@ def child_for_fit(
     child: Person, area_id: int | None, on: dt.date | None = None
 ) -> policy.ChildForFit:
     day = on or clock.local_now().date()
-    area = Area.objects.filter(pk=area_id).first() if area_id else None
+    area = area_of(area_id) if area_id else None
     years = child.age_on(day)
     months = None
     if child.date_of_birth is not None:
@@ -184,7 +184,9 @@ def fits_for_child(
     area = area_specialist(area_id)
     threshold = area.waiting_threshold_weeks if area else policy.DEFAULT_WAITING_THRESHOLD_WEEKS
     facts = child_for_fit(child, area_id)
-    services = [service_facts(s) for s in services_for(None)]
+    services = _kept(
+        ("specialist_services",), lambda: [service_facts(s) for s in services_for(None)]
+    )
     return facts, policy.fits_for(facts, services, threshold), area
 
 

@@ -82,29 +82,20 @@ class ReferralView:
 
 
 def referral_get_for(
-    *, actor: Actor, referral_id: int, purpose: str = "View a specialist support referral"
+    *, actor: Actor, obligation_id: int, purpose: str = "View a specialist support referral"
 ) -> ReferralView:
-    referral = _referrals().visible_to(actor).filter(pk=referral_id).first()
+    """One referral, by its obligation's number (the number its inbox row links to)."""
+    referral = _referrals().visible_to(actor).filter(obligation_id=obligation_id).first()
     if referral is None:
         raise NotFound("No such referral")
     _log(actor, purpose, [referral], [referral.child])
     return ReferralView(referral, referral.obligation.team.agency_id == actor.agency_id)
 
 
-def referral_for_obligation(*, actor: Actor, obligation_id: int) -> ReferralView:
-    """The referral of one ledger obligation (its own page is the route's page)."""
-    found = SpecialistReferral.objects.filter(obligation_id=obligation_id).values_list(
-        "pk", flat=True
-    )
-    pk = found.first()
-    if pk is None:
-        raise NotFound("No such referral")
-    return referral_get_for(actor=actor, referral_id=pk)
-
-
-def referral_acting(*, actor: Actor, referral_id: int) -> SpecialistReferral:
-    """A referral the actor's agency received, to act on (the service checks the rules)."""
-    referral = _referrals().received_by(actor).filter(pk=referral_id).first()
+def referral_acting(*, actor: Actor, obligation_id: int) -> SpecialistReferral:
+    """A referral the actor's agency received, to act on (the service checks the rules).
+    Its read was logged by the page or answer that showed it."""
+    referral = _referrals().received_by(actor).filter(obligation_id=obligation_id).first()
     if referral is None:
         raise NotFound("No such referral")
     return referral

@@ -19,7 +19,7 @@ import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from hearth.accounts.models import Team
 from hearth.audit.services import timeline_record
@@ -62,21 +62,19 @@ def unmet_need_open(
     if found is not None:
         return found
     today = clock.local_now().date()
-    try:
-        with transaction.atomic():
-            need = UnmetNeed.objects.create(
-                child=child,
-                area_id=area_id,
-                age_band=policy.age_band(child.age_on(today)),
-                reason=reason,
-                detail=detail,
-                opened_on=today,
-                lead_team_id=lead_team_id,
-                offer=offer,
-                referral=referral,
-            )
-    except IntegrityError:  # opened at the same moment by another request
-        return UnmetNeed.objects.open().get(child=child, reason=reason)
+    # One open row a child and reason (a constraint): two steps opening the same one at
+    # the same moment fail the later, which is tried again, rather than double count.
+    need = UnmetNeed.objects.create(
+        child=child,
+        area_id=area_id,
+        age_band=policy.age_band(child.age_on(today)),
+        reason=reason,
+        detail=detail,
+        opened_on=today,
+        lead_team_id=lead_team_id,
+        offer=offer,
+        referral=referral,
+    )
     summary = f"Unmet need recorded: {policy.UNMET_REASON_LABELS[reason]}"
     payload = {"unmet_need_id": need.pk, "reason": str(reason), "rule": policy.UNMET_RULE}
     timeline_record(

@@ -57,3 +57,60 @@ def service(
 
 
 __all__ = ["NORTHSHIRE", "SOUTHMOOR", "SPECIALIST", "little_oaks", "service"]
+
+
+_made = iter(range(1, 10_000))
+
+
+def a_referral(stage: str = "sent") -> Any:
+    """A Northshire child referred by the front door to a Little Oaks service of its own,
+    at ``stage``: sent, accepted (a start date), started."""
+    import datetime as dt
+
+    from conftest import Wessex
+    from hearth.core import clock
+    from hearth.obligations.tests.factories import FRONT_DOOR, submitted_incident
+    from hearth.specialist import services
+
+    wessex = Wessex()
+    number = next(_made)
+    incident = submitted_incident(wessex, reference=f"WX/SPECIALIST/{number:04d}")
+    mia = incident.parties.get(role="child", person__given_names="Mia").person
+    referral = services.referral_create(
+        actor=wessex.actor(FRONT_DOOR),
+        child_id=mia.pk,
+        service_id=service(f"Little Oaks therapy {number}").pk,
+        need="Someone to talk to",
+        parent_consent="given",
+    )
+    specialist = wessex.actor(SPECIALIST)
+    today = clock.local_now().date()
+    if stage in ("accepted", "started"):
+        services.referral_accept(
+            actor=specialist,
+            referral=referral,
+            waiting_list=True,
+            expected_start_on=today + dt.timedelta(days=7),
+        )
+    if stage == "started":
+        services.referral_start(actor=specialist, referral=referral, started_on=today)
+    return referral
+
+
+def an_unmet_need() -> Any:
+    """A Northshire child with unmet need, for the front door's list."""
+    from conftest import Wessex
+    from hearth.obligations.tests.factories import submitted_incident
+    from hearth.specialist import policy, services
+
+    incident = submitted_incident(Wessex(), reference=f"WX/SPECIALIST/{next(_made):04d}")
+    ava = incident.parties.get(role="child", person__given_names="Ava").person
+    return services.unmet_need_open(
+        actor=None,
+        child=ava,
+        reason=policy.UnmetReason.NO_SERVICE,
+        area_id=incident.local_authority_id,
+        lead_team_id=incident.obligations.filter(route=policy.OFFER_ROUTE, subject=ava)
+        .get()
+        .team_id,
+    )

@@ -1,0 +1,204 @@
+"""Specialist support pages: refer a child (the services that fit, and why others do not),
+the referral form, a referral's page with the service's answers, the service's waiting
+list, and the lead agency's unmet need. Thin: each reads through ``selectors`` (``NotFound``
+for anyone who may not see it, as if missing) and writes through ``services``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from hearth.core.actor import Actor
+from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
+from hearth.core.http import actor_of
+from hearth.core.personal_data import no_personal_data, reads_personal_data
+from hearth.obligations.views._common import posted
+from hearth.people.forms import GovukForm
+from hearth.specialist import forms, selectors, services
+from hearth.specialist.selectors import ReferralView
+
+
+def child_page_context(actor: Actor, detail: Any) -> dict[str, Any]:
+    """The child's record links to referring them (``CHILD_PAGE_EXTRAS``)."""
+    return {"specialist_refer_url": reverse("specialist_refer", args=[detail.child.pk])}
+
+
+@reads_personal_data
+def refer_options(request: HttpRequest, child_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    options = selectors.refer_options_for(actor=actor, child_id=child_id)
+    referrals = selectors.referrals_for_child(actor=actor, child_id=child_id)
+    return render(
+        request, "specialist/refer_options.html", {"options": options, "referrals": referrals}
+    )
+
+
+@reads_personal_data
+@require_http_methods(["GET", "POST"])
+def refer_form(request: HttpRequest, child_id: int, service_id: str) -> HttpResponse:
+    actor = actor_of(request)
+    options = selectors.refer_options_for(actor=actor, child_id=child_id)
+    fit = next((f for f in options.fits if str(f.service.service_id) == service_id), None)
+    if fit is None:
+        raise NotFound("No such service for this child")
+    form = forms.ReferralForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_create(
+                actor=actor, child_id=child_id, service_id=service_id, **form.cleaned_data
+            )
+        except ValidationFailed as failure:
+            form.add_failure(failure)
+        else:
+            messages.success(
+                request, f"{options.child.full_name} has been referred to {fit.service.name}"
+            )
+            return redirect("specialist_referral", obligation_id=referral.obligation_id)
+    return render(
+        request, "specialist/refer_form.html", {"options": options, "fit": fit, "form": form}
+    )
+
+
+@reads_personal_data
+def referral_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    view = selectors.referral_get_for(actor=actor_of(request), obligation_id=obligation_id)
+    return render(request, "specialist/referral.html", _context(view))
+
+
+def _context(view: ReferralView, **extra: Any) -> dict[str, Any]:
+    return {
+        "view": view,
+        "referral": view.referral,
+        "obligation": view.obligation,
+        "sessions": list(view.referral.sessions.all()),
+        **extra,
+    }
+
+
+@no_personal_data  # answers with a redirect; the referral's read is logged by its page
+@require_POST
+def referral_acknowledge(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    actor = actor_of(request)
+    referral = selectors.referral_acting(actor=actor, obligation_id=obligation_id)
+    services.referral_acknowledge(actor=actor, referral=referral)
+    messages.success(request, "You have acknowledged the referral")
+    return redirect("specialist_referral", obligation_id=obligation_id)
+
+
+def _step(
+    request: HttpRequest,
+    obligation_id: int,
+    form: GovukForm,
+    heading: str,
+    act: Callable[[Actor, Any, dict[str, Any]], Any],
+    done: str,
+) -> HttpResponse:
+    actor = actor_of(request)
+    view = selectors.referral_get_for(actor=actor, obligation_id=obligation_id)
+    if not view.is_recipient:
+        raise NotPermitted("Only the service it was sent to can do this")
+    if request.method == "POST" and form.is_valid():
+        try:
+            act(actor, view.referral, form.cleaned_data)
+        except ValidationFailed as failure:
+            form.add_failure(failure)
+        else:
+            messages.success(request, done)
+            return redirect("specialist_referral", obligation_id=obligation_id)
+    return render(request, "specialist/step.html", _context(view, form=form, heading=heading))
+
+
+@reads_personal_data
+@require_http_methods(["GET", "POST"])
+def referral_accept(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    return _step(
+        request,
+        obligation_id,
+        forms.AcceptForm(posted(request)),
+        "Accept the referral",
+        lambda actor, referral, data: services.referral_accept(
+            actor=actor,
+            referral=referral,
+            waiting_list=data["answer"] == "waiting_list",
+            start_on=data.get("start_on"),
+            expected_start_on=data.get("expected_start_on"),
+        ),
+        "The referral has been accepted",
+    )
+
+
+@reads_personal_data
+@require_http_methods(["GET", "POST"])
+def referral_decline(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    return _step(
+        request,
+        obligation_id,
+        forms.DeclineForm(posted(request)),
+        "Decline the referral",
+        lambda actor, referral, data: services.referral_decline(
+            actor=actor, referral=referral, reason=data["reason"], note=data["note"]
+        ),
+        "The referral has been declined",
+    )
+
+
+@reads_personal_data
+@require_http_methods(["GET", "POST"])
+def referral_start(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    return _step(
+        request,
+        obligation_id,
+        forms.DateForm(posted(request), label="When did support start?"),
+        "Record that support has started",
+        lambda actor, referral, data: services.referral_start(
+            actor=actor, referral=referral, started_on=data["on"]
+        ),
+        "Support has started",
+    )
+
+
+@reads_personal_data
+@require_http_methods(["GET", "POST"])
+def referral_session(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    return _step(
+        request,
+        obligation_id,
+        forms.DateForm(posted(request), label="When was the session?"),
+        "Record a session the child attended",
+        lambda actor, referral, data: services.session_record(
+            actor=actor, referral=referral, on=data["on"]
+        ),
+        "The session has been recorded",
+    )
+
+
+@reads_personal_data
+@require_http_methods(["GET", "POST"])
+def referral_outcome(request: HttpRequest, obligation_id: int) -> HttpResponse:
+    return _step(
+        request,
+        obligation_id,
+        forms.OutcomeForm(posted(request)),
+        "Record how support ended",
+        lambda actor, referral, data: services.referral_end(actor=actor, referral=referral, **data),
+        "How support ended has been recorded",
+    )
+
+
+@reads_personal_data
+def waiting_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_of(request)
+    rows = selectors.referrals_received(actor=actor, waiting_only=True)
+    return render(request, "specialist/waiting_list.html", {"rows": rows})
+
+
+@reads_personal_data
+def unmet_need(request: HttpRequest) -> HttpResponse:
+    rows = selectors.unmet_need_list(actor=actor_of(request))
+    return render(request, "specialist/unmet_need.html", {"rows": rows})
