@@ -18,6 +18,7 @@ from hearth.obligations.api import router as obligations_router
 from hearth.referrals.api import router as referrals_router
 from hearth.risk.api import router as risk_router
 from hearth.search.api import router as search_router
+from hearth.specialist.api import router as specialist_router
 
 api = NinjaAPI(
     title="Hearth API",
@@ -37,6 +38,7 @@ api.add_router("/", risk_router)
 api.add_router("/", obligations_router)
 api.add_router("/", referrals_router)
 api.add_router("/", encompass_router)
+api.add_router("/", specialist_router)
 api.add_router("/", search_router)
 api.add_router("/", directory_router)
 

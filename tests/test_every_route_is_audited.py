@@ -425,6 +425,38 @@ BRACKENFORD = "brackenford-primary-school"
 
 
 API_SAMPLES: dict[str, Callable[[], ApiRequest]] = {
+    # Specialist support: the front door's system refers and reads; the service's acts.
+    "POST /specialist/referrals": lambda: ApiRequest(
+        "/api/v1/specialist/referrals",
+        {
+            "child_id": a_notification().subject_id,
+            "service_id": str(specialist.service("Walk service").pk),
+            "need": "Someone to talk to",
+            "parent_consent": "given",
+        },
+    ),
+    "GET /specialist/referrals/{obligation_id}": lambda: ApiRequest(
+        f"/api/v1/specialist/referrals/{specialist.a_referral().obligation_id}"
+    ),
+    "GET /specialist/unmet-need": lambda: (
+        specialist.an_unmet_need(),
+        ApiRequest("/api/v1/specialist/unmet-need"),
+    )[1],
+    **{
+        f"POST /specialist/referrals/{{obligation_id}}/{action}": (
+            lambda action=action, stage=stage, body=body: specialist.api_request(  # type: ignore[misc]
+                ApiRequest, action, stage, body
+            )
+        )
+        for action, stage, body in (
+            ("acknowledge", "sent", None),
+            ("accept", "sent", {"waiting_list": False, "start_on": "TODAY"}),
+            ("decline", "sent", {"reason": "other", "note": "Moved away"}),
+            ("start", "accepted", {"started_on": "TODAY"}),
+            ("sessions", "started", {"on": "TODAY"}),
+            ("outcome", "started", {"outcome": "completed"}),
+        )
+    },
     "GET /teams/{team_id}": lambda: ApiRequest(
         f"/api/v1/teams/{Team.objects.get(slug='northshire-front-door').pk}"
     ),

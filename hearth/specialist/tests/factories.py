@@ -114,3 +114,20 @@ def an_unmet_need() -> Any:
         .get()
         .team_id,
     )
+
+
+def api_request(make: Any, action: str, stage: str, body: Any) -> Any:
+    """A request by Little Oaks's own system about a referral at ``stage`` ("TODAY" in
+    the body is today's date)."""
+    from hearth.core import clock
+
+    referral = a_referral(stage)
+    today = clock.local_now().date().isoformat()
+    if body:
+        body = {k: today if v == "TODAY" else v for k, v in body.items()}
+    return make(
+        f"/api/v1/specialist/referrals/{referral.obligation_id}/{action}",
+        body,
+        roles=("specialist_practitioner",),
+        agency=Agency.objects.get(name=LITTLE_OAKS).slug,
+    )
