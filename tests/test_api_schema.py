@@ -39,6 +39,9 @@ DOMAIN_VALIDATED = {
     # supplementary item only once its trigger is answered yes, and professional
     # judgement that raises the grade, never lowers it.
     ("POST", "/api/v1/incidents/{incident_id}/assessments"),
+    # A service's capacity: no more places taken than there are places (either may be
+    # sent alone, so the rule joins the body with what is stored).
+    ("POST", "/api/v1/directory/services/{service_id}/capacity"),
 }
 # Operation Encompass is for a school's system: those routes are called with a school's
 # key (a demo school with notifications), so its answers are exercised, not only 404s.

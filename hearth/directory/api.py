@@ -23,29 +23,29 @@ from hearth.core.personal_data import no_personal_data
 from hearth.directory import selectors, services
 from hearth.directory.models import Service
 from hearth.directory.schemas import (
-    AreaOut,
-    CapacityIn,
-    CapacityOut,
-    ConfirmIn,
-    LocationOut,
-    ServiceListOut,
-    ServiceOut,
+    DirectoryAreaOut,
+    DirectoryCapacityIn,
+    DirectoryCapacityOut,
+    DirectoryConfirmIn,
+    DirectoryLocationOut,
+    DirectoryServiceListOut,
+    DirectoryServiceOut,
 )
 
 router = Router(tags=["directory"])
 RESOURCE = Service._meta.label_lower
 
 
-class ServiceFiltersIn(Schema):
+class DirectoryServiceFiltersIn(Schema):
     area_id: int | None = None
 
 
 SERVICE_ID: Any = Path(..., description="The service's id (a UUID).")
 
 
-def service_out(service: Service) -> ServiceOut:
+def service_out(service: Service) -> DirectoryServiceOut:
     today = services.today()
-    return ServiceOut(
+    return DirectoryServiceOut(
         id=service.pk,
         name=service.name,
         description=service.description,
@@ -53,7 +53,7 @@ def service_out(service: Service) -> ServiceOut:
         organisation=service.organisation.name,
         status=service.status,
         team_id=service.team_id,
-        areas=[AreaOut(id=a.pk, code=a.code, name=a.name) for a in service.areas.all()],
+        areas=[DirectoryAreaOut(id=a.pk, code=a.code, name=a.name) for a in service.areas.all()],
         min_age=service.min_age,
         max_age=service.max_age,
         eligible=list(service.eligible),
@@ -67,7 +67,7 @@ def service_out(service: Service) -> ServiceOut:
         locations=[]
         if service.secret_location
         else [
-            LocationOut(
+            DirectoryLocationOut(
                 name=sal.location.name,
                 address_1=sal.location.address_1,
                 address_2=sal.location.address_2,
@@ -76,7 +76,7 @@ def service_out(service: Service) -> ServiceOut:
             )
             for sal in service.at_locations.all()
         ],
-        capacity=CapacityOut(
+        capacity=DirectoryCapacityOut(
             places=service.places,
             places_taken=service.places_taken,
             places_free=service.places_free,
@@ -91,26 +91,30 @@ def service_out(service: Service) -> ServiceOut:
 
 @router.get(
     "/directory/services",
-    response={200: ServiceListOut, **ERROR_RESPONSES},
+    response={200: DirectoryServiceListOut, **ERROR_RESPONSES},
     summary="Specialist services for children",
 )
 @no_personal_data
-def directory_services(request: HttpRequest, filters: Query[ServiceFiltersIn]) -> ServiceListOut:
+def directory_services(
+    request: HttpRequest, filters: Query[DirectoryServiceFiltersIn]
+) -> DirectoryServiceListOut:
     """Every active service, or those covering a local authority (``area_id``), with
     who it is for, its capacity and when it was last confirmed."""
     api_actor(request)
-    return ServiceListOut(
+    return DirectoryServiceListOut(
         services=[service_out(s) for s in selectors.services_for(filters.area_id)]
     )
 
 
 @router.get(
     "/directory/services/{service_id}",
-    response={200: ServiceOut, **ERROR_RESPONSES},
+    response={200: DirectoryServiceOut, **ERROR_RESPONSES},
     summary="A specialist service",
 )
 @no_personal_data
-def directory_service(request: HttpRequest, service_id: uuid.UUID = SERVICE_ID) -> ServiceOut:
+def directory_service(
+    request: HttpRequest, service_id: uuid.UUID = SERVICE_ID
+) -> DirectoryServiceOut:
     """One service, running or not."""
     api_actor(request)
     return service_out(selectors.service_get(service_id))
@@ -118,7 +122,7 @@ def directory_service(request: HttpRequest, service_id: uuid.UUID = SERVICE_ID) 
 
 def _act(
     request: HttpRequest, *, service_id: uuid.UUID, key: str, operation: str, body: dict, act: Any
-) -> ServiceOut:
+) -> DirectoryServiceOut:
     actor = api_actor(request)
     with transaction.atomic():
         service = selectors.service_get(service_id)
@@ -139,16 +143,16 @@ def _act(
 
 @router.post(
     "/directory/services/{service_id}/capacity",
-    response={200: ServiceOut, **CREATE_RESPONSES},
+    response={200: DirectoryServiceOut, **CREATE_RESPONSES},
     summary="Update a service's capacity (its provider)",
 )
 @no_personal_data
 def directory_capacity(
     request: HttpRequest,
-    payload: CapacityIn,
+    payload: DirectoryCapacityIn,
     service_id: uuid.UUID = SERVICE_ID,
     idempotency_key: str = idempotency_key_header("the service"),
-) -> ServiceOut:
+) -> DirectoryServiceOut:
     """Places, places taken, the waiting time in weeks and whether it takes referrals:
     the fields sent change, the others stay; the whole entry is confirmed as right
     today. Only the provider that keeps the service may (404 for anyone else)."""
@@ -165,16 +169,16 @@ def directory_capacity(
 
 @router.post(
     "/directory/services/{service_id}/confirm",
-    response={200: ServiceOut, **CREATE_RESPONSES},
+    response={200: DirectoryServiceOut, **CREATE_RESPONSES},
     summary="Confirm a service's entry is still right (its provider)",
 )
 @no_personal_data
 def directory_confirm(
     request: HttpRequest,
-    payload: ConfirmIn | None = None,
+    payload: DirectoryConfirmIn | None = None,
     service_id: uuid.UUID = SERVICE_ID,
     idempotency_key: str = idempotency_key_header("the service"),
-) -> ServiceOut:
+) -> DirectoryServiceOut:
     """The entry and its capacity are still right (Open Referral UK's assurance: at
     least every 3 months). The body may be left out."""
     return _act(

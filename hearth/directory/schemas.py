@@ -5,36 +5,48 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BeforeValidator, ConfigDict
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON Schema counts 7.0 as an integer, so it is one here too (as in
+    ``incidents.schemas``); never a boolean or text (strict input)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(_whole_number)]
 
 
 class DirectoryIn(Schema):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-class CapacityIn(DirectoryIn):
+class DirectoryCapacityIn(DirectoryIn):
     """A service's capacity now. Every field may be left out (it is then unchanged);
     ``null`` clears a number (not known)."""
 
-    places: int | None = Field(None, ge=0, le=100_000)
-    places_taken: int | None = Field(None, ge=0, le=100_000)
-    waiting_weeks: int | None = Field(None, ge=0, le=520)
+    places: Whole | None = Field(None, ge=0, le=100_000)
+    places_taken: Whole | None = Field(None, ge=0, le=100_000)
+    waiting_weeks: Whole | None = Field(None, ge=0, le=520)
     open_to_referrals: bool | None = None
 
 
-class ConfirmIn(DirectoryIn):
+class DirectoryConfirmIn(DirectoryIn):
     """Nothing to send: the entry and its capacity are still right."""
 
 
-class AreaOut(Schema):
+class DirectoryAreaOut(Schema):
     id: int
     code: str
     name: str
 
 
-class LocationOut(Schema):
+class DirectoryLocationOut(Schema):
     name: str
     address_1: str
     address_2: str
@@ -42,7 +54,7 @@ class LocationOut(Schema):
     postcode: str
 
 
-class CapacityOut(Schema):
+class DirectoryCapacityOut(Schema):
     places: int | None
     places_taken: int | None
     places_free: int | None
@@ -51,7 +63,7 @@ class CapacityOut(Schema):
     capacity_confirmed_on: dt.date | None
 
 
-class ServiceOut(Schema):
+class DirectoryServiceOut(Schema):
     id: uuid.UUID
     name: str
     description: str
@@ -59,7 +71,7 @@ class ServiceOut(Schema):
     organisation: str
     status: str
     team_id: int | None
-    areas: list[AreaOut]
+    areas: list[DirectoryAreaOut]
     min_age: int | None
     max_age: int | None
     eligible: list[str]
@@ -70,15 +82,15 @@ class ServiceOut(Schema):
     url: str
     email: str
     secret_location: bool
-    locations: list[LocationOut] = Field(
+    locations: list[DirectoryLocationOut] = Field(
         description="Where it is delivered; empty for a secret location"
     )
-    capacity: CapacityOut
+    capacity: DirectoryCapacityOut
     confirmed_on: dt.date | None
     not_confirmed_since: dt.date | None = Field(
         description="Set when the entry has not been confirmed for 3 months (ORUK assurance)"
     )
 
 
-class ServiceListOut(Schema):
-    services: list[ServiceOut]
+class DirectoryServiceListOut(Schema):
+    services: list[DirectoryServiceOut]
