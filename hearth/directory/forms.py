@@ -4,7 +4,7 @@ and the views show its refusals on the fields it names."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
@@ -162,8 +162,11 @@ class ServiceForm(DirectoryForm):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["areas"].choices = [(str(i), n) for i, n in areas]
-        self.fields["team"].choices = [("", "No team yet"), *((str(i), n) for i, n in teams)]
+        cast(forms.ChoiceField, self.fields["areas"]).choices = [(str(i), n) for i, n in areas]
+        cast(forms.ChoiceField, self.fields["team"]).choices = [
+            ("", "No team yet"),
+            *((str(i), n) for i, n in teams),
+        ]
         self.helper.layout = Layout(
             Fieldset(
                 Field.text("places", field_width=Fluid.ONE_QUARTER),
@@ -281,7 +284,10 @@ class OrganisationForm(DirectoryForm):
 
     def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", "Choose"), *((str(i), n) for i, n in agencies)]
+        cast(forms.ChoiceField, self.fields["agency"]).choices = [
+            ("", "Choose"),
+            *((str(i), n) for i, n in agencies),
+        ]
         self.helper.layout = Layout(
             Field.text("name"),
             Field.textarea("description", rows=4),

@@ -233,8 +233,8 @@ def directory_import_page(request: HttpRequest) -> HttpResponse:
                 rows = read_document(upload.read())
                 source = f"file:{upload.name}"
             else:
-                rows = fetch_feed(url)
-                source = url.split("?")[0]
+                rows = fetch_feed(str(url))
+                source = str(url).split("?")[0]
         except RowError as error:
             form.add_error("file", f"The file cannot be read: {error}")
         except FetchFailed as error:

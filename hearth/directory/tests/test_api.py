@@ -19,7 +19,7 @@ LITTLE_OAKS = "little-oaks-childrens-therapy"
 POLICE = "wessex-police"
 
 
-def key_for(wessex: Any, slug: str, role: str) -> dict[str, str]:
+def key_for(wessex: Any, slug: str, role: str) -> dict[str, Any]:
     issued = api_key_issue(actor=None, agency=wessex.agency(slug), name="system", roles=[role])
     return {"HTTP_AUTHORIZATION": f"Bearer {issued.raw_key}"}
 

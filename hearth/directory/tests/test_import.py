@@ -146,7 +146,7 @@ def test_a_re_import_changes_only_what_changed(published: list[dict[str, Any]]) 
 def test_one_malformed_row_imports_nothing_and_says_why_per_row(
     published: list[dict[str, Any]],
 ) -> None:
-    rows = copy.deepcopy(published)
+    rows: list[Any] = copy.deepcopy(published)
     rows[0]["minimum_age"] = "four"
     rows.append({"id": "x", "status": "open"})
     rows.append("not a service")

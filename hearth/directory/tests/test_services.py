@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 import time_machine
 
+from hearth.accounts.models import Agency, Team
 from hearth.accounts.selectors import actor_for_user
 from hearth.accounts.tests.factories import person
 from hearth.audit.models import TimelineEvent
@@ -23,7 +25,7 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 12, 1, 10, 0, tzinfo=dt.UTC)
 
 
-def practitioner(agency, team) -> Actor:  # type: ignore[no-untyped-def]
+def practitioner(agency: Agency, team: Team) -> Actor:
     someone = person(
         f"worker@{agency.slug}.example", [(agency, team, Role.SPECIALIST_PRACTITIONER)], totp=False
     )
@@ -93,7 +95,7 @@ def test_another_agency_cannot_change_an_entry_and_it_looks_missing() -> None:
         ({"name": "  "}, "name"),
     ],
 )
-def test_bad_values_are_refused_on_their_field(values: dict, field: str) -> None:  # type: ignore[type-arg]
+def test_bad_values_are_refused_on_their_field(values: dict[str, Any], field: str) -> None:
     agency, team, org = factories.provider()
     service = factories.service(org, team=team)
     with pytest.raises(ValidationFailed) as refused:
@@ -132,7 +134,7 @@ def test_services_for_lists_active_services_covering_the_area_whatever_their_fit
 
 
 def test_services_for_reads_in_a_fixed_number_of_queries(
-    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+    django_assert_max_num_queries: Any,
 ) -> None:
     north = factories.area()
     _, team, org = factories.provider()
