@@ -5,6 +5,8 @@ core. The app is ``tests.example_route`` (rule WELFARE-CALL-1), installed here o
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -14,7 +16,10 @@ from django.apps import AppConfig
 from django.test import Client
 from django.urls import reverse
 
-from hearth.audit.models import TimelineEvent
+import hearth.obligations.api
+from hearth.accounts.models import Role
+from hearth.accounts.services import api_key_issue
+from hearth.audit.models import AccessEvent, TimelineEvent
 from hearth.obligations import registry
 from hearth.obligations.models import Obligation
 from hearth.obligations.routing import incident_route
@@ -40,8 +45,27 @@ def welfare_route() -> Iterator[None]:
     registry.unregister(KEY)
 
 
+@pytest.fixture
+def welfare_api(welfare_route: None, settings: Any) -> Iterator[None]:
+    """The API built again now that the route is registered, as a deployment builds it
+    (every app's ``ready`` runs before the URLs are loaded): ``tests.example_route.urls``
+    makes the obligations router again, with nothing of the core changed. Afterwards the
+    router is made again without the route."""
+    sys.modules.pop("tests.example_route.urls", None)
+    settings.ROOT_URLCONF = "tests.example_route.urls"
+    yield
+    registry.unregister(KEY)
+    importlib.reload(hearth.obligations.api)
+    sys.modules.pop("tests.example_route.urls", None)
+
+
 def test_without_the_app_there_is_no_such_route(wessex: Any) -> None:
     assert KEY not in registry.route_keys()
+    from config.api import api
+
+    document = api.get_openapi_schema()
+    assert "WelfareCallOut" not in document["components"]["schemas"]
+    assert "welfare_call" not in document["components"]["schemas"]["SharedOut"]["properties"]
     with time_machine.travel(MONDAY):
         incident = submitted_incident(wessex)
     assert not Obligation.objects.filter(incident=incident, route=KEY).exists()
@@ -112,3 +136,61 @@ def test_a_second_route_with_the_same_key_is_refused(welfare_route: None) -> Non
         registry.register(
             registry.Route(key="x" * 41, label="Long", rule="X-1", rule_version="1", for_child=True)
         )
+
+
+def test_its_share_is_typed_in_the_document_and_answered_by_the_api(
+    wessex: Any, welfare_api: None
+) -> None:
+    with time_machine.travel(MONDAY):
+        incident = submitted_incident(wessex)
+    (call,) = Obligation.objects.filter(incident=incident, route=KEY)
+    key = api_key_issue(
+        actor=None,
+        agency=call.team.agency,
+        name="Health visiting records",
+        roles=[Role.HEALTH_PRACTITIONER],
+        team=call.team,
+    ).raw_key
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+
+    document = client.get("/api/v1/openapi.json").json()
+    schemas = document["components"]["schemas"]
+    # The route's part is a typed field of what an obligation shares, with its own schema.
+    part = schemas["SharedOut"]["properties"]["welfare_call"]
+    assert {"$ref": "#/components/schemas/WelfareCallOut"} in part["anyOf"]
+    assert "welfare_call" in schemas["SharedOut"]["required"]
+    assert set(schemas["WelfareCallOut"]["properties"]) == {"age", "under_fives"}
+    # Its key and outcomes are among the codes the document lists.
+    assert KEY in schemas["ObligationOut"]["properties"]["route"]["enum"]
+    assert {"called", "no_answer"} <= set(schemas["OutcomeIn"]["properties"]["outcome"]["enum"])
+    # The other routes' parts are still there, typed as before.
+    assert "ChildVoiceOut" in schemas and "marac" in schemas["SharedOut"]["properties"]
+
+    reads = AccessEvent.objects.count()
+    answer = client.get(f"/api/v1/obligations/{call.pk}")
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert (body["route"], body["subject"]["id"]) == (KEY, call.subject_id)
+    # The baby (born 1 May 2026) was 0 on the day; the Vance children under 5 at the
+    # incident are counted by the route's own hook.
+    under_fives = Obligation.objects.filter(incident=incident, route=KEY).count()
+    assert body["shared"]["welfare_call"] == {"age": 0, "under_fives": under_fives}
+    # Another route's part is empty on this route's obligation.
+    assert body["shared"]["marac"] is None and body["assessments"] == []
+    assert AccessEvent.objects.count() == reads + 1
+
+
+def test_a_route_cannot_share_another_schema_under_a_taken_key(welfare_route: None) -> None:
+    taken = registry.ApiShare(key="welfare_call", schema=dict, build=lambda detail: None)
+    with pytest.raises(registry.RouteConflict):
+        registry.register(
+            registry.Route(
+                key="example_other",
+                label="Other",
+                rule="X-1",
+                rule_version="1",
+                for_child=True,
+                api_shares=(taken,),
+            )
+        )
+    assert "example_other" not in registry.route_keys()

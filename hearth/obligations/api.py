@@ -49,14 +49,19 @@ from hearth.obligations.schemas import (
     InboxOut,
     IncidentObligationOut,
     IncidentObligationsOut,
-    ObligationDetailOut,
+    ObligationDetailBase,
     ObligationOut,
     OutcomeIn,
     RedirectIn,
     UnroutedOut,
+    obligation_detail_schema,
 )
 
 router = Router(tags=["obligations"])
+
+# One obligation's answer, with what each registered route shares: made as the API is
+# built (this module is imported by the URL configuration, once every app is ready).
+ObligationDetailOut = obligation_detail_schema()
 
 # Each action also declares 409: a key reused for another request, or a status that does
 # not allow the action.
@@ -76,7 +81,7 @@ def _act(
     body: dict[str, Any],
     act: Callable[[Actor, Obligation], object],
     purpose: str,
-) -> ObligationDetailOut:
+) -> ObligationDetailBase:
     """Find the obligation (404 if the caller may not see it), refuse a caller who may
     not act on it (403) before anything in the request is looked at, act once per key,
     and answer with the obligation as it now is (an access-logged read)."""
@@ -180,10 +185,10 @@ def inbox(
 @reads_personal_data
 def obligation_get(
     request: HttpRequest, obligation_id: int = Path(..., ge=1, le=MAX_ID)
-) -> ObligationDetailOut:
+) -> ObligationDetailBase:
     """One obligation: the rule and version that created it and why, its deadlines, what
-    has happened (acknowledgement, outcome, redirections, assessments) and what its route
-    shares with the team it is addressed to (an access-logged read). The team it is
+    has happened (acknowledgement, outcome, redirections, and its route's own records) and
+    what its route shares with the team it is addressed to (an access-logged read). The team it is
     addressed to sees it while it is open and for a while after; whoever may see its
     incident sees it too. Otherwise it is a 404, like a missing one."""
     return detail_out(
@@ -203,7 +208,7 @@ def obligation_acknowledge(
     payload: AcknowledgeIn | None = None,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the obligation"),
-) -> ObligationDetailOut:
+) -> ObligationDetailBase:
     """The team it is addressed to confirms it has it; the referrer sees the
     acknowledgement. The body may be left out. Acknowledging what is already acknowledged
     changes nothing."""
@@ -233,10 +238,11 @@ def obligation_outcome(
     payload: OutcomeIn,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the obligation"),
-) -> ObligationDetailOut:
-    """The outcome of an IDVA or MARAC referral or a child's follow-up, which closes it (a
-    follow-up needs a note of when and how the child was seen). An outcome that does not
-    fit the route is a 422 naming ``outcome``."""
+) -> ObligationDetailBase:
+    """An obligation's outcome, one of its route's, which closes it unless the route keeps
+    it open (a route may need a note: when and how a child was seen, say). An outcome that
+    does not fit the route is a 422 naming ``outcome``; a route that records its outcome
+    its own way takes it through its own action."""
 
     def record(actor: Actor, obligation: Obligation) -> None:
         try:
@@ -270,7 +276,7 @@ def obligation_redirect(
     payload: RedirectIn,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the obligation"),
-) -> ObligationDetailOut:
+) -> ObligationDetailBase:
     """Send it on to the team it should have gone to (another active team doing the same
     work, for example the front door where the child lives), with the reason. Its history
     and clock stay; the new team must acknowledge it. Once it has gone to another
@@ -341,7 +347,7 @@ def incident_obligations(
         obligations=[
             IncidentObligationOut(
                 id=o.pk,
-                route=o.route,  # type: ignore[arg-type]
+                route=o.route,
                 subject_id=o.subject_id,
                 team=team_out(o.team),
                 status=o.status,  # type: ignore[arg-type]
@@ -356,7 +362,7 @@ def incident_obligations(
             for o in progress.obligations
         ],
         unrouted=[
-            UnroutedOut(route=u.route, subject_id=u.subject_id, reason=u.reason)  # type: ignore[arg-type]
+            UnroutedOut(route=u.route, subject_id=u.subject_id, reason=u.reason)
             for u in progress.unrouted
         ],
     )

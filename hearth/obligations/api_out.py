@@ -8,16 +8,12 @@ from typing import Any
 
 from hearth.accounts.models import Team
 from hearth.core import clock
-from hearth.obligations import selectors
+from hearth.obligations import registry, selectors
 from hearth.obligations.models import Deadline, Obligation
 from hearth.obligations.schemas import (
     AdultRiskOut,
-    ChildAssessmentOut,
-    ChildVoiceOut,
     DeadlineOut,
-    MaracChildOut,
-    MaracReferralOut,
-    ObligationDetailOut,
+    ObligationDetailBase,
     ObligationIncidentOut,
     OutcomeOut,
     PastEventOut,
@@ -25,9 +21,9 @@ from hearth.obligations.schemas import (
     RedirectionOut,
     SharedAdultOut,
     SharedIncidentOut,
-    SharedOut,
     SiblingOut,
     TeamRefOut,
+    obligation_detail_schema,
 )
 from hearth.people.models import Person
 
@@ -82,27 +78,30 @@ def summary_out(obligation: Obligation, next_due: dt.datetime | None) -> dict[st
     }
 
 
-def shared_out(detail: selectors.ObligationDetail) -> SharedOut:
+def route_parts_out(detail: selectors.ObligationDetail, place: str) -> dict[str, Any]:
+    """Every registered route's API parts for one place: the obligation's own route's
+    built from what it shares, every other route's empty (``null`` or ``[]``)."""
+    parts = {share.key: share.empty() for share in registry.api_shares() if share.place == place}
+    for share in registry.get(detail.obligation.route).api_shares:
+        if share.place == place:
+            parts[share.key] = share.build(detail)
+    return parts
+
+
+def shared_out(detail: selectors.ObligationDetail) -> dict[str, Any]:
     shared = detail.shared
-    # Only a route that shares the incident's details (a children's services notification).
-    child_concern = shared.shares_incident
-    marac = shared.marac
-    voice = shared.child_voice
-    return SharedOut(
-        incident=SharedIncidentOut(
+    # Only a route that shares the incident's details.
+    whole = shared.shares_incident
+    return {
+        "incident": SharedIncidentOut(
             police_reference=detail.obligation.incident.police_reference,
             occurred_at=shared.incident_occurred_at,
-            town=shared.incident_town if child_concern else None,
-            summary=shared.incident_summary if child_concern else None,
-            abuse_types=list(shared.abuse_types) if child_concern else None,
+            town=shared.incident_town if whole else None,
+            summary=shared.incident_summary if whole else None,
+            abuse_types=list(shared.abuse_types) if whole else None,
         ),
-        child_voice=ChildVoiceOut(
-            **{name: getattr(voice, name) for name in ChildVoiceOut.model_fields}
-        )
-        if voice is not None
-        else None,
-        adults=[SharedAdultOut(role=role, person=person_out(p)) for role, p in shared.adults],
-        risks=[
+        "adults": [SharedAdultOut(role=role, person=person_out(p)) for role, p in shared.adults],
+        "risks": [
             AdultRiskOut(
                 person=person_out(risk.person),
                 grade=risk.grade,
@@ -112,36 +111,16 @@ def shared_out(detail: selectors.ObligationDetail) -> SharedOut:
             )
             for risk in shared.risks
         ],
-        siblings=[
+        "siblings": [
             SiblingOut(obligation_id=s.pk, subject=person_out(s.subject)) for s in shared.siblings
         ],
-        marac=MaracReferralOut(
-            criteria=list(marac.criteria),
-            criteria_basis=list(marac.criteria_basis),
-            safe_contact_number=marac.safe_contact_number,
-            number_safe_to_call=marac.number_safe_to_call,
-            safe_times=marac.safe_times,
-            afraid_of=marac.afraid_of,
-            victim_aware=marac.victim_aware,
-            not_aware_reason=marac.not_aware_reason,
-            consent_given=marac.consent_given,
-            children=[
-                MaracChildOut(
-                    child=person_out(child),
-                    notification_id=notification.pk if notification else None,
-                )
-                for child, notification in shared.marac_children
-            ],
-        )
-        if marac is not None
-        else None,
-    )
+        **route_parts_out(detail, registry.SHARED),
+    }
 
 
-def detail_out(detail: selectors.ObligationDetail) -> ObligationDetailOut:
+def detail_out(detail: selectors.ObligationDetail) -> ObligationDetailBase:
     obligation = detail.obligation
-    due = {d.pk: d.due_at for d in detail.deadlines}
-    return ObligationDetailOut(
+    answer: ObligationDetailBase = obligation_detail_schema()(  # type: ignore[call-arg]
         **summary_out(obligation, next_due_of(detail.deadlines)),
         rule=obligation.rule,
         rule_version=obligation.rule_version,
@@ -163,16 +142,7 @@ def detail_out(detail: selectors.ObligationDetail) -> ObligationDetailOut:
             )
             for r in detail.redirections
         ],
-        assessments=[
-            ChildAssessmentOut(
-                id=a.pk,
-                kind=a.kind,
-                started_on=a.started_on,
-                authorised_on=a.authorised_on,
-                factors=list(a.factors),
-                due_at=due.get(a.deadline_id) if a.deadline_id else None,
-            )
-            for a in detail.shared.assessments
-        ],
         shared=shared_out(detail),
+        **route_parts_out(detail, registry.DETAIL),
     )
+    return answer

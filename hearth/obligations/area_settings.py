@@ -3,9 +3,9 @@ administrators: reading them (every local authority, or one) and changing them.
 
 Sources (../shared/docs/domain.md):
 - §4.2 (Working Together to Safeguard Children 2023, England): within one working day of
-  a referral a social worker acknowledges receipt and decides the type of response; a
-  child and family assessment takes at most 45 working days from the point of referral.
-  These are the defaults (``policy.ENGLAND``).
+  a referral a social worker acknowledges receipt and decides the type of response, and
+  an assessment takes at most 45 working days from the point of referral. These are the
+  routes' defaults (``Route.settings``), the England profile's (``policy.ENGLAND``).
 - §4.3: Working Together does not apply in Wales and Wales's own timescales were not
   retrieved, so a Welsh area (``Area.country``) is its own profile (``policy.WALES``)
   with England's figures as its default, which the area sets for itself here.
@@ -16,13 +16,15 @@ Invariants:
   administrators read them (anyone else gets ``NotFound``, as for risk's area settings)
   and no access event is kept; only they change them (``NotPermitted``);
 - they belong to a local authority, never to a police force area;
-- each value is checked against a sensible range (``RANGES``) and refused in GOV.UK
+- the timescales are each route's own (``Route.settings``: its words, range and default),
+  kept by name in ``RoutingSettings.route_days``; the core names none;
+- each value is checked against a sensible range (``ranges()``) and refused in GOV.UK
   words, every problem at once;
 - a change is one transaction with a timeline event on the area holding the values
   before and after; saving the same values again changes nothing and records nothing;
 - a change applies to obligations created after it: a deadline's due time is stored when
-  it is set (``Deadline.due_at``: on creation, and a MARAC referral's acknowledgement when
-  it is sent), so an earlier obligation keeps its due times;
+  it is set (``Deadline.due_at``: on creation, or when a route sets it later), so an
+  earlier obligation keeps its due times;
 - what the pages show is what routing uses: ``reference.timescales_for`` reads the same
   rows through ``row_of``;
 """
@@ -39,32 +41,36 @@ from hearth.accounts.models import Area, Country
 from hearth.audit.services import timeline_record
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
-from hearth.obligations import policy
+from hearth.obligations import policy, registry
 from hearth.obligations.models import RoutingSettings
 
 # For an area with no settings of its own (``routing`` reads the same rows through ``row_of``).
 DEFAULT_ACCESS_DAYS_AFTER_CLOSE = 30
 
-FIELDS = (
-    "decision_working_days",
-    "assessment_working_days",
-    "marac_send_working_days",
-    "marac_acknowledge_working_days",
-    "idva_acknowledge_working_days",
-    "follow_up_working_days",
-    "access_days_after_close",
-)
+# The core's own setting, beside each route's timescales (``Route.settings``): its least
+# and greatest value, and how a refusal names it.
+ACCESS = "access_days_after_close"
+ACCESS_RANGE = (0, 365, "The days a team still sees what was shared")
 
-# Each value's least and greatest, and how a refusal names it.
-RANGES: dict[str, tuple[int, int, str]] = {
-    "decision_working_days": (1, 5, "The working days to decide on a child concern notification"),
-    "assessment_working_days": (10, 65, "The working days for a child and family assessment"),
-    "marac_send_working_days": (1, 10, "The working days to send a MARAC referral"),
-    "marac_acknowledge_working_days": (1, 10, "The working days to acknowledge a MARAC referral"),
-    "idva_acknowledge_working_days": (1, 10, "The working days to acknowledge an IDVA referral"),
-    "follow_up_working_days": (1, 30, "The working days to follow up each child"),
-    "access_days_after_close": (0, 365, "The days a team still sees what was shared"),
-}
+
+def ranges() -> dict[str, tuple[int, int, str]]:
+    """Each setting's least and greatest value, and how a refusal names it: every
+    registered route's timescales, and the access window."""
+    found = {s.name: (s.least, s.most, s.what[0].upper() + s.what[1:]) for s in registry.settings()}
+    return {**found, ACCESS: ACCESS_RANGE}
+
+
+def fields() -> tuple[str, ...]:
+    """The settings by name (those of ``routing_settings_set``)."""
+    return tuple(ranges())
+
+
+@dataclass(frozen=True)
+class Column:
+    """The list of areas: one column for each legend of the routes' settings."""
+
+    legend: str
+    cells: list[tuple[str, int]]  # (short words, working days)
 
 
 @dataclass(frozen=True)
@@ -88,17 +94,21 @@ class RoutingSettingsRow:
         return self.timescales.source
 
     def values(self) -> dict[str, int]:
-        """The seven settings by name (those of ``routing_settings_set``)."""
+        """Every setting by name (those of ``routing_settings_set``)."""
         t = self.timescales
         return {
-            "decision_working_days": t.decision_working_days,
-            "assessment_working_days": t.assessment_working_days,
-            "marac_send_working_days": t.marac_send_working_days,
-            "marac_acknowledge_working_days": t.marac_acknowledge_working_days,
-            "idva_acknowledge_working_days": t.idva_acknowledge_working_days,
-            "follow_up_working_days": t.follow_up_working_days,
-            "access_days_after_close": self.access_days_after_close,
+            **{setting.name: t.days(setting) for setting in registry.settings()},
+            ACCESS: self.access_days_after_close,
         }
+
+    @property
+    def columns(self) -> list[Column]:
+        """The routes' timescales grouped by their legends, in order."""
+        grouped: dict[str, list[tuple[str, int]]] = {}
+        for setting in registry.settings():
+            days = self.timescales.days(setting)
+            grouped.setdefault(setting.legend, []).append((setting.short, days))
+        return [Column(legend, cells) for legend, cells in grouped.items()]
 
 
 def profile_of(area: Area) -> policy.Timescales:
@@ -120,13 +130,7 @@ def row_of(area: Area, local: RoutingSettings | None) -> RoutingSettingsRow:
     return RoutingSettingsRow(
         area=area,
         timescales=policy.Timescales(
-            jurisdiction=base.jurisdiction,
-            decision_working_days=local.decision_working_days,
-            assessment_working_days=local.assessment_working_days,
-            marac_send_working_days=local.marac_send_working_days,
-            marac_acknowledge_working_days=local.marac_acknowledge_working_days,
-            idva_acknowledge_working_days=local.idva_acknowledge_working_days,
-            follow_up_working_days=local.follow_up_working_days,
+            jurisdiction=base.jurisdiction, route_days=dict(local.route_days or {})
         ),
         access_days_after_close=local.access_days_after_close,
         is_default=False,
@@ -166,7 +170,7 @@ def routing_settings_get_for(*, actor: Actor, area_id: int) -> RoutingSettingsRo
 def problems_of(values: dict[str, int]) -> dict[str, list[str]]:
     """Each value outside its range, in GOV.UK words."""
     problems: dict[str, list[str]] = {}
-    for name, (least, most, what) in RANGES.items():
+    for name, (least, most, what) in ranges().items():
         if not least <= values[name] <= most:
             problems[name] = [f"{what} must be between {least} and {most}"]
     return problems
@@ -174,42 +178,25 @@ def problems_of(values: dict[str, int]) -> dict[str, list[str]]:
 
 def _summary(values: dict[str, int]) -> str:
     """Short enough for the timeline (the full values are in its payload)."""
-    return (
-        f"Timescales set: decide within {values['decision_working_days']} working day(s), "
-        f"assess within {values['assessment_working_days']}, follow up each child within "
-        f"{values['follow_up_working_days']}"
-    )
+    first = [f"{s.short} {values[s.name]} working day(s)" for s in registry.settings()[:3]]
+    return "Timescales set: " + ", ".join(first)
 
 
 @transaction.atomic
-def routing_settings_set(
-    *,
-    actor: Actor,
-    area: Area,
-    decision_working_days: int,
-    assessment_working_days: int,
-    marac_send_working_days: int,
-    marac_acknowledge_working_days: int,
-    idva_acknowledge_working_days: int,
-    follow_up_working_days: int,
-    access_days_after_close: int,
-) -> RoutingSettings:
-    """Set a local authority's timescales (the service operator's administrators only).
+def routing_settings_set(*, actor: Actor, area: Area, **settings: int) -> RoutingSettings:
+    """Set a local authority's timescales (the service operator's administrators only):
+    every registered route's (``Route.settings``, by name) and the access window.
     Obligations already created keep the deadlines they were given; the next one created
     in the area is given deadlines by these."""
     if not actor.is_host_administrator:
         raise NotPermitted("Only the Hearth service's administrators can change timescales")
     if area.kind != Area.Kind.LOCAL_AUTHORITY:
         raise ValidationFailed("Timescales belong to a local authority")
-    values: dict[str, Any] = {
-        "decision_working_days": decision_working_days,
-        "assessment_working_days": assessment_working_days,
-        "marac_send_working_days": marac_send_working_days,
-        "marac_acknowledge_working_days": marac_acknowledge_working_days,
-        "idva_acknowledge_working_days": idva_acknowledge_working_days,
-        "follow_up_working_days": follow_up_working_days,
-        "access_days_after_close": access_days_after_close,
-    }
+    unknown = set(settings) - set(fields())
+    missing = set(fields()) - set(settings)
+    if unknown or missing:
+        raise TypeError(f"Settings unknown {sorted(unknown)} or missing {sorted(missing)}")
+    values: dict[str, Any] = {name: settings[name] for name in fields()}
     problems = problems_of(values)
     if problems:
         raise ValidationFailed.from_fields(problems)
@@ -217,7 +204,11 @@ def routing_settings_set(
     before = row_of(area, local).values()
     if local is not None and before == values:
         return local  # nothing changed, nothing to record
-    local, _ = RoutingSettings.objects.update_or_create(area=area, defaults=values)
+    stored = {
+        "access_days_after_close": values[ACCESS],
+        "route_days": {name: days for name, days in values.items() if name != ACCESS},
+    }
+    local, _ = RoutingSettings.objects.update_or_create(area=area, defaults=stored)
     timeline_record(
         actor=actor,
         subject=area,

@@ -1,7 +1,7 @@
-"""Forms of the obligations pages: an inbox's filters, the front door's decision, an
-assessment's dates and CIN factors, an outcome, redirecting, withdrawing, completing a
-MARAC referral and the referrer's filter. GOV.UK patterns through crispy-forms-gds;
-errors in GOV.UK wording. The services check the rules again: a form only shapes input."""
+"""Forms of the obligations pages: an inbox's filters, bulk acknowledging, an outcome,
+redirecting, withdrawing and the referrer's filter (a route's own forms are its app's).
+GOV.UK patterns through crispy-forms-gds; errors in GOV.UK wording. The services check
+the rules again: a form only shapes input."""
 
 from __future__ import annotations
 

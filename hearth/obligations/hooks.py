@@ -17,18 +17,20 @@ def _on_incident_submitted(sender: Any, *, actor: Actor, incident: Incident, **_
     incident_route(actor=actor, incident=incident)
 
 
-def _on_assessment_completed(sender: Any, *, actor: Actor, assessment: Any, **_: Any) -> None:
+def _on_risk_completed(sender: Any, *, actor: Actor, **sent: Any) -> None:
     from hearth.obligations.routing import incident_route
 
-    if assessment.incident_id is not None:
-        incident_route(actor=actor, incident=assessment.incident)
+    checklist = sent["assessment"]  # the risk checklist just completed
+    if checklist.incident_id is not None:
+        incident_route(actor=actor, incident=checklist.incident)
 
 
 def connect() -> None:
     from hearth.incidents.services import incident_submitted
-    from hearth.risk.services import assessment_completed
+    from hearth.risk import services as risk
 
     incident_submitted.connect(_on_incident_submitted, dispatch_uid="obligations.route_incident")
-    assessment_completed.connect(
-        _on_assessment_completed, dispatch_uid="obligations.route_after_risk"
+    # The risk app's signal that a checklist is complete.
+    risk.assessment_completed.connect(
+        _on_risk_completed, dispatch_uid="obligations.route_after_risk"
     )

@@ -4,7 +4,7 @@
   team it is addressed to, the rule (and version) that created it and why, its status
   and its outcome. ``key`` is unique: routing the same incident again finds the same rows.
 - A **Deadline** is a stored due time for one stage of an obligation (acknowledge,
-  decide, send, assessment, outcome), owed by the recipient or the referrer, computed
+  decide, send, outcome, or the route's own), owed by the recipient or the referrer, computed
   when the event happened by ``hearth.core.calendar`` and stamped with its rule and
   version. The sweeper only compares stored deadlines with the clock, so a missed run
   catches up; each step of its ladder is stamped on the deadline once.
@@ -38,20 +38,24 @@ from hearth.incidents.models import Incident
 from hearth.obligations import policy, registry
 
 
+def stage_label(stage: str) -> str:
+    """A deadline's stage in words: the core's, or its route's own (``Route.stages``)."""
+    return policy.STAGE_LABELS.get(stage) or registry.stage_labels().get(
+        stage, stage.replace("_", " ").capitalize()
+    )
+
+
 def _choices(enum: type, labels: dict) -> list[tuple[str, str]]:
     return [(member.value, labels[member]) for member in enum]  # type: ignore[attr-defined]
 
 
 class RoutingSettings(TimeStampedModel):
-    """A local authority area's timescales (domain.md §4.2, §4.3) and access window."""
+    """A local authority area's timescales (domain.md §4.2, §4.3) and access window. Each
+    route's own timescales are in ``route_days``, by the name of the route's setting
+    (``Route.settings``); one not there is the setting's default."""
 
     area = models.OneToOneField("accounts.Area", on_delete=models.CASCADE, related_name="+")
-    decision_working_days = models.PositiveSmallIntegerField(default=1)
-    assessment_working_days = models.PositiveSmallIntegerField(default=45)
-    marac_send_working_days = models.PositiveSmallIntegerField(default=1)
-    marac_acknowledge_working_days = models.PositiveSmallIntegerField(default=1)
-    idva_acknowledge_working_days = models.PositiveSmallIntegerField(default=1)
-    follow_up_working_days = models.PositiveSmallIntegerField(default=10)
+    route_days = models.JSONField(default=dict, blank=True)
     access_days_after_close = models.PositiveSmallIntegerField(
         default=30, help_text="How long a recipient team still sees what an obligation shared."
     )
@@ -212,6 +216,11 @@ class Obligation(TimeStampedModel):
         """The route's label, from the registry (the column has no fixed choices)."""
         return registry.label(self.route)
 
+    @property
+    def declared(self) -> registry.Route:
+        """Its route, as the route's app declared it (its words, for the pages)."""
+        return registry.get(self.route)
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.status in policy.ENDED:
             self.next_due_at = None  # nothing is due on what has ended
@@ -254,7 +263,8 @@ class DeadlineQuerySet(models.QuerySet["Deadline"]):
 
 class Deadline(models.Model):
     obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="deadlines")
-    stage = models.CharField(max_length=20, choices=_choices(policy.Stage, policy.STAGE_LABELS))
+    # A ``policy.Stage``, or a stage of the route's own (``Route.stages``).
+    stage = models.CharField(max_length=20)
     owner = models.CharField(max_length=20, choices=[(o.value, o.value) for o in policy.Owner])
     due_at = models.DateTimeField(db_index=True)
     rule = models.CharField(max_length=40)
@@ -292,6 +302,9 @@ class Deadline(models.Model):
         fields = kwargs.get("update_fields")
         if fields is None or {"met_at", "due_at", "obligation", "obligation_id"} & set(fields):
             refresh_next_due([self.obligation_id])
+
+    def get_stage_display(self) -> str:
+        return stage_label(self.stage)
 
     @property
     def is_overdue(self) -> bool:

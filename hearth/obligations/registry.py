@@ -40,11 +40,24 @@ A route declares:
   where the usual one (the team, its manager, its escalation team) does not fit. The
   sweeper reads only ``ladder_fields`` of each due deadline (lookups from the deadline,
   such as ``obligation__encompass__setting``) and passes them to ``ladder`` by name;
-- for the generic obligation page: ``shares`` (what it shares with its recipient, from
-  the core's ``Shared``), ``page_context`` (its own parts of the page, read for the
-  viewer), ``shared_template``, ``detail_template`` and ``referrer_template`` (its
-  sections), ``outcome_url_name`` and ``outcome_word`` (where and how its outcome is
-  recorded: "Record the decision"), and ``noun`` ("About this referral").
+- for the generic obligation page: ``shares`` (what it shares with its recipient: the
+  core's ``Shared`` with the route's own part in ``parts[key]``, and in ``records`` the
+  further people it shows, which the read logs), ``page_context`` (its own parts of the
+  page, read for the viewer), ``shared_template``, ``detail_template`` and
+  ``referrer_template`` (its sections), ``outcome_url_name`` and ``outcome_word``
+  (where and how its outcome is recorded: "Record the decision"), and ``noun``
+  ("About this referral");
+- for the obligations API: ``api_shares``, each part of its share as an ``ApiShare``
+  (a field of the answer's ``shared``, or beside it, with its own ninja schema and the
+  function that builds it). The core makes the answer's schema from every registered
+  route's parts when the API is built, so the OpenAPI document types each; an obligation
+  of another route answers the part's empty value (``null``, or ``[]`` for ``many``);
+- ``settings``: its own per-area timescales (``policy.DaysSetting``: a number of working
+  days, with its words, bounds and default), kept by the core for each area
+  (``RoutingSettings.route_days``) and set on the area's settings page; its policy reads
+  them with ``Timescales.days``;
+- ``stages``: the labels of its own deadline stages (a front door's assessment), beside
+  the core's (send, acknowledge, decide, outcome).
 
 Everything but the key, label, rule and version is optional. ``register`` refuses a second
 route with the same key, and a key too long for the ledger's column.
@@ -62,10 +75,42 @@ if TYPE_CHECKING:
     from hearth.core.actor import Actor
     from hearth.incidents.models import Incident
     from hearth.obligations.models import Deadline, Obligation
-    from hearth.obligations.policy import Ladder, PlannedObligation, RoutingResult, Step
+    from hearth.obligations.policy import (
+        DaysSetting,
+        Ladder,
+        PlannedObligation,
+        RoutingResult,
+        Step,
+    )
     from hearth.obligations.selectors.obligation import ObligationDetail, Shared
 
 KEY_LENGTH = 40  # Obligation.route
+SHARED = "shared"  # an API part inside the answer's ``shared``
+DETAIL = "detail"  # an API part beside it, on the obligation itself
+
+
+@dataclass(frozen=True)
+class ApiShare:
+    """One part of what a route shares, on the obligations API: a field ``key`` of the
+    answer (inside ``shared``, or beside it for ``place=DETAIL``), typed by ``schema`` (a
+    ninja ``Schema``), built by ``build`` from the obligation as the selectors read it
+    (``ObligationDetail``: its ``shared.parts[route key]`` is the route's own part).
+    ``many``: a list of ``schema`` (empty for other routes' obligations), else one or
+    ``null``."""
+
+    key: str
+    schema: type[Any]
+    build: Callable[[ObligationDetail], Any]
+    many: bool = False
+    place: str = SHARED
+    description: str = ""
+
+    @property
+    def annotation(self) -> Any:
+        return list[self.schema] if self.many else self.schema | None  # type: ignore[name-defined]
+
+    def empty(self) -> Any:
+        return [] if self.many else None
 
 
 @dataclass(frozen=True)
@@ -121,6 +166,16 @@ class Route:
     # incident beside each (siblings decided together).
     groups_siblings: bool = False
     escalation: Callable[[Deadline, Step, str], Escalation | None] | None = None
+    # The obligations API: the parts of what it shares, typed (``ApiShare``).
+    api_shares: tuple[ApiShare, ...] = ()
+    # Its own per-area settings, and the labels of its own deadline stages.
+    settings: tuple[DaysSetting, ...] = ()
+    stages: Mapping[str, str] = field(default_factory=dict)
+    # The outcome page's words after "Recording the outcome closes the ...".
+    outcome_intro: str = ""
+    # Whether a list of an incident's obligations names its subject beside the route (the
+    # subject is not the obvious one: an adult victim, a sibling on a school's notice).
+    names_subject: bool = True
 
     def outcome_label(self, outcome: str) -> str:
         return self.outcomes.get(outcome, outcome)
@@ -143,6 +198,20 @@ def register(route: Route) -> Route:
     existing = _ROUTES.get(route.key)
     if existing is not None and existing is not route:
         raise RouteConflict(f"A route with the key {route.key!r} is already registered")
+    others = [r for r in _ROUTES.values() if r.key != route.key]
+    for share in route.api_shares:
+        for other in (s for r in others for s in r.api_shares):
+            if (other.place, other.key) == (share.place, share.key) and (
+                other.schema is not share.schema or other.many != share.many
+            ):
+                raise RouteConflict(
+                    f"Route {route.key!r} shares {share.key!r} with another schema than a "
+                    "registered route's"
+                )
+    taken = {s.name for r in others for s in r.settings}
+    for setting in route.settings:
+        if setting.name in taken:
+            raise RouteConflict(f"Another route already has the setting {setting.name!r}")
     _ROUTES[route.key] = route
     return route
 
@@ -199,3 +268,32 @@ def related() -> list[str]:
 def grouped() -> list[str]:
     """Routes whose inbox rows show their siblings from the same incident."""
     return [r.key for r in routes() if r.groups_siblings]
+
+
+def api_shares() -> list[ApiShare]:
+    """Every registered route's API parts, one for each place and key (routes that share
+    the same part declare the same ``ApiShare``), in planning order."""
+    found: dict[tuple[str, str], ApiShare] = {}
+    for route in routes():
+        for share in route.api_shares:
+            found.setdefault((share.place, share.key), share)
+    return list(found.values())
+
+
+def outcome_codes() -> list[str]:
+    """Every registered route's outcome codes, each once."""
+    return list(dict.fromkeys(code for route in routes() for code in route.outcomes))
+
+
+def settings() -> list[DaysSetting]:
+    """Every registered route's per-area settings, in planning order."""
+    return [s for route in routes() for s in route.settings]
+
+
+def setting_defaults() -> dict[str, int]:
+    return {s.name: s.default for s in settings()}
+
+
+def stage_labels() -> dict[str, str]:
+    """The routes' own deadline stages and their labels."""
+    return {stage: words for route in routes() for stage, words in route.stages.items()}

@@ -1,49 +1,78 @@
 """The obligations API's documents: what an agency system sends to act on an obligation
-(``AcknowledgeIn``, ``DecisionIn``, ``OutcomeIn``, ``RedirectIn``, ``ChildAssessmentIn``)
+(``AcknowledgeIn``, ``OutcomeIn``, ``RedirectIn``; a route's own actions are its app's)
 and what it answers: an inbox of ``ObligationOut`` summaries, one obligation with its
-deadlines and what its route shares (``ObligationDetailOut``), and an incident's
-obligations (``IncidentObligationsOut``). Codes are ``hearth.obligations.policy``'s."""
+deadlines and what its route shares (``obligation_detail_schema()``), and an incident's
+obligations (``IncidentObligationsOut``).
+
+No route is named here: route and outcome codes are checked against the route registry,
+and the document lists them as it is made (``RouteCode``, ``OutcomeCode``); what each
+route shares is its own schema (``registry.ApiShare``), gathered into the answer's schema
+when the API is built, after every app has registered its routes."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
 
+from django.apps import apps
 from ninja import Field, Schema
+from pydantic import AfterValidator, GetJsonSchemaHandler, create_model
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 
 from hearth.incidents.schemas import MAX_ID, MAX_PAGE, WHOLE, Day, In
+from hearth.obligations import registry
 
 MAX_NOTE = 10000
-MAX_FACTORS = 50
-MAX_FACTOR_CODE = 10  # CIN census factor codes are 1 to 3 characters (3A, 21)
 
-RouteCode = Literal[
-    "child_concern_notification",
-    "marac_referral",
-    "idva_referral",
-    "child_follow_up",
-    "encompass_notification",
+
+class _FromRegistry:
+    """A code's JSON Schema ``enum`` (and description), read from the route registry each
+    time the OpenAPI document is made, so that a route added by its app is listed."""
+
+    def __init__(self, codes: Callable[[], list[str]], describe: Callable[[], str]) -> None:
+        self.codes = codes
+        self.describe = describe
+
+    def __get_pydantic_json_schema__(
+        self, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(core_schema)
+        json_schema["enum"] = self.codes()
+        json_schema["description"] = self.describe()
+        return json_schema
+
+
+def _known_route(code: str) -> str:
+    if code not in registry.route_keys():
+        raise ValueError("Not a route: " + ", ".join(registry.route_keys()))
+    return code
+
+
+def _known_outcome(code: str) -> str:
+    if code not in registry.outcome_codes():
+        raise ValueError("Not an outcome of any route")
+    return code
+
+
+def _outcomes_in_words() -> str:
+    """Each route's outcome codes: "Welfare call: called, no_answer."..."""
+    routes = [route for route in registry.routes() if route.outcomes]
+    return " ".join(f"{route.label}: {', '.join(route.outcomes)}." for route in routes)
+
+
+RouteCode = Annotated[
+    str,
+    AfterValidator(_known_route),
+    _FromRegistry(registry.route_keys, lambda: "The route (each is one kind of duty)."),
+]
+OutcomeCode = Annotated[
+    str,
+    AfterValidator(_known_outcome),
+    _FromRegistry(registry.outcome_codes, _outcomes_in_words),
 ]
 StatusCode = Literal["created", "sent", "acknowledged", "outcome_recorded", "closed", "withdrawn"]
-OutcomeCode = Literal[
-    "no_further_action",
-    "information_and_advice",
-    "early_help",
-    "child_in_need_assessment",
-    "strategy_discussion",
-    "immediate_protection",
-    "engaged",
-    "declined",
-    "unable_to_contact",
-    "heard",
-    "not_accepted",
-    "transferred",
-    "safe_and_supported",
-    "referred_on",
-    "silent_support",
-    "overt_support",
-    "already_known",
-]
 # Lists are read a page at a time: the default page is the first, as lists were before
 # they had pages; a bound keeps a page number a sane integer and a page of bounded size.
 INBOX_PAGE_SIZE = 50
@@ -79,18 +108,11 @@ class AcknowledgeIn(In):
 
 
 class OutcomeIn(In):
-    """The outcome of an IDVA or MARAC referral or a child's follow-up (on a child concern
-    notification it is the front door's decision)."""
+    """The outcome of an obligation: one of its route's outcomes (a route that records its
+    outcome its own way, such as a front door's decision, takes it through its own
+    action)."""
 
-    outcome: OutcomeCode = Field(
-        ...,
-        description=(
-            "IDVA referral: engaged, declined, unable_to_contact. MARAC referral: heard, "
-            "not_accepted, transferred. Child follow-up: safe_and_supported, referred_on "
-            "(with a note saying when and how the child was seen). Child concern "
-            "notification: a decision code."
-        ),
-    )
+    outcome: OutcomeCode
     note: str = Field("", max_length=MAX_NOTE)
 
 
@@ -152,7 +174,9 @@ class InboxOut(Schema):
 
 
 class DeadlineOut(Schema):
-    stage: str = Field(..., description="send, acknowledge, decide, assessment or outcome")
+    stage: str = Field(
+        ..., description="send, acknowledge, decide or outcome, or a stage of the route's own"
+    )
     due_at: dt.datetime
     owner: str = Field(..., description="recipient or referrer")
     rule: str
@@ -169,28 +193,6 @@ class RedirectionOut(Schema):
     at: dt.datetime
 
 
-class ChildAssessmentOut(Schema):
-    id: int
-    kind: str = Field(..., description="The decision that started it.")
-    started_on: dt.date
-    authorised_on: dt.date | None
-    factors: list[str]
-    due_at: dt.datetime | None
-
-
-class ChildVoiceOut(Schema):
-    present: bool | None
-    saw: bool
-    heard: bool
-    injured: bool | None
-    spoken_to: bool | None
-    spoken_to_alone: bool | None
-    not_spoken_to_reason: str
-    own_words: str
-    worries: str
-    demeanour: str
-
-
 class SharedAdultOut(Schema):
     role: str
     person: PersonRefOut
@@ -203,7 +205,7 @@ class PastEventOut(Schema):
 
 class AdultRiskOut(Schema):
     person: PersonRefOut
-    grade: str = Field(..., description="The latest completed assessment's grade, in words.")
+    grade: str = Field(..., description="The latest completed risk checklist's grade, in words.")
     score: int | None
     basis: str
     history: list[PastEventOut] = Field(
@@ -216,51 +218,29 @@ class SiblingOut(Schema):
     subject: PersonRefOut
 
 
-class MaracChildOut(Schema):
-    child: PersonRefOut
-    notification_id: int | None = Field(..., description="Their child concern notification.")
-
-
-class MaracReferralOut(Schema):
-    criteria: list[str]
-    criteria_basis: list[str]
-    safe_contact_number: str
-    number_safe_to_call: bool | None
-    safe_times: str
-    afraid_of: str
-    victim_aware: bool | None
-    not_aware_reason: str
-    consent_given: bool | None
-    children: list[MaracChildOut]
-
-
 class SharedIncidentOut(Schema):
     police_reference: str
     occurred_at: dt.datetime | None
-    town: str | None = Field(..., description="Shared with a child concern notification.")
-    summary: str | None = Field(..., description="Shared with a child concern notification.")
+    town: str | None = Field(..., description="Only from a route that shares the incident.")
+    summary: str | None = Field(..., description="Only from a route that shares the incident.")
     abuse_types: list[str] | None = Field(
-        ..., description="Shared with a child concern notification."
+        ..., description="Only from a route that shares the incident."
     )
 
 
-class SharedOut(Schema):
-    """What the route shares with the team it is addressed to (architecture §4): a child
-    concern notification the child's voice, the incident's summary and the adults with
-    their risk; a MARAC referral the referral and the household's children; an IDVA
-    referral the victim's risk; a follow-up the child and the incident's date."""
+class SharedBaseOut(Schema):
+    """What every route shares with the team it is addressed to (architecture §4); each
+    route adds its own parts (``registry.ApiShare``) in ``obligation_detail_schema``."""
 
     incident: SharedIncidentOut
-    child_voice: ChildVoiceOut | None
     adults: list[SharedAdultOut]
     risks: list[AdultRiskOut]
     siblings: list[SiblingOut] = Field(
-        ..., description="The other children's notifications from the incident, to this team."
+        ..., description="The other children's obligations of its route and incident, to this team."
     )
-    marac: MaracReferralOut | None
 
 
-class ObligationDetailOut(ObligationOut):
+class ObligationDetailBase(ObligationOut):
     """One obligation: why it exists, its deadlines, what happened, and what it shares."""
 
     rule: str
@@ -275,8 +255,54 @@ class ObligationDetailOut(ObligationOut):
     withdrawn_reason: str
     deadlines: list[DeadlineOut]
     redirections: list[RedirectionOut]
-    assessments: list[ChildAssessmentOut]
-    shared: SharedOut
+
+
+_DETAIL_SCHEMAS: dict[tuple[registry.ApiShare, ...], type[ObligationDetailBase]] = {}
+
+
+def obligation_detail_schema() -> type[ObligationDetailBase]:
+    """One obligation's answer (``ObligationDetailOut``), with what every registered route
+    shares typed by the route's own schema: each ``ApiShare`` a field of ``shared``
+    (``SharedOut``) or beside it. Made when the API is built (the routes register in their
+    apps' ``ready``, before), once for each set of routes."""
+    apps.check_apps_ready()
+    shares = tuple(registry.api_shares())
+    made = _DETAIL_SCHEMAS.get(shares)
+    if made is not None:
+        return made
+    core = {
+        registry.SHARED: set(SharedBaseOut.model_fields),
+        registry.DETAIL: set(ObligationDetailBase.model_fields) | {"shared"},
+    }
+
+    def fields(place: str) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for share in shares:
+            if share.place != place:
+                continue
+            if share.key in core[place]:
+                raise registry.RouteConflict(f"A route cannot share the core's {share.key!r}")
+            found[share.key] = (share.annotation, Field(..., description=share.description or None))
+        return found
+
+    shared_out = create_model(
+        "SharedOut",
+        __base__=SharedBaseOut,
+        __doc__=(
+            "What the route shares with the team it is addressed to (architecture §4): "
+            "the core's parts, and each route's own (null or empty for another route's)."
+        ),
+        **fields(registry.SHARED),
+    )
+    made = create_model(
+        "ObligationDetailOut",
+        __base__=ObligationDetailBase,
+        __doc__=ObligationDetailBase.__doc__,
+        shared=(shared_out, ...),
+        **fields(registry.DETAIL),
+    )
+    _DETAIL_SCHEMAS[shares] = made
+    return made
 
 
 class IncidentObligationOut(Schema):

@@ -9,7 +9,8 @@ from typing import Any
 from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
-from hearth.obligations.area_settings import RoutingSettingsRow
+from hearth.obligations import registry
+from hearth.obligations.area_settings import ACCESS, RoutingSettingsRow
 from hearth.people.forms import GovukForm
 
 
@@ -26,46 +27,10 @@ def _days_field(label: str, help_text: str, what: str, *, example: int) -> Any:
 
 
 class RoutingSettingsForm(GovukForm):
-    """An area's timescales, in working days, and how long a team still sees what an
-    obligation shared once it has closed."""
+    """An area's timescales, in working days: each registered route's (``Route.settings``,
+    a fieldset for each legend), and how long a team still sees what an obligation shared
+    once it has closed."""
 
-    decision_working_days = _days_field(
-        "Working days to decide on a child concern notification",
-        "Working Together 2023: within 1 working day of receipt, the front door "
-        "acknowledges it and decides the type of response",
-        "the working days to decide on a child concern notification",
-        example=1,
-    )
-    assessment_working_days = _days_field(
-        "Working days for a child and family assessment",
-        "Working Together 2023: at most 45 working days from the referral",
-        "the working days for a child and family assessment",
-        example=45,
-    )
-    marac_send_working_days = _days_field(
-        "Working days for the referrer to send a MARAC referral",
-        "Counted from when the incident was submitted. Default: 1",
-        "the working days to send a MARAC referral",
-        example=1,
-    )
-    marac_acknowledge_working_days = _days_field(
-        "Working days for the MARAC to acknowledge a referral",
-        "Counted from receipt. Default: 1",
-        "the working days to acknowledge a MARAC referral",
-        example=1,
-    )
-    idva_acknowledge_working_days = _days_field(
-        "Working days for the IDVA service to acknowledge a referral",
-        "Counted from receipt. Default: 1",
-        "the working days to acknowledge an IDVA referral",
-        example=1,
-    )
-    follow_up_working_days = _days_field(
-        "Working days to follow up each child",
-        "Counted from when the adult's MARAC or IDVA referral is acknowledged. Default: 10",
-        "the working days to follow up each child",
-        example=10,
-    )
     access_days_after_close = _days_field(
         "Days a team still sees what was shared after it closes its work",
         "Calendar days, not working days. Default: 30",
@@ -75,23 +40,25 @@ class RoutingSettingsForm(GovukForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        legends: dict[str, list[str]] = {}
+        for setting in registry.settings():
+            self.fields[setting.name] = _days_field(
+                setting.label, setting.hint, setting.what, example=setting.default
+            )
+            legends.setdefault(setting.legend, []).append(setting.name)
+        # The routes' fields first, in their order, then the core's.
+        self.order_fields([*(n for names in legends.values() for n in names), ACCESS])
         self.helper.layout = Layout(
-            Fieldset(
-                Field.text("decision_working_days", field_width=3),
-                Field.text("assessment_working_days", field_width=3),
-                legend="Child concern notifications",
-                legend_size=Size.MEDIUM,
+            *(
+                Fieldset(
+                    *(Field.text(name, field_width=3) for name in names),
+                    legend=legend,
+                    legend_size=Size.MEDIUM,
+                )
+                for legend, names in legends.items()
             ),
             Fieldset(
-                Field.text("marac_send_working_days", field_width=3),
-                Field.text("marac_acknowledge_working_days", field_width=3),
-                Field.text("idva_acknowledge_working_days", field_width=3),
-                Field.text("follow_up_working_days", field_width=3),
-                legend="MARAC and IDVA referrals",
-                legend_size=Size.MEDIUM,
-            ),
-            Fieldset(
-                Field.text("access_days_after_close", field_width=3),
+                Field.text(ACCESS, field_width=3),
                 legend="Access after closing",
                 legend_size=Size.MEDIUM,
             ),

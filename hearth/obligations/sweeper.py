@@ -25,7 +25,7 @@ from hearth.accounts.models import Membership, Team
 from hearth.audit.services import TimelineEntry, timeline_record_many
 from hearth.core import clock, notify
 from hearth.obligations import policy, registry
-from hearth.obligations.models import ENDED_STATUSES, STEP_FIELDS, Deadline
+from hearth.obligations.models import ENDED_STATUSES, STEP_FIELDS, Deadline, stage_label
 from hearth.obligations.services._common import obligation_url, other_side
 
 
@@ -61,7 +61,7 @@ def _message(
     obligation = deadline.obligation
     what = (
         f"{registry.label(obligation.route)} {obligation.pk}: "
-        f"{policy.STAGE_LABELS[policy.Stage(deadline.stage)].lower()} by "
+        f"{stage_label(deadline.stage).lower()} by "
         f"{deadline.due_at.astimezone(clock.LONDON):%d %B %Y %H:%M}"
     )
     if team is None or step == policy.Step.OVERDUE:
@@ -111,7 +111,7 @@ def _summary(deadline: Deadline, step: policy.Step, team: Team | None, own: str 
             if team.escalation_team is not None
             else "No escalation team is named: nobody further could be told"
         )
-    return f"{summary} ({policy.STAGE_LABELS[policy.Stage(deadline.stage)].lower()})"
+    return f"{summary} ({stage_label(deadline.stage).lower()})"
 
 
 def _act(deadlines: list[Deadline], step: policy.Step, at: dt.datetime) -> int:

@@ -13,11 +13,14 @@ from hearth.core.actor import Actor
 from hearth.core.api import idempotency_key_header
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents.schemas import MAX_ID
-from hearth.obligations.api import ACTING_ON_OBLIGATION, ACTION_RESPONSES, _act
-from hearth.obligations.models import Obligation
-from hearth.obligations.schemas import (
+from hearth.obligations.api import (
+    ACTING_ON_OBLIGATION,
+    ACTION_RESPONSES,
     ObligationDetailOut,
+    _act,
 )
+from hearth.obligations.models import Obligation
+from hearth.obligations.schemas import ObligationDetailBase
 from hearth.referrals import services
 from hearth.referrals.schemas import ChildAssessmentIn, DecisionIn
 from hearth.referrals.selectors import assessment_of
@@ -37,7 +40,7 @@ def obligation_decision(
     payload: DecisionIn,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the obligation"),
-) -> ObligationDetailOut:
+) -> ObligationDetailBase:
     """The front door's decision on a child concern notification (Working Together 2023:
     within one working day of receipt); deciding also acknowledges it. A decision to
     assess starts a child and family assessment, due 45 working days from the referral;
@@ -77,7 +80,7 @@ def obligation_assessment(
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
     assessment_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the obligation"),
-) -> ObligationDetailOut:
+) -> ObligationDetailBase:
     """An assessment's start and authorisation dates and the CIN census factors found at
     its end (needed once it is authorised). When every assessment of the notification is
     complete, the notification closes. An assessment of another obligation is a 404."""

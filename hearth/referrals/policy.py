@@ -41,6 +41,7 @@ from hearth.incidents.policy import is_child
 from hearth.obligations.policy import *  # noqa: F403
 from hearth.obligations.policy import (
     ENGLAND,
+    DaysSetting,
     Owner,
     PlannedDeadline,
     PlannedObligation,
@@ -52,6 +53,93 @@ from hearth.obligations.policy import (
 )
 
 RULE_VERSION = "1"
+
+# The referral routes' own deadline stage: a front door's child and family assessment.
+ASSESSMENT_STAGE = "assessment"
+STAGE_LABELS = {ASSESSMENT_STAGE: "Complete the assessment"}
+
+# Their per-area timescales (the core keeps each area's values, and shows them on the
+# area's settings page under each legend): domain.md §4.2 for a child concern
+# notification's decision and assessment (Working Together 2023); §10 for the rest.
+NOTIFICATIONS = "Child concern notifications"
+ADULT_REFERRALS = "MARAC and IDVA referrals"
+DECIDE_DAYS = DaysSetting(
+    name="decision_working_days",
+    label="Working days to decide on a child concern notification",
+    hint=(
+        "Working Together 2023: within 1 working day of receipt, the front door "
+        "acknowledges it and decides the type of response"
+    ),
+    what="the working days to decide on a child concern notification",
+    short="decide within",
+    default=1,
+    least=1,
+    most=5,
+    legend=NOTIFICATIONS,
+)
+ASSESSMENT_DAYS = DaysSetting(
+    name="assessment_working_days",
+    label="Working days for a child and family assessment",
+    hint="Working Together 2023: at most 45 working days from the referral",
+    what="the working days for a child and family assessment",
+    short="assess within",
+    default=45,
+    least=10,
+    most=65,
+    legend=NOTIFICATIONS,
+)
+MARAC_SEND_DAYS = DaysSetting(
+    name="marac_send_working_days",
+    label="Working days for the referrer to send a MARAC referral",
+    hint="Counted from when the incident was submitted. Default: 1",
+    what="the working days to send a MARAC referral",
+    short="send a MARAC referral within",
+    default=1,
+    least=1,
+    most=10,
+    legend=ADULT_REFERRALS,
+)
+MARAC_ACKNOWLEDGE_DAYS = DaysSetting(
+    name="marac_acknowledge_working_days",
+    label="Working days for the MARAC to acknowledge a referral",
+    hint="Counted from receipt. Default: 1",
+    what="the working days to acknowledge a MARAC referral",
+    short="the MARAC acknowledges within",
+    default=1,
+    least=1,
+    most=10,
+    legend=ADULT_REFERRALS,
+)
+IDVA_ACKNOWLEDGE_DAYS = DaysSetting(
+    name="idva_acknowledge_working_days",
+    label="Working days for the IDVA service to acknowledge a referral",
+    hint="Counted from receipt. Default: 1",
+    what="the working days to acknowledge an IDVA referral",
+    short="the IDVA service acknowledges within",
+    default=1,
+    least=1,
+    most=10,
+    legend=ADULT_REFERRALS,
+)
+FOLLOW_UP_DAYS = DaysSetting(
+    name="follow_up_working_days",
+    label="Working days to follow up each child",
+    hint="Counted from when the adult's MARAC or IDVA referral is acknowledged. Default: 10",
+    what="the working days to follow up each child",
+    short="follow up each child within",
+    default=10,
+    least=1,
+    most=30,
+    legend=ADULT_REFERRALS,
+)
+SETTINGS = (
+    DECIDE_DAYS,
+    ASSESSMENT_DAYS,
+    MARAC_SEND_DAYS,
+    MARAC_ACKNOWLEDGE_DAYS,
+    IDVA_ACKNOWLEDGE_DAYS,
+    FOLLOW_UP_DAYS,
+)
 
 
 class Route(StrEnum):
@@ -329,7 +417,7 @@ def route_incident(incident: IncidentIn, areas: Mapping[int, AreaRouting]) -> Ro
                     stage_deadline(
                         Stage.ACKNOWLEDGE,
                         received,
-                        t.decision_working_days,
+                        t.days(DECIDE_DAYS),
                         t,
                         Owner.RECIPIENT,
                         rule,
@@ -338,7 +426,7 @@ def route_incident(incident: IncidentIn, areas: Mapping[int, AreaRouting]) -> Ro
                     stage_deadline(
                         Stage.DECIDE,
                         received,
-                        t.decision_working_days,
+                        t.days(DECIDE_DAYS),
                         t,
                         Owner.RECIPIENT,
                         rule,
@@ -377,7 +465,7 @@ def route_incident(incident: IncidentIn, areas: Mapping[int, AreaRouting]) -> Ro
                             stage_deadline(
                                 Stage.SEND,
                                 received,
-                                t.marac_send_working_days,
+                                t.days(MARAC_SEND_DAYS),
                                 t,
                                 Owner.REFERRER,
                                 rule,
@@ -419,7 +507,7 @@ def route_incident(incident: IncidentIn, areas: Mapping[int, AreaRouting]) -> Ro
                             stage_deadline(
                                 Stage.ACKNOWLEDGE,
                                 received,
-                                t.idva_acknowledge_working_days,
+                                t.days(IDVA_ACKNOWLEDGE_DAYS),
                                 t,
                                 Owner.RECIPIENT,
                                 rule,
@@ -486,7 +574,7 @@ def follow_ups_for_adult_support(
                     stage_deadline(
                         Stage.OUTCOME,
                         acknowledged_at,
-                        t.follow_up_working_days,
+                        t.days(FOLLOW_UP_DAYS),
                         t,
                         Owner.RECIPIENT,
                         rule,
@@ -528,9 +616,9 @@ def assessment_deadline(*, referral_received_at: dt.datetime, t: Timescales) -> 
     """A child and family assessment: at most 45 working days from the point of referral
     (domain.md §4.2), whenever the assessment itself starts."""
     return stage_deadline(
-        Stage.ASSESSMENT,
+        ASSESSMENT_STAGE,
         referral_received_at,
-        t.assessment_working_days,
+        t.days(ASSESSMENT_DAYS),
         t,
         Owner.RECIPIENT,
         "ASSESSMENT-1",

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from hearth.obligations import registry
-from hearth.referrals import policy, routing, selectors
+from hearth.referrals import api_out, policy, routing, selectors
 from hearth.referrals import services as steps
 
 
@@ -26,6 +26,11 @@ def _plan(read: Any) -> policy.RoutingResult:
 def _marac_created(obligation: Any, plan: policy.PlannedObligation) -> None:
     routing.marac_referral_create(obligation, plan)
 
+
+# What the outcome page says of an adult's referral (domain.md §10.4).
+FOLLOW_UPS_STAY_OPEN = (
+    "Each child's own follow-up stays open until their safety and support are confirmed"
+)
 
 CHILD_CONCERN = registry.Route(
     key=policy.Route.CHILD_CONCERN,
@@ -45,12 +50,18 @@ CHILD_CONCERN = registry.Route(
     plan=_plan,
     order=100,
     shares=selectors.shares,
+    api_shares=(api_out.CHILD_VOICE, api_out.ASSESSMENTS),
     page_context=selectors.page_context,
     shared_template="referrals/_shared.html",
     detail_template="referrals/_assessments.html",
     outcome_url_name="obligation_decision",
     outcome_word="Decision",
     noun="notification",
+    names_subject=False,
+    # The four routes' per-area timescales, declared once (one app plans them together),
+    # and the front door's own deadline stage.
+    settings=policy.SETTINGS,
+    stages=policy.STAGE_LABELS,
     groups_siblings=True,
 )
 MARAC_REFERRAL = registry.Route(
@@ -69,10 +80,12 @@ MARAC_REFERRAL = registry.Route(
     # Acknowledging it starts each child's follow-up (domain.md §10.4).
     on_acknowledged=steps.follow_ups_on_acknowledged,
     shares=selectors.shares,
+    api_shares=(api_out.MARAC,),
     page_context=selectors.page_context,
     shared_template="referrals/_shared.html",
     referrer_template="referrals/_marac_referrer.html",
     noun="referral",
+    outcome_intro=FOLLOW_UPS_STAY_OPEN,
 )
 IDVA_REFERRAL = registry.Route(
     key=policy.Route.IDVA_REFERRAL,
@@ -86,6 +99,7 @@ IDVA_REFERRAL = registry.Route(
     page_context=selectors.page_context,
     shared_template="referrals/_shared.html",
     noun="referral",
+    outcome_intro=FOLLOW_UPS_STAY_OPEN,
 )
 CHILD_FOLLOW_UP = registry.Route(
     key=policy.Route.CHILD_FOLLOW_UP,
@@ -101,6 +115,7 @@ CHILD_FOLLOW_UP = registry.Route(
     page_context=selectors.page_context,
     shared_template="referrals/_shared.html",
     noun="follow-up",
+    names_subject=False,
 )
 
 ROUTES = (CHILD_CONCERN, MARAC_REFERRAL, IDVA_REFERRAL, CHILD_FOLLOW_UP)

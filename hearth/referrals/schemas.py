@@ -1,14 +1,21 @@
-"""API input of the referral routes' own actions: the front door's decision and the
-assessment it starts (codes are ``referrals.policy``'s; see its tests)."""
+"""The referral routes' API documents: the input of their own actions (the front door's
+decision and the assessment it starts; codes are ``referrals.policy``'s, see its tests),
+and what they share on the obligations API (``registry.ApiShare``): a children's services
+notification the child's voice and the front door's assessments, a MARAC referral the
+referral and the household's children."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
-from ninja import Field
+from ninja import Field, Schema
 
 from hearth.incidents.schemas import Day, In
-from hearth.obligations.schemas import MAX_FACTOR_CODE, MAX_FACTORS, MAX_NOTE
+from hearth.obligations.schemas import MAX_NOTE, PersonRefOut
+
+MAX_FACTORS = 50
+MAX_FACTOR_CODE = 10  # CIN census factor codes are 1 to 3 characters (3A, 21)
 
 # The front door's decision on a child concern notification (policy.Decision).
 DecisionCode = Literal[
@@ -47,3 +54,46 @@ class ChildAssessmentIn(In):
         max_length=MAX_FACTORS,
         description="CIN census assessment factor codes, for example 3A, 3B.",
     )
+
+
+# --- What the routes share on the obligations API ---------------------------------------
+
+
+class ChildAssessmentOut(Schema):
+    id: int
+    kind: str = Field(..., description="The decision that started it.")
+    started_on: dt.date
+    authorised_on: dt.date | None
+    factors: list[str]
+    due_at: dt.datetime | None
+
+
+class ChildVoiceOut(Schema):
+    present: bool | None
+    saw: bool
+    heard: bool
+    injured: bool | None
+    spoken_to: bool | None
+    spoken_to_alone: bool | None
+    not_spoken_to_reason: str
+    own_words: str
+    worries: str
+    demeanour: str
+
+
+class MaracChildOut(Schema):
+    child: PersonRefOut
+    notification_id: int | None = Field(..., description="Their child concern notification.")
+
+
+class MaracReferralOut(Schema):
+    criteria: list[str]
+    criteria_basis: list[str]
+    safe_contact_number: str
+    number_safe_to_call: bool | None
+    safe_times: str
+    afraid_of: str
+    victim_aware: bool | None
+    not_aware_reason: str
+    consent_given: bool | None
+    children: list[MaracChildOut]

@@ -40,12 +40,12 @@ def marac_sent(actor: Actor | None, obligation: Obligation) -> bool:
         owner=policy.Owner.RECIPIENT,
         due_at=calendar.working_day_deadline(
             obligation.sent_at or clock.now(),
-            timescales.marac_acknowledge_working_days,
+            timescales.days(policy.MARAC_ACKNOWLEDGE_DAYS),
             timescales.jurisdiction,
         ),
         rule=obligation.rule,
         rule_version=f"{policy.RULE_VERSION}/{calendar.CALENDAR_VERSION}",
-        basis=f"{timescales.marac_acknowledge_working_days} working day(s) from receipt",
+        basis=f"{timescales.days(policy.MARAC_ACKNOWLEDGE_DAYS)} working day(s) from receipt",
     )
     return False  # the MARAC's mailbox is told as usual
 

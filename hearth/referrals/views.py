@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.core.personal_data import no_personal_data, reads_personal_data
+from hearth.obligations.selectors import ObligationDetail
 from hearth.obligations.views._common import (
     posted,
     recipient_detail_for,
@@ -21,6 +22,12 @@ from hearth.obligations.views._common import (
 )
 from hearth.obligations.views.actions import REFUSED, as_failure, page
 from hearth.referrals import forms, policy, services
+from hearth.referrals.selectors import ReferralShare, _decision_words
+
+
+def _part(detail: ObligationDetail) -> ReferralShare:
+    """The referral route's own part of what the obligation shares."""
+    return detail.shared.part or ReferralShare()
 
 
 @no_personal_data  # answers with a redirect; the obligation's read is logged by its selector
@@ -31,7 +38,7 @@ def marac_child_notification_raise(
     """The referrer raises a child concern notification for a household child who has
     none, linked to the MARAC referral (anyone else: 403, whichever child is named)."""
     actor, detail = referrer_detail_for(request, obligation_id, "Notify a child's front door")
-    children = {child.pk: child for child, _ in detail.shared.marac_children}
+    children = {child.pk: child for child, _ in _part(detail).marac_children}
     if child_id not in children:
         raise NotFound("No such child in the referral")
     try:
@@ -86,7 +93,7 @@ def obligation_assessment(
     request: HttpRequest, obligation_id: int, assessment_id: int
 ) -> HttpResponse:
     actor, detail = recipient_detail_for(request, obligation_id, "Record an assessment")
-    assessment = next((a for a in detail.shared.assessments if a.pk == assessment_id), None)
+    assessment = next((a for a in _part(detail).assessments if a.pk == assessment_id), None)
     if assessment is None:
         raise NotFound("No such assessment")
     form = forms.AssessmentForm(
@@ -117,7 +124,7 @@ def obligation_assessment(
         detail,
         form=form,
         assessment=assessment,
-        kind=policy.DECISION_LABELS.get(assessment.kind, assessment.kind),
+        kind=_decision_words(assessment.kind),
     )
 
 
@@ -135,7 +142,7 @@ def marac_referral_edit(request: HttpRequest, obligation_id: int) -> HttpRespons
         messages.success(request, "This referral has been sent: it can no longer be changed")
         return to_detail(obligation)
     form = forms.MaracReferralForm(
-        posted(request), initial=forms.MaracReferralForm.initial_from(detail.shared.marac)
+        posted(request), initial=forms.MaracReferralForm.initial_from(_part(detail).marac)
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -4,15 +4,19 @@ core: proof that routes are plug-ins (issue 12). Started only by the tests that 
 
 The made-up rule WELFARE-CALL-1: every child under 5 at a police incident gets a welfare
 call from the health visiting team of the area the incident happened in, acknowledged
-within one working day; the call's outcome closes it."""
+within one working day; the call's outcome closes it. It shares with the health visitors,
+on the obligations API, its own part ``welfare_call`` (``WelfareCallOut``): the child's
+age on the day and the number of children under 5 at the incident."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import AppConfig
+from ninja import Field, Schema
 
 from hearth.core import calendar
 from hearth.obligations import policy, registry
@@ -85,6 +89,46 @@ def read(incident: Any) -> WelfareIn:
     )
 
 
+@dataclass(frozen=True)
+class WelfareShare:
+    """The route's own part of what it shares (``Shared.parts[KEY]``)."""
+
+    age: int | None
+    under_fives: int
+
+
+def shares(obligation: Any, base: Any) -> Any:
+    """What the welfare call shares beyond the core's: the child's age on the day, and how
+    many children under 5 were at the incident."""
+    from hearth.incidents.facts import children_at
+
+    ages = {c.person.pk: c.age for c in children_at(obligation.incident)}
+    part = WelfareShare(
+        age=ages.get(obligation.subject_id),
+        under_fives=sum(1 for age in ages.values() if age is not None and age < 5),
+    )
+    return dataclasses.replace(base, parts={KEY: part})
+
+
+class WelfareCallOut(Schema):
+    """What a welfare call shares on the obligations API."""
+
+    age: int | None = Field(..., description="The child's age on the day of the incident.")
+    under_fives: int = Field(..., description="The children under 5 at the incident.")
+
+
+def welfare_call_out(detail: Any) -> WelfareCallOut:
+    part: WelfareShare = detail.shared.part
+    return WelfareCallOut(age=part.age, under_fives=part.under_fives)
+
+
+WELFARE_CALL = registry.ApiShare(
+    key="welfare_call",
+    schema=WelfareCallOut,
+    build=welfare_call_out,
+    description="A welfare call: the child's age and the children under 5.",
+)
+
 ROUTE = registry.Route(
     key=KEY,
     label="Welfare call",
@@ -95,6 +139,8 @@ ROUTE = registry.Route(
     read=read,
     plan=plan,
     order=300,
+    shares=shares,
+    api_shares=(WELFARE_CALL,),
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from hearth.core import calendar
@@ -15,18 +15,19 @@ from hearth.obligations.policy.lifecycle import RULE_VERSION, Action
 
 
 class Stage(StrEnum):
-    SEND = "send"  # the referrer completes and sends (a MARAC referral)
+    """The stages every route may use; a route adds its own (``Route.stages``: a stored
+    stage is a string of at most 20 characters)."""
+
+    SEND = "send"  # the referrer completes and sends what waits for it
     ACKNOWLEDGE = "acknowledge"
     DECIDE = "decide"
-    ASSESSMENT = "assessment"
     OUTCOME = "outcome"
 
 
-STAGE_LABELS = {
+STAGE_LABELS: Mapping[str, str] = {
     Stage.SEND: "Send the referral",
     Stage.ACKNOWLEDGE: "Acknowledge",
     Stage.DECIDE: "Decide",
-    Stage.ASSESSMENT: "Complete the assessment",
     Stage.OUTCOME: "Record the outcome",
 }
 
@@ -45,16 +46,35 @@ class Owner(StrEnum):
 
 
 @dataclass(frozen=True)
+class DaysSetting:
+    """One of a route's per-area timescales, in working days (declared by the route as
+    ``Route.settings``; the core keeps each area's value by ``name``, unique among every
+    route's): its words on the area's settings page (``label``, ``hint``, and ``what`` for
+    errors: "the working days to ..."), ``short`` for the list of areas ("decide within"),
+    its least and greatest value, its default, and the ``legend`` it is grouped under."""
+
+    name: str
+    label: str
+    hint: str
+    what: str
+    short: str
+    default: int
+    least: int
+    most: int
+    legend: str
+
+
+@dataclass(frozen=True)
 class Timescales:
-    """One jurisdiction's timescales, in working days, as an area configures them."""
+    """One jurisdiction's timescales, in working days, as an area configures them: each
+    route's own by setting name (``days`` gives a setting's default when the area has not
+    set it)."""
 
     jurisdiction: str = calendar.Jurisdiction.ENGLAND
-    decision_working_days: int = 1
-    assessment_working_days: int = 45
-    marac_send_working_days: int = 1
-    marac_acknowledge_working_days: int = 1
-    idva_acknowledge_working_days: int = 1
-    follow_up_working_days: int = 10
+    route_days: Mapping[str, int] = field(default_factory=dict, hash=False)
+
+    def days(self, setting: DaysSetting) -> int:
+        return self.route_days.get(setting.name, setting.default)
 
     @property
     def source(self) -> str:
@@ -71,7 +91,7 @@ WALES = Timescales(jurisdiction=calendar.Jurisdiction.WALES)
 
 @dataclass(frozen=True)
 class PlannedDeadline:
-    stage: Stage
+    stage: str  # a ``Stage``, or a route's own
     due_at: dt.datetime
     owner: Owner
     rule: str
@@ -81,7 +101,7 @@ class PlannedDeadline:
 
 
 def stage_deadline(
-    stage: Stage, start: dt.datetime, days: int, t: Timescales, owner: Owner, rule: str, what: str
+    stage: str, start: dt.datetime, days: int, t: Timescales, owner: Owner, rule: str, what: str
 ) -> PlannedDeadline:
     return PlannedDeadline(
         stage=stage,

@@ -29,20 +29,6 @@ OBLIGATION_LABEL = "obligations.obligation"
 
 
 @dataclass(frozen=True)
-class ChildVoice:
-    present: bool | None
-    saw: bool
-    heard: bool
-    injured: bool | None
-    spoken_to: bool | None
-    spoken_to_alone: bool | None
-    not_spoken_to_reason: str
-    own_words: str
-    worries: str
-    demeanour: str
-
-
-@dataclass(frozen=True)
 class AdultRisk:
     person: Person
     grade: str
@@ -64,12 +50,18 @@ class Shared:
     abuse_types: list[str] = field(default_factory=list)
     adults: list[tuple[str, Person]] = field(default_factory=list)
     risks: list[AdultRisk] = field(default_factory=list)
-    child_voice: ChildVoice | None = None
     siblings: list[Obligation] = field(default_factory=list)
-    # Parts only some routes share, filled by the route's ``shares`` hook.
-    marac: Any = None  # a MARAC referral's content
-    marac_children: list[tuple[Person, Obligation | None]] = field(default_factory=list)
-    assessments: list[Any] = field(default_factory=list)  # a front door's assessments
+    # What only some routes share, by route key, filled by the route's ``shares`` hook
+    # (the obligation's own route's part is ``part``), and the further people the route
+    # shows with it (logged with the read).
+    route: str = ""
+    parts: dict[str, Any] = field(default_factory=dict)
+    records: list[Any] = field(default_factory=list)
+
+    @property
+    def part(self) -> Any:
+        """The obligation's route's own part of what it shares, if any."""
+        return self.parts.get(self.route)
 
 
 @dataclass(frozen=True)
@@ -92,7 +84,7 @@ class ObligationDetail:
 
 
 def _risks(incident: Incident, victims: list[Person]) -> list[AdultRisk]:
-    assessments = {
+    completed = {
         a.victim_id: a
         for a in RiskAssessment.objects.filter(
             incident=incident, status=RiskAssessment.Status.COMPLETED
@@ -101,13 +93,13 @@ def _risks(incident: Incident, victims: list[Person]) -> list[AdultRisk]:
     day = (incident.occurred_at or clock.now()).astimezone(clock.LONDON).date()
     risks = []
     for victim in victims:
-        assessment = assessments.get(victim.pk)
+        checklist = completed.get(victim.pk)
         risks.append(
             AdultRisk(
                 person=victim,
-                grade=assessment.get_grade_display() if assessment else "Not assessed",
-                score=assessment.score if assessment else None,
-                basis=(assessment.basis or "").replace("_", " ") if assessment else "",
+                grade=checklist.get_grade_display() if checklist else "Not assessed",
+                score=checklist.score if checklist else None,
+                basis=(checklist.basis or "").replace("_", " ") if checklist else "",
                 history=victim_history(victim=victim, before=day),
             )
         )
@@ -120,6 +112,7 @@ def _shared(obligation: Obligation) -> Shared:
         subject=obligation.subject,
         incident_reference=incident.police_reference or f"Hearth incident {incident.pk}",
         incident_occurred_at=incident.occurred_at,
+        route=obligation.route,
     )
     declared = registry.get(obligation.route)
     return declared.shares(obligation, base) if declared.shares is not None else base
@@ -143,7 +136,7 @@ def obligation_get_for(
     is_referrer = rules.test_rule("obligations.refer", actor, obligation)
     records: list = [obligation, obligation.subject, obligation.incident]
     records += [person for _, person in shared.adults]
-    records += [person for person, _ in shared.marac_children]
+    records += shared.records
     messages = messages_about(obligation)
     records += messages  # their recipients' addresses
     access_record(actor=actor, action=AccessAction.READ, purpose=purpose, records=records)

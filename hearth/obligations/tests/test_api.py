@@ -21,7 +21,7 @@ from hearth.core.models import IdempotencyRecord
 from hearth.incidents.models import Incident
 from hearth.obligations import registry
 from hearth.obligations.models import Obligation
-from hearth.obligations.schemas import OutcomeCode, RouteCode, StatusCode
+from hearth.obligations.schemas import StatusCode
 from hearth.obligations.tests.factories import PPU, of, submitted_incident, team
 from hearth.referrals import policy
 from hearth.referrals.policy import Route, Status
@@ -406,12 +406,39 @@ def test_without_a_key_or_session_it_is_a_401(incident: Incident) -> None:
 
 
 def test_the_codes_in_the_document_are_the_policys() -> None:
-    assert set(typing.get_args(RouteCode)) == set(registry.route_keys())
-    assert set(typing.get_args(StatusCode)) == {s.value for s in policy.Status}
-    assert set(typing.get_args(DecisionCode)) == {d.value for d in policy.Decision}
-    assert set(typing.get_args(OutcomeCode)) == {
+    from config.api import api
+
+    document = api.get_openapi_schema()
+    components = document["components"]["schemas"]
+    inbox = document["paths"]["/api/v1/teams/{team_id}/obligations"]["get"]["parameters"]
+    (route_filter,) = [p for p in inbox if p["name"] == "route"]
+    # The route and outcome codes are read from the route registry as the document is made.
+    assert set(_enum(route_filter["schema"])) == set(registry.route_keys())
+    assert set(components["ObligationOut"]["properties"]["route"]["enum"]) == set(
+        registry.route_keys()
+    )
+    assert set(components["OutcomeIn"]["properties"]["outcome"]["enum"]) == {
         code for route in registry.routes() for code in route.outcomes
     }
+    assert set(typing.get_args(StatusCode)) == {s.value for s in policy.Status}
+    assert set(typing.get_args(DecisionCode)) == {d.value for d in policy.Decision}
+
+
+def _enum(schema: dict[str, Any]) -> list[str]:
+    """A parameter's codes, whether or not the document wraps them for being optional."""
+    if "enum" in schema:
+        return schema["enum"]
+    return next(option["enum"] for option in schema.get("anyOf", []) if "enum" in option)
+
+
+def test_an_unknown_route_or_outcome_is_refused() -> None:
+    from hearth.obligations.schemas import InboxFiltersIn, OutcomeIn
+
+    with pytest.raises(ValueError, match="Not a route"):
+        InboxFiltersIn.model_validate({"route": "no_such_route"})
+    with pytest.raises(ValueError, match="Not an outcome"):
+        OutcomeIn.model_validate({"outcome": "no_such_outcome"})
+    assert OutcomeIn.model_validate({"outcome": "heard"}).outcome == "heard"
 
 
 def test_the_schema_declares_every_answer() -> None:

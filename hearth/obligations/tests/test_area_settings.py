@@ -31,7 +31,7 @@ from hearth.obligations.tests.factories import (
     of,
     submitted_incident,
 )
-from hearth.referrals.policy import Route, Stage
+from hearth.referrals.policy import DECIDE_DAYS, Route, Stage
 
 ADMIN = "administrator@hearth.wessex.example"
 HOST = "hearth-service-for-wessex"
@@ -87,7 +87,7 @@ def test_what_is_saved_is_what_routing_reads_in_the_areas_own_profile(
     assert not row.is_default and row.changed_at is not None
     assert row.timescales == reference.timescales_for(northshire)
     assert row.timescales.jurisdiction == calendar.Jurisdiction.WALES
-    assert row.timescales.decision_working_days == 2
+    assert row.timescales.days(DECIDE_DAYS) == 2
     assert reference.access_days_after_close(northshire.pk) == 60 == row.access_days_after_close
     assert "Wales" in row.source
 
@@ -101,7 +101,10 @@ def test_an_administrator_sets_an_areas_timescales_with_a_timeline_event(
     stored = routing_settings_set(
         actor=admin(wessex), area=northshire, **{**DEFAULTS, "decision_working_days": 2}
     )
-    assert (stored.decision_working_days, stored.assessment_working_days) == (2, 45)
+    assert (
+        stored.route_days["decision_working_days"],
+        stored.route_days["assessment_working_days"],
+    ) == (2, 45)
     event = TimelineEvent.objects.for_subject(northshire).get(verb="obligation.area_settings_set")
     assert "decide within 2 working day(s)" in event.summary
     assert event.payload["routing_settings_id"] == stored.pk
@@ -182,8 +185,8 @@ def test_timescales_out_of_range_are_refused_in_govuk_words(
 def test_the_ends_of_each_range_are_accepted_and_every_problem_is_named_at_once(
     wessex: Any, northshire: Area
 ) -> None:
-    least = {name: low for name, (low, _, _) in area_settings.RANGES.items()}
-    most = {name: high for name, (_, high, _) in area_settings.RANGES.items()}
+    least = {name: low for name, (low, _, _) in area_settings.ranges().items()}
+    most = {name: high for name, (_, high, _) in area_settings.ranges().items()}
     routing_settings_set(actor=admin(wessex), area=northshire, **least)
     routing_settings_set(actor=admin(wessex), area=northshire, **most)
     assert area_settings.row_of(northshire, RoutingSettings.objects.get()).values() == most
@@ -307,7 +310,7 @@ def test_an_administrator_changes_an_areas_timescales(
     assert response.status_code == 302
     assert response["Location"] == reverse("obligation_area_list")
     stored = RoutingSettings.objects.get(area=northshire)
-    assert (stored.decision_working_days, stored.access_days_after_close) == (2, 30)
+    assert (stored.route_days["decision_working_days"], stored.access_days_after_close) == (2, 30)
     after = admin_client.get(reverse("obligation_area_list")).content.decode()
     assert "The timescales for Northshire have been saved" in after
     again = admin_client.get(url).content.decode()

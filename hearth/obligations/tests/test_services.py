@@ -46,7 +46,7 @@ from hearth.obligations.tests.factories import (
 from hearth.people import services as people_services
 from hearth.referrals import policy
 from hearth.referrals import services as referral_services
-from hearth.referrals.policy import Route, Stage, Status
+from hearth.referrals.policy import ASSESSMENT_STAGE, Route, Stage, Status
 from hearth.risk.selectors import assessment_get_for
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_the_front_door_acknowledges_and_decides_and_the_referrer_sees_it(wessex
     assert second.status == Status.OUTCOME_RECORDED and second.acknowledged_at is not None
     (assessment,) = second.assessments.all()
     clock = Deadline.objects.get(assessment=assessment)
-    assert clock.stage == Stage.ASSESSMENT
+    assert clock.stage == ASSESSMENT_STAGE
 
     seen = incident_obligations_for(actor=wessex.actor(PPU), incident_id=incident.pk)
     decided = {o.pk: o.outcome_label for o in seen.obligations}
@@ -327,7 +327,7 @@ def test_the_recipient_sees_what_the_route_shares_only_while_the_obligation_gran
     first = of(incident, Route.CHILD_CONCERN)[0]
     practitioner = wessex.actor(FRONT_DOOR)
     detail = obligation_get_for(actor=practitioner, obligation_id=first.pk)
-    assert detail.shared.child_voice is not None
+    assert detail.shared.part.child_voice is not None
     assert detail.shared.incident_summary.startswith("Neighbour called police")
     assert [p.full_name for _, p in detail.shared.adults] == ["Kerry Vance", "Dean Vance"]
     assert len(detail.shared.siblings) == 2

@@ -1,9 +1,8 @@
 """Acting on an obligation, whatever its route: the receiving team acknowledges, claims,
 records an outcome, redirects, and (its manager) withdraws; the referrer sends what waits
-for it. A route's own steps are its app's pages (a front door's decision, a MARAC
-referral's details). Each page reads the obligation through
-``selectors.obligation_get_for`` (visibility and the access log) and writes through one
-service, which checks the rules again."""
+for it. A route's own steps are its app's pages (a front door's decision, say). Each page
+reads the obligation through ``selectors.obligation_get_for`` (visibility and the access
+log) and writes through one service, which checks the rules again."""
 
 from __future__ import annotations
 
@@ -85,14 +84,16 @@ def obligation_claim(request: HttpRequest, obligation_id: int) -> HttpResponse:
 @no_personal_data  # answers with a redirect; the obligation's read is logged by its selector
 @require_POST
 def obligation_send(request: HttpRequest, obligation_id: int) -> HttpResponse:
-    """The referrer sends a completed MARAC referral (anyone else: 403, before anything
-    about the referral is checked)."""
+    """The referrer sends what it has completed, on a route whose obligations wait for the
+    referrer (``Route.sent_by_referrer``; anyone else: 403, before anything about it is
+    checked). What the route still needs is its own (``Route.send_problems``)."""
     actor, detail = referrer_detail_for(request, obligation_id, "Send a referral")
+    noun = registry.get(detail.obligation.route).noun
     try:
         services.obligation_send(actor=actor, obligation=detail.obligation)
     except ValidationFailed as refused:
         problems = [p for ps in refused.fields.values() for p in ps] or [refused.message]
-        messages.error(request, "The referral has not been sent: " + "; ".join(problems))
+        messages.error(request, f"The {noun} has not been sent: " + "; ".join(problems))
     except InvalidTransition as refused:
         messages.error(request, refused.message)
     else:

@@ -3,48 +3,18 @@ the sections the ledger adds to the incident's and the child's pages."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.http import actor_of
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents.models import Incident
 from hearth.incidents.selectors import ChildDetail, IncidentDetail
 from hearth.obligations import registry, selectors
-from hearth.obligations.selectors import AdultRisk
-from hearth.risk import policy as risk_policy
-
-# The window the MARAC criteria count incidents in (SafeLives potential escalation).
-HISTORY_MONTHS = 12
-
-
-@dataclass(frozen=True)
-class RiskSummary:
-    risk: AdultRisk
-    recent: int  # incidents and concerns in the last 12 months, this one included
-    agencies: list[str]
-
-
-def _risk_summaries(risks: list[AdultRisk], occurred_at: dt.datetime | None) -> list[RiskSummary]:
-    day = (occurred_at or clock.now()).astimezone(clock.LONDON).date()
-    summaries = []
-    for risk in risks:
-        recent = [
-            e
-            for e in risk.history
-            if risk_policy.within_months(e.on, before=day, months=HISTORY_MONTHS)
-        ]
-        summaries.append(
-            RiskSummary(risk=risk, recent=len(recent), agencies=sorted({e.agency for e in recent}))
-        )
-    return summaries
 
 
 @reads_personal_data
@@ -69,8 +39,6 @@ def obligation_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
             "shared": shared,
             "route_label": registry.label(obligation.route),
             "is_child_route": obligation.route in registry.child_route_keys(),
-            "risks": _risk_summaries(shared.risks, shared.incident_occurred_at),
-            "history_months": HISTORY_MONTHS,
             "route": route,
             **(route.page_context(actor, detail) if route.page_context is not None else {}),
         },
