@@ -23,14 +23,14 @@ from hearth.core.personal_data import reads_personal_data
 from hearth.specialist import policy, selectors, services
 from hearth.specialist.models import SpecialistReferral
 from hearth.specialist.schemas import (
-    AcceptIn,
-    DeclineIn,
-    OutcomeIn,
-    ReferralIn,
-    ReferralOut,
-    SessionIn,
-    StartIn,
-    UnmetNeedOut,
+    SpecialistAcceptIn,
+    SpecialistDeclineIn,
+    SpecialistOutcomeIn,
+    SpecialistReferralIn,
+    SpecialistReferralOut,
+    SpecialistSessionIn,
+    SpecialistStartIn,
+    SpecialistUnmetNeedOut,
 )
 
 router = Router(tags=["specialist support"])
@@ -38,10 +38,10 @@ MAX_ID = 2**63 - 1
 RESOURCE = SpecialistReferral._meta.label_lower
 
 
-def referral_out(view: selectors.ReferralView) -> ReferralOut:
+def referral_out(view: selectors.ReferralView) -> SpecialistReferralOut:
     r = view.referral
     ack = view.ack_deadline
-    return ReferralOut(
+    return SpecialistReferralOut(
         obligation_id=r.obligation_id,
         child_id=r.child_id,
         child_name=r.child.full_name,
@@ -92,15 +92,15 @@ ACTING = acting_on(_may_act)
 
 @router.post(
     "/specialist/referrals",
-    response={201: ReferralOut, **CREATE_RESPONSES},
+    response={201: SpecialistReferralOut, **CREATE_RESPONSES},
     summary="Refer a child to a specialist service",
 )
 @reads_personal_data
 def referral_create(
     request: HttpRequest,
-    payload: ReferralIn,
+    payload: SpecialistReferralIn,
     idempotency_key: str = idempotency_key_header("the referral"),
-) -> tuple[int, ReferralOut]:
+) -> tuple[int, SpecialistReferralOut]:
     """An obligation to the service's team, acknowledged within 2 working days (an area
     may configure it). The child must be one the caller may see and the service must fit
     them (else a 422 with why). The same child and service again on the same day is the
@@ -132,7 +132,7 @@ def _act(
     operation: str,
     body: dict[str, Any],
     act: Callable[[Actor, SpecialistReferral], object],
-) -> ReferralOut:
+) -> SpecialistReferralOut:
     actor = api_actor(request)
     with transaction.atomic():
         referral = selectors.referral_acting(actor=actor, obligation_id=obligation_id)
@@ -154,18 +154,21 @@ def _act(
     return referral_out(view)
 
 
-ACTION: dict[str, Any] = {"response": {200: ReferralOut, **CREATE_RESPONSES}, "auth": ACTING}
+ACTION: dict[str, Any] = {
+    "response": {200: SpecialistReferralOut, **CREATE_RESPONSES},
+    "auth": ACTING,
+}
 
 
 @router.get(
     "/specialist/referrals/{obligation_id}",
-    response={200: ReferralOut, **ERROR_RESPONSES},
+    response={200: SpecialistReferralOut, **ERROR_RESPONSES},
     summary="A referral to a specialist service",
 )
 @reads_personal_data
 def referral_get(
     request: HttpRequest, obligation_id: int = Path(..., ge=1, le=MAX_ID)
-) -> ReferralOut:
+) -> SpecialistReferralOut:
     """What the referral shares, and each step: to the service's team (for as long as the
     ledger allows), the referrer and the child's lead agency."""
     return referral_out(
@@ -179,7 +182,7 @@ def referral_acknowledge(
     request: HttpRequest,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the referral"),
-) -> ReferralOut:
+) -> SpecialistReferralOut:
     return _act(
         request,
         obligation_id,
@@ -194,10 +197,10 @@ def referral_acknowledge(
 @reads_personal_data
 def referral_accept(
     request: HttpRequest,
-    payload: AcceptIn,
+    payload: SpecialistAcceptIn,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the referral"),
-) -> ReferralOut:
+) -> SpecialistReferralOut:
     """With a start date, or a place on the waiting list with an expected start (a place
     further off than the area's waiting threshold is recorded as unmet need)."""
     return _act(
@@ -216,10 +219,10 @@ def referral_accept(
 @reads_personal_data
 def referral_decline(
     request: HttpRequest,
-    payload: DeclineIn,
+    payload: SpecialistDeclineIn,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the referral"),
-) -> ReferralOut:
+) -> SpecialistReferralOut:
     """With a reason from the list and a note; "no_capacity" is recorded as unmet need."""
     return _act(
         request,
@@ -237,10 +240,10 @@ def referral_decline(
 @reads_personal_data
 def referral_start(
     request: HttpRequest,
-    payload: StartIn,
+    payload: SpecialistStartIn,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the referral"),
-) -> ReferralOut:
+) -> SpecialistReferralOut:
     """Support has started: the child's unmet need closes."""
     return _act(
         request,
@@ -258,10 +261,10 @@ def referral_start(
 @reads_personal_data
 def referral_session(
     request: HttpRequest,
-    payload: SessionIn,
+    payload: SpecialistSessionIn,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the referral"),
-) -> ReferralOut:
+) -> SpecialistReferralOut:
     """A session the child attended (one a day)."""
     return _act(
         request,
@@ -279,10 +282,10 @@ def referral_session(
 @reads_personal_data
 def referral_outcome(
     request: HttpRequest,
-    payload: OutcomeIn,
+    payload: SpecialistOutcomeIn,
     obligation_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the referral"),
-) -> ReferralOut:
+) -> SpecialistReferralOut:
     """Completed, ended early (with why) or moved on, with the child's and parent's
     views: it closes the referral."""
     return _act(
@@ -299,14 +302,14 @@ def referral_outcome(
 
 @router.get(
     "/specialist/unmet-need",
-    response={200: list[UnmetNeedOut], **ERROR_RESPONSES},
+    response={200: list[SpecialistUnmetNeedOut], **ERROR_RESPONSES},
     summary="The lead agency's children with unmet need",
 )
 @reads_personal_data
-def unmet_need(request: HttpRequest) -> list[UnmetNeedOut]:
+def unmet_need(request: HttpRequest) -> list[SpecialistUnmetNeedOut]:
     """Open unmet need owned by the caller's agency (UNMET-NEED-1 v1), oldest first."""
     return [
-        UnmetNeedOut(
+        SpecialistUnmetNeedOut(
             id=n.pk,
             child_id=n.child_id,
             child_name=n.child.full_name,

@@ -8,10 +8,12 @@ from typing import Literal
 
 from ninja import Field, Schema
 
+from hearth.incidents.schemas import Day
+
 _TEXT = 4000
 
 
-class ReferralIn(Schema):
+class SpecialistReferralIn(Schema):
     child_id: int = Field(..., ge=1, le=2**63 - 1, description="The child's person id")
     service_id: uuid.UUID = Field(..., description="The directory service's id")
     need: str = Field(
@@ -23,33 +25,33 @@ class ReferralIn(Schema):
     child_words: str = Field("", max_length=_TEXT, description="The child's own words, if given")
 
 
-class AcceptIn(Schema):
+class SpecialistAcceptIn(Schema):
     waiting_list: bool = Field(..., description="True: a place on the waiting list")
-    start_on: dt.date | None = Field(None, description="Needed unless on the waiting list")
-    expected_start_on: dt.date | None = Field(None, description="Needed on the waiting list")
+    start_on: Day | None = Field(None, description="Needed unless on the waiting list")
+    expected_start_on: Day | None = Field(None, description="Needed on the waiting list")
 
 
-class DeclineIn(Schema):
+class SpecialistDeclineIn(Schema):
     reason: Literal["not_eligible", "no_capacity", "family_declined", "other"]
     note: str = Field(..., max_length=_TEXT)
 
 
-class StartIn(Schema):
-    started_on: dt.date
+class SpecialistStartIn(Schema):
+    started_on: Day
 
 
-class SessionIn(Schema):
-    on: dt.date
+class SpecialistSessionIn(Schema):
+    on: Day
 
 
-class OutcomeIn(Schema):
+class SpecialistOutcomeIn(Schema):
     outcome: Literal["completed", "ended_early", "moved_on"]
     reason: str = Field("", max_length=_TEXT, description="Needed when it ended early")
     child_view: str = Field("", max_length=_TEXT)
     parent_view: str = Field("", max_length=_TEXT)
 
 
-class ReferralOut(Schema):
+class SpecialistReferralOut(Schema):
     obligation_id: int
     child_id: int
     child_name: str
@@ -78,7 +80,7 @@ class ReferralOut(Schema):
     parent_view_at_end: str
 
 
-class UnmetNeedOut(Schema):
+class SpecialistUnmetNeedOut(Schema):
     id: int
     child_id: int
     child_name: str
