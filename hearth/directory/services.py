@@ -347,8 +347,9 @@ NEVER = date(1900, 1, 1)  # reminded_for when the entry was never confirmed
 
 @transaction.atomic
 def _remind_one(service_id: Any, day: date) -> bool:
+    # Only the service's row is locked (its team may be missing: an outer join).
     service = (
-        Service.objects.select_for_update()
+        Service.objects.select_for_update(of=("self",))
         .select_related("team", "organisation")
         .get(pk=service_id)
     )
