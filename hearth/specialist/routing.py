@@ -11,8 +11,7 @@ import datetime as dt
 
 from hearth.accounts.models import TeamFunction
 from hearth.core import clock
-from hearth.directory.models import Service
-from hearth.directory.selectors import services_for
+from hearth.directory.models import Service, ServiceStatus
 from hearth.incidents.facts import incident_day, incident_facts
 from hearth.incidents.models import Incident
 from hearth.incidents.policy import Finding
@@ -21,7 +20,7 @@ from hearth.obligations.models import Deadline, Obligation
 from hearth.obligations.reference import _kept, area_of, home_area_id, team_for
 from hearth.people.models import Person
 from hearth.specialist import policy
-from hearth.specialist.models import SpecialistReferral, SpecialistSettings
+from hearth.specialist.models import SpecialistSettings
 
 # The children's services route's key (``referrals.policy.Route.CHILD_CONCERN``), read by
 # key: route apps do not import one another.
@@ -104,21 +103,18 @@ def _ccn_key(incident_id: int, child_id: int) -> str:
 
 
 def _already_offered(child_ids: list[int], incident_id: int) -> set[int]:
-    """Children with an open offer from another incident, or support not yet ended."""
+    """Children with an open offer from another incident, or a referral not yet ended
+    (support under way), in one query."""
     if not child_ids:
         return set()
-    offers = set(
-        Obligation.objects.filter(route=policy.OFFER_ROUTE, subject_id__in=child_ids)
-        .exclude(incident_id=incident_id)
+    return set(
+        Obligation.objects.filter(
+            route__in=[policy.OFFER_ROUTE, policy.REFERRAL_ROUTE], subject_id__in=child_ids
+        )
+        .exclude(route=policy.OFFER_ROUTE, incident_id=incident_id)
         .open()
         .values_list("subject_id", flat=True)
     )
-    referred = set(
-        SpecialistReferral.objects.filter(child_id__in=child_ids)
-        .exclude(obligation__status__in=ledger.ENDED)
-        .values_list("child_id", flat=True)
-    )
-    return offers | referred
 
 
 # --- Fit ---------------------------------------------------------------------------------------
@@ -137,6 +133,16 @@ def service_facts(service: Service) -> policy.ServiceFacts:
         waiting_weeks=service.waiting_weeks,
         capacity_confirmed_on=service.capacity_confirmed_on,
     )
+
+
+def _active_services() -> list[policy.ServiceFacts]:
+    """Every active service's facts, in two queries (the services, their areas)."""
+    found = (
+        Service.objects.filter(status=ServiceStatus.ACTIVE)
+        .prefetch_related("areas")
+        .order_by("name", "id")
+    )
+    return [service_facts(s) for s in found]
 
 
 def child_area_id(child: Person) -> int | None:
@@ -184,9 +190,7 @@ def fits_for_child(
     area = area_specialist(area_id)
     threshold = area.waiting_threshold_weeks if area else policy.DEFAULT_WAITING_THRESHOLD_WEEKS
     facts = child_for_fit(child, area_id)
-    services = _kept(
-        ("specialist_services",), lambda: [service_facts(s) for s in services_for(None)]
-    )
+    services = _kept(("specialist_services",), _active_services)
     return facts, policy.fits_for(facts, services, threshold), area
 
 
