@@ -182,3 +182,10 @@ def test_an_import_page_reports_each_row_and_imports_nothing_on_a_problem(
     response = client.post(reverse("directory_import"), {"file": good})
     assert b"Nothing was imported" not in response.content
     assert Service.objects.filter(source="file:other.json").count() == len(feed)
+
+
+def test_the_home_page_leads_to_the_directory(client_for: ClientFor) -> None:
+    home = client_for(SPECIALIST).get(reverse("home")).content
+    assert b"Your services in the directory" in home
+    assert reverse("directory_home").encode() in client_for(FRONT_DOOR).get(reverse("home")).content
+    assert reverse("directory_home").encode() in client_for(ADMIN).get(reverse("home")).content
