@@ -200,3 +200,18 @@ def test_the_feed_needs_no_sign_in_and_is_not_a_page_of_personal_data(
 
 def test_the_feed_takes_only_get() -> None:
     assert Client().post("/openreferral/services").status_code == 405
+
+
+def test_a_page_of_the_feed_reads_in_a_fixed_number_of_queries(
+    directory: dict[str, Service], django_assert_max_num_queries: Any
+) -> None:
+    org = directory["therapy"].organisation
+    area = directory["therapy"].areas.get()
+    for n in range(10):
+        service = factories.service(org, name=f"More {n}", areas=[area])
+        services.location_add(actor=None, service=service, name=f"Place {n}", postcode="NB1 1AA")
+    with django_assert_max_num_queries(5):
+        page = Client().get("/openreferral/services").json()
+    assert page["size"] == 13
+    with django_assert_max_num_queries(4):
+        assert Client().get("/openreferral/service_at_locations").json()["size"] == 11
