@@ -51,6 +51,8 @@ ROLE_GUIDE: dict[str, tuple[str, ...]] = {
     Role.SPECIALIST_PRACTITIONER: (
         "Receive referrals for children who need specialist or therapeutic support.",
         "Record the support given and when a child is safe and supported.",
+        "Keep your services' entries in the directory current: places, waiting time, and "
+        "whether you are taking referrals.",
     ),
     Role.HEALTH_PRACTITIONER: (
         "Raise a concern about a child living with domestic abuse.",
