@@ -559,3 +559,69 @@ def referral_outcome_refused(
 ) -> Obligation:
     """``Route.record_outcome``: a referral's answers are recorded on its own page."""
     raise NotPermitted("Record this on the referral's own page")
+
+
+# --- An area's settings ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def specialist_settings_set(
+    *,
+    actor: Actor,
+    area: Any,
+    lead_team: Team | None = None,
+    offer_working_days: int | None = None,
+    acknowledge_working_days: int | None = None,
+    waiting_threshold_weeks: int | None = None,
+) -> Any:
+    """An area's lead team for specialist support (empty: its front door), its working
+    days to offer support and for a service to acknowledge, and its waiting threshold
+    (the service operator's administrators). A change applies to work made after it:
+    due times are stored. Saving the same again records nothing."""
+    from hearth.specialist.models import SpecialistSettings
+
+    if not actor.is_host_administrator:
+        raise NotPermitted("Only the Hearth service's administrators can change this")
+    problems: dict[str, list[str]] = {}
+    for name, value, low, high in (
+        ("offer_working_days", offer_working_days, 1, 60),
+        ("acknowledge_working_days", acknowledge_working_days, 1, 20),
+        ("waiting_threshold_weeks", waiting_threshold_weeks, 0, 52),
+    ):
+        if value is not None and not low <= value <= high:
+            problems[name] = [f"Enter a number from {low} to {high}"]
+    if lead_team is not None and not lead_team.is_active:
+        problems["lead_team"] = ["Choose an active team"]
+    if problems:
+        raise ValidationFailed.from_fields(problems)
+    row, created = SpecialistSettings.objects.select_for_update().get_or_create(area=area)
+    fields = (
+        "lead_team_id",
+        "offer_working_days",
+        "acknowledge_working_days",
+        "waiting_threshold_weeks",
+    )
+    before = {f: getattr(row, f) for f in fields}
+    row.lead_team = lead_team
+    for name, value in (
+        ("offer_working_days", offer_working_days),
+        ("acknowledge_working_days", acknowledge_working_days),
+        ("waiting_threshold_weeks", waiting_threshold_weeks),
+    ):
+        if value is not None:
+            setattr(row, name, value)
+    after = {f: getattr(row, f) for f in fields}
+    if before != after or created:
+        row.save()
+        timeline_record(
+            actor=actor,
+            subject=area,
+            verb="specialist.settings_set",
+            summary=(
+                f"Specialist support: offered within {row.offer_working_days} working days, "
+                f"acknowledged within {row.acknowledge_working_days}, waiting threshold "
+                f"{row.waiting_threshold_weeks} weeks"
+            ),
+            payload={"before": before, "after": after},
+        )
+    return row

@@ -323,3 +323,23 @@ class _as:
 
     def actor(self, _: str) -> Any:
         return self.wessex.actor(self.email)
+
+
+def test_an_areas_settings_change_its_lead_team_and_timescales(empty_directory: Any) -> None:
+    from hearth.obligations.tests.factories import NORTHSHIRE, area
+
+    admin = empty_directory.actor("administrator@hearth.wessex.example")
+    assert admin.is_host_administrator
+    duty = team("northshire-front-door")
+    with pytest.raises(NotPermitted):
+        services.specialist_settings_set(
+            actor=empty_directory.actor(FRONT_DOOR), area=area(NORTHSHIRE), offer_working_days=5
+        )
+    with pytest.raises(ValidationFailed):
+        services.specialist_settings_set(actor=admin, area=area(NORTHSHIRE), offer_working_days=0)
+    services.specialist_settings_set(
+        actor=admin, area=area(NORTHSHIRE), lead_team=duty, offer_working_days=5
+    )
+    incident = submitted_incident(empty_directory)
+    deadline = offer_of(incident, "Mia").deadlines.get()
+    assert deadline.basis.startswith("5 working days from the front door's decision")
