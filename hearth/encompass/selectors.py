@@ -20,7 +20,17 @@ from typing import Any
 
 import rules
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
 
 from hearth.accounts.models import Area
 from hearth.audit.models import AccessAction
@@ -156,17 +166,19 @@ class Inbox:
     overdue: int
 
 
-def _received_by(actor: Actor) -> QuerySet[EncompassNotification]:
-    """``received_by(actor)``, read from a UNION of indexed look-ups that holds every
-    notification it can admit (addressed to the actor's agency's teams and still theirs
-    to see, or about an incident the actor may see; its trust's schools'; escalated to
-    the actor's teams) rather than by testing the rule's OR on every notification there
-    is: a school's years of ended notifications are never read."""
+def _received_by(actor: Actor) -> QuerySet[EncompassNotification, Any]:
+    """The notifications ``received_by(actor)`` admits, as a UNION of indexed look-ups
+    (``pk``, ``created_at``, ``obligation_id``, and whether it is still open) rather than
+    the rule's OR tested on every notification there is: a school's years of ended
+    notifications are never read.
+
+    Three arms are the rule itself, each an index range: addressed to the actor's
+    agency's teams and sent, open (no end to access yet) or ended within the access
+    window; or about an incident the actor may see. The others (its trust's schools',
+    escalated to the actor's teams) are few, and checked against ``received_by``."""
     now = clock.now()
     ours = Obligation.objects.filter(team__agency_id=actor.agency_id, route=enc.ROUTE)
     sent = ours.exclude(status=policy.Status.CREATED)
-    # Still theirs to see: open (no end to access yet), or ended within the access window;
-    # each an index range on (team, access_ends_at), as two arms rather than an OR.
     still_open = sent.filter(access_ends_at__isnull=True)
     in_window = sent.filter(access_ends_at__gt=now)
     referred = ours.filter(incident__in=Incident.objects.visible_to(actor))
@@ -176,42 +188,55 @@ def _received_by(actor: Actor) -> QuerySet[EncompassNotification]:
     trust_schools = list(
         EducationSetting.objects.filter(trust_id=actor.agency_id).values_list("pk", flat=True)
     )
+    columns = ("pk", "created_at", "obligation_id")
 
-    def notifications(**where: Any) -> QuerySet[EncompassNotification, Any]:
-        return EncompassNotification.objects.filter(**where).order_by().values("pk")
+    def notifications(
+        queryset: QuerySet[EncompassNotification, Any], is_open: bool | None
+    ) -> QuerySet[EncompassNotification, Any]:
+        flag = Value(is_open) if is_open is not None else Q(obligation__access_ends_at__isnull=True)
+        return (
+            queryset.order_by()
+            .annotate(is_open=ExpressionWrapper(flag, BooleanField()))
+            .values_list(*columns, "is_open")
+        )
 
-    candidates = (
-        notifications(obligation__in=still_open.values("pk"))
-        .union(notifications(obligation__in=in_window.values("pk")))
-        .union(notifications(obligation__in=referred.values("pk")))
-        .union(notifications(setting_id__in=trust_schools))
-        .union(notifications(escalated_to_id__in=list(actor.team_ids)))
+    rows = EncompassNotification.objects
+    checked = EncompassNotification.objects.received_by(actor).filter(
+        Q(setting_id__in=trust_schools) | Q(escalated_to_id__in=list(actor.team_ids))
     )
-    return EncompassNotification.objects.received_by(actor).filter(pk__in=candidates)
+    return (
+        notifications(rows.filter(obligation__in=still_open.values("pk")), True)
+        .union(notifications(rows.filter(obligation__in=in_window.values("pk")), False))
+        .union(notifications(rows.filter(obligation__in=referred.values("pk")), None))
+        .union(notifications(checked, None))
+    )
 
 
 def encompass_inbox_for(*, actor: Actor, page: int = 1) -> Inbox:
     """Notifications the actor's school (or team) received, newest first, with due and
-    overdue flags."""
-    received = _received_by(actor)
-    late = Deadline.objects.filter(
-        obligation_id=OuterRef("obligation_id"),
-        stage=policy.Stage.ACKNOWLEDGE,
-        met_at__isnull=True,
-        due_at__lte=clock.now(),
+    overdue flags.
+
+    What was received is read once, as ids and dates (a school's notifications within
+    the access window: hundreds, a few thousand at most), and counted, ordered and cut
+    to a page here; only the page's rows are then read whole."""
+    received = sorted(set(_received_by(actor)), key=lambda row: (row[1], row[0]), reverse=True)
+    # Only an open notification can be overdue: its acknowledgement late and not met.
+    open_obligations = [row[2] for row in received if row[3]]
+    overdue = (
+        Deadline.objects.filter(
+            obligation_id__in=open_obligations,
+            obligation__status=policy.Status.SENT,
+            stage=policy.Stage.ACKNOWLEDGE,
+            met_at__isnull=True,
+            due_at__lte=clock.now(),
+        )
+        .values("obligation_id")
+        .distinct()
+        .count()
+        if open_obligations
+        else 0
     )
-    # How many, and how many overdue, in one pass.
-    counts = received.aggregate(
-        total=Count("pk"),
-        overdue=Count("pk", filter=Q(Exists(late), obligation__status=policy.Status.SENT)),
-    )
-    overdue = int(counts["overdue"])
-    # The page is chosen among the notifications alone, then only its rows are read with
-    # their obligation, incident, deadlines and children.
-    paginator = Paginator(
-        received.order_by("-created_at", "-id").values_list("pk", flat=True), PAGE_SIZE
-    )
-    paginator.count = int(counts["total"])  # counted once, above
+    paginator = Paginator([row[0] for row in received], PAGE_SIZE)
     current = paginator.get_page(page)
     ids = list(current.object_list)
     by_id = {
