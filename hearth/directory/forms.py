@@ -96,8 +96,8 @@ class ServiceForm(DirectoryForm):
         widget=forms.RadioSelect,
         error_messages={"required": "Select whether the service is running"},
     )
-    min_age = _count("Youngest age taken", "Leave empty if there is no lower limit", maximum=25)
-    max_age = _count("Oldest age taken", "Leave empty if there is no upper limit", maximum=25)
+    min_age = _count("Youngest age taken", "Leave empty if there is no lower limit", maximum=120)
+    max_age = _count("Oldest age taken", "Leave empty if there is no upper limit", maximum=120)
     eligible = forms.MultipleChoiceField(
         label="Which children is it for?",
         choices=Eligible.choices,

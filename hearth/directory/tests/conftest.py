@@ -34,3 +34,14 @@ def oruk_errors() -> Callable[[str, Any], list[str]]:
         return [f"{e.instance_path}: {e.message}" for e in cache[name].iter_errors(instance)]
 
     return errors
+
+
+@pytest.fixture(scope="session")
+def oruk_page_errors() -> Callable[[Any], list[str]]:
+    """Every error of a paged answer against the profile's ``Page`` (``openapi.json``
+    ``components.schemas.Page``), with its fields required: the profile lists them all."""
+    document = json.loads((COMPILED.parent / "openapi.json").read_text())
+    page = dict(document["components"]["schemas"]["Page"])
+    page["required"] = list(page["properties"])
+    validator = jsonschema_rs.Draft202012Validator(page)
+    return lambda instance: [e.message for e in validator.iter_errors(instance)]

@@ -79,12 +79,13 @@ def test_root_describes_the_feed() -> None:
 
 
 def test_services_page_validates_and_leaves_out_empty_fields(
-    directory: dict[str, Service], oruk_errors: Errors
+    directory: dict[str, Service], oruk_errors: Errors, oruk_page_errors: Any
 ) -> None:
     response = Client().get("/openreferral/services")
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == "*"
     page = response.json()
+    assert oruk_page_errors(page) == []
     assert page["total_items"] == 3
     assert page["size"] == 3
     assert page["first_page"] and page["last_page"] and not page["empty"]
@@ -139,12 +140,13 @@ def test_a_secret_location_never_leaves_hearth(
 
 
 def test_service_at_locations_page_validates(
-    directory: dict[str, Service], oruk_errors: Errors
+    directory: dict[str, Service], oruk_errors: Errors, oruk_page_errors: Any
 ) -> None:
     response = Client().get("/openreferral/service_at_locations")
     assert response.status_code == 200
     assert response["Access-Control-Allow-Origin"] == "*"
     page = response.json()
+    assert oruk_page_errors(page) == []
     assert page["total_items"] == 1  # the refuge's location is left out
     assert nulls(page) == []
     for row in page["contents"]:
@@ -174,8 +176,9 @@ def test_bad_paging_is_refused_plainly(query: str) -> None:
     assert response.json()["error"]["code"] == "invalid_input"
 
 
-def test_an_empty_directory_is_an_empty_page(oruk_errors: Errors) -> None:
+def test_an_empty_directory_is_an_empty_page(oruk_page_errors: Any) -> None:
     page = Client().get("/openreferral/services").json()
+    assert oruk_page_errors(page) == []
     assert page["empty"] is True and page["total_items"] == 0 and page["contents"] == []
     assert page["total_pages"] == 1 and page["first_page"] and page["last_page"]
 
