@@ -114,7 +114,11 @@ def test_the_front_door_lists_its_inbox_with_each_childs_summary(
     assert response.status_code == 200, response.content
     body = response.json()
     assert body["team"] == {"id": inbox.pk, "name": inbox.name}
-    ours = [o for o in body["obligations"] if o["incident"]["id"] == incident.pk]
+    ours = [
+        o
+        for o in body["obligations"]
+        if o["incident"]["id"] == incident.pk and o["route"] == "child_concern_notification"
+    ]
     assert len(ours) == 3
     first = notification(incident)
     row = next(o for o in ours if o["id"] == first.pk)
@@ -362,13 +366,17 @@ def test_the_police_see_every_obligation_of_their_incident_and_the_decision(
     assert response.status_code == 200, response.content
     body = response.json()
     assert (body["incident_id"], body["complete"], body["unrouted"]) == (incident.pk, False, [])
-    # Three child concern notifications and one Operation Encompass notification (to the
-    # education safeguarding team: the children's schools are not known).
+    # Three child concern notifications, one Operation Encompass notification (to the
+    # education safeguarding team: the children's schools are not known), and an offer of
+    # specialist support for each child victim (SPECIALIST-1).
     assert sorted(o["route"] for o in body["obligations"]) == [
         "child_concern_notification",
         "child_concern_notification",
         "child_concern_notification",
         "encompass_notification",
+        "specialist_offer",
+        "specialist_offer",
+        "specialist_offer",
     ]
     decided = next(o for o in body["obligations"] if o["id"] == first.pk)
     assert decided["outcome"] == {"code": "early_help", "label": "Early help"}

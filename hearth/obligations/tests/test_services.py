@@ -156,8 +156,13 @@ def test_the_front_door_acknowledges_and_decides_and_the_referrer_sees_it(wessex
         actor=practitioner, obligation=third, decision="no_further_action"
     )
     # The children's schools are not known: their education safeguarding team was told,
-    # and the incident is complete only once that notification is closed too.
+    # and the incident is complete only once that notification is closed too, and each
+    # child's offer of specialist support (SPECIALIST-1) has its outcome.
     assert not incident_obligations_for(actor=wessex.actor(PPU), incident_id=incident.pk).complete
+    for offer in of(incident, "specialist_offer"):
+        services.outcome_record(
+            actor=practitioner, obligation=offer, outcome="not_needed", note="Already supported"
+        )
     education = wessex.actor(EDUCATION)
     for notification in EncompassNotification.objects.filter(obligation__incident=incident):
         encompass.notification_support_record(
@@ -370,8 +375,9 @@ def test_the_childs_record_lists_every_obligation_across_agencies(wessex: Any) -
         Route.CHILD_CONCERN,
         Route.CHILD_FOLLOW_UP,
         enc.ROUTE,
+        "specialist_offer",
     ]
-    assert len(record.open) == 3
+    assert len(record.open) == 4
     with pytest.raises(NotFound):
         child_record_for(actor=wessex.actor(SOUTH_FRONT_DOOR), child_id=child_id)
     with pytest.raises(NotFound):
@@ -384,7 +390,12 @@ def test_the_inbox_puts_overdue_work_first_and_shows_siblings_together(wessex: A
     with time_machine.travel(dt.datetime(2026, 11, 30, 10, tzinfo=dt.UTC)):
         new = submitted_incident(wessex, reference="WX/2026/0101")
         inbox = inbox_for(actor=wessex.actor(FRONT_DOOR), team_id=team("northshire-front-door").pk)
-        ours = [r for r in inbox.rows if r.obligation.incident_id in (old.pk, new.pk)]
+        ours = [
+            r
+            for r in inbox.rows
+            if r.obligation.incident_id in (old.pk, new.pk)
+            and r.obligation.route == Route.CHILD_CONCERN
+        ]
         assert [r.obligation.incident_id for r in ours] == [old.pk] * 3 + [new.pk] * 3
         overdue = [r.is_overdue for r in inbox.rows]
         assert overdue == sorted(overdue, reverse=True)  # every overdue row comes first

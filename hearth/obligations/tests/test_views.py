@@ -83,7 +83,12 @@ def test_the_inbox_lists_overdue_work_first_with_siblings_and_counts(
         client = client_for(FRONT_DOOR)
         response = client.get(inbox_url())
         rows = response.context["inbox"].rows
-        ours = [r for r in rows if r.obligation.incident_id in (old.pk, new.pk)]
+        ours = [
+            r
+            for r in rows
+            if r.obligation.incident_id in (old.pk, new.pk)
+            and r.obligation.route == Route.CHILD_CONCERN
+        ]
         assert [r.is_overdue for r in ours] == [True] * 3 + [False] * 3
     assert response.status_code == 200
     page = text(response)
@@ -235,6 +240,7 @@ def test_the_inbox_takes_the_same_number_of_queries_for_3_or_12_items(
                 r
                 for r in response.context["inbox"].rows
                 if r.obligation.incident.police_reference.startswith("WX/2026/04")
+                and r.obligation.route == Route.CHILD_CONCERN
             ]
         )
         == 12
@@ -589,6 +595,12 @@ def test_the_incident_page_shows_complete_when_every_childs_obligations_are_clos
         encompass.notification_outcome_record(
             actor=education, notification=school_notice, outcome="Known to the team"
         )
+    # And each child's offer of specialist support (SPECIALIST-1) has its outcome.
+    assert "Every child's obligations are closed" not in text(client_for(OFFICER).get(url))
+    for offer in of(incident, "specialist_offer"):
+        services.outcome_record(
+            actor=wessex.actor(FRONT_DOOR), obligation=offer, outcome="not_needed", note="Known"
+        )
     page = text(client_for(OFFICER).get(url))
     assert "Every child's obligations are closed" in page
     assert page.count("Decision: No further action") == 3
@@ -599,9 +611,10 @@ def test_the_incident_page_warns_of_work_that_could_not_be_sent(
 ) -> None:
     incident = submitted_incident(wessex, la=None)
     page = text(client_for(OFFICER).get(reverse("incident_detail", args=[incident.pk])))
-    # Each child's child concern notification, and the two school-age children's
-    # Operation Encompass notifications (no education safeguarding team is known either).
-    assert "Hearth could not send 5 items" in page
+    # Each child's child concern notification, the two school-age children's Operation
+    # Encompass notifications (no education safeguarding team is known either), and each
+    # child victim's offer of specialist support (no lead agency is known).
+    assert "Hearth could not send 8 items" in page
     assert "No children&#x27;s services front door is known" in page
     assert "no education safeguarding team is known" in page
 
@@ -618,7 +631,7 @@ def test_the_childs_safeguarding_record_lists_every_obligation(
     url = reverse("child_safeguarding_record", args=[mia.subject_id])
     before = AccessEvent.objects.count()
     page = text(client_for(FRONT_DOOR).get(url))
-    assert "Mia Vance" in page and "3 still open" in page
+    assert "Mia Vance" in page and "4 still open" in page
     assert "Child concern notification" in page and "Child follow-up" in page
     assert "Operation Encompass notification" in page
     assert "Northshire Council children&#x27;s services" in page or "Northshire" in page
