@@ -23,8 +23,16 @@ from hearth.accounts.selectors import actor_for_user
 
 ACTIVE_AGENCY_SESSION_KEY = "hearth_agency_id"
 # Paths a signed-in person may reach before their second factor is set up: their own
-# account pages (sign out, set up TOTP, recovery codes) and the public statements.
-SETUP_PATHS = ("/account/", "/static/", "/cookies/", "/accessibility/", "/healthz")
+# account pages (sign out, set up TOTP, recovery codes), the public statements and the
+# public Open Referral UK feed of the directory.
+SETUP_PATHS = (
+    "/account/",
+    "/static/",
+    "/cookies/",
+    "/accessibility/",
+    "/healthz",
+    "/openreferral/",
+)
 
 
 class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):

@@ -218,3 +218,13 @@ def test_a_page_of_the_feed_reads_in_a_fixed_number_of_queries(
     assert page["size"] == 13
     with django_assert_max_num_queries(4):
         assert Client().get("/openreferral/service_at_locations").json()["size"] == 11
+
+
+def test_the_feed_answers_a_signed_in_person_still_setting_up_two_factors() -> None:
+    from hearth.accounts.tests.factories import person
+
+    someone = person("new.starter@example.org", totp=False)
+    client = Client()
+    client.force_login(someone.user)
+    assert client.get("/openreferral/services").status_code == 200
+    assert client.get("/directory/").status_code == 302  # the rest waits for two factors
