@@ -330,4 +330,7 @@ class ImportForm(DirectoryForm):
                 self.add_error("url", "Upload a file or enter an address, not both")
             elif upload and upload.size > MAX_UPLOAD:
                 self.add_error("file", "The selected file must be smaller than 40 MB")
+            elif url and not url.startswith("https://"):
+                # Hearth fetches only from feeds published over HTTPS.
+                self.add_error("url", "Enter an address that starts with https://")
         return cleaned

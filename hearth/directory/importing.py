@@ -86,15 +86,19 @@ def fetch_feed(url: str, *, get: Callable[..., Any] = requests.get) -> list[Any]
                 params={"page": page, "per_page": PER_PAGE},
                 timeout=TIMEOUT_SECONDS,
                 headers={"Accept": "application/json"},
+                stream=True,
             )
+            if response.status_code != 200:
+                raise FetchFailed(f"The feed answered {response.status_code}")
+            body = bytearray()
+            for chunk in response.iter_content(chunk_size=1 << 16):
+                body.extend(chunk)
+                if len(body) > MAX_BYTES:  # read no further than the limit
+                    raise FetchFailed("The feed's page is larger than 40 MB")
         except requests.RequestException as error:
             raise FetchFailed(f"The feed could not be reached ({type(error).__name__})") from None
-        if response.status_code != 200:
-            raise FetchFailed(f"The feed answered {response.status_code}")
-        if len(response.content) > MAX_BYTES:
-            raise FetchFailed("The feed's page is larger than 40 MB")
         try:
-            document = response.json()
+            document = json.loads(bytes(body))
         except ValueError:
             raise FetchFailed("The feed did not answer with JSON") from None
         try:

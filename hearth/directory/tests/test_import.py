@@ -19,7 +19,7 @@ from django.test import Client
 
 from hearth.audit.models import TimelineEvent
 from hearth.directory import services
-from hearth.directory.importing import Outcome, directory_import, fetch_feed
+from hearth.directory.importing import FetchFailed, Outcome, directory_import, fetch_feed
 from hearth.directory.models import Location, Organisation, Service, ServiceAtLocation
 from hearth.directory.tests import factories
 
@@ -242,3 +242,37 @@ def test_a_feed_url_is_read_page_by_page(feed_server: str) -> None:
     empty_directory()
     call_command("import_directory", feed_server)
     assert Service.objects.filter(source=feed_server).count() == 2
+
+
+@pytest.fixture
+def broken_server() -> Iterator[str]:
+    """A local server whose /error answers 500 and /text answers a page that is not JSON."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            broken = self.path.startswith("/error")
+            body = b"<html>Maintenance</html>"
+            self.send_response(500 if broken else 200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_feed_that_fails_says_why_and_imports_nothing(broken_server: str) -> None:
+    with pytest.raises(FetchFailed, match="answered 500"):
+        fetch_feed(f"{broken_server}/error")
+    with pytest.raises(FetchFailed, match="did not answer with JSON"):
+        fetch_feed(f"{broken_server}/text")
+    with pytest.raises(CommandError, match="answered 500"):
+        call_command("import_directory", f"{broken_server}/error")
+    assert not Service.objects.exists()

@@ -189,3 +189,10 @@ def test_the_home_page_leads_to_the_directory(client_for: ClientFor) -> None:
     assert b"Your services in the directory" in home
     assert reverse("directory_home").encode() in client_for(FRONT_DOOR).get(reverse("home")).content
     assert reverse("directory_home").encode() in client_for(ADMIN).get(reverse("home")).content
+
+
+def test_the_import_page_fetches_only_over_https(client_for: ClientFor) -> None:
+    response = client_for(ADMIN).post(
+        reverse("directory_import"), {"url": "http://directory.example.org/openreferral/services"}
+    )
+    assert b"Enter an address that starts with https://" in response.content
