@@ -42,6 +42,9 @@ DOMAIN_VALIDATED = {
     # A service's capacity: no more places taken than there are places (either may be
     # sent alone, so the rule joins the body with what is stored).
     ("POST", "/api/v1/directory/services/{service_id}/capacity"),
+    # Redirecting an obligation: the team named must exist, be active and do the same
+    # work as the one it leaves (a generated id that happens to name a team may not).
+    ("POST", "/api/v1/obligations/{obligation_id}/redirect"),
 }
 # Operation Encompass is for a school's system: those routes are called with a school's
 # key (a demo school with notifications), so its answers are exercised, not only 404s.
