@@ -6,7 +6,8 @@ issue 3 asks the demo to show: children present and absent, a child spoken to al
 their own words, a child who could not be spoken to alone and why, a baby under 18
 months, a pregnant victim, a repeat victim (the same woman and the same abuser three
 times in four months), an incident where the officer confirmed there were no children,
-and a designated safeguarding lead's concern about a pupil.
+a designated safeguarding lead's concern about a pupil, and a Southmoor toddler whom no
+specialist service can take (issue 13's unmet need).
 
 Everything is recorded through ``incident_record_document``, as a police record system
 would send it, by the demo response officer (the concern by the demo DSL), so the
@@ -583,6 +584,90 @@ def oldacre(c: _Context) -> IncidentDocument:
     )
 
 
+def marchbank(c: _Context) -> IncidentDocument:
+    """A Southmoor baby in the room when her father smashed the kitchen: no specialist
+    service in Southmoor takes a child under 4, so she is unmet need (issue 13 §4)."""
+    return IncidentDocument(
+        people=[
+            PersonIn(
+                "leanne",
+                given_names="Leanne",
+                family_name="Marchbank",
+                date_of_birth=c.born(26, 10, 11),
+                sex="female",
+                police_person_id="WXP-D-5001",
+                address_line_1="12 Weir Lane",
+                address_town="Netherby",
+                address_postcode="WX7 4WL",
+            ),
+            PersonIn(
+                "craig",
+                given_names="Craig",
+                family_name="Dunstable",
+                date_of_birth=c.born(28, 3, 2),
+                sex="male",
+                police_person_id="WXP-D-5002",
+            ),
+            PersonIn(
+                "isla",
+                given_names="Isla",
+                family_name="Marchbank",
+                # About fourteen months old: under 4, where Southmoor has no service.
+                date_of_birth=c.today - dt.timedelta(days=425),
+                sex="female",
+                police_person_id="WXP-D-5003",
+            ),
+        ],
+        victims=["leanne"],
+        perpetrators=["craig"],
+        children=[
+            ChildIn(
+                "isla",
+                {
+                    "normally_resident": True,
+                    "present": True,
+                    "where_present": "In her high chair in the kitchen",
+                    "saw": True,
+                    "heard": True,
+                    "welfare_check_done": True,
+                    "welfare_check_by": "PC 4108 Ngata",
+                    "spoken_to": False,
+                    "not_spoken_to_reason": "A toddler of fourteen months",
+                    "demeanour": "Screaming when officers arrived, calmed in her mum's arms",
+                    "education": "under_school_age",
+                    "health_visitor": "Wessex health visiting, Netherby",
+                    "gp": "Netherby Health Centre",
+                },
+            ),
+        ],
+        relationships=[
+            RelationshipIn("leanne", "craig", "intimate_partners"),
+            RelationshipIn("leanne", "isla", "parent", parental_responsibility=True),
+            RelationshipIn("craig", "isla", "parent", parental_responsibility=True),
+        ],
+        details=IncidentChanges(
+            police_reference="WX/DEMO/0007",
+            occurred_at=c.at(6, 18, 45),
+            reported_at=c.at(6, 18, 50),
+            location_line_1="12 Weir Lane",
+            location_town="Netherby",
+            location_postcode="WX7 4WL",
+            local_authority_id=c.areas[SOUTHMOOR],
+            other_attending="PC 2214 Ashdown",
+            abuse_types=["violent_or_threatening", "psychological_or_emotional"],
+            pattern="course_of_conduct",
+            summary=(
+                "Leanne called 999. Craig threw plates and a chair across the kitchen while "
+                "Isla was in her high chair, and said he would take her if Leanne left him."
+            ),
+            weapons_used=False,
+            crimes_recorded="Criminal damage; threatening behaviour",
+            arrest_made=True,
+            victim_pregnant="no",
+        ),
+    )
+
+
 POLICE_INCIDENTS: tuple[Callable[[_Context], IncidentDocument], ...] = (
     fenwright_first,
     fenwright_second,
@@ -590,6 +675,7 @@ POLICE_INCIDENTS: tuple[Callable[[_Context], IncidentDocument], ...] = (
     brindlecombe,
     fenwright_third,
     oldacre,
+    marchbank,
 )
 
 

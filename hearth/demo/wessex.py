@@ -21,6 +21,7 @@ from hearth.demo.directory import seed_directory
 from hearth.demo.incidents import seed_incidents
 from hearth.demo.obligations import seed_obligations
 from hearth.demo.schools import seed_schools
+from hearth.demo.specialist import seed_specialist
 
 DEMO_PASSWORD = "wessex-demo-only"  # printed by `make run`; demo mode only
 DOMAIN = "wessex.example"
@@ -180,6 +181,7 @@ def seed_wessex(progress: Callable[[str], None] = lambda _: None) -> list[DemoSi
         seed_directory()  # the directory of specialist services (hearth/demo/directory.py)
         seed_incidents(progress=progress)
         seed_obligations()
+        seed_specialist()  # referrals to Little Oaks (hearth/demo/specialist.py)
         return sign_ins
 
 

@@ -60,7 +60,7 @@ def test_the_seed_command_prints_the_sign_ins() -> None:
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert "response.officer@police.wessex.example" in out.getvalue()
-    assert "60/60" in out.getvalue()
+    assert "61/61" in out.getvalue()
 
 
 def test_the_seed_command_refuses_production() -> None:
