@@ -8,16 +8,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jsonschema_rs
 import pytest
 from django.conf import settings
+from jsonschema import Draft202012Validator
 
 COMPILED = Path(settings.BASE_DIR).parent / "shared" / "data" / "oruk" / "schema" / "compiled"
 
 
 def _validator(name: str) -> Any:
     schema = json.loads((COMPILED / f"{name}.json").read_text())
-    return jsonschema_rs.Draft202012Validator(schema, validate_formats=True)
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +31,7 @@ def oruk_errors() -> Callable[[str, Any], list[str]]:
     def errors(name: str, instance: Any) -> list[str]:
         if name not in cache:
             cache[name] = _validator(name)
-        return [f"{e.instance_path}: {e.message}" for e in cache[name].iter_errors(instance)]
+        return [f"{e.json_path}: {e.message}" for e in cache[name].iter_errors(instance)]
 
     return errors
 
@@ -43,5 +43,5 @@ def oruk_page_errors() -> Callable[[Any], list[str]]:
     document = json.loads((COMPILED.parent / "openapi.json").read_text())
     page = dict(document["components"]["schemas"]["Page"])
     page["required"] = list(page["properties"])
-    validator = jsonschema_rs.Draft202012Validator(page)
+    validator = Draft202012Validator(page)
     return lambda instance: [e.message for e in validator.iter_errors(instance)]

@@ -228,3 +228,13 @@ def test_the_feed_answers_a_signed_in_person_still_setting_up_two_factors() -> N
     client.force_login(someone.user)
     assert client.get("/openreferral/services").status_code == 200
     assert client.get("/directory/").status_code == 302  # the rest waits for two factors
+
+
+def test_the_schema_check_finds_what_breaks_the_profile(
+    oruk_errors: Errors, oruk_page_errors: Any
+) -> None:
+    """The validators the tests above rely on do refuse: a service without its required
+    fields, a wrongly typed one, and a page without its counts."""
+    assert oruk_errors("service", {"name": 7}) != []
+    assert oruk_errors("service", {"id": "not-a-uuid", "name": "A service"}) != []
+    assert oruk_page_errors({"contents": []}) != []
