@@ -295,6 +295,10 @@ PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
             ("specialist_outcome", "started"),
         )
     },
+    "specialist_referrals": (
+        specialist.SPECIALIST,
+        lambda: (specialist.a_referral(), reverse("specialist_referrals"))[1],
+    ),
     "specialist_waiting_list": (
         specialist.SPECIALIST,
         lambda: (specialist.a_referral("accepted"), reverse("specialist_waiting_list"))[1],

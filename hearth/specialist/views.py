@@ -192,6 +192,14 @@ def referral_outcome(request: HttpRequest, obligation_id: int) -> HttpResponse:
 
 
 @reads_personal_data
+def referrals(request: HttpRequest) -> HttpResponse:
+    """The service's own list of the referrals to it: the ledger's team inbox does not
+    show them (the route is read only on its own pages), so this is where they arrive."""
+    rows = selectors.referrals_received(actor=actor_of(request))
+    return render(request, "specialist/referrals.html", {"rows": rows})
+
+
+@reads_personal_data
 def waiting_list(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     rows = selectors.referrals_received(actor=actor, waiting_only=True)
