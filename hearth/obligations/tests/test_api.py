@@ -145,7 +145,9 @@ def test_the_front_door_lists_its_inbox_with_each_childs_summary(
 def test_the_inbox_filters_by_route_status_and_due_day(front_door: Api, incident: Incident) -> None:
     path = f"/teams/{team('northshire-front-door').pk}/obligations"
     assert front_door.get(path, route="idva_referral").json()["obligations"] == []
-    assert front_door.get(path, status="ended").json()["total"] == 0
+    # None of ours has ended (the demo's own may have: its offers met by a referral).
+    ended = front_door.get(path, status="ended").json()["obligations"]
+    assert incident.pk not in {o["incident"]["id"] for o in ended}
     # Ours fall due a working day after they were made: not by yesterday, overdue later.
     yesterday = clock.local_now().date() - dt.timedelta(days=1)
     early = front_door.get(path, due_by=yesterday.isoformat()).json()["obligations"]
