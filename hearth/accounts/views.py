@@ -3,6 +3,9 @@ and the messages their teams sent that could not be delivered."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,19 +15,30 @@ from hearth.accounts import selectors
 from hearth.accounts.forms import ChooseAgencyForm
 from hearth.accounts.middleware import ACTIVE_AGENCY_SESSION_KEY
 from hearth.accounts.role_guide import ROLE_GUIDE
-from hearth.core.actor import Role
+from hearth.core.actor import Actor, Role
 from hearth.core.http import actor_of
 from hearth.core.personal_data import no_personal_data, reads_personal_data
+
+# Contexts above accounts (specialist support) say on the home page what is waiting for
+# the person without accounts importing them (pyproject.toml's layers): each registers a
+# function giving extra template context, read through its own selectors. Counts only:
+# the home page shows no one's personal data.
+HOME_PAGE_EXTRAS: list[Callable[[Actor], dict[str, Any]]] = []
 
 
 @no_personal_data
 def home(request: HttpRequest) -> HttpResponse:
-    """What this person can do here, by the roles they hold in the agency they act for."""
+    """What this person can do here, by the roles they hold in the agency they act for,
+    and what is waiting for them."""
     actor = getattr(request, "actor", None)
     teams = selectors.team_list_for(actor=actor) if actor else []
     my_teams = [t for t in teams if actor and t.pk in actor.team_ids]
     guide = [(Role(r).label, ROLE_GUIDE[r]) for r in sorted(actor.roles)] if actor else []
-    return render(request, "accounts/home.html", {"guide": guide, "my_teams": my_teams})
+    extras: dict[str, Any] = {}
+    if actor is not None:
+        for hook in HOME_PAGE_EXTRAS:
+            extras.update(hook(actor))
+    return render(request, "accounts/home.html", {"guide": guide, "my_teams": my_teams, **extras})
 
 
 @no_personal_data

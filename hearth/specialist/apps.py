@@ -20,3 +20,10 @@ class SpecialistConfig(AppConfig):
 
         if child_page_context not in pages.CHILD_PAGE_EXTRAS:
             pages.CHILD_PAGE_EXTRAS.append(child_page_context)
+
+        # The home page (the lowest layer, accounts) says what is waiting.
+        from hearth.accounts import views as accounts_views
+        from hearth.specialist.views import home_page_context
+
+        if home_page_context not in accounts_views.HOME_PAGE_EXTRAS:
+            accounts_views.HOME_PAGE_EXTRAS.append(home_page_context)

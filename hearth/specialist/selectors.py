@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 
 from hearth.audit.models import AccessAction
 from hearth.audit.services import access_record
@@ -156,6 +156,55 @@ def child_visible_to(actor: Actor, child_id: int) -> Person:
     ):
         return child
     raise NotFound("No such child")
+
+
+# --- The home page: what is waiting (counts only) -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServiceWork:
+    """The open referrals to the actor's agency's services, counted."""
+
+    open: int
+    to_acknowledge: int
+    overdue: int  # a step (so far, acknowledging) not taken by when it was due
+    waiting_list: int
+    receiving_support: int
+
+
+def service_work_for(*, actor: Actor) -> ServiceWork:
+    """What is waiting for a specialist service, from the same referrals its list shows
+    (``referrals_received``: received by its teams, while the ledger allows). Numbers
+    only, naming no child, so no access event."""
+    qs = SpecialistReferral.objects.received_by(actor).exclude(obligation__status__in=ENDED)
+    if actor.team_ids:
+        qs = qs.filter(obligation__team_id__in=actor.team_ids)
+    counts = qs.aggregate(
+        open=Count("pk"),
+        to_acknowledge=Count("pk", filter=Q(obligation__acknowledged_at__isnull=True)),
+        overdue=Count("pk", filter=Q(obligation__next_due_at__lte=clock.now())),
+        waiting_list=Count(
+            "pk",
+            filter=Q(answer=policy.ReferralOutcome.WAITING_LIST, started_on__isnull=True),
+        ),
+        receiving_support=Count("pk", filter=Q(started_on__isnull=False)),
+    )
+    return ServiceWork(**{name: int(value or 0) for name, value in counts.items()})
+
+
+def children_waiting_count(*, actor: Actor) -> int:
+    """How many children the actor's agency, as their lead agency, has on its list of
+    unmet need (``unmet_need_list``, open): each child once, whatever the reasons. A
+    number only, so no access event."""
+    if not actor.sees_case_content:
+        return 0
+    return (
+        UnmetNeed.objects.open()
+        .filter(lead_team__agency_id=actor.agency_id)
+        .values("child_id")
+        .distinct()
+        .count()
+    )
 
 
 # --- Refer a child: the services that fit ---------------------------------------------

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hearth.core.actor import Actor
+from hearth.core.actor import Actor, AgencyKind
 from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
 from hearth.core.http import actor_of
 from hearth.core.personal_data import no_personal_data, reads_personal_data
@@ -27,6 +27,19 @@ from hearth.specialist.selectors import ReferralView
 def child_page_context(actor: Actor, detail: Any) -> dict[str, Any]:
     """The child's record links to referring them (``CHILD_PAGE_EXTRAS``)."""
     return {"specialist_refer_url": reverse("specialist_refer", args=[detail.child.pk])}
+
+
+def home_page_context(actor: Actor) -> dict[str, Any]:
+    """The home page (``HOME_PAGE_EXTRAS``): a specialist service's referrals waiting, and
+    a lead agency's children waiting for specialist support. Counts only."""
+    context: dict[str, Any] = {}
+    if actor.agency_kind == AgencyKind.SPECIALIST_CHILDRENS_SERVICE and actor.sees_case_content:
+        context["specialist_work"] = selectors.service_work_for(actor=actor)
+    if actor.sees_case_content:
+        waiting = selectors.children_waiting_count(actor=actor)
+        if waiting or actor.agency_kind == AgencyKind.CHILDRENS_SERVICES:
+            context["children_waiting"] = waiting
+    return context
 
 
 @reads_personal_data
