@@ -218,6 +218,7 @@ class ReferOptions:
     fits: list[policy.Fit]
     others: list[policy.Fit]
     unmet: policy.UnmetReason | None
+    unmet_recorded: bool  # the child has open unmet need already
 
     @property
     def unmet_words(self) -> str:
@@ -242,6 +243,7 @@ def refer_options_for(
         fits=[f for f in fits if f.fits],
         others=[f for f in fits if not f.fits],
         unmet=policy.unmet_reason(fits),
+        unmet_recorded=UnmetNeed.objects.open().filter(child=child).exists(),
     )
 
 

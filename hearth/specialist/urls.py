@@ -12,6 +12,11 @@ urlpatterns = [
         name="specialist_refer_form",
     ),
     path("specialist/referrals/", views.referrals, name="specialist_referrals"),
+    path(
+        "children/<int:child_id>/specialist/unmet-need/",
+        views.refer_unmet,
+        name="specialist_refer_unmet",
+    ),
     path("specialist/waiting-list/", views.waiting_list, name="specialist_waiting_list"),
     path("specialist/unmet-need/", views.unmet_need, name="specialist_unmet_need"),
     path("specialist/<int:obligation_id>/", views.referral_detail, name="specialist_referral"),

@@ -20,7 +20,7 @@ from hearth.core.http import actor_of
 from hearth.core.personal_data import no_personal_data, reads_personal_data
 from hearth.obligations.views._common import posted
 from hearth.people.forms import GovukForm
-from hearth.specialist import forms, selectors, services
+from hearth.specialist import forms, routing, selectors, services
 from hearth.specialist.selectors import ReferralView
 
 
@@ -50,6 +50,21 @@ def refer_options(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(
         request, "specialist/refer_options.html", {"options": options, "referrals": referrals}
     )
+
+
+@no_personal_data  # answers with a redirect; the child's read is logged by its selector
+@require_POST
+def refer_unmet(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Record that no service can take the child today (UNMET-NEED-1 v1)."""
+    actor = actor_of(request)
+    options = selectors.refer_options_for(
+        actor=actor, child_id=child_id, purpose="Record unmet need for specialist support"
+    )
+    services.unmet_need_check(
+        actor=actor, child=options.child, area_id=routing.child_area_id(options.child)
+    )
+    messages.success(request, "This has been recorded as unmet need")
+    return redirect("specialist_refer", child_id=child_id)
 
 
 @reads_personal_data

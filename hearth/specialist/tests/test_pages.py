@@ -199,3 +199,24 @@ def test_the_aggregate_suppresses_small_counts(empty_directory: Any) -> None:
     ava = [r for r in rows if r.age_band == "under_1" and r.area == "Northshire"]
     assert ava and all(r.count == "c" for r in ava)
     assert all(not hasattr(r, "child") for r in rows)
+
+
+def test_no_service_fits_and_the_referrer_records_unmet_need(
+    empty_directory: Any, client_for: Callable[[str], Client]
+) -> None:
+    incident = submitted_incident(empty_directory)
+    mia = child(incident, "Mia")
+    from hearth.specialist.models import UnmetNeed
+
+    UnmetNeed.objects.filter(child=mia).delete()  # as if the offer found a service then
+    front_door = client_for(FRONT_DOOR)
+    url = reverse("specialist_refer", args=[mia.pk])
+    page = front_door.get(url).content.decode()
+    assert "No service covers the child&#x27;s area and age" in page
+    assert "Record this as unmet need" in page
+    recorded = front_door.post(reverse("specialist_refer_unmet", args=[mia.pk]))
+    assert recorded.status_code == 302
+    assert UnmetNeed.objects.open().filter(child=mia, reason="no_service").count() == 1
+    assert "Record this as unmet need" not in front_door.get(url).content.decode()
+    other = client_for(SOUTH_FRONT_DOOR).post(reverse("specialist_refer_unmet", args=[mia.pk]))
+    assert other.status_code == 404
