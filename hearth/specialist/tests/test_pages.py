@@ -220,3 +220,26 @@ def test_no_service_fits_and_the_referrer_records_unmet_need(
     assert "Record this as unmet need" not in front_door.get(url).content.decode()
     other = client_for(SOUTH_FRONT_DOOR).post(reverse("specialist_refer_unmet", args=[mia.pk]))
     assert other.status_code == 404
+
+
+def test_the_lead_agency_follows_a_referral_another_agency_made(empty_directory: Any) -> None:
+    incident = submitted_incident(empty_directory)
+    police = empty_directory.actor("ppu.officer@police.wessex.example")
+    referral = services.referral_create(
+        actor=police,
+        child_id=child(incident, "Leo").pk,
+        service_id=service().pk,
+        need="Support after the incident",
+        parent_consent="given",
+    )
+    assert referral.obligation.referrer_agency_id == police.agency_id
+    lead = empty_directory.actor(FRONT_DOOR)
+    seen = selectors.referral_get_for(actor=lead, obligation_id=referral.obligation_id)
+    assert seen.referral.pk == referral.pk and not seen.is_recipient
+    assert selectors.referral_get_for(actor=police, obligation_id=referral.obligation_id)
+    from hearth.core.errors import NotFound
+
+    with pytest.raises(NotFound):
+        selectors.referral_get_for(
+            actor=empty_directory.actor(SOUTH_FRONT_DOOR), obligation_id=referral.obligation_id
+        )
