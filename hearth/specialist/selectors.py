@@ -23,6 +23,7 @@ from hearth.audit.services import access_record
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
+from hearth.incidents.models import ChildInvolvement
 from hearth.obligations import policy as ledger
 from hearth.obligations import registry
 from hearth.obligations.models import ENDED_STATUSES as ENDED
@@ -219,6 +220,9 @@ class ReferOptions:
     others: list[policy.Fit]
     unmet: policy.UnmetReason | None
     unmet_recorded: bool  # the child has open unmet need already
+    # Where "Back" leads: the child's record if the actor may open it (an incident the
+    # child was at), else their safeguarding record (an obligation about them), else home.
+    back_to: str = "home"
 
     @property
     def unmet_words(self) -> str:
@@ -244,7 +248,24 @@ def refer_options_for(
         others=[f for f in fits if not f.fits],
         unmet=policy.unmet_reason(fits),
         unmet_recorded=UnmetNeed.objects.open().filter(child=child).exists(),
+        back_to=_back_to(actor, child),
     )
+
+
+def _back_to(actor: Actor, child: Person) -> str:
+    """The child's own pages the actor may open, as their selectors decide: a front door
+    that knows the child only through its notifications cannot open the child's record
+    (``child_get_for``) but can open the safeguarding record (``child_record_for``)."""
+    if ChildInvolvement.objects.visible_to(actor).filter(child_id=child.pk).exists():
+        return "record"
+    if (
+        Obligation.objects.visible_to(actor)
+        .owed_to(linked_person_ids(child))
+        .filter(route__in=sorted(registry.child_route_keys()))
+        .exists()
+    ):
+        return "safeguarding"
+    return "home"
 
 
 # --- Unmet need ----------------------------------------------------------------------------------
