@@ -27,6 +27,7 @@ from hearth.directory.schemas import (
     DirectoryCapacityIn,
     DirectoryCapacityOut,
     DirectoryConfirmIn,
+    DirectoryEntryIn,
     DirectoryLocationOut,
     DirectoryServiceListOut,
     DirectoryServiceOut,
@@ -164,6 +165,40 @@ def directory_capacity(
         operation="directory.capacity",
         body=values,
         act=lambda actor, service: services.service_update(actor=actor, service=service, **values),
+    )
+
+
+@router.post(
+    "/directory/services/{service_id}/entry",
+    response={200: DirectoryServiceOut, **CREATE_RESPONSES},
+    summary="Update a service's entry (its provider)",
+)
+@no_personal_data
+def directory_entry(
+    request: HttpRequest,
+    payload: DirectoryEntryIn,
+    service_id: uuid.UUID = SERVICE_ID,
+    idempotency_key: str = idempotency_key_header("the service"),
+) -> DirectoryServiceOut:
+    """Its name, description, contacts, status, ages, which children it is for, how it is
+    delivered, languages, cost and the local authorities it covers: the fields sent
+    change, the others stay; the whole entry is confirmed as right today. Only the
+    provider that keeps the service may (404 for anyone else); an area that is not a
+    local authority, or a youngest age above the oldest, is refused on its field."""
+    values = payload.model_dump(exclude_unset=True)
+    area_ids = values.pop("area_ids", None)
+    return _act(
+        request,
+        service_id=service_id,
+        key=idempotency_key,
+        operation="directory.entry",
+        body={**values, "area_ids": area_ids},
+        act=lambda actor, service: services.service_update(
+            actor=actor,
+            service=service,
+            areas=None if area_ids is None else services.local_authorities(area_ids),
+            **values,
+        ),
     )
 
 

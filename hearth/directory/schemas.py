@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict
@@ -34,6 +34,33 @@ class DirectoryCapacityIn(DirectoryIn):
     places_taken: Whole | None = Field(None, ge=0, le=100_000)
     waiting_weeks: Whole | None = Field(None, ge=0, le=520)
     open_to_referrals: bool | None = None
+
+
+EligibleCode = Literal[
+    "child_victim", "young_person_own_relationship", "child_harming_parent", "with_mother"
+]
+DeliveryCode = Literal["in_person", "group", "online", "phone"]
+
+
+class DirectoryEntryIn(DirectoryIn):
+    """A service's entry as its provider keeps it. Every field may be left out (it is then
+    unchanged). ``area_ids`` are the local authorities it covers (the whole list)."""
+
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=5000)
+    url: str | None = Field(None, max_length=500)
+    email: str | None = Field(None, max_length=254)
+    status: Literal["active", "inactive"] | None = None
+    min_age: Whole | None = Field(None, ge=0, le=120)
+    max_age: Whole | None = Field(None, ge=0, le=120)
+    eligible: list[EligibleCode] | None = Field(None, max_length=4)
+    delivery: list[DeliveryCode] | None = Field(None, max_length=4)
+    languages: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = Field(
+        None, max_length=30
+    )
+    free: bool | None = None
+    cost_note: str | None = Field(None, max_length=500)
+    area_ids: list[Whole] | None = Field(None, min_length=1, max_length=50)
 
 
 class DirectoryConfirmIn(DirectoryIn):

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 
 from hearth.accounts.models import Agency, Area, Team
@@ -84,8 +86,33 @@ def _check(values: Mapping[str, Any]) -> None:
         errors["status"] = ["Choose active or inactive"]
     if "name" in values and not str(values["name"] or "").strip():
         errors["name"] = ["Enter the service's name"]
+    for name, check, words in (
+        ("email", validate_email, "Enter an email address like referrals@example.org"),
+        (
+            "url",
+            URLValidator(schemes=["http", "https"]),
+            "Enter a web address like https://example.org",
+        ),
+    ):
+        if values.get(name):
+            try:
+                check(values[name])
+            except DjangoValidationError:
+                errors[name] = [words]
     if errors:
         raise ValidationFailed.from_fields(errors)
+
+
+def local_authorities(area_ids: Iterable[int]) -> list[Area]:
+    """The local authority areas named (a service covers local authorities), or a
+    validation error on ``area_ids`` naming what is not one."""
+    wanted = list(dict.fromkeys(area_ids))
+    found = {a.pk: a for a in Area.objects.filter(pk__in=wanted, kind=Area.Kind.LOCAL_AUTHORITY)}
+    if missing := [i for i in wanted if i not in found]:
+        raise ValidationFailed.from_fields(
+            {"area_ids": [f"Not a local authority: {', '.join(map(str, missing))}"]}
+        )
+    return [found[i] for i in wanted]
 
 
 def _kept(actor: Actor, service: Service) -> None:

@@ -110,3 +110,63 @@ def test_a_provider_confirms_its_entry(wessex: Any) -> None:
     assert r.json()["not_confirmed_since"] is None
     event = TimelineEvent.objects.for_subject(service).latest("id")
     assert event.verb == "directory.service_confirmed" and event.actor_api_key_id is not None
+
+
+def test_a_provider_keeps_its_entry_current_through_the_api(wessex: Any) -> None:
+    """The entry, not only capacity: ages, which children, areas covered; once per key,
+    checked on its fields, and only by the provider that keeps it."""
+    auth = key_for(wessex, LITTLE_OAKS, "specialist_practitioner")
+    service = little_oaks()
+    url = f"/api/v1/directory/services/{service.pk}/entry"
+    areas = [a.pk for a in Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY).order_by("name")]
+    body = {
+        "min_age": 3,
+        "max_age": 17,
+        "eligible": ["child_victim", "with_mother"],
+        "delivery": ["in_person", "online"],
+        "languages": ["English", "Polish"],
+        "area_ids": areas,
+    }
+    first = Client().post(
+        url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="e1", **auth
+    )
+    assert first.status_code == 200, first.content
+    service.refresh_from_db()
+    assert (service.min_age, service.max_age) == (3, 17)
+    assert service.eligible == ["child_victim", "with_mother"]
+    assert sorted(service.areas.values_list("pk", flat=True)) == sorted(areas)
+    assert service.confirmed_on is not None
+    events = TimelineEvent.objects.for_subject(service).count()
+    again = Client().post(
+        url, body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="e1", **auth
+    )
+    assert again.status_code == 200 and TimelineEvent.objects.for_subject(service).count() == events
+
+    police = Area.objects.filter(kind=Area.Kind.POLICE_FORCE_AREA).first()
+    assert police is not None
+    for bad, field in (
+        ({"min_age": 12, "max_age": 5}, "max_age"),
+        ({"area_ids": [police.pk]}, "area_ids"),
+        ({"email": "not an address"}, "email"),
+    ):
+        r = Client().post(
+            url, bad, content_type="application/json", HTTP_IDEMPOTENCY_KEY=f"bad-{field}", **auth
+        )
+        assert r.status_code == 422, (bad, r.content)
+        assert field in r.content.decode(), r.content
+    r = Client().post(
+        url,
+        {"eligible": ["adults"]},
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="bad-code",
+        **auth,
+    )
+    assert r.status_code == 422
+    service.refresh_from_db()
+    assert (service.min_age, service.max_age) == (3, 17)  # nothing lost, nothing half-done
+
+    other = key_for(wessex, POLICE, "public_protection_officer")
+    r = Client().post(
+        url, {"min_age": 0}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="o", **other
+    )
+    assert r.status_code == 404
