@@ -561,7 +561,9 @@ def _describe_people(
                 if obligation.team_id in actor.team_ids
                 else obligation.team.name
             )
-            why.append(f"A {obligation.get_route_display().lower()} addressed to {team}")
+            what = obligation.get_route_display().lower()
+            article = "An" if what[:1] in "aeiou" else "A"  # "An offer of specialist support"
+            why.append(f"{article} {what} addressed to {team}")
         result.why = list(dict.fromkeys(why))
         if person.pk in visible:
             result.link = (
