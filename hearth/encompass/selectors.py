@@ -175,9 +175,12 @@ def _received_by(actor: Actor) -> QuerySet[EncompassNotification, Any]:
     Three arms are the rule itself, each an index range: addressed to the actor's
     agency's teams and sent, open (no end to access yet) or ended within the access
     window; or about an incident the actor may see. The others (its trust's schools',
-    escalated to the actor's teams) are few, and checked against ``received_by``."""
+    escalated to the actor's teams) are few, and checked against ``received_by``. Who
+    may see no case content (an administrator) receives nothing, as ``visible_to`` says."""
     now = clock.now()
     ours = Obligation.objects.filter(team__agency_id=actor.agency_id, route=enc.ROUTE)
+    if not actor.sees_case_content:
+        ours = ours.none()
     sent = ours.exclude(status=policy.Status.CREATED)
     still_open = sent.filter(access_ends_at__isnull=True)
     in_window = sent.filter(access_ends_at__gt=now)
@@ -246,7 +249,7 @@ def encompass_inbox_for(*, actor: Actor, page: int = 1) -> Inbox:
         )
     }
     rows = [by_id[pk] for pk in ids]
-    current.object_list = rows  # type: ignore[assignment]  # the ids' rows
+    current.object_list = rows  # the ids' rows
     _read(actor, "See the Operation Encompass inbox", rows, page=current.number)
     return Inbox(page=current, items=_views(rows), overdue=overdue)
 
