@@ -31,6 +31,7 @@ def test_little_oaks_has_a_child_waiting_and_one_to_acknowledge(wessex: Any) -> 
     for referral in (tyler, poppy):
         assert referral.service.organisation.name == "Little Oaks Children's Therapy"
         assert referral.obligation.referrer_agency.name == "Northshire Council children's services"
+        assert referral.referred_by is not None
         assert referral.referred_by.email == NORTH_FRONT_DOOR
     # Tyler: acknowledged the day after, on the waiting list 8 weeks out.
     assert tyler.obligation.acknowledged_at is not None
@@ -60,15 +61,16 @@ def test_a_southmoor_toddler_is_unmet_need_with_no_service(wessex: Any) -> None:
     assert len(isla) == 1
     need = isla[0]
     assert need.reason == policy.UnmetReason.NO_SERVICE
-    assert need.area.name == "Southmoor"
+    assert need.area is not None and need.area.name == "Southmoor"
     assert need.age_band == policy.age_band(1)
-    assert need.child.age_on(need.opened_on) < 4
+    age = need.child.age_on(need.opened_on)
+    assert age is not None and age < 4
     # Made by routing her incident (the offer's on_created), so it is on her timeline.
     assert need.offer is not None and need.offer.incident.police_reference == "WX/DEMO/0007"
     assert TimelineEvent.objects.for_subject(need.child).filter(verb="unmet_need.opened").exists()
     # The Northshire front door's list is its own: no Southmoor child on it.
     north = selectors.unmet_need_list(actor=wessex.actor(NORTH_FRONT_DOOR))
-    assert north and all(n.area.name == "Northshire" for n in north)
+    assert north and all(n.area is not None and n.area.name == "Northshire" for n in north)
 
 
 def test_seeding_again_refers_nobody_twice(wessex: Any) -> None:
