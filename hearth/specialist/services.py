@@ -319,12 +319,11 @@ def referral_create(
         send_now=False,
         deadlines=(policy.acknowledge_deadline(clock.now(), settings_area),),
         data={"service_id": str(service.pk), "area_id": area_id},
+        # The practitioner's agency refers, not the one that recorded the incident.
+        referrer_agency_id=actor.agency_id,
+        referrer_team_id=team.pk if (team := _referrer_team(actor)) else None,
     )
     (obligation,) = record_plans(actor=actor, incident=incident, planned=(plan,))
-    team = _referrer_team(actor)
-    obligation.referrer_agency_id = actor.agency_id
-    obligation.referrer_team = team
-    obligation.save(update_fields=["referrer_agency", "referrer_team", "updated_at"])
     referral = SpecialistReferral.objects.create(
         obligation=obligation,
         child=child,

@@ -22,6 +22,11 @@ class PlannedObligation:
     send_now: bool  # sent on creation, or waiting for the referrer to complete and send it
     deadlines: tuple[PlannedDeadline, ...]
     data: Mapping[str, object] = field(default_factory=dict)
+    # Who refers: by default the agency that recorded the incident (and its team that
+    # answers for referrals); a route whose referrals a practitioner makes (a referral
+    # to a specialist service, say) names the practitioner's agency and team.
+    referrer_agency_id: int | None = None
+    referrer_team_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ addressed to a team, shown on the incident until someone routes it."""
 
 from __future__ import annotations
 
+from hearth.accounts.models import Team
 from hearth.audit.services import (
     TimelineEntry,
     diffs_record_created,
@@ -56,8 +57,8 @@ def record_plans(
             subject=people[plan.subject_id],
             incident=incident,
             team=reference.team_get(plan.team_id),
-            referrer_agency_id=incident.recorded_by_agency_id,
-            referrer_team=referrer_team,
+            referrer_agency_id=plan.referrer_agency_id or incident.recorded_by_agency_id,
+            referrer_team=_referrer_team(plan, referrer_team),
             rule=plan.rule,
             rule_version=plan.rule_version,
             reason=plan.reason,
@@ -117,6 +118,14 @@ def record_plans(
     notify.send_many(messages)
     _resolve_unrouted(incident, planned)
     return obligations
+
+
+def _referrer_team(plan: policy.PlannedObligation, incidents: Team | None) -> Team | None:
+    """The team that refers: the one the plan names; none when it names only an agency;
+    else the recording agency's team that answers for its referrals."""
+    if plan.referrer_team_id:
+        return reference.team_get(plan.referrer_team_id)
+    return None if plan.referrer_agency_id else incidents
 
 
 def _resolve_unrouted(incident: Incident, planned: tuple[policy.PlannedObligation, ...]) -> None:
