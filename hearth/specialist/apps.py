@@ -27,3 +27,10 @@ class SpecialistConfig(AppConfig):
 
         if home_page_context not in accounts_views.HOME_PAGE_EXTRAS:
             accounts_views.HOME_PAGE_EXTRAS.append(home_page_context)
+
+        # The child's safeguarding record (the ledger core) links to referring them.
+        from hearth.obligations.views import detail
+        from hearth.specialist.views import child_record_context
+
+        if child_record_context not in detail.CHILD_RECORD_EXTRAS:
+            detail.CHILD_RECORD_EXTRAS.append(child_record_context)

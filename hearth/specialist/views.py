@@ -29,6 +29,17 @@ def child_page_context(actor: Actor, detail: Any) -> dict[str, Any]:
     return {"specialist_refer_url": reverse("specialist_refer", args=[detail.child.pk])}
 
 
+def child_record_context(actor: Actor, record: Any) -> dict[str, Any]:
+    """The child's safeguarding record (``CHILD_RECORD_EXTRAS``) links to referring them,
+    for whoever may refer them (``child_visible_to``): the front door that knows the child
+    through its notifications reaches the child's record only there."""
+    try:
+        selectors.child_visible_to(actor, record.child.pk)
+    except NotFound:
+        return {}
+    return {"specialist_refer_url": reverse("specialist_refer", args=[record.child.pk])}
+
+
 def home_page_context(actor: Actor) -> dict[str, Any]:
     """The home page (``HOME_PAGE_EXTRAS``): a specialist service's referrals waiting, and
     a lead agency's children waiting for specialist support. Counts only."""

@@ -3,6 +3,7 @@ the sections the ledger adds to the incident's and the child's pages."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -45,12 +46,21 @@ def obligation_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
     )
 
 
+# Route apps add links to the child's safeguarding record without the ledger importing
+# them (specialist support: refer the child), each read through its own selectors.
+CHILD_RECORD_EXTRAS: list[Callable[[Actor, Any], dict[str, Any]]] = []
+
+
 @reads_personal_data
 def child_safeguarding_record(request: HttpRequest, child_id: int) -> HttpResponse:
+    actor = actor_of(request)
     record = selectors.child_record_for(
-        actor=actor_of(request), child_id=child_id, page=request.GET.get("page")
+        actor=actor, child_id=child_id, page=request.GET.get("page")
     )
-    return render(request, "obligations/child_record.html", {"record": record})
+    extras: dict[str, Any] = {}
+    for hook in CHILD_RECORD_EXTRAS:
+        extras.update(hook(actor, record))
+    return render(request, "obligations/child_record.html", {"record": record, **extras})
 
 
 # --- Sections of the incident's page and the child's record ---------------------------------
