@@ -1,7 +1,7 @@
 """Specialist support end to end in Chromium (issue 13 §4 and its "Done when"): the
 Northshire front door decides on a child victim's child concern notification (the offer
 of specialist support is then due from the decision) and refers the child to Little Oaks
-Children's Therapy from the child's record, seeing which services fit and why the others
+Children's Therapy from the child's safeguarding record, seeing which services fit and why the others
 do not; Little Oaks's specialist finds it waiting on their home page, acknowledges it,
 accepts the child onto the waiting list, later records that support started, a session
 and how it ended; the front door sees each step on the child's safeguarding record and
@@ -94,14 +94,12 @@ def test_a_child_is_referred_to_little_oaks_and_supported(
         offer_deadline.refresh_from_db()
         assert not offer_deadline.estimated
 
-        # Found by name: the search leads to the offer of support for Mia (the front door
-        # knows her through its notifications), which leads to referring her.
-        page.get_by_label("Search for a child, adult or incident").fill(CHILD)
-        page.get_by_role("button", name="Search", exact=True).click()
-        front_door.check("search results")
-        page.get_by_role("link", name=CHILD, exact=True).click()
-        front_door.check("the offer of support", f"Offer of specialist support for {CHILD}")
-        page.get_by_role("link", name="Refer the child to a specialist service").click()
+        # Mia's safeguarding record: the offer of support is open, and leads to referring her.
+        page.get_by_role("link", name=f"{CHILD}'s safeguarding record").click()
+        front_door.check("Mia's safeguarding record", CHILD)
+        offer_row = page.locator("tbody tr").filter(has_text="Offer of specialist support")
+        expect(offer_row).to_contain_text("Sent")
+        page.get_by_role("link", name="Refer Mia to specialist support").click()
 
         # Which services fit, with their capacity and wait, and why the others do not.
         front_door.check("the services that fit", "Refer to specialist support")
