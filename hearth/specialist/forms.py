@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.layout import Field, Layout, Size
+from crispy_forms_gds.layout import Field, Fieldset, Layout, Size
 from django import forms
 
+from hearth.accounts.models import Team
 from hearth.people.forms import GovukDateField, GovukForm
 from hearth.specialist import policy
 from hearth.specialist.models import Consent
@@ -131,3 +132,96 @@ class OutcomeForm(GovukForm):
             Field.textarea("child_view", rows=3),
             Field.textarea("parent_view", rows=3),
         )
+
+
+# --- An area's settings (the service operator's administrators) -----------------------------
+
+# The ranges ``services.specialist_settings_set`` allows (it checks them again): here they
+# give each field its own words, as GOV.UK asks.
+OFFER_DAYS = (1, 60)
+ACKNOWLEDGE_DAYS = (1, 20)
+THRESHOLD_WEEKS = (0, 52)
+
+
+def _number(
+    label: str, hint: str, what: str, bounds: tuple[int, int], example: int
+) -> forms.IntegerField:
+    low, high = bounds
+    what_ = what[0].upper() + what[1:]
+    between = f"{what_} must be between {low} and {high}"
+    return forms.IntegerField(
+        label=label,
+        help_text=hint,
+        min_value=low,
+        max_value=high,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "required": f"Enter {what}",
+            "invalid": f"{what_} must be a whole number, like {example}",
+            "min_value": between,
+            "max_value": between,
+        },
+    )
+
+
+class SpecialistSettingsForm(GovukForm):
+    """An area's lead team for specialist support (empty: its front door), its working
+    days to offer support and for a service to acknowledge a referral, and its waiting
+    threshold. ``teams`` are the teams that could lead (``selectors.lead_team_choices``)."""
+
+    lead_team = forms.ChoiceField(
+        label="Who offers specialist support to child victims?",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Select a team from the list"},
+    )
+    offer_working_days = _number(
+        "Working days to offer specialist support",
+        "From the front door's decision on the child concern notification. "
+        f"Default: {policy.DEFAULT_OFFER_WORKING_DAYS}",
+        "the working days to offer specialist support",
+        OFFER_DAYS,
+        policy.DEFAULT_OFFER_WORKING_DAYS,
+    )
+    acknowledge_working_days = _number(
+        "Working days for a service to acknowledge a referral",
+        f"Default: {policy.DEFAULT_ACKNOWLEDGE_WORKING_DAYS}",
+        "the working days for a service to acknowledge a referral",
+        ACKNOWLEDGE_DAYS,
+        policy.DEFAULT_ACKNOWLEDGE_WORKING_DAYS,
+    )
+    waiting_threshold_weeks = _number(
+        "Waiting threshold, in weeks",
+        "A child who would wait longer than this for a service is recorded as unmet need. "
+        f"Default: {policy.DEFAULT_WAITING_THRESHOLD_WEEKS}",
+        "the waiting threshold in weeks",
+        THRESHOLD_WEEKS,
+        policy.DEFAULT_WAITING_THRESHOLD_WEEKS,
+    )
+
+    def __init__(
+        self, *args: Any, teams: list[Team], front_door: Team | None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.teams = {str(team.pk): team for team in teams}
+        now = f"Now {front_door.name}" if front_door else "The area has no active front door team"
+        lead_team = self.fields["lead_team"]
+        assert isinstance(lead_team, forms.ChoiceField)
+        lead_team.choices = [
+            Choice("", "The front door (the default)", hint=now, divider="or" if teams else ""),
+            *(Choice(pk, team.name, hint=team.agency.name) for pk, team in self.teams.items()),
+        ]
+        self.helper.layout = Layout(
+            Field.radios("lead_team", legend_size=Size.MEDIUM),
+            Fieldset(
+                Field.text("offer_working_days", field_width=3),
+                Field.text("acknowledge_working_days", field_width=3),
+                Field.text("waiting_threshold_weeks", field_width=3),
+                legend="Timescales",
+                legend_size=Size.MEDIUM,
+            ),
+        )
+
+    def clean_lead_team(self) -> Team | None:
+        """The chosen team, or ``None`` for the front door."""
+        return self.teams.get(self.cleaned_data["lead_team"] or "")

@@ -6,7 +6,11 @@
   only for as long as the ledger allows (``Obligation.access_ends_at``); the referrer and
   the child's lead agency see each step; anything else is ``NotFound``, as if missing;
 - every read of personal data writes one access event naming the records read;
-- aggregates (``unmet_need_aggregate``) carry no child and suppress small counts.
+- aggregates (``unmet_need_aggregate``) carry no child and suppress small counts;
+- each area's settings (``specialist_settings_list_for``, ``..._get_for``) are
+  configuration, not personal data: only the service operator's administrators read them
+  (anyone else ``NotFound``, as for the other area settings) and no access event is kept;
+  they show what routing uses (``routing.area_specialist``).
 """
 
 from __future__ import annotations
@@ -18,16 +22,18 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q
 
+from hearth.accounts.models import Area, Team, TeamFunction
 from hearth.audit.models import AccessAction
 from hearth.audit.services import access_record
 from hearth.core import clock
-from hearth.core.actor import Actor
+from hearth.core.actor import Actor, AgencyKind
 from hearth.core.errors import NotFound
 from hearth.incidents.models import ChildInvolvement
 from hearth.obligations import policy as ledger
 from hearth.obligations import registry
 from hearth.obligations.models import ENDED_STATUSES as ENDED
 from hearth.obligations.models import Obligation
+from hearth.obligations.reference import team_for
 from hearth.people.models import Person
 from hearth.people.selectors import linked_person_ids
 from hearth.specialist import policy, routing
@@ -35,6 +41,7 @@ from hearth.specialist.models import (
     SessionAttended,
     SpecialistReferral,
     SpecialistReferralQuerySet,
+    SpecialistSettings,
     UnmetNeed,
 )
 
@@ -314,3 +321,110 @@ def unmet_need_aggregate(
         AggregateRow(area, band, reason, month, policy.suppress(n))
         for (area, band, reason, month), n in sorted(counts.items())
     ]
+
+
+# --- Each area's settings (the service operator's administrators) ---------------------------
+
+
+@dataclass(frozen=True)
+class SettingsRow:
+    """A local authority's specialist support settings as routing uses them now: its own
+    choices, else the defaults (SPECIALIST-1 v1, SPECIALIST-REF-1 v1, UNMET-NEED-1 v1)."""
+
+    area: Area
+    chosen_team: Team | None  # the area's own choice of lead team, if any
+    lead_team: Team | None  # who leads now: the chosen team if active, else the front door
+    front_door: Team | None  # the area's front door (who leads when no team is chosen)
+    offer_working_days: int
+    acknowledge_working_days: int
+    waiting_threshold_weeks: int
+    is_default: bool  # nothing stored for the area
+    changed_at: dt.datetime | None
+
+    @property
+    def lead_is_front_door(self) -> bool:
+        """No team chosen, or the one chosen is no longer active: the front door leads."""
+        return self.chosen_team is None or not self.chosen_team.is_active
+
+    @property
+    def chosen_team_inactive(self) -> bool:
+        return self.chosen_team is not None and not self.chosen_team.is_active
+
+    @property
+    def offer_is_default(self) -> bool:
+        return self.offer_working_days == policy.DEFAULT_OFFER_WORKING_DAYS
+
+    @property
+    def acknowledge_is_default(self) -> bool:
+        return self.acknowledge_working_days == policy.DEFAULT_ACKNOWLEDGE_WORKING_DAYS
+
+    @property
+    def threshold_is_default(self) -> bool:
+        return self.waiting_threshold_weeks == policy.DEFAULT_WAITING_THRESHOLD_WEEKS
+
+
+def _settings_admin(actor: Actor) -> None:
+    if not actor.is_host_administrator:
+        raise NotFound("No such page")
+
+
+def _settings_rows(areas: list[Area]) -> list[SettingsRow]:
+    stored = {
+        s.area_id: s
+        for s in SpecialistSettings.objects.filter(area__in=areas).select_related("lead_team")
+    }
+    in_use = {area.pk: routing.area_specialist(area.pk) for area in areas}
+    team_ids = {a.lead_team_id for a in in_use.values() if a and a.lead_team_id}
+    teams = {t.pk: t for t in Team.objects.filter(pk__in=team_ids)}
+    rows = []
+    for area in areas:
+        own, now = stored.get(area.pk), in_use[area.pk]
+        rows.append(
+            SettingsRow(
+                area=area,
+                chosen_team=own.lead_team if own else None,
+                lead_team=teams.get(now.lead_team_id) if now and now.lead_team_id else None,
+                front_door=team_for(TeamFunction.FRONT_DOOR, area.pk),
+                offer_working_days=now.offer_working_days
+                if now
+                else policy.DEFAULT_OFFER_WORKING_DAYS,
+                acknowledge_working_days=now.acknowledge_working_days
+                if now
+                else policy.DEFAULT_ACKNOWLEDGE_WORKING_DAYS,
+                waiting_threshold_weeks=now.waiting_threshold_weeks
+                if now
+                else policy.DEFAULT_WAITING_THRESHOLD_WEEKS,
+                is_default=own is None,
+                changed_at=own.updated_at if own else None,
+            )
+        )
+    return rows
+
+
+def specialist_settings_list_for(*, actor: Actor) -> list[SettingsRow]:
+    """Every local authority with its lead team and timescales for specialist support, by
+    name (the service operator's administrators; ``NotFound`` for anyone else)."""
+    _settings_admin(actor)
+    areas = Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY).order_by("name")
+    return _settings_rows(list(areas))
+
+
+def specialist_settings_get_for(*, actor: Actor, area_id: int) -> SettingsRow:
+    _settings_admin(actor)
+    area = Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY, pk=area_id).first()
+    if area is None:
+        raise NotFound("No such area")
+    return _settings_rows([area])[0]
+
+
+def lead_team_choices(area: Area) -> list[Team]:
+    """The teams that could lead specialist support for the area: its active front door
+    teams, and any active team of an active children's services agency covering it."""
+    could_lead = Team.objects.filter(
+        is_active=True, agency__is_active=True, agency__areas=area
+    ).filter(Q(function=TeamFunction.FRONT_DOOR) | Q(agency__kind=AgencyKind.CHILDRENS_SERVICES))
+    return list(
+        Team.objects.filter(pk__in=could_lead.values("pk"))
+        .select_related("agency")
+        .order_by("agency__name", "name")
+    )

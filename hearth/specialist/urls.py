@@ -19,6 +19,12 @@ urlpatterns = [
     ),
     path("specialist/waiting-list/", views.waiting_list, name="specialist_waiting_list"),
     path("specialist/unmet-need/", views.unmet_need, name="specialist_unmet_need"),
+    path("specialist/settings/", views.settings_list, name="specialist_settings"),
+    path(
+        "specialist/settings/<int:area_id>/",
+        views.settings_area,
+        name="specialist_settings_area",
+    ),
     path("specialist/<int:obligation_id>/", views.referral_detail, name="specialist_referral"),
     path(
         "specialist/<int:obligation_id>/acknowledge/",

@@ -249,3 +249,46 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
 def unmet_need(request: HttpRequest) -> HttpResponse:
     rows = selectors.unmet_need_list(actor=actor_of(request))
     return render(request, "specialist/unmet_need.html", {"rows": rows})
+
+
+# --- Each area's settings (the service operator's administrators) ---------------------------
+
+
+@no_personal_data
+def settings_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.specialist_settings_list_for(actor=actor_of(request))
+    return render(request, "specialist/settings_list.html", {"rows": rows})
+
+
+@no_personal_data
+@require_http_methods(["GET", "POST"])
+def settings_area(request: HttpRequest, area_id: int) -> HttpResponse:
+    """One local authority's lead team and timescales for specialist support, saved
+    through ``services.specialist_settings_set`` (which records the change on the area's
+    timeline)."""
+    actor = actor_of(request)
+    row = selectors.specialist_settings_get_for(actor=actor, area_id=area_id)
+    chosen = row.chosen_team
+    initial = {
+        "lead_team": str(chosen.pk) if chosen and not row.chosen_team_inactive else "",
+        "offer_working_days": row.offer_working_days,
+        "acknowledge_working_days": row.acknowledge_working_days,
+        "waiting_threshold_weeks": row.waiting_threshold_weeks,
+    }
+    form = forms.SpecialistSettingsForm(
+        posted(request),
+        initial=initial,
+        teams=selectors.lead_team_choices(row.area),
+        front_door=row.front_door,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.specialist_settings_set(actor=actor, area=row.area, **form.cleaned_data)
+        except ValidationFailed as failure:
+            form.add_failure(failure)
+        else:
+            messages.success(
+                request, f"The specialist support settings for {row.area.name} have been saved"
+            )
+            return redirect("specialist_settings")
+    return render(request, "specialist/settings_area.html", {"form": form, "row": row})
