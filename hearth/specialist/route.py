@@ -9,7 +9,7 @@
   generic obligation page) and acts there or through the API.
 
 The front door's decision reaches the offer through the ledger's own row: when a child
-concern notification is saved with its decision (``post_save`` of ``Obligation``, the
+concern notification's decision is recorded (the ledger's ``outcome_recorded``, the
 route read by key), the offer's estimated deadline is counted again from it.
 """
 
@@ -106,19 +106,20 @@ REFERRAL = registry.Route(
 ROUTES = (OFFER, REFERRAL)
 
 
-def _on_obligation_saved(sender: Any, instance: Obligation, created: bool, **_: Any) -> None:
-    """A child concern notification saved with the front door's decision counts the
-    child's offer of support from it (one query, only for those)."""
-    if created or instance.route != "child_concern_notification" or instance.outcome_at is None:
+def _on_outcome_recorded(sender: Any, obligation: Obligation, **_: Any) -> None:
+    """The front door's decision on a child concern notification counts the child's
+    offer of support from it (the ledger's ``outcome_recorded``; the children's services
+    route is read by its key: route apps do not import one another)."""
+    if obligation.route != "child_concern_notification":
         return
     from hearth.specialist.services import offer_retime
 
-    offer_retime(instance)
+    offer_retime(obligation)
 
 
 def connect() -> None:
-    from django.db.models.signals import post_save
+    from hearth.obligations.services.lifecycle import outcome_recorded
 
-    post_save.connect(
-        _on_obligation_saved, sender=Obligation, dispatch_uid="specialist.offer_retime"
+    outcome_recorded.connect(
+        _on_outcome_recorded, sender=Obligation, dispatch_uid="specialist.offer_retime"
     )

@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from hearth.accounts.models import Team
 from hearth.core import clock, notify
@@ -25,6 +26,12 @@ from hearth.obligations.services._common import (
     record_event,
     team_message,
 )
+
+# Sent inside the transaction that records an obligation's outcome (a front door's
+# decision included), with ``actor`` and ``obligation``: another route that counts from
+# it (the offer of specialist support counts from the front door's decision) listens,
+# so that no route imports another.
+outcome_recorded = Signal()
 
 
 @transaction.atomic
@@ -161,6 +168,7 @@ def _record_outcome(actor: Actor, obligation: Obligation, outcome: str, note: st
         "An outcome has been recorded on your referral",
         f"{_label(obligation)}: {label}.",
     )
+    outcome_recorded.send(sender=Obligation, actor=actor, obligation=obligation)
 
 
 @transaction.atomic
