@@ -200,13 +200,23 @@ class SpecialistSettingsForm(GovukForm):
     )
 
     def __init__(
-        self, *args: Any, teams: list[Team], front_door: Team | None, **kwargs: Any
+        self,
+        *args: Any,
+        area_name: str,
+        teams: list[Team],
+        front_door: Team | None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.teams = {str(team.pk): team for team in teams}
-        now = f"Now {front_door.name}" if front_door else "The area has no active front door team"
+        now = (
+            f"Whichever team is the area's front door: now {front_door.name}"
+            if front_door
+            else "The area has no active front door team"
+        )
         lead_team = self.fields["lead_team"]
         assert isinstance(lead_team, forms.ChoiceField)
+        lead_team.label = f"Who offers specialist support to child victims in {area_name}?"
         lead_team.choices = [
             Choice("", "The front door (the default)", hint=now, divider="or" if teams else ""),
             *(Choice(pk, team.name, hint=team.agency.name) for pk, team in self.teams.items()),

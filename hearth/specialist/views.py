@@ -278,6 +278,7 @@ def settings_area(request: HttpRequest, area_id: int) -> HttpResponse:
     form = forms.SpecialistSettingsForm(
         posted(request),
         initial=initial,
+        area_name=row.area.name,
         teams=selectors.lead_team_choices(row.area),
         front_door=row.front_door,
     )

@@ -24,7 +24,7 @@ from hearth.obligations.tests.factories import (
     area,
     submitted_incident,
 )
-from hearth.specialist import policy
+from hearth.specialist import policy, routing
 from hearth.specialist.models import SpecialistSettings, UnmetNeed
 from hearth.specialist.tests.factories import SPECIALIST, service
 from hearth.specialist.tests.test_services import child, offer_of
@@ -101,7 +101,8 @@ def test_the_administrator_changes_northshires_lead_team_and_threshold_and_routi
 
     page = text_of(admin_client.get(url))
     assert "Specialist support for Northshire" in page and "uses the defaults" in page
-    assert "The front door (the default)" in page and "Now Northshire front door" in page
+    assert "Who offers specialist support to child victims in Northshire?" in page
+    assert "The front door (the default)" in page and "now Northshire front door" in page
     assert f'value="{duty.pk}"' in page  # a children's services team may lead
     assert "Little Oaks" not in page  # a specialist service's team may not
     assert 'name="waiting_threshold_weeks" value="6"' in page
@@ -145,6 +146,24 @@ def test_the_front_door_leads_again_when_chosen(admin_client: Client) -> None:
     listing = text_of(admin_client.get(reverse("specialist_settings")))
     assert "The front door (default): Northshire front door" in listing
     assert DUTY not in listing
+
+
+def test_a_chosen_team_no_longer_active_is_said_and_the_front_door_leads(
+    admin_client: Client,
+) -> None:
+    northshire = area(NORTHSHIRE)
+    url = reverse("specialist_settings_area", args=[northshire.pk])
+    duty = Team.objects.get(name=DUTY)
+    admin_client.post(url, form(lead_team=duty.pk))
+    Team.objects.filter(name=DUTY).update(is_active=False)  # the team is closed
+    front_door = Team.objects.get(name="Northshire front door")
+    assert routing.area_specialist(northshire.pk).lead_team_id == front_door.pk  # type: ignore[union-attr]
+    listing = text_of(admin_client.get(reverse("specialist_settings")))
+    assert "The front door (default): Northshire front door" in listing
+    assert f"{escape(DUTY)}, chosen before, is no longer active" in listing
+    page = text_of(admin_client.get(url))
+    assert "the front door offers support until you choose again" in page
+    assert 'value="" checked' in page and f'value="{duty.pk}"' not in page  # not a choice
 
 
 def test_bad_input_keeps_what_was_typed_with_errors_on_their_fields(
