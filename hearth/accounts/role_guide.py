@@ -24,6 +24,8 @@ ROLE_GUIDE: dict[str, tuple[str, ...]] = {
         "Receive child concern notifications for children in your local authority.",
         "Acknowledge each one and record a decision within one working day.",
         "Record the outcome, including Children in Need codes.",
+        "Offer each child victim specialist support: refer them to a service that fits, or "
+        "record why it is not needed now. See the children still waiting for it.",
     ),
     Role.FRONT_DOOR_MANAGER: (
         "See your front door team's work, what is due and what is overdue.",
