@@ -32,8 +32,14 @@ from hearth.encompass.policy import Template as EncompassTemplate
 from hearth.obligations import policy
 from hearth.obligations.models import Obligation
 from hearth.obligations.reference import team_for
-from hearth.obligations.services._common import _locked, _require, record_event
-from hearth.obligations.services.lifecycle import _acknowledge, _close, _record_outcome
+from hearth.obligations.services.steps import (
+    acknowledge_held,
+    close_held,
+    locked,
+    record_event,
+    record_outcome_held,
+    require,
+)
 from hearth.schools.models import ContactRole
 from hearth.schools.selectors import contact_emails
 
@@ -86,10 +92,10 @@ def notification_deliver(obligation: Obligation) -> None:
 
 
 def _locked_notification(notification: EncompassNotification) -> EncompassNotification:
-    obligation = _locked(notification.obligation)
-    locked = EncompassNotification.objects.select_for_update().get(pk=notification.pk)
-    locked.obligation = obligation
-    return locked
+    obligation = locked(notification.obligation)
+    held = EncompassNotification.objects.select_for_update().get(pk=notification.pk)
+    held.obligation = obligation
+    return held
 
 
 @transaction.atomic
@@ -100,10 +106,10 @@ def notification_open(*, actor: Actor, notification: EncompassNotification) -> N
         return
     if not _may_act(actor, notification.obligation):
         return  # the force reading what it sent is not the school opening it
-    locked = _locked_notification(notification)
-    _opened_if_not(actor, locked)
-    notification.first_opened_at = locked.first_opened_at
-    notification.first_opened_by_id = locked.first_opened_by_id
+    held = _locked_notification(notification)
+    _opened_if_not(actor, held)
+    notification.first_opened_at = held.first_opened_at
+    notification.first_opened_by_id = held.first_opened_by_id
 
 
 def _may_act(actor: Actor, obligation: Obligation) -> bool:
@@ -117,10 +123,10 @@ def notification_acknowledge(
     """The DSL confirms they have it: the force sees the time."""
     notification = _locked_notification(notification)
     obligation = notification.obligation
-    _require("obligations.act_on", actor, obligation, "Only the receiving school can acknowledge")
+    require("obligations.act_on", actor, obligation, "Only the receiving school can acknowledge")
     if obligation.status == policy.Status.SENT:
         _opened_if_not(actor, notification)
-        _acknowledge(actor, obligation, note)
+        acknowledge_held(actor, obligation, note)
     return notification
 
 
@@ -143,7 +149,7 @@ def notification_support_record(
     the same again changes nothing; a different choice replaces it, on the timeline."""
     notification = _locked_notification(notification)
     obligation = notification.obligation
-    _require("obligations.act_on", actor, obligation, "Only the receiving school can do this")
+    require("obligations.act_on", actor, obligation, "Only the receiving school can do this")
     try:
         chosen = enc.EncompassSupport(support)
     except ValueError:
@@ -155,7 +161,7 @@ def notification_support_record(
     if obligation.outcome == chosen and obligation.outcome_note == note.strip():
         return notification
     _opened_if_not(actor, notification)
-    _record_outcome(actor, obligation, chosen, note)
+    record_outcome_held(actor, obligation, chosen, note)
     return notification
 
 
@@ -166,7 +172,7 @@ def notification_outcome_record(
     """How the support went, which closes the notification."""
     notification = _locked_notification(notification)
     obligation = notification.obligation
-    _require("obligations.act_on", actor, obligation, "Only the receiving school can do this")
+    require("obligations.act_on", actor, obligation, "Only the receiving school can do this")
     text = outcome.strip()
     if obligation.status == policy.Status.CLOSED and notification.support_outcome == text:
         return notification
@@ -180,7 +186,7 @@ def notification_outcome_record(
     notification.support_outcome_at = clock.now()
     notification.save(update_fields=["support_outcome", "support_outcome_at", "updated_at"])
     record_event(actor, obligation, "encompass.support_outcome", "How the support went recorded")
-    _close(actor, obligation)
+    close_held(actor, obligation)
     return notification
 
 

@@ -18,13 +18,14 @@ from hearth.incidents.facts import incident_day
 from hearth.incidents.policy import PartyRole
 from hearth.obligations import reference, registry
 from hearth.obligations.models import Deadline, Obligation
-from hearth.obligations.services._common import (
-    _locked,
-    _require,
-    record_event,
-)
-from hearth.obligations.services.lifecycle import _close, _record_outcome
 from hearth.obligations.services.plans import record_plans, record_unrouted
+from hearth.obligations.services.steps import (
+    close_held,
+    locked,
+    record_event,
+    record_outcome_held,
+    require,
+)
 from hearth.people.models import Person
 from hearth.referrals import policy
 from hearth.referrals.models import ChildAssessment, MaracReferral
@@ -77,8 +78,8 @@ def marac_referral_update(
     afraid_of: str = "",
 ) -> MaracReferral:
     """The referrer completes the referral before sending it (SafeLives form, §2.3)."""
-    obligation = _locked(obligation)
-    _require("obligations.refer", actor, obligation, "Only the referrer can change this")
+    obligation = locked(obligation)
+    require("obligations.refer", actor, obligation, "Only the referrer can change this")
     if obligation.status != policy.Status.CREATED:
         raise ValidationFailed("This referral has been sent: it can no longer be changed")
     problems: dict[str, list[str]] = {}
@@ -107,8 +108,8 @@ def marac_child_notification_raise(
 ) -> Obligation:
     """A household child without a child concern notification (not at the incident) gets
     one from the referrer, linked to the MARAC referral, so it can be sent."""
-    obligation = _locked(obligation)
-    _require("obligations.refer", actor, obligation, "Only the referrer can do this")
+    obligation = locked(obligation)
+    require("obligations.refer", actor, obligation, "Only the referrer can do this")
     referral = MaracReferral.objects.get(obligation=obligation)
     link = referral.children.filter(child_id=child_id).first()
     if link is None:
@@ -199,8 +200,8 @@ def decision_record(
     """The front door's decision on a child concern notification (Working Together 2023:
     within one working day). A decision to assess starts an assessment with its own
     45-working-day clock from the referral; the others end the front door's part."""
-    obligation = _locked(obligation)
-    _require("obligations.act_on", actor, obligation, "Only the receiving team can decide")
+    obligation = locked(obligation)
+    require("obligations.act_on", actor, obligation, "Only the receiving team can decide")
     if obligation.route != policy.Route.CHILD_CONCERN:
         raise ValidationFailed("Only a child concern notification has a front-door decision")
     try:
@@ -209,7 +210,7 @@ def decision_record(
         raise ValidationFailed.from_fields({"decision": ["Select the decision"]}) from None
     if obligation.status == policy.Status.OUTCOME_RECORDED and obligation.assessments.exists():
         raise ValidationFailed("An assessment has started: record its outcome instead")
-    _record_outcome(actor, obligation, chosen, note)
+    record_outcome_held(actor, obligation, chosen, note)
     if chosen in policy.ASSESSMENT_DECISIONS:
         started = assessment_started_on or clock.local_now().date()
         assessment = ChildAssessment.objects.create(
@@ -238,7 +239,7 @@ def decision_record(
             subject_too=True,
         )
     elif registry.get(obligation.route).closes_with_outcome(chosen):
-        _close(actor, obligation)
+        close_held(actor, obligation)
     return obligation
 
 
@@ -253,8 +254,8 @@ def assessment_record(
 ) -> ChildAssessment:
     """Record the assessment's dates and the CIN factors found at its end. When every
     assessment on the notification is complete, it closes."""
-    obligation = _locked(assessment.obligation)
-    _require("obligations.act_on", actor, obligation, "Only the receiving team can do this")
+    obligation = locked(assessment.obligation)
+    require("obligations.act_on", actor, obligation, "Only the receiving team can do this")
     assessment = ChildAssessment.objects.select_for_update().get(pk=assessment.pk)
     problems: dict[str, list[str]] = {}
     today = clock.local_now().date()
@@ -288,5 +289,5 @@ def assessment_record(
         if obligation.status == policy.Status.OUTCOME_RECORDED and all(
             a.is_complete for a in obligation.assessments.all()
         ):
-            _close(actor, obligation)
+            close_held(actor, obligation)
     return assessment

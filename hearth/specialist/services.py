@@ -31,9 +31,15 @@ from hearth.incidents.models import Incident
 from hearth.obligations import policy as ledger
 from hearth.obligations.models import Deadline, Obligation
 from hearth.obligations.services import obligation_acknowledge
-from hearth.obligations.services._common import _locked, _require, record_event
-from hearth.obligations.services.lifecycle import _close, _record_outcome, send_held
+from hearth.obligations.services.lifecycle import send_held
 from hearth.obligations.services.plans import record_plans
+from hearth.obligations.services.steps import (
+    close_held,
+    locked,
+    record_event,
+    record_outcome_held,
+    require,
+)
 from hearth.people.models import Person
 from hearth.specialist import policy, routing
 from hearth.specialist.models import (
@@ -206,8 +212,8 @@ def offer_outcome(actor: Actor, obligation: Obligation, outcome: str, note: str)
         raise ValidationFailed.from_fields(
             {"outcome": ["Refer the child to a service from their record first"]}
         )
-    _record_outcome(actor, obligation, outcome, note)
-    _close(actor, obligation)
+    record_outcome_held(actor, obligation, outcome, note)
+    close_held(actor, obligation)
     return obligation
 
 
@@ -342,9 +348,11 @@ def referral_create(
     )
     # The child's open offers of support are met: they were referred.
     for offer in Obligation.objects.filter(route=policy.OFFER_ROUTE, subject=child).open():
-        offer = _locked(offer)
-        _record_outcome(actor, offer, policy.OfferOutcome.REFERRED, f"Referred to {service.name}")
-        _close(actor, offer)
+        offer = locked(offer)
+        record_outcome_held(
+            actor, offer, policy.OfferOutcome.REFERRED, f"Referred to {service.name}"
+        )
+        close_held(actor, offer)
     if fit.wait_too_long:
         unmet_need_open(
             actor=actor,
@@ -361,8 +369,8 @@ def referral_create(
 def _referral_locked(
     actor: Actor, referral: SpecialistReferral
 ) -> tuple[SpecialistReferral, Obligation]:
-    obligation = _locked(referral.obligation)
-    _require("obligations.act_on", actor, obligation, "Only the service's team can do this")
+    obligation = locked(referral.obligation)
+    require("obligations.act_on", actor, obligation, "Only the service's team can do this")
     referral = (
         SpecialistReferral.objects.select_for_update()
         .select_related("service", "child")
@@ -419,7 +427,7 @@ def referral_accept(
     referral.save()
     when = referral.expected_start_on if waiting_list else referral.start_on
     note = f"{'Expected to start' if waiting_list else 'Starts'} {when:%d %B %Y}" if when else ""
-    _record_outcome(actor, obligation, answer, note)
+    record_outcome_held(actor, obligation, answer, note)
     if waiting_list and expected_start_on is not None:
         area = routing.area_specialist(obligation.data.get("area_id"))
         threshold = area.waiting_threshold_weeks if area else policy.DEFAULT_WAITING_THRESHOLD_WEEKS
@@ -454,8 +462,8 @@ def referral_decline(
     referral.declined_note = note.strip()
     referral.save()
     label = policy.DECLINE_REASON_LABELS[policy.DeclineReason(reason)]
-    _record_outcome(actor, obligation, policy.ReferralOutcome.DECLINED, label)
-    _close(actor, obligation)
+    record_outcome_held(actor, obligation, policy.ReferralOutcome.DECLINED, label)
+    close_held(actor, obligation)
     if reason == policy.DeclineReason.NO_CAPACITY:
         unmet_need_open(
             actor=actor,
@@ -548,8 +556,8 @@ def referral_end(
     referral.child_view_at_end = child_view.strip()
     referral.parent_view_at_end = parent_view.strip()
     referral.save()
-    _record_outcome(actor, obligation, outcome, reason)
-    _close(actor, obligation)
+    record_outcome_held(actor, obligation, outcome, reason)
+    close_held(actor, obligation)
     return referral
 
 
