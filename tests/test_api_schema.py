@@ -42,6 +42,9 @@ DOMAIN_VALIDATED = {
     # A service's capacity: no more places taken than there are places (either may be
     # sent alone, so the rule joins the body with what is stored).
     ("POST", "/api/v1/directory/services/{service_id}/capacity"),
+    # A service's entry: its youngest age not above its oldest, areas that are local
+    # authorities, a real email and web address.
+    ("POST", "/api/v1/directory/services/{service_id}/entry"),
     # Redirecting an obligation: the team named must exist, be active and do the same
     # work as the one it leaves (a generated id that happens to name a team may not).
     ("POST", "/api/v1/obligations/{obligation_id}/redirect"),
@@ -267,3 +270,26 @@ def test_the_largest_valid_body_is_within_the_body_limit() -> None:
     largest = max(bodies.values())
     assert largest == bodies["POST /api/v1/incidents"]
     assert 30_000_000 < largest < settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def test_every_bound_is_documented_as_json_schema_says() -> None:
+    """A bound on a number is ``minimum``/``maximum`` in the document: pydantic writes a
+    bound it cannot place (on an optional field, or after a validator) as stray ``ge`` or
+    ``le`` keys, which no client and no schema test reads, so a valid-looking request
+    was refused (seen as a schemathesis failure on the directory's entry)."""
+    from config.api import api
+
+    stray: list[str] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, dict):
+            if "type" in node and {"ge", "le", "gt", "lt"} & node.keys():
+                stray.append(path)
+            for key, value in node.items():
+                walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, path)
+
+    walk(api.get_openapi_schema(), "")
+    assert stray == []

@@ -20,6 +20,11 @@ def _whole_number(value: Any) -> Any:
 
 
 Whole = Annotated[int, BeforeValidator(_whole_number)]
+# Bounded whole numbers: the bounds before the validator, so that the document states
+# them as ``minimum`` and ``maximum`` (as ``incidents.schemas.WHOLE`` explains).
+Places = Annotated[int, Field(ge=0, le=100_000), BeforeValidator(_whole_number)]
+Weeks = Annotated[int, Field(ge=0, le=520), BeforeValidator(_whole_number)]
+Age = Annotated[int, Field(ge=0, le=120), BeforeValidator(_whole_number)]
 
 
 class DirectoryIn(Schema):
@@ -30,9 +35,9 @@ class DirectoryCapacityIn(DirectoryIn):
     """A service's capacity now. Every field may be left out (it is then unchanged);
     ``null`` clears a number (not known)."""
 
-    places: Whole | None = Field(None, ge=0, le=100_000)
-    places_taken: Whole | None = Field(None, ge=0, le=100_000)
-    waiting_weeks: Whole | None = Field(None, ge=0, le=520)
+    places: Places | None = None
+    places_taken: Places | None = None
+    waiting_weeks: Weeks | None = None
     open_to_referrals: bool | None = None
 
 
@@ -51,8 +56,8 @@ class DirectoryEntryIn(DirectoryIn):
     url: str | None = Field(None, max_length=500)
     email: str | None = Field(None, max_length=254)
     status: Literal["active", "inactive"] | None = None
-    min_age: Whole | None = Field(None, ge=0, le=120)
-    max_age: Whole | None = Field(None, ge=0, le=120)
+    min_age: Age | None = None
+    max_age: Age | None = None
     eligible: list[EligibleCode] | None = Field(None, max_length=4)
     delivery: list[DeliveryCode] | None = Field(None, max_length=4)
     languages: list[Annotated[str, Field(min_length=1, max_length=60)]] | None = Field(

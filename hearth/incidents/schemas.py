@@ -115,9 +115,12 @@ def _whole_number(value: Any) -> Any:
     return value
 
 
-# A whole number: ``Annotated[int, WHOLE]`` (see ``_whole_number``).
+# A whole number: ``Annotated[int, Field(ge=..., le=...), WHOLE]`` (see ``_whole_number``),
+# the bounds before the validator and inside the type, so that the document states them
+# as ``minimum`` and ``maximum`` (bounds given after it, or on an optional field's
+# ``Field``, are checked but documented as stray ``ge`` and ``le`` keys).
 WHOLE = BeforeValidator(_whole_number)
-Id = Annotated[int, WHOLE, Field(ge=1, le=MAX_ID)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID), WHOLE]
 
 
 def _text_problem(value: Any) -> None:
@@ -197,8 +200,8 @@ class PersonIn(In):
     given_names: str = Field("", max_length=120)
     family_name: str = Field("", max_length=120)
     date_of_birth: Day | None = None
-    estimated_age: Annotated[int, WHOLE] | None = Field(
-        None, ge=0, le=120, description="When the date of birth is not known."
+    estimated_age: Annotated[int, Field(ge=0, le=120), WHOLE] | None = Field(
+        None, description="When the date of birth is not known."
     )
     sex: Annotated[Sex, CODE] = Sex.UNKNOWN
     ethnicity: Annotated[Ethnicity, CODE] | Literal[""] = Field("", description="DfE census code.")

@@ -76,11 +76,11 @@ class AssessmentIn(In):
     )
     judgement: JudgementIn | None = None
     reason: Literal["initial", "new_incident", "separation", "pregnancy", "review"] = "initial"
-    victim_id: Annotated[int, WHOLE] | None = Field(
-        None, ge=1, le=MAX_ID, description="Defaults to the incident's first adult victim."
+    victim_id: Annotated[int, Field(ge=1, le=MAX_ID), WHOLE] | None = Field(
+        None, description="Defaults to the incident's first adult victim."
     )
-    perpetrator_id: Annotated[int, WHOLE] | None = Field(
-        None, ge=1, le=MAX_ID, description="Defaults to the incident's first perpetrator."
+    perpetrator_id: Annotated[int, Field(ge=1, le=MAX_ID), WHOLE] | None = Field(
+        None, description="Defaults to the incident's first perpetrator."
     )
 
     @field_validator("instrument")
