@@ -170,3 +170,21 @@ def test_an_inactive_entry_is_not_reminded() -> None:
     _, team, org = factories.provider()
     factories.service(org, team=team, status=ServiceStatus.INACTIVE)
     assert services.assurance_remind(on=dt.date(2030, 1, 1)).reminded == 0
+
+
+def test_the_command_reminds_once_and_says_what_it_did(capsys: Any) -> None:
+    """``manage.py remind_directory`` (run hourly by ``make run``'s worker) reminds the
+    team of a lapsed entry and says how many it reminded."""
+    from django.core.management import call_command
+
+    with time_machine.travel(NOW, tick=False):
+        _, team, org = factories.provider()
+        factories.service(org, team=team)
+    with time_machine.travel(dt.datetime(2027, 3, 2, 9, tzinfo=dt.UTC), tick=False):
+        call_command("remind_directory")
+        call_command("remind_directory")
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("Reminded 1 provider teams")
+    assert out[1].startswith("Reminded 0 provider teams")
+    sent = OutboundMessage.objects.filter(purpose="directory_assurance")
+    assert list(sent.values_list("recipient", flat=True)) == [team.email]
