@@ -168,7 +168,8 @@ class Inbox:
 
 def _received_by(actor: Actor) -> QuerySet[EncompassNotification, Any]:
     """The notifications ``received_by(actor)`` admits, as a UNION of indexed look-ups
-    (``pk``, ``created_at``, ``obligation_id``, and whether it is still open) rather than
+    (``pk``, ``created_at``, and whether it is overdue: sent, its acknowledgement due and
+    not met; one that has ended never is) rather than
     the rule's OR tested on every notification there is: a school's years of ended
     notifications are never read.
 
@@ -191,16 +192,22 @@ def _received_by(actor: Actor) -> QuerySet[EncompassNotification, Any]:
     trust_schools = list(
         EducationSetting.objects.filter(trust_id=actor.agency_id).values_list("pk", flat=True)
     )
-    columns = ("pk", "created_at", "obligation_id")
+    late = Deadline.objects.filter(
+        obligation_id=OuterRef("obligation_id"),
+        stage=policy.Stage.ACKNOWLEDGE,
+        met_at__isnull=True,
+        due_at__lte=now,
+    )
+    overdue = Q(obligation__status=policy.Status.SENT) & Q(Exists(late))
 
     def notifications(
-        queryset: QuerySet[EncompassNotification, Any], is_open: bool | None
+        queryset: QuerySet[EncompassNotification, Any], may_be_overdue: bool = True
     ) -> QuerySet[EncompassNotification, Any]:
-        flag = Value(is_open) if is_open is not None else Q(obligation__access_ends_at__isnull=True)
+        flag = overdue if may_be_overdue else Value(False)
         return (
             queryset.order_by()
-            .annotate(is_open=ExpressionWrapper(flag, BooleanField()))
-            .values_list(*columns, "is_open")
+            .annotate(overdue=ExpressionWrapper(flag, BooleanField()))
+            .values_list("pk", "created_at", "overdue")
         )
 
     rows = EncompassNotification.objects
@@ -208,10 +215,11 @@ def _received_by(actor: Actor) -> QuerySet[EncompassNotification, Any]:
         Q(setting_id__in=trust_schools) | Q(escalated_to_id__in=list(actor.team_ids))
     )
     return (
-        notifications(rows.filter(obligation__in=still_open.values("pk")), True)
+        notifications(rows.filter(obligation__in=still_open.values("pk")))
+        # Ended (within the access window): never overdue.
         .union(notifications(rows.filter(obligation__in=in_window.values("pk")), False))
-        .union(notifications(rows.filter(obligation__in=referred.values("pk")), None))
-        .union(notifications(checked, None))
+        .union(notifications(rows.filter(obligation__in=referred.values("pk"))))
+        .union(notifications(checked))
     )
 
 
@@ -223,22 +231,7 @@ def encompass_inbox_for(*, actor: Actor, page: int = 1) -> Inbox:
     the access window: hundreds, a few thousand at most), and counted, ordered and cut
     to a page here; only the page's rows are then read whole."""
     received = sorted(set(_received_by(actor)), key=lambda row: (row[1], row[0]), reverse=True)
-    # Only an open notification can be overdue: its acknowledgement late and not met.
-    open_obligations = [row[2] for row in received if row[3]]
-    overdue = (
-        Deadline.objects.filter(
-            obligation_id__in=open_obligations,
-            obligation__status=policy.Status.SENT,
-            stage=policy.Stage.ACKNOWLEDGE,
-            met_at__isnull=True,
-            due_at__lte=clock.now(),
-        )
-        .values("obligation_id")
-        .distinct()
-        .count()
-        if open_obligations
-        else 0
-    )
+    overdue = sum(1 for row in received if row[2])
     paginator = Paginator([row[0] for row in received], PAGE_SIZE)
     current = paginator.get_page(page)
     ids = list(current.object_list)
