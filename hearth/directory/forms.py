@@ -308,7 +308,9 @@ class ImportForm(DirectoryForm):
     url = forms.URLField(
         assume_scheme="https",
         label="Or give the address of the feed's services",
-        help_text="For example, https://directory.example.org/openreferral/services",
+        # Short enough not to scroll sideways on a phone (WCAG 1.4.10): an address is
+        # one word to the browser.
+        help_text="Its services list, for example https://example.org/services",
         required=False,
         max_length=500,
         error_messages={
