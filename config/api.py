@@ -13,12 +13,15 @@ from hearth.core.api import error_body
 from hearth.core.errors import Conflict, InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from hearth.directory.api import router as directory_router
 from hearth.encompass.api import router as encompass_router
+from hearth.families.api import router as families_router
 from hearth.incidents.api import router as incidents_router
+from hearth.marac.api import router as marac_router
 from hearth.obligations.api import router as obligations_router
 from hearth.referrals.api import router as referrals_router
 from hearth.risk.api import router as risk_router
 from hearth.search.api import router as search_router
 from hearth.specialist.api import router as specialist_router
+from hearth.voices.api import router as voices_router
 
 api = NinjaAPI(
     title="Hearth API",
@@ -39,6 +42,9 @@ api.add_router("/", obligations_router)
 api.add_router("/", referrals_router)
 api.add_router("/", encompass_router)
 api.add_router("/", specialist_router)
+api.add_router("/", marac_router)
+api.add_router("/", voices_router)
+api.add_router("/", families_router)
 api.add_router("/", search_router)
 api.add_router("/", directory_router)
 

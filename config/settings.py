@@ -74,6 +74,9 @@ INSTALLED_APPS = [
     "hearth.referrals",
     "hearth.encompass",
     "hearth.specialist",
+    "hearth.marac",
+    "hearth.voices",
+    "hearth.families",
     "hearth.search",
     "hearth.demo",
 ]

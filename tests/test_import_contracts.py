@@ -32,9 +32,13 @@ def layers() -> list[str]:
 
 def test_route_apps_are_independent_siblings_above_the_ledger_core() -> None:
     declared = contract("layers")["layers"]
-    [routes] = [layer for layer in declared if "|" in layer]
+    routes = declared[declared.index("obligations") - 1]
     assert {name.strip() for name in routes.split("|")} == {"encompass", "referrals", "specialist"}
-    assert declared.index(routes) == declared.index("obligations") - 1
+    # Above them, MARAC meetings (which hear the referrals app's MARAC referrals) and the
+    # child's voice, independent of each other, then the whole family, which reads them all.
+    above = declared[declared.index(routes) - 1]
+    assert {name.strip() for name in above.split("|")} == {"marac", "voices"}
+    assert declared[declared.index(above) - 1] == "families"
 
 
 def test_every_app_is_in_the_layer_order() -> None:

@@ -102,6 +102,49 @@ def marac_referral_update(
     return referral
 
 
+def marac_outcome(actor: Actor, obligation: Obligation, outcome: str, note: str) -> Obligation:
+    """``Route.record_outcome`` of the MARAC route, through the generic outcome page and
+    API: a referral is heard only at a meeting (issue 14 §3), so "heard" is refused here
+    and recorded by ``marac_heard`` when the meeting's record of the case exists; the other
+    outcomes (not accepted, transferred) close it as usual."""
+    if outcome == policy.MaracOutcome.HEARD:
+        raise ValidationFailed.from_fields(
+            {
+                "outcome": [
+                    "A referral is heard at a MARAC meeting: record the case on the "
+                    "meeting's page, with its actions"
+                ]
+            }
+        )
+    if outcome not in policy.MARAC_OUTCOME_LABELS:
+        raise ValidationFailed.from_fields({"outcome": ["Select the outcome"]})
+    record_outcome_held(actor, obligation, outcome, note)
+    close_held(actor, obligation)
+    return obligation
+
+
+def marac_heard(
+    *, actor: Actor, obligation: Obligation, case_id: int, meeting_on: dt.date, note: str = ""
+) -> Obligation:
+    """The referral heard at a MARAC meeting: called, in the meeting's transaction, by the
+    app that keeps the meeting's record of the case (``case_id``), once that record exists.
+    Its outcome is "heard", linked to the case (``data["heard"]``), and it closes."""
+    obligation = locked(obligation)
+    require("obligations.act_on", actor, obligation, "Only the MARAC can record this")
+    if obligation.route != policy.Route.MARAC_REFERRAL:
+        raise ValidationFailed("Only a MARAC referral is heard at a MARAC meeting")
+    if obligation.status not in (policy.Status.SENT, policy.Status.ACKNOWLEDGED):
+        raise ValidationFailed("This referral is not waiting to be heard")
+    obligation.data = {
+        **obligation.data,
+        "heard": {"case_id": case_id, "meeting_on": meeting_on.isoformat()},
+    }
+    obligation.save(update_fields=["data", "updated_at"])
+    record_outcome_held(actor, obligation, policy.MaracOutcome.HEARD, note)
+    close_held(actor, obligation)
+    return obligation
+
+
 @transaction.atomic
 def marac_child_notification_raise(
     *, actor: Actor, obligation: Obligation, child_id: int

@@ -33,6 +33,21 @@ from hearth.obligations.services._common import (
 # so that no route imports another.
 outcome_recorded = Signal()
 
+# Sent inside the transaction in which support for an adult victim starts, by whichever
+# app records it (an IDVA or MARAC referral acknowledged, a family plan's action for the
+# adult acknowledged, a housing or refuge placement or a specialist adult service recorded
+# on a family plan), so that each related child is followed up (FOLLOW-UP-1, domain.md
+# §10.4) without the app that records the support knowing the route that follows up.
+# Arguments (all by keyword): ``actor`` (an ``Actor`` or ``None``), ``adult_id`` (the adult
+# victim, a ``people.Person`` id), ``incident_id`` (the incident the follow-ups will name),
+# ``source`` (a short key of what started, such as ``"idva_referral"`` or
+# ``"family_plan_support"``), ``source_words`` (the same in words, shown in the follow-up's
+# reason: "IDVA support acknowledged"), ``source_obligation_id`` (the obligation that
+# started it, or ``None``), ``started_at`` (when the support started) and ``child_ids``
+# (children to follow up besides those the receiver finds related to the adult; may be
+# empty).
+support_started = Signal()
+
 
 @transaction.atomic
 def obligation_send(*, actor: Actor | None, obligation: Obligation) -> Obligation:

@@ -8,7 +8,9 @@ its alerts), so that a route never writes the ledger's columns itself.
 - ``require(rule, actor, obligation, message)``: ``NotPermitted`` unless the rule allows;
 - ``acknowledge_held``, ``record_outcome_held``, ``close_held``: acknowledge, record an
   outcome (from the route's outcomes), close;
-- ``record_event``: a timeline event on the obligation (and its subject).
+- ``record_event``: a timeline event on the obligation (and its subject);
+- ``support_started``: the signal to send when support for an adult victim starts
+  (``lifecycle.support_started`` says its arguments): each related child is followed up.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from hearth.obligations.services._common import record_event
 from hearth.obligations.services.lifecycle import _acknowledge as acknowledge_held
 from hearth.obligations.services.lifecycle import _close as close_held
 from hearth.obligations.services.lifecycle import _record_outcome as record_outcome_held
+from hearth.obligations.services.lifecycle import support_started
 
 __all__ = [
     "acknowledge_held",
@@ -27,4 +30,5 @@ __all__ = [
     "record_event",
     "record_outcome_held",
     "require",
+    "support_started",
 ]

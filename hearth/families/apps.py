@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class FamiliesConfig(AppConfig):
+    name = "hearth.families"
+    label = "families"
+    verbose_name = "The whole family: family pages and whole-family plans"

@@ -1,0 +1,5 @@
+"""The marac API (/api/v1/)."""
+
+from ninja import Router
+
+router = Router(tags=["marac"])
