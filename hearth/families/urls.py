@@ -1,3 +1,5 @@
-from django.urls import URLPattern
+"""The family page (urls_family) and the whole-family plan (urls_plans)."""
 
-urlpatterns: list[URLPattern] = []
+from hearth.families import urls_family, urls_plans
+
+urlpatterns = [*urls_family.urlpatterns, *urls_plans.urlpatterns]
