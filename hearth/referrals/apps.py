@@ -8,10 +8,11 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from hearth.obligations import registry
-        from hearth.referrals.route import ROUTES
+        from hearth.referrals.route import ROUTES, connect
 
         for route in ROUTES:
             registry.register(route)
+        connect()
 
         from auditlog.registry import auditlog
 

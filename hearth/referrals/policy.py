@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -124,7 +125,7 @@ IDVA_ACKNOWLEDGE_DAYS = DaysSetting(
 FOLLOW_UP_DAYS = DaysSetting(
     name="follow_up_working_days",
     label="Working days to follow up each child",
-    hint="Counted from when the adult's MARAC or IDVA referral is acknowledged. Default: 10",
+    hint="Counted from when the adult victim's support starts. Default: 10",
     what="the working days to follow up each child",
     short="follow up each child within",
     default=10,
@@ -524,27 +525,73 @@ class FollowUpChild:
     person_id: int
     lead_team_id: int | None  # the child's lead agency's team: the front door by default
     timescales: Timescales = ENGLAND
-    age: int | None = None  # on the day of the incident: a child is under 18 (is_child)
+    age: int | None = None  # on the day the support started: a child is under 18 (is_child)
+
+
+# What may start an adult victim's support (``support_started``'s ``source``), in words for
+# the follow-up's reason when the sender gives none.
+SUPPORT_SOURCE_WORDS: Mapping[str, str] = {
+    Route.IDVA_REFERRAL: "IDVA support acknowledged",
+    Route.MARAC_REFERRAL: "MARAC referral acknowledged",
+    "marac_action": "a MARAC action for the adult victim acknowledged",
+    "family_plan_support": "support for the adult victim started on the family plan",
+}
+# The sources whose follow-ups keep the first key, one per child per incident: the IDVA
+# and MARAC referrals of the same incident share it (the demo, the benchmark and the
+# volume generator name it).
+ADULT_REFERRAL_SOURCES = frozenset({Route.IDVA_REFERRAL, Route.MARAC_REFERRAL})
+
+
+def follow_up_key(*, incident_id: int, child_id: int, source: str, source_ref: str) -> str:
+    """A follow-up's key: ``FOLLOW-UP-1:incident:{i}:child:{c}`` for an IDVA or MARAC
+    referral acknowledged, with ``:after:{source}:{source_ref}`` for any other support, so
+    that the same support started twice plans the same key."""
+    key = f"{ROUTE_RULES[Route.CHILD_FOLLOW_UP]}:incident:{incident_id}:child:{child_id}"
+    if source in ADULT_REFERRAL_SOURCES:
+        return key
+    return f"{key}:after:{source}:{source_ref}"
 
 
 def follow_ups_for_adult_support(
     *,
     victim_id: int,
     incident_id: int,
-    support_route: Route,
     acknowledged_at: dt.datetime,
     children: Sequence[FollowUpChild],
+    support_route: Route | None = None,
+    source: str = "",
+    source_words: str = "",
+    source_ref: str = "",
+    open_child_ids: AbstractSet[int] = frozenset(),
 ) -> RoutingResult:
-    """When an adult victim starts being supported (their IDVA or MARAC referral is
-    acknowledged), each related child gets a follow-up: "child seen and safety and support
-    confirmed", owned by the child's lead agency. One per child per incident, whichever
-    adult route started it (the keys say so); closing the adult's obligations never
-    closes it."""
+    """Rule FOLLOW-UP-1 (domain.md §10.4; issue 14 §4): whenever support for an adult
+    victim starts (an IDVA or MARAC referral acknowledged, a MARAC action for them, a
+    family plan's support for them, a housing or refuge placement, a specialist adult
+    service), each related child under 18 gets a follow-up, "child seen and safety and
+    support confirmed", owned by the child's lead agency and due ``FOLLOW_UP_DAYS`` working
+    days from when the support started.
+
+    - **Not twice for the same child**: a child in ``open_child_ids`` (a follow-up already
+      open, for any incident and any source) gets none; a follow-up that has closed does
+      not stop a new one for a later support.
+    - A child with no lead agency known is unrouted, with the reason.
+    - ``source`` is what started (an IDVA or MARAC referral's route, or the sender's own
+      key; ``support_route`` is the older way of saying an IDVA or MARAC referral) and
+      ``source_ref`` names that one support (its obligation, or the adult and the day):
+      the keys are stable, so the same support started twice plans nothing new.
+
+    Closing the adult's obligations never closes a child's follow-up."""
+    source = source or str(support_route or Route.IDVA_REFERRAL)
+    words = source_words or SUPPORT_SOURCE_WORDS.get(source, "support for the adult victim")
     rule = ROUTE_RULES[Route.CHILD_FOLLOW_UP]
     planned, unrouted = [], []
+    seen: set[int] = set()
     for child in children:
-        if not is_child(child.age):
+        if child.person_id in seen or not is_child(child.age):
             continue
+        seen.add(child.person_id)
+        if child.person_id in open_child_ids:
+            continue  # already being followed up
         if child.lead_team_id is None:
             unrouted.append(
                 Unrouted(
@@ -557,7 +604,12 @@ def follow_ups_for_adult_support(
         t = child.timescales
         planned.append(
             PlannedObligation(
-                key=f"{rule}:incident:{incident_id}:child:{child.person_id}",
+                key=follow_up_key(
+                    incident_id=incident_id,
+                    child_id=child.person_id,
+                    source=source,
+                    source_ref=source_ref,
+                ),
                 route=Route.CHILD_FOLLOW_UP,
                 subject_id=child.person_id,
                 team_id=child.lead_team_id,
@@ -565,9 +617,8 @@ def follow_ups_for_adult_support(
                 rule=rule,
                 rule_version=RULE_VERSION,
                 reason=(
-                    f"The adult victim is being supported ({ROUTE_LABELS[support_route]} "
-                    "acknowledged): the child must be seen and their safety and support "
-                    "confirmed too"
+                    f"The adult victim's support started: {words}. The child must be seen "
+                    "and their safety and support confirmed too"
                 ),
                 send_now=True,
                 deadlines=(
@@ -581,7 +632,7 @@ def follow_ups_for_adult_support(
                         "the adult's support starting",
                     ),
                 ),
-                data={"victim_id": victim_id, "support_route": str(support_route)},
+                data={"victim_id": victim_id, "support_route": source},
             )
         )
     return RoutingResult(tuple(planned), tuple(unrouted))

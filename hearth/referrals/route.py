@@ -6,8 +6,10 @@ support starts (FOLLOW-UP-1), declared to the ledger core (``hearth.obligations.
 They are one app because they are planned together from one incident and refer to one
 another: a MARAC referral is sent only once each household child has a children's services
 notification linked to it (domain.md §10.1 W7), and acknowledging an IDVA or MARAC referral
-starts each child's follow-up (§10.4). Route apps do not import one another, so splitting
-them would mean hooks between them for what is one piece of practice.
+starts each child's follow-up (§10.4), as any other support for the adult victim does
+(the ledger's ``support_started``, which ``connect`` listens to). Route apps do not
+import one another, so splitting them would mean hooks between them for what is one piece
+of practice.
 """
 
 from __future__ import annotations
@@ -121,3 +123,11 @@ CHILD_FOLLOW_UP = registry.Route(
 )
 
 ROUTES = (CHILD_CONCERN, MARAC_REFERRAL, IDVA_REFERRAL, CHILD_FOLLOW_UP)
+
+
+def connect() -> None:
+    """Each related child is followed up whenever an adult victim's support starts,
+    whichever app records it (the ledger's ``support_started``; FOLLOW-UP-1)."""
+    from hearth.obligations.services.steps import support_started
+
+    support_started.connect(steps.on_support_started, dispatch_uid="referrals.follow_ups")

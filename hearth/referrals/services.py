@@ -1,20 +1,23 @@
 """The referral routes' own steps: a MARAC referral completed by the referrer, sent only
 once each household child is linked to their child concern notification, with the MARAC's
-clock starting on receipt; and each child's follow-up when an IDVA or MARAC referral is
-acknowledged (domain.md §10.4). Attached to the routes by ``hearth.referrals.route``."""
+clock starting on receipt; and each child's follow-up whenever an adult victim's support
+starts (``support_started``: an IDVA or MARAC referral acknowledged, or what another app
+records; domain.md §10.4). Attached to the routes by ``hearth.referrals.route``."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from hearth.core import calendar, clock
 from hearth.core.actor import Actor
 from hearth.core.errors import ValidationFailed
-from hearth.incidents.facts import incident_day
+from hearth.incidents.models import Incident, Party
 from hearth.incidents.policy import PartyRole
 from hearth.obligations import reference, registry
 from hearth.obligations.models import Deadline, Obligation
@@ -25,8 +28,10 @@ from hearth.obligations.services.steps import (
     record_event,
     record_outcome_held,
     require,
+    support_started,
 )
-from hearth.people.models import Person
+from hearth.people.models import Person, Relationship
+from hearth.people.policy import Kinship, inverse
 from hearth.referrals import policy
 from hearth.referrals.models import ChildAssessment, MaracReferral
 from hearth.referrals.routing import area_routing
@@ -188,21 +193,79 @@ def marac_child_notification_raise(
     return obligation
 
 
-def child_follow_ups_start(*, actor: Actor | None, adult: Obligation) -> list[Obligation]:
-    """Each child related to a supported adult victim gets a follow-up (domain.md §10.4)."""
-    child_ids = list(
-        adult.incident.parties.filter(role=PartyRole.CHILD)
+# How an adult stands to a child they care for (``people.policy.Kinship``, seen from the
+# adult): a parent, step-parent, parent's partner or carer; anyone with parental
+# responsibility too.
+CARING_KINSHIPS = (Kinship.PARENT, Kinship.STEP_PARENT, Kinship.PARENTS_PARTNER, Kinship.CARER)
+
+
+def related_child_ids(
+    *, adult_id: int, incident_id: int, source_obligation_id: int | None
+) -> list[int]:
+    """The children related to an adult victim whose support starts: the children at the
+    incident, the children the adult is a parent, step-parent, parent's partner or carer
+    of (a ``people.Relationship`` in either direction, or parental responsibility), and
+    the household's children of a MARAC referral that started it. Not yet checked for
+    age (the policy does)."""
+    ids = list(
+        Party.objects.filter(incident_id=incident_id, role=PartyRole.CHILD)
         .order_by("id")
         .values_list("person_id", flat=True)
     )
-    if adult.route == policy.Route.MARAC_REFERRAL:
-        referral = MaracReferral.objects.filter(obligation=adult).first()
+    ids += Relationship.objects.filter(
+        Q(kinship__in=CARING_KINSHIPS) | Q(parental_responsibility=True), person_id=adult_id
+    ).values_list("other_id", flat=True)
+    ids += Relationship.objects.filter(
+        other_id=adult_id, kinship__in=[inverse(k) for k in CARING_KINSHIPS]
+    ).values_list("person_id", flat=True)
+    if source_obligation_id is not None:
+        referral = MaracReferral.objects.filter(
+            obligation_id=source_obligation_id,
+            obligation__route=policy.Route.MARAC_REFERRAL,
+        ).first()
         if referral is not None:
-            child_ids += [link.child_id for link in referral.children.all()]
+            ids += [link.child_id for link in referral.children.all()]
+    return list(dict.fromkeys(ids))
+
+
+@transaction.atomic
+def child_follow_ups_start(
+    *,
+    actor: Actor | None,
+    adult_id: int,
+    incident_id: int,
+    source: str,
+    source_words: str = "",
+    source_obligation_id: int | None = None,
+    started_at: dt.datetime | None = None,
+    child_ids: Sequence[int] = (),
+) -> list[Obligation]:
+    """Each child related to an adult victim whose support has started gets a follow-up
+    (FOLLOW-UP-1, domain.md §10.4, issue 14 §4), unless one is already open for them;
+    owned by the child's lead agency (the front door of the child's home area). The
+    receiver of ``support_started``; IDVA and MARAC acknowledgements send it too."""
+    started = started_at or clock.now()
+    incident = Incident.objects.get(pk=incident_id)
+    ids = related_child_ids(
+        adult_id=adult_id, incident_id=incident_id, source_obligation_id=source_obligation_id
+    )
+    ids = list(dict.fromkeys([*ids, *child_ids]))
+    ids = [pk for pk in ids if pk != adult_id]
+    # The children's rows held while deciding, so that two supports starting at once
+    # for the same child make one follow-up, not two.
+    people = list(Person.objects.select_for_update().filter(pk__in=ids).order_by("id"))
+    by_id = {p.pk: p for p in people}
+    open_ids = set(
+        Obligation.objects.filter(route=policy.Route.CHILD_FOLLOW_UP, subject_id__in=ids)
+        .open()
+        .values_list("subject_id", flat=True)
+    )
+    day = started.astimezone(clock.LONDON).date()  # under 18 on the day support started
     children = []
-    day = incident_day(adult.incident)  # a child is under 18 on it (the policy checks)
-    for child in Person.objects.filter(pk__in=child_ids).order_by("id"):
-        area_id = reference.home_area_id(child, adult.incident)
+    for pk in ids:
+        if (child := by_id.get(pk)) is None:
+            continue
+        area_id = reference.home_area_id(child, incident)
         routing_area = area_routing(area_id) if area_id else None
         children.append(
             policy.FollowUpChild(
@@ -213,22 +276,69 @@ def child_follow_ups_start(*, actor: Actor | None, adult: Obligation) -> list[Ob
             )
         )
     result = policy.follow_ups_for_adult_support(
-        victim_id=adult.subject_id,
-        incident_id=adult.incident_id,
-        support_route=policy.Route(adult.route),
-        acknowledged_at=adult.acknowledged_at or clock.now(),
+        victim_id=adult_id,
+        incident_id=incident_id,
+        acknowledged_at=started,
         children=children,
+        source=source,
+        source_words=source_words,
+        source_ref=str(source_obligation_id)
+        if source_obligation_id is not None
+        else f"{adult_id}:{day.isoformat()}",
+        open_child_ids=open_ids,
     )
-    created = record_plans(actor=actor, incident=adult.incident, planned=result.planned)
-    record_unrouted(actor=actor, incident=adult.incident, unrouted=result.unrouted)
-    for follow_up in Obligation.objects.filter(key__in=[p.key for p in result.planned]):
-        follow_up.triggered_by.add(adult)
+    created = record_plans(actor=actor, incident=incident, planned=result.planned)
+    record_unrouted(actor=actor, incident=incident, unrouted=result.unrouted)
+    if source_obligation_id is not None and result.planned:
+        source_obligation = Obligation.objects.filter(pk=source_obligation_id).first()
+        if source_obligation is not None:
+            for follow_up in Obligation.objects.filter(key__in=[p.key for p in result.planned]):
+                follow_up.triggered_by.add(source_obligation)
     return created
 
 
+def on_support_started(
+    sender: Any,
+    *,
+    actor: Actor | None,
+    adult_id: int,
+    incident_id: int,
+    source: str,
+    source_words: str = "",
+    source_obligation_id: int | None = None,
+    started_at: dt.datetime | None = None,
+    child_ids: Sequence[int] = (),
+    **_: Any,
+) -> None:
+    """The receiver of the ledger's ``support_started`` (connected by
+    ``referrals.route.connect``)."""
+    child_follow_ups_start(
+        actor=actor,
+        adult_id=adult_id,
+        incident_id=incident_id,
+        source=source,
+        source_words=source_words,
+        source_obligation_id=source_obligation_id,
+        started_at=started_at,
+        child_ids=child_ids,
+    )
+
+
 def follow_ups_on_acknowledged(actor: Actor | None, adult: Obligation) -> None:
-    """``Route.on_acknowledged`` of the IDVA and MARAC routes."""
-    child_follow_ups_start(actor=actor, adult=adult)
+    """``Route.on_acknowledged`` of the IDVA and MARAC routes: the adult victim's support
+    has started, said as every other app says it (``support_started``), so that there is
+    one rule for each child's follow-up."""
+    support_started.send(
+        sender=Obligation,
+        actor=actor,
+        adult_id=adult.subject_id,
+        incident_id=adult.incident_id,
+        source=adult.route,
+        source_words=policy.SUPPORT_SOURCE_WORDS[adult.route],
+        source_obligation_id=adult.pk,
+        started_at=adult.acknowledged_at or clock.now(),
+        child_ids=[],
+    )
 
 
 @transaction.atomic
