@@ -1,0 +1,227 @@
+"""The families API's shapes (and the routes' typed shares on the obligations API)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from ninja import Field, Schema
+
+from hearth.incidents.schemas import Day
+
+_ID = {"ge": 1, "le": 2**63 - 1}
+_WORDS = 300
+_TEXT = 4000
+
+RoleCode = Literal["adult_victim", "child", "person_causing_harm", "other_adult"]
+SupportKindCode = Literal[
+    "idva",
+    "safety_planning",
+    "housing",
+    "legal_protection",
+    "refuge",
+    "specialist_adult",
+    "child_specialist",
+    "school",
+    "childrens_services",
+    "health",
+    "behaviour_change",
+    "police_action",
+    "protective_order",
+]
+SupportStatusCode = Literal["planned", "started", "ended"]
+ProgressCode = Literal["met", "some", "none", "not_needed"]
+CloseReasonCode = Literal["goals_met", "stepped_up", "moved_away", "consent_withdrawn", "other"]
+
+
+class MemberOut(Schema):
+    name: str
+    role: str = Field(..., description="The member's role in words")
+
+
+class FamilyActionShareOut(Schema):
+    """What a family plan's action shares with its owner team."""
+
+    plan_id: int
+    what: str
+    due_on: dt.date | None
+    member_name: str
+    member_role: str
+    goal: str = Field(..., description="The goal it works towards, if any")
+    safe_contact_note: str = Field(..., description="How to contact the family safely")
+    lead_team: str
+
+
+class FamilyReviewShareOut(Schema):
+    """What a family plan's review shares with the lead team."""
+
+    plan_id: int
+    safe_contact_note: str
+    members: list[MemberOut]
+
+
+class PlanMemberIn(Schema):
+    person_id: int = Field(..., **_ID)
+    role: RoleCode
+
+
+class PlanIn(Schema):
+    person_id: int = Field(..., **_ID, description="The person the plan is opened from")
+    lead_team_id: int = Field(..., **_ID, description="One of the caller's agency's teams")
+    members: list[PlanMemberIn] = Field(..., min_length=1, max_length=30)
+    agreement: Literal["agreed", "not_agreed", "not_sought"]
+    agreement_note: str = Field("", max_length=_TEXT, description="Why, when not sought")
+    safe_contact_note: str = Field(..., min_length=1, max_length=_TEXT)
+    opened_from: Literal["front_door", "marac", "idva", "agency"]
+    opened_from_obligation_id: int | None = Field(None, **_ID)
+    marac_case_id: int | None = Field(None, **_ID)
+
+
+class GoalIn(Schema):
+    member_id: int = Field(..., **_ID, description="The plan member's id")
+    words: str = Field(..., min_length=1, max_length=_WORDS)
+
+
+class ActionIn(Schema):
+    member_id: int = Field(..., **_ID)
+    goal_id: int | None = Field(None, **_ID)
+    team_id: int = Field(..., **_ID, description="The team that owns the action")
+    what: str = Field(..., min_length=1, max_length=_WORDS)
+    due_on: Day
+
+
+class SupportIn(Schema):
+    member_id: int = Field(..., **_ID)
+    kind: SupportKindCode
+    status: SupportStatusCode = "planned"
+    started_on: Day | None = None
+    ended_on: Day | None = None
+    obligation_id: int | None = Field(None, **_ID, description="The obligation that delivers it")
+    note: str = Field("", max_length=500)
+
+
+class SupportUpdateIn(Schema):
+    status: SupportStatusCode
+    started_on: Day | None = None
+    ended_on: Day | None = None
+    note: str = Field("", max_length=500)
+
+
+class GoalProgressIn(Schema):
+    goal_id: int = Field(..., **_ID)
+    progress: ProgressCode
+
+
+class ReviewIn(Schema):
+    held_on: Day
+    progress: list[GoalProgressIn] = Field(default_factory=list, max_length=200)
+    children_views: str = Field("", max_length=_TEXT)
+    continues: bool
+    close_reason: CloseReasonCode | Literal[""] = ""
+    close_note: str = Field("", max_length=_TEXT)
+
+
+class CloseIn(Schema):
+    reason: CloseReasonCode
+    note: str = Field("", max_length=_TEXT)
+
+
+class GoalOut(Schema):
+    id: int
+    member_id: int
+    words: str
+    status: str
+
+
+class SupportOut(Schema):
+    id: int
+    member_id: int
+    kind: str
+    kind_words: str
+    status: str
+    started_on: dt.date | None
+    ended_on: dt.date | None
+    obligation_id: int | None
+    note: str
+
+
+class ActionOut(Schema):
+    id: int
+    member_id: int
+    goal_id: int | None
+    team: str
+    what: str
+    due_on: dt.date
+    obligation_id: int
+    status: str = Field(..., description="The ledger's status of its obligation")
+    outcome: str
+
+
+class ChildRiskOut(Schema):
+    level: int
+    level_words: str
+
+
+class PlanMemberOut(Schema):
+    id: int
+    person_id: int
+    name: str
+    role: str
+    shown: bool = Field(..., description="False: the plan withholds this member's work from you")
+    withheld: int = Field(..., description="How many of this member's records are withheld")
+    child_risk: ChildRiskOut | None
+    goals: list[GoalOut]
+    supports: list[SupportOut]
+    actions: list[ActionOut]
+
+
+class ProgressOut(Schema):
+    goal_id: int
+    progress: str
+
+
+class ReviewOut(Schema):
+    id: int
+    held_on: dt.date
+    continues: bool
+    next_review_due_on: dt.date | None
+    children_views: str
+    progress: list[ProgressOut]
+
+
+class MaracActionOut(Schema):
+    obligation_id: int
+    case_id: int
+    team: str
+    status: str
+
+
+class PlanSummaryOut(Schema):
+    id: int
+    status: str
+    lead_team: str
+    opened_on: dt.date
+    next_review_due_on: dt.date | None
+    is_lead: bool
+
+
+class PlanOut(Schema):
+    id: int
+    status: str
+    is_lead: bool
+    lead_team: str
+    lead_professional: str
+    incident_id: int
+    opened_from: str
+    agreement: str
+    agreement_note: str
+    safe_contact_note: str
+    opened_on: dt.date
+    first_meeting_due_on: dt.date
+    next_review_due_on: dt.date | None
+    closed_on: dt.date | None
+    close_reason: str
+    members: list[PlanMemberOut]
+    marac_actions: list[MaracActionOut]
+    reviews: list[ReviewOut]
+    withheld: int = Field(..., description="How many records the plan withholds from you")
