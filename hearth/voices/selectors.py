@@ -61,20 +61,28 @@ def _view(entry: VoiceEntry) -> VoiceView:
 
 
 def _read(
-    actor: Actor, children: list[Person], purpose: str, since: dt.date | None
+    actor: Actor,
+    children: list[Person],
+    purpose: str,
+    since: dt.date | None,
+    *,
+    always: bool = False,
+    limit: int | None = None,
 ) -> list[VoiceView]:
     qs = VoiceEntry.objects.select_related("agency", "team", "recorded_by").filter(
         child_id__in=[c.pk for c in children]
     )
     if since is not None:
         qs = qs.filter(seen_on__gte=since)
-    entries = list(qs.order_by("-seen_on", "-created_at", "-id"))
-    if entries:
+    qs = qs.order_by("-seen_on", "-created_at", "-id")
+    entries = list(qs[:limit] if limit is not None else qs)
+    if entries or always:
+        named = {e.child_id for e in entries}
         access_record(
             actor=actor,
             action=AccessAction.READ if len(children) == 1 else AccessAction.SEARCH,
             purpose=purpose,
-            records=[*entries, *[c for c in children if any(e.child_id == c.pk for e in entries)]],
+            records=[*entries, *[c for c in children if always or c.pk in named]],
             result_count=len(entries),
         )
     return [_view(e) for e in entries]
@@ -86,11 +94,14 @@ class ChildVoice:
     entries: list[VoiceView]  # newest first
 
 
-def voice_child_for(*, actor: Actor, child_id: int) -> Person:
+def voice_child_for(
+    *, actor: Actor, child_id: int, purpose: str = "Record what a child said"
+) -> Person:
     """The child, for recording what they said (``NotFound`` unless the actor may see
-    them). Nothing is read but the child's name, so no access event: the form's page is
-    logged by whoever reads the entries."""
-    return child_visible_to(actor, child_id)
+    them); the read of their name is logged."""
+    child = child_visible_to(actor, child_id)
+    access_record(actor=actor, action=AccessAction.READ, purpose=purpose, records=[child])
+    return child
 
 
 def voices_for_child(
@@ -99,11 +110,14 @@ def voices_for_child(
     child_id: int,
     purpose: str = "View what a child said",
     limit: int | None = None,
+    log_empty: bool = True,
 ) -> ChildVoice:
-    """Every entry about the child, newest first (``limit`` for a short list elsewhere)."""
+    """Every entry about the child, newest first (``limit`` for a short list elsewhere).
+    The read is logged even when there is none (the page names the child), unless
+    ``log_empty`` is false: a section of another page, which logs its own read."""
     child = child_visible_to(actor, child_id)
-    entries = _read(actor, [child], purpose, None)
-    return ChildVoice(child, entries[:limit] if limit is not None else entries)
+    entries = _read(actor, [child], purpose, None, always=log_empty, limit=limit)
+    return ChildVoice(child, entries)
 
 
 def voices_for(

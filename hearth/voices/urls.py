@@ -1,3 +1,10 @@
-from django.urls import URLPattern
+"""The child's voice pages."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import path
+
+from hearth.voices import views
+
+urlpatterns = [
+    path("children/<int:child_id>/voice/", views.voice_list, name="voice_list"),
+    path("children/<int:child_id>/voice/new/", views.voice_new, name="voice_new"),
+]

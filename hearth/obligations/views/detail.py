@@ -42,6 +42,7 @@ def obligation_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
             "is_child_route": obligation.route in registry.child_route_keys(),
             "route": route,
             **(route.page_context(actor, detail) if route.page_context is not None else {}),
+            **gather(OBLIGATION_PAGE_EXTRAS, actor, detail),
         },
     )
 
@@ -49,6 +50,27 @@ def obligation_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
 # Route apps add links to the child's safeguarding record without the ledger importing
 # them (specialist support: refer the child), each read through its own selectors.
 CHILD_RECORD_EXTRAS: list[Callable[[Actor, Any], dict[str, Any]]] = []
+# Apps above the ledger add links and sections to any obligation's page in the same way
+# (the family page: "See <subject>'s family"), given the actor and the obligation's detail.
+OBLIGATION_PAGE_EXTRAS: list[Callable[[Actor, Any], dict[str, Any]]] = []
+# What several hooks may each add to: their lists are joined, not replaced. A link is
+# ``{"url": ..., "text": ...}``; a section is ``{"template": ..., ...}``, included with
+# ``section`` in its context.
+LISTED_EXTRAS = ("page_links", "page_sections")
+
+
+def gather(
+    hooks: list[Callable[[Actor, Any], dict[str, Any]]], actor: Actor, subject: Any
+) -> dict[str, Any]:
+    """Each hook's context, in order; ``LISTED_EXTRAS`` joined across hooks."""
+    context: dict[str, Any] = {}
+    for hook in hooks:
+        for key, value in hook(actor, subject).items():
+            if key in LISTED_EXTRAS:
+                context[key] = [*context.get(key, []), *value]
+            else:
+                context[key] = value
+    return context
 
 
 @reads_personal_data
@@ -57,9 +79,7 @@ def child_safeguarding_record(request: HttpRequest, child_id: int) -> HttpRespon
     record = selectors.child_record_for(
         actor=actor, child_id=child_id, page=request.GET.get("page")
     )
-    extras: dict[str, Any] = {}
-    for hook in CHILD_RECORD_EXTRAS:
-        extras.update(hook(actor, record))
+    extras = gather(CHILD_RECORD_EXTRAS, actor, record)
     return render(request, "obligations/child_record.html", {"record": record, **extras})
 
 
