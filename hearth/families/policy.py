@@ -376,7 +376,8 @@ def support_problems(
     """The kind must be one the member's role may have; a started support has a start date,
     an ended one both dates, in order and not in the future."""
     errors: dict[str, list[str]] = {}
-    allowed = {k.value for k in KINDS_FOR_ROLE.get(Role(role), ())} if role in Role else set()
+    roles = {r.value: r for r in Role}
+    allowed = {k.value for k in KINDS_FOR_ROLE.get(roles[role], ())} if role in roles else set()
     if kind not in allowed:
         errors["kind"] = ["Select a kind of support for this member"]
     if status not in {s.value for s in SupportStatus}:
