@@ -13,10 +13,12 @@
 - **PlanMaracAction**: a MARAC meeting's action joined to the plan;
 - **Review**, **GoalProgress**: a review held, progress per goal, the children's views.
 
-Access (``FamilyPlanQuerySet.visible_to``): the lead team's agency while the plan is open
-and for the area's ``access_days_after_close`` after it closes; an agency owning an action
-in the plan (its own, or a MARAC action joined to it) while that action's obligation is
-open or its ledger access window has not ended. What each sees of the plan is decided by
+Access (``FamilyPlanQuerySet.visible_to``): the lead team while the plan is open and for
+the area's ``access_days_after_close`` after it closes; a team owning an action in the plan
+(its own, or a MARAC action joined to it) while that action's obligation is open or its
+ledger access window has not ended. A team, not its whole agency: a council's education
+team does not see the plans its front door leads (an agency's system acting with no team
+stands for its agency's teams). What each sees of the plan is decided by
 ``policy.sees_member_work`` in the selectors.
 """
 
@@ -56,10 +58,18 @@ class FamilyPlanSettings(TimeStampedModel):
         return f"Family plan settings for area {self.area_id}"
 
 
+def of_teams(actor: Actor, team: str) -> Q:
+    """``team`` (a lookup to a team) is one of the actor's teams; an agency's system acting
+    with no team stands for all of its agency's."""
+    if actor.team_ids:
+        return Q(**{f"{team}_id__in": sorted(actor.team_ids)})
+    return Q(**{f"{team}__agency_id": actor.agency_id})
+
+
 def _acting(actor: Actor) -> Q:
-    """An obligation of the actor's agency still within its ledger access window."""
+    """An obligation to one of the actor's teams still within its ledger access window."""
     return (
-        Q(obligation__team__agency_id=actor.agency_id)
+        of_teams(actor, "obligation__team")
         & ~Q(obligation__status=ledger.Status.CREATED)
         & (
             Q(obligation__access_ends_at__isnull=True)
@@ -70,19 +80,17 @@ def _acting(actor: Actor) -> Q:
 
 class FamilyPlanQuerySet(models.QuerySet["FamilyPlan"]):
     def visible_to(self, actor: Actor) -> FamilyPlanQuerySet:
-        """The lead team's agency (until the access window after closing ends), and an
-        agency owning an action in it (until that action's access window ends)."""
+        """The lead team (until the access window after closing ends), and a team owning
+        an action in it (until that action's access window ends): the actor's own teams
+        (an agency's system with no team: its agency's)."""
         if not actor.sees_case_content:
             return self.none()
-        lead = Q(lead_team__agency_id=actor.agency_id) & (
+        lead = of_teams(actor, "lead_team") & (
             Q(access_ends_at__isnull=True) | Q(access_ends_at__gt=clock.now())
         )
         acts = Exists(PlanAction.objects.filter(_acting(actor), plan_id=OuterRef("pk")))
         marac = Exists(PlanMaracAction.objects.filter(_acting(actor), plan_id=OuterRef("pk")))
         return self.filter(lead | acts | marac)
-
-    def led_by(self, actor: Actor) -> FamilyPlanQuerySet:
-        return self.visible_to(actor).filter(lead_team__agency_id=actor.agency_id)
 
     def open(self) -> FamilyPlanQuerySet:
         return self.exclude(status=policy.PlanStatus.CLOSED)

@@ -35,6 +35,7 @@ from hearth.families.models import (
     PlanMember,
     Review,
     Support,
+    of_teams,
 )
 from hearth.families.services import is_lead, schedule_for
 from hearth.obligations import policy as ledger
@@ -215,7 +216,7 @@ class PlanView:
     voices: list[Any]  # what the children said since the last review (the lead's)
     withheld: int
     review_obligation: Obligation | None
-    can_change: bool = False  # the lead team itself, while the plan is open
+    can_change: bool = False  # the lead team, while the plan is open
 
     @property
     def goals(self) -> list[Goal]:
@@ -241,13 +242,10 @@ def _plans() -> Any:
 
 
 def _acts_for(actor: Actor, plan: FamilyPlan) -> set[int]:
-    """The members the actor's agency owns an action for, within its access window."""
+    """The members the actor's teams own an action for, within its access window."""
     now = clock.now()
     return set(
-        PlanAction.objects.filter(
-            plan=plan,
-            obligation__team__agency_id=actor.agency_id,
-        )
+        PlanAction.objects.filter(of_teams(actor, "obligation__team"), plan=plan)
         .exclude(obligation__status=ledger.Status.CREATED)
         .filter(Q(obligation__access_ends_at__isnull=True) | Q(obligation__access_ends_at__gt=now))
         .values_list("member_id", flat=True)
@@ -261,7 +259,7 @@ def plan_get_for(
     plan = _plans().visible_to(actor).filter(pk=plan_id).first()
     if plan is None:
         raise NotFound("No such family plan")
-    lead = plan.lead_team.agency_id == actor.agency_id
+    lead = is_lead(actor, plan)
     acts_for = set() if lead else _acts_for(actor, plan)
     members = list(plan.members.select_related("person").order_by("id"))
     members.sort(key=lambda m: (policy.ROLE_ORDER[policy.Role(m.role)], m.pk))
@@ -303,7 +301,13 @@ def plan_get_for(
             reviews.append(ReviewView(review, list(review.progress.all())))
     else:
         withheld += plan.reviews.count()
-        marac = [m for m in marac if m.obligation.team.agency_id == actor.agency_id]
+        mine = set(actor.team_ids)
+        marac = [
+            m
+            for m in marac
+            if (m.obligation.team_id in mine)
+            or (not mine and m.obligation.team.agency_id == actor.agency_id)
+        ]
         withheld += plan.marac_actions.count() - len(marac)
     records: list[Any] = [plan, *(m.person for m in members)]
     records += list(risks.values())
@@ -329,7 +333,7 @@ def plan_get_for(
         said,
         withheld,
         review_obligation,
-        can_change=plan.is_open and is_lead(actor, plan),
+        can_change=plan.is_open and lead,
     )
 
 

@@ -96,7 +96,7 @@ def _lead_locked(actor: Actor, plan: FamilyPlan | int) -> FamilyPlan:
 
 
 def is_lead(actor: Actor, plan: FamilyPlan) -> bool:
-    """Someone of the lead team's agency (in the lead team itself, if they are in teams)."""
+    """Someone in the lead team (an agency's system with no team: of its agency)."""
     if not actor.sees_case_content or plan.lead_team.agency_id != actor.agency_id:
         return False
     return not actor.team_ids or plan.lead_team_id in actor.team_ids
