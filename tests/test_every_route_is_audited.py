@@ -32,6 +32,7 @@ from hearth.incidents.models import Incident
 from hearth.incidents.policy import PartyRole
 from hearth.incidents.tests.factories import family_document
 from hearth.incidents.tests.test_api import as_json
+from hearth.marac.tests import factories as marac
 from hearth.obligations.models import Obligation
 from hearth.obligations.tests import factories as obligation_factories
 from hearth.referrals import services as referral_services
@@ -315,6 +316,26 @@ PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
             args=[EducationSetting.objects.filter(contacts__isnull=False).distinct()[0].urn],
         ),
     ),
+    # MARAC meetings (hearth/marac): the coordinator's meetings, agenda, cases, hearing.
+    "marac_meetings": (
+        marac.MARAC,
+        lambda: (marac.a_sent_referral(), reverse("marac_meetings"))[1],
+    ),
+    "marac_meeting": (
+        marac.MARAC,
+        lambda: reverse("marac_meeting", args=[marac.a_case().meeting_id]),
+    ),
+    "marac_referral_add": (
+        marac.MARAC,
+        lambda: reverse("marac_referral_add", args=[marac.a_sent_referral().pk]),
+    ),
+    **{
+        name: (
+            marac.MARAC,
+            lambda name=name: reverse(name, args=[marac.a_case(days=1).pk]),  # type: ignore[misc]
+        )
+        for name in ("marac_case", "marac_case_hear", "marac_case_move")
+    },
 }
 
 # Pages that ask for the password again before they show anything.
@@ -423,6 +444,18 @@ def school_request(
         return ApiRequest(url, body, roles=("designated_safeguarding_lead",), agency=school)
 
     return build
+
+
+def marac_request(
+    url: Callable[[], str], body: Callable[[], dict[str, Any]] | None = None
+) -> ApiRequest:
+    """A request by the Northshire MARAC's own system (its coordinator's role)."""
+    return ApiRequest(
+        url(),
+        body() if body else None,
+        roles=("marac_coordinator",),
+        agency="northshire-marac",
+    )
 
 
 BRACKENFORD = "brackenford-primary-school"
@@ -544,6 +577,22 @@ API_SAMPLES: dict[str, Callable[[], ApiRequest]] = {
     "POST /encompass/notifications/{notification_id}/outcome": school_request(
         BRACKENFORD, "outcome_recorded", "outcome", {"outcome": "Settled in class"}
     ),
+    # MARAC meetings (hearth/marac): the MARAC's own system.
+    "GET /marac/meetings/{meeting_id}": lambda: marac_request(
+        lambda: f"/api/v1/marac/meetings/{marac.a_case().meeting_id}"
+    ),
+    "POST /marac/meetings/{meeting_id}/cases": lambda: marac_request(
+        lambda: f"/api/v1/marac/meetings/{marac.a_meeting().pk}/cases",
+        lambda: {"referral_obligation_id": marac.a_sent_referral().pk},
+    ),
+    "GET /marac/cases/{case_id}": lambda: marac_request(
+        lambda: f"/api/v1/marac/cases/{marac.a_case().pk}"
+    ),
+    "POST /marac/cases/{case_id}/hear": lambda: (
+        lambda case: marac_request(
+            lambda: f"/api/v1/marac/cases/{case.pk}/hear", lambda: marac.hear_body(case)
+        )
+    )(marac.a_case()),
 }
 
 

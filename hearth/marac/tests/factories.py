@@ -98,3 +98,24 @@ def hear(wessex: Any, case: MaracCase, *actions: policy.ActionIn, **changes: Any
         "note": "",
     }
     return services.case_hear(actor=wessex.actor(MARAC), case=case, **(values | changes))
+
+
+def hear_body(case: MaracCase) -> dict[str, Any]:
+    """A hearing as the API takes it: the police attended, every child confirmed, one
+    action for the victim owned by the IDVA service."""
+    from hearth.accounts.models import Agency
+
+    action = victim_action(case)
+    return {
+        "attended_agency_ids": [Agency.objects.get(slug="wessex-police").pk],
+        "risks": "Threats to kill",
+        "child_ids": list(case.children.values_list("child_id", flat=True)),
+        "actions": [
+            {
+                "for_person_id": action.for_person_id,
+                "owner_team_id": action.owner_team_id,
+                "words": action.words,
+                "due_on": action.due_on.isoformat() if action.due_on else None,
+            }
+        ],
+    }
