@@ -65,9 +65,9 @@ class Connection:
 
     def words(self, *, sex: str, other: str = "", incident: str = "") -> str:
         """In plain words, with the other person's name (or a phrase standing for them)
-        and the incident's label as the caller may show them."""
+        and the incident (``incident WX/2026/0001``) as the caller may show them."""
         if self.incident_id is not None:
-            return f"{ROLE_WORDS.get(self.role, 'Part')} at incident {incident}".strip()
+            return f"{ROLE_WORDS.get(self.role, 'Part')} at {incident or 'an incident'}"
         kinship = Kinship(self.kinship)
         if kinship in _GENDERED and sex in ("female", "male"):
             label = _GENDERED[kinship][0 if sex == "female" else 1]

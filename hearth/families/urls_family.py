@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+"""The family page."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import URLPattern, path
+
+from hearth.families import views_family
+
+urlpatterns: list[URLPattern] = [
+    path("families/<int:person_id>/", views_family.family_detail, name="family_detail"),
+]

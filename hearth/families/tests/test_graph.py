@@ -49,7 +49,7 @@ def test_everyone_at_the_incident_and_how_they_are_connected(wessex: Any) -> Non
     assert Connection(incident_id=incident.pk, role="child") in mia_member.connections
     assert Connection(other_id=kerry.pk, kinship="child") in mia_member.connections
     said = {
-        c.words(sex="female", other="Kerry Vance", incident="WX/2026/0001")
+        c.words(sex="female", other="Kerry Vance", incident="incident WX/2026/0001")
         for c in mia_member.connections
     }
     assert "Child at incident WX/2026/0001" in said
