@@ -27,6 +27,7 @@ from hearth.core import clock
 from hearth.core.personal_data import ATTRIBUTE
 from hearth.encompass import policy as enc
 from hearth.encompass.models import EncompassNotification
+from hearth.families.tests import factories as families
 from hearth.incidents.documents import incident_record_document
 from hearth.incidents.models import Incident
 from hearth.incidents.policy import PartyRole
@@ -336,6 +337,37 @@ PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
         )
         for name in ("marac_case", "marac_case_hear", "marac_case_move")
     },
+    # Whole-family plans (hearth/families, plans): the lead team's pages.
+    "family_plans": (FRONT_DOOR, lambda: (families.walk_plan(), reverse("family_plans"))[1]),
+    "family_plan_new": (
+        FRONT_DOOR,
+        lambda: (
+            reverse("family_plan_new")
+            + f"?person={families.person(families.family_incident(Wessex()), 'Mia').pk}"
+        ),
+    ),
+    **{
+        name: (
+            FRONT_DOOR,
+            lambda name=name: reverse(name, args=[families.walk_plan().pk]),  # type: ignore[misc]
+        )
+        for name in (
+            "family_plan",
+            "family_plan_goal",
+            "family_plan_action",
+            "family_plan_support",
+            "family_plan_review",
+            "family_plan_close",
+        )
+    },
+    "family_plan_support_update": (
+        FRONT_DOOR,
+        lambda: (
+            lambda plan: reverse(
+                "family_plan_support_update", args=[plan.pk, plan.supports.get().pk]
+            )
+        )(families.walk_plan()),
+    ),
 }
 
 # Pages that ask for the password again before they show anything.
@@ -593,6 +625,49 @@ API_SAMPLES: dict[str, Callable[[], ApiRequest]] = {
             lambda: f"/api/v1/marac/cases/{case.pk}/hear", lambda: marac.hear_body(case)
         )
     )(marac.a_case()),
+    # Whole-family plans (hearth/families, plans): the Northshire system leads them.
+    "GET /families/plans": lambda: (families.walk_plan(), ApiRequest("/api/v1/families/plans"))[1],
+    "POST /families/plans": lambda: ApiRequest("/api/v1/families/plans", families.open_body()),
+    "GET /families/plans/{plan_id}": lambda: ApiRequest(
+        f"/api/v1/families/plans/{families.walk_plan().pk}"
+    ),
+    "POST /families/plans/{plan_id}/goals": lambda: (
+        lambda plan: ApiRequest(
+            f"/api/v1/families/plans/{plan.pk}/goals",
+            {"member_id": families.member(plan, "Mia").pk, "words": "Sleeps well"},
+        )
+    )(families.walk_plan()),
+    "POST /families/plans/{plan_id}/actions": lambda: (
+        lambda plan: ApiRequest(
+            f"/api/v1/families/plans/{plan.pk}/actions",
+            {
+                "member_id": families.member(plan, "Mia").pk,
+                "team_id": plan.lead_team_id,
+                "what": "Visit",
+                "due_on": families.due().isoformat(),
+            },
+        )
+    )(families.walk_plan()),
+    "POST /families/plans/{plan_id}/supports": lambda: (
+        lambda plan: ApiRequest(
+            f"/api/v1/families/plans/{plan.pk}/supports",
+            {"member_id": families.member(plan, "Mia").pk, "kind": "health"},
+        )
+    )(families.walk_plan()),
+    "POST /families/plans/{plan_id}/supports/{support_id}": lambda: (
+        lambda plan: ApiRequest(
+            f"/api/v1/families/plans/{plan.pk}/supports/{plan.supports.get().pk}",
+            {"status": "ended", "started_on": "2026-01-05", "ended_on": "2026-02-05"},
+        )
+    )(families.walk_plan()),
+    "POST /families/plans/{plan_id}/reviews": lambda: (
+        lambda plan: ApiRequest(
+            f"/api/v1/families/plans/{plan.pk}/reviews", families.review_body(plan)
+        )
+    )(families.walk_plan()),
+    "POST /families/plans/{plan_id}/close": lambda: ApiRequest(
+        f"/api/v1/families/plans/{families.walk_plan().pk}/close", {"reason": "goals_met"}
+    ),
 }
 
 

@@ -22,23 +22,23 @@ from hearth.core.personal_data import reads_personal_data
 from hearth.families import selectors, services
 from hearth.families.models import FamilyPlan
 from hearth.families.schemas import (
-    ActionIn,
-    ActionOut,
-    ChildRiskOut,
-    CloseIn,
-    GoalIn,
-    GoalOut,
-    MaracActionOut,
-    PlanIn,
-    PlanMemberOut,
-    PlanOut,
-    PlanSummaryOut,
-    ProgressOut,
-    ReviewIn,
-    ReviewOut,
-    SupportIn,
-    SupportOut,
-    SupportUpdateIn,
+    FamilyActionIn,
+    FamilyActionOut,
+    FamilyChildRiskOut,
+    FamilyGoalIn,
+    FamilyGoalOut,
+    FamilyGoalProgressOut,
+    FamilyMaracActionOut,
+    FamilyPlanCloseIn,
+    FamilyPlanIn,
+    FamilyPlanMemberOut,
+    FamilyPlanOut,
+    FamilyPlanSummaryOut,
+    FamilyReviewIn,
+    FamilyReviewOut,
+    FamilySupportIn,
+    FamilySupportOut,
+    FamilySupportUpdateIn,
 )
 from hearth.families.selectors import PlanView
 
@@ -47,27 +47,27 @@ MAX_ID = 2**63 - 1
 RESOURCE = FamilyPlan._meta.label_lower
 
 
-def plan_out(view: PlanView) -> PlanOut:
+def plan_out(view: PlanView) -> FamilyPlanOut:
     plan = view.plan
     members = []
     for mv in view.members:
         members.append(
-            PlanMemberOut(
+            FamilyPlanMemberOut(
                 id=mv.member.pk,
                 person_id=mv.member.person_id,
                 name=mv.person.full_name,
                 role=mv.member.role,
                 shown=mv.shown,
                 withheld=mv.withheld,
-                child_risk=ChildRiskOut(level=mv.risk.level, level_words=mv.risk_words)
+                child_risk=FamilyChildRiskOut(level=mv.risk.level, level_words=mv.risk_words)
                 if mv.risk
                 else None,
                 goals=[
-                    GoalOut(id=g.pk, member_id=g.member_id, words=g.words, status=g.status)
+                    FamilyGoalOut(id=g.pk, member_id=g.member_id, words=g.words, status=g.status)
                     for g in mv.goals
                 ],
                 supports=[
-                    SupportOut(
+                    FamilySupportOut(
                         id=s.pk,
                         member_id=s.member_id,
                         kind=s.kind,
@@ -81,7 +81,7 @@ def plan_out(view: PlanView) -> PlanOut:
                     for s in mv.supports
                 ],
                 actions=[
-                    ActionOut(
+                    FamilyActionOut(
                         id=a.pk,
                         member_id=a.member_id,
                         goal_id=a.goal_id,
@@ -96,7 +96,7 @@ def plan_out(view: PlanView) -> PlanOut:
                 ],
             )
         )
-    return PlanOut(
+    return FamilyPlanOut(
         id=plan.pk,
         status=plan.status,
         is_lead=view.is_lead,
@@ -114,7 +114,7 @@ def plan_out(view: PlanView) -> PlanOut:
         close_reason=plan.close_reason,
         members=members,
         marac_actions=[
-            MaracActionOut(
+            FamilyMaracActionOut(
                 obligation_id=m.obligation_id,
                 case_id=m.case_id,
                 team=m.obligation.team.name,
@@ -123,13 +123,16 @@ def plan_out(view: PlanView) -> PlanOut:
             for m in view.marac_actions
         ],
         reviews=[
-            ReviewOut(
+            FamilyReviewOut(
                 id=r.review.pk,
                 held_on=r.review.held_on,
                 continues=r.review.continues,
                 next_review_due_on=r.review.next_review_due_on,
                 children_views=r.review.children_views,
-                progress=[ProgressOut(goal_id=p.goal_id, progress=p.progress) for p in r.progress],
+                progress=[
+                    FamilyGoalProgressOut(goal_id=p.goal_id, progress=p.progress)
+                    for p in r.progress
+                ],
             )
             for r in view.reviews
         ],
@@ -159,13 +162,13 @@ CHANGING = acting_on(_may_change)
 
 @router.get(
     "/families/plans",
-    response={200: list[PlanSummaryOut], **ERROR_RESPONSES},
+    response={200: list[FamilyPlanSummaryOut], **ERROR_RESPONSES},
     summary="The family plans your agency leads or acts in",
 )
 @reads_personal_data
-def plans_list(request: HttpRequest) -> list[PlanSummaryOut]:
+def plans_list(request: HttpRequest) -> list[FamilyPlanSummaryOut]:
     return [
-        PlanSummaryOut(
+        FamilyPlanSummaryOut(
             id=row.plan.pk,
             status=row.plan.status,
             lead_team=row.plan.lead_team.name,
@@ -179,15 +182,15 @@ def plans_list(request: HttpRequest) -> list[PlanSummaryOut]:
 
 @router.post(
     "/families/plans",
-    response={201: PlanOut, **CREATE_RESPONSES},
+    response={201: FamilyPlanOut, **CREATE_RESPONSES},
     summary="Open a family plan",
 )
 @reads_personal_data
 def plan_create(
     request: HttpRequest,
-    payload: PlanIn,
+    payload: FamilyPlanIn,
     idempotency_key: str = idempotency_key_header("the plan"),
-) -> tuple[int, PlanOut]:
+) -> tuple[int, FamilyPlanOut]:
     """For a person the caller's agency works with: members from their family (each with a
     role; at least one child), led by one of the caller's teams, with the family's
     agreement (or why it was not sought) and a safe-contact note. A person already in
@@ -210,18 +213,21 @@ def plan_create(
             create=run,
         )
         view = selectors.plan_get_for(
-            actor=actor, plan_id=int(created.resource_id), purpose="Open a family plan"
+            actor=actor,
+            plan_id=int(created.resource_id),
+            purpose="Open a family plan",
+            voices=False,
         )
     return 201, plan_out(view)
 
 
 @router.get(
     "/families/plans/{plan_id}",
-    response={200: PlanOut, **ERROR_RESPONSES},
+    response={200: FamilyPlanOut, **ERROR_RESPONSES},
     summary="A family plan",
 )
 @reads_personal_data
-def plan_get(request: HttpRequest, plan_id: int = Path(..., ge=1, le=MAX_ID)) -> PlanOut:
+def plan_get(request: HttpRequest, plan_id: int = Path(..., ge=1, le=MAX_ID)) -> FamilyPlanOut:
     """The whole plan for its lead team; for a team owning an action, the members' names
     and roles, the safe-contact note, each child's risk level and the work of the members
     its actions are for (what is withheld is counted)."""
@@ -235,7 +241,7 @@ def _change(
     operation: str,
     body: dict[str, Any],
     act: Callable[[Actor], object],
-) -> PlanOut:
+) -> FamilyPlanOut:
     actor = api_actor(request)
     with transaction.atomic():
 
@@ -259,17 +265,17 @@ def _change(
     return plan_out(view)
 
 
-CHANGE: dict[str, Any] = {"response": {200: PlanOut, **CREATE_RESPONSES}, "auth": CHANGING}
+CHANGE: dict[str, Any] = {"response": {200: FamilyPlanOut, **CREATE_RESPONSES}, "auth": CHANGING}
 
 
 @router.post("/families/plans/{plan_id}/goals", summary="Add a goal", **CHANGE)
 @reads_personal_data
 def goal_add(
     request: HttpRequest,
-    payload: GoalIn,
+    payload: FamilyGoalIn,
     plan_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the plan"),
-) -> PlanOut:
+) -> FamilyPlanOut:
     """A goal for a member, in plain words."""
     return _change(
         request,
@@ -285,10 +291,10 @@ def goal_add(
 @reads_personal_data
 def action_add(
     request: HttpRequest,
-    payload: ActionIn,
+    payload: FamilyActionIn,
     plan_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the plan"),
-) -> PlanOut:
+) -> FamilyPlanOut:
     """An action for a member, owned by a team, due by a date: an obligation sent to the
     team at once (its outcome through the obligations API)."""
     return _change(
@@ -305,10 +311,10 @@ def action_add(
 @reads_personal_data
 def support_add(
     request: HttpRequest,
-    payload: SupportIn,
+    payload: FamilySupportIn,
     plan_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the plan"),
-) -> PlanOut:
+) -> FamilyPlanOut:
     """A member's support of a kind their role may have. An adult victim's housing, refuge
     placement or specialist adult service started follows up each child."""
     return _change(
@@ -325,11 +331,11 @@ def support_add(
 @reads_personal_data
 def support_update(
     request: HttpRequest,
-    payload: SupportUpdateIn,
+    payload: FamilySupportUpdateIn,
     plan_id: int = Path(..., ge=1, le=MAX_ID),
     support_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the plan"),
-) -> PlanOut:
+) -> FamilyPlanOut:
     """Planned, started or ended, with its dates."""
     return _change(
         request,
@@ -347,10 +353,10 @@ def support_update(
 @reads_personal_data
 def review_record(
     request: HttpRequest,
-    payload: ReviewIn,
+    payload: FamilyReviewIn,
     plan_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the plan"),
-) -> PlanOut:
+) -> FamilyPlanOut:
     """Progress on each goal still worked towards, the children's views, and whether the
     plan continues (the next review is planned) or closes (with a reason)."""
     body = payload.model_dump()
@@ -369,10 +375,10 @@ def review_record(
 @reads_personal_data
 def plan_close(
     request: HttpRequest,
-    payload: CloseIn,
+    payload: FamilyPlanCloseIn,
     plan_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the plan"),
-) -> PlanOut:
+) -> FamilyPlanOut:
     """With a reason ("other" needs a note). Actions stay with their teams until they
     record their outcomes; the lead team keeps seeing the plan for the area's days."""
     return _change(

@@ -23,7 +23,11 @@ from typing import Any
 from hearth.core.actor import Actor
 from hearth.core.errors import NotPermitted
 from hearth.families import policy
-from hearth.families.schemas import FamilyActionShareOut, FamilyReviewShareOut, MemberOut
+from hearth.families.schemas import (
+    FamilyActionShareOut,
+    FamilyPlanMemberNameOut,
+    FamilyReviewShareOut,
+)
 from hearth.obligations import registry
 from hearth.obligations.models import Obligation
 
@@ -139,7 +143,7 @@ def review_share_out(detail: Any) -> FamilyReviewShareOut | None:
     return FamilyReviewShareOut(
         plan_id=part.plan_id,
         safe_contact_note=part.safe_contact_note,
-        members=[MemberOut(name=name, role=role) for name, role in part.members],
+        members=[FamilyPlanMemberNameOut(name=name, role=role) for name, role in part.members],
     )
 
 

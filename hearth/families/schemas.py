@@ -34,7 +34,7 @@ ProgressCode = Literal["met", "some", "none", "not_needed"]
 CloseReasonCode = Literal["goals_met", "stepped_up", "moved_away", "consent_withdrawn", "other"]
 
 
-class MemberOut(Schema):
+class FamilyPlanMemberNameOut(Schema):
     name: str
     role: str = Field(..., description="The member's role in words")
 
@@ -57,18 +57,18 @@ class FamilyReviewShareOut(Schema):
 
     plan_id: int
     safe_contact_note: str
-    members: list[MemberOut]
+    members: list[FamilyPlanMemberNameOut]
 
 
-class PlanMemberIn(Schema):
+class FamilyPlanMemberIn(Schema):
     person_id: int = Field(..., **_ID)
     role: RoleCode
 
 
-class PlanIn(Schema):
+class FamilyPlanIn(Schema):
     person_id: int = Field(..., **_ID, description="The person the plan is opened from")
     lead_team_id: int = Field(..., **_ID, description="One of the caller's agency's teams")
-    members: list[PlanMemberIn] = Field(..., min_length=1, max_length=30)
+    members: list[FamilyPlanMemberIn] = Field(..., min_length=1, max_length=30)
     agreement: Literal["agreed", "not_agreed", "not_sought"]
     agreement_note: str = Field("", max_length=_TEXT, description="Why, when not sought")
     safe_contact_note: str = Field(..., min_length=1, max_length=_TEXT)
@@ -77,12 +77,12 @@ class PlanIn(Schema):
     marac_case_id: int | None = Field(None, **_ID)
 
 
-class GoalIn(Schema):
+class FamilyGoalIn(Schema):
     member_id: int = Field(..., **_ID, description="The plan member's id")
     words: str = Field(..., min_length=1, max_length=_WORDS)
 
 
-class ActionIn(Schema):
+class FamilyActionIn(Schema):
     member_id: int = Field(..., **_ID)
     goal_id: int | None = Field(None, **_ID)
     team_id: int = Field(..., **_ID, description="The team that owns the action")
@@ -90,7 +90,7 @@ class ActionIn(Schema):
     due_on: Day
 
 
-class SupportIn(Schema):
+class FamilySupportIn(Schema):
     member_id: int = Field(..., **_ID)
     kind: SupportKindCode
     status: SupportStatusCode = "planned"
@@ -100,40 +100,40 @@ class SupportIn(Schema):
     note: str = Field("", max_length=500)
 
 
-class SupportUpdateIn(Schema):
+class FamilySupportUpdateIn(Schema):
     status: SupportStatusCode
     started_on: Day | None = None
     ended_on: Day | None = None
     note: str = Field("", max_length=500)
 
 
-class GoalProgressIn(Schema):
+class FamilyGoalProgressIn(Schema):
     goal_id: int = Field(..., **_ID)
     progress: ProgressCode
 
 
-class ReviewIn(Schema):
+class FamilyReviewIn(Schema):
     held_on: Day
-    progress: list[GoalProgressIn] = Field(default_factory=list, max_length=200)
+    progress: list[FamilyGoalProgressIn] = Field(default_factory=list, max_length=200)
     children_views: str = Field("", max_length=_TEXT)
     continues: bool
     close_reason: CloseReasonCode | Literal[""] = ""
     close_note: str = Field("", max_length=_TEXT)
 
 
-class CloseIn(Schema):
+class FamilyPlanCloseIn(Schema):
     reason: CloseReasonCode
     note: str = Field("", max_length=_TEXT)
 
 
-class GoalOut(Schema):
+class FamilyGoalOut(Schema):
     id: int
     member_id: int
     words: str
     status: str
 
 
-class SupportOut(Schema):
+class FamilySupportOut(Schema):
     id: int
     member_id: int
     kind: str
@@ -145,7 +145,7 @@ class SupportOut(Schema):
     note: str
 
 
-class ActionOut(Schema):
+class FamilyActionOut(Schema):
     id: int
     member_id: int
     goal_id: int | None
@@ -157,46 +157,46 @@ class ActionOut(Schema):
     outcome: str
 
 
-class ChildRiskOut(Schema):
+class FamilyChildRiskOut(Schema):
     level: int
     level_words: str
 
 
-class PlanMemberOut(Schema):
+class FamilyPlanMemberOut(Schema):
     id: int
     person_id: int
     name: str
     role: str
     shown: bool = Field(..., description="False: the plan withholds this member's work from you")
     withheld: int = Field(..., description="How many of this member's records are withheld")
-    child_risk: ChildRiskOut | None
-    goals: list[GoalOut]
-    supports: list[SupportOut]
-    actions: list[ActionOut]
+    child_risk: FamilyChildRiskOut | None
+    goals: list[FamilyGoalOut]
+    supports: list[FamilySupportOut]
+    actions: list[FamilyActionOut]
 
 
-class ProgressOut(Schema):
+class FamilyGoalProgressOut(Schema):
     goal_id: int
     progress: str
 
 
-class ReviewOut(Schema):
+class FamilyReviewOut(Schema):
     id: int
     held_on: dt.date
     continues: bool
     next_review_due_on: dt.date | None
     children_views: str
-    progress: list[ProgressOut]
+    progress: list[FamilyGoalProgressOut]
 
 
-class MaracActionOut(Schema):
+class FamilyMaracActionOut(Schema):
     obligation_id: int
     case_id: int
     team: str
     status: str
 
 
-class PlanSummaryOut(Schema):
+class FamilyPlanSummaryOut(Schema):
     id: int
     status: str
     lead_team: str
@@ -205,7 +205,7 @@ class PlanSummaryOut(Schema):
     is_lead: bool
 
 
-class PlanOut(Schema):
+class FamilyPlanOut(Schema):
     id: int
     status: str
     is_lead: bool
@@ -221,7 +221,7 @@ class PlanOut(Schema):
     next_review_due_on: dt.date | None
     closed_on: dt.date | None
     close_reason: str
-    members: list[PlanMemberOut]
-    marac_actions: list[MaracActionOut]
-    reviews: list[ReviewOut]
+    members: list[FamilyPlanMemberOut]
+    marac_actions: list[FamilyMaracActionOut]
+    reviews: list[FamilyReviewOut]
     withheld: int = Field(..., description="How many records the plan withholds from you")

@@ -51,3 +51,45 @@ def member(plan: FamilyPlan, given: str) -> PlanMember:
 
 def due(days: int = 14) -> dt.date:
     return clock.local_now().date() + dt.timedelta(days=days)
+
+
+def walk_plan() -> FamilyPlan:
+    """For tests that build their data without the fixture (the audited-route walk): the
+    Northshire front door's plan, with a goal for Mia and housing planned for Kerry."""
+    from conftest import Wessex
+
+    wessex = Wessex()
+    plan = a_plan(wessex)
+    actor = wessex.actor(FRONT_DOOR)
+    services.goal_add(actor=actor, plan=plan, member_id=member(plan, "Mia").pk, words="Feel safe")
+    services.support_add(
+        actor=actor, plan=plan, member_id=member(plan, "Kerry").pk, kind=policy.SupportKind.HOUSING
+    )
+    return plan
+
+
+def open_body() -> dict[str, Any]:
+    """The API body opening a plan for a new family's children and their mother."""
+    from conftest import Wessex
+
+    wessex = Wessex()
+    incident = family_incident(wessex)
+    return {
+        "person_id": person(incident, "Mia").pk,
+        "lead_team_id": next(iter(wessex.actor(FRONT_DOOR).team_ids)),
+        "members": [
+            {"person_id": person(incident, "Kerry").pk, "role": "adult_victim"},
+            {"person_id": person(incident, "Mia").pk, "role": "child"},
+        ],
+        "agreement": "agreed",
+        "safe_contact_note": "Kerry's mobile, weekdays",
+        "opened_from": "agency",
+    }
+
+
+def review_body(plan: FamilyPlan) -> dict[str, Any]:
+    return {
+        "held_on": clock.local_now().date().isoformat(),
+        "progress": [{"goal_id": g.pk, "progress": "some"} for g in plan.goals.all()],
+        "continues": True,
+    }
