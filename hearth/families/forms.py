@@ -122,6 +122,15 @@ class PlanOpenForm(GovukForm):
             Field.textarea("safe_contact_note", rows=4),
         )
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("agreement") == policy.Agreement.NOT_SOUGHT
+            and not (data.get("agreement_note") or "").strip()
+        ):
+            self.add_error("agreement_note", "Enter why the family's agreement was not sought")
+        return data
+
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
         members = {
