@@ -1,8 +1,9 @@
 """The referral routes' API documents: the input of their own actions (the front door's
 decision and the assessment it starts; codes are ``referrals.policy``'s, see its tests),
 and what they share on the obligations API (``registry.ApiShare``): a children's services
-notification the child's voice and the front door's assessments, a MARAC referral the
-referral and the household's children."""
+notification the child's voice, the child's risk level and the front door's assessments, a
+MARAC referral the referral and the household's children, a MARAC or IDVA referral the
+alleged perpetrators and each household child's decision, s.3 status, risk and words."""
 
 from __future__ import annotations
 
@@ -84,6 +85,56 @@ class ChildVoiceOut(Schema):
 class MaracChildOut(Schema):
     child: PersonRefOut
     notification_id: int | None = Field(..., description="Their child concern notification.")
+
+
+class SharedChildRiskOut(Schema):
+    """A child's latest risk level (rule CHILD-RISK-1) at any incident."""
+
+    level: int = Field(..., description="1 moderate, 2 moderate to serious, 3 serious, 4 severe.")
+    label: str
+    recorded_at: dt.datetime
+    rule: str
+
+
+class PerpetratorOut(Schema):
+    person: PersonRefOut
+    relationship: str = Field(
+        ...,
+        description="How they stand to the adult victim, in words; empty when not recorded.",
+    )
+
+
+class HouseholdChildOut(Schema):
+    child: PersonRefOut
+    notification_id: int | None = Field(..., description="Their child concern notification.")
+    decision: DecisionCode | None = Field(
+        ..., description="The front door's decision on it; null while not decided."
+    )
+    decision_label: str = Field(..., description='In words: "Not decided yet" while open.')
+    decided_at: dt.datetime | None
+    victim_in_own_right: Literal["met", "not_met", "not_known"] | None = Field(
+        ...,
+        description=(
+            "Domestic Abuse Act 2021 s.3 at the incident; null for a child of the household "
+            "who was not at it."
+        ),
+    )
+    victim_in_own_right_reasons: list[str]
+    risk: SharedChildRiskOut | None
+    own_words: str | None = Field(
+        ...,
+        description=(
+            "What the child said at the scene, where the route shares it (a MARAC referral); "
+            "null where it does not (an IDVA referral)."
+        ),
+    )
+
+
+class HouseholdOut(Schema):
+    """A MARAC or IDVA referral: the alleged perpetrators and each household child."""
+
+    perpetrators: list[PerpetratorOut]
+    children: list[HouseholdChildOut]
 
 
 class MaracReferralOut(Schema):

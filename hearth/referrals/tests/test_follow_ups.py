@@ -6,10 +6,13 @@ agency, unless one is already open for them."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 
 from hearth.core.clock import LONDON
 from hearth.incidents.models import Incident
@@ -301,3 +304,17 @@ def test_a_child_with_no_lead_agency_is_unrouted(wessex: Any) -> None:
     unrouted = UnroutedWork.objects.filter(incident=incident, route=Route.CHILD_FOLLOW_UP)
     assert unrouted.count() == 3
     assert {u.reason for u in unrouted} == {"No lead agency is known for this child's follow-up"}
+
+
+def test_the_follow_up_page_says_what_started_it(
+    wessex: Any, client_for: Callable[[str], Client]
+) -> None:
+    incident = submitted_incident(wessex)
+    _started(incident, source_words="")
+    follow_up = _follow_ups(incident)[0]
+    body = (
+        client_for(FRONT_DOOR)
+        .get(reverse("obligation_detail", args=[follow_up.pk]))
+        .content.decode()
+    )
+    assert "Support for the adult victim started on the family plan" in body
