@@ -24,6 +24,9 @@ stands for its agency's teams). What each sees of the plan is decided by
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -36,8 +39,8 @@ from hearth.obligations import policy as ledger
 from hearth.obligations.models import Obligation
 
 
-def _choices(labels: dict | object) -> list[tuple[str, str]]:
-    return [(k.value, v) for k, v in labels.items()]  # type: ignore[attr-defined]
+def _choices(labels: Mapping[Any, str]) -> list[tuple[str, str]]:
+    return [(k.value, v) for k, v in labels.items()]
 
 
 class FamilyPlanSettings(TimeStampedModel):

@@ -9,7 +9,7 @@ from ninja import Field, Schema
 
 from hearth.incidents.schemas import Day
 
-_ID = {"ge": 1, "le": 2**63 - 1}
+MAX_ID = 2**63 - 1
 _WORDS = 300
 _TEXT = 4000
 
@@ -61,42 +61,46 @@ class FamilyReviewShareOut(Schema):
 
 
 class FamilyPlanMemberIn(Schema):
-    person_id: int = Field(..., **_ID)
+    person_id: int = Field(..., ge=1, le=MAX_ID)
     role: RoleCode
 
 
 class FamilyPlanIn(Schema):
-    person_id: int = Field(..., **_ID, description="The person the plan is opened from")
-    lead_team_id: int = Field(..., **_ID, description="One of the caller's agency's teams")
+    person_id: int = Field(..., ge=1, le=MAX_ID, description="The person the plan is opened from")
+    lead_team_id: int = Field(
+        ..., ge=1, le=MAX_ID, description="One of the caller's agency's teams"
+    )
     members: list[FamilyPlanMemberIn] = Field(..., min_length=1, max_length=30)
     agreement: Literal["agreed", "not_agreed", "not_sought"]
     agreement_note: str = Field("", max_length=_TEXT, description="Why, when not sought")
     safe_contact_note: str = Field(..., min_length=1, max_length=_TEXT)
     opened_from: Literal["front_door", "marac", "idva", "agency"]
-    opened_from_obligation_id: int | None = Field(None, **_ID)
-    marac_case_id: int | None = Field(None, **_ID)
+    opened_from_obligation_id: int | None = Field(None, ge=1, le=MAX_ID)
+    marac_case_id: int | None = Field(None, ge=1, le=MAX_ID)
 
 
 class FamilyGoalIn(Schema):
-    member_id: int = Field(..., **_ID, description="The plan member's id")
+    member_id: int = Field(..., ge=1, le=MAX_ID, description="The plan member's id")
     words: str = Field(..., min_length=1, max_length=_WORDS)
 
 
 class FamilyActionIn(Schema):
-    member_id: int = Field(..., **_ID)
-    goal_id: int | None = Field(None, **_ID)
-    team_id: int = Field(..., **_ID, description="The team that owns the action")
+    member_id: int = Field(..., ge=1, le=MAX_ID)
+    goal_id: int | None = Field(None, ge=1, le=MAX_ID)
+    team_id: int = Field(..., ge=1, le=MAX_ID, description="The team that owns the action")
     what: str = Field(..., min_length=1, max_length=_WORDS)
     due_on: Day
 
 
 class FamilySupportIn(Schema):
-    member_id: int = Field(..., **_ID)
+    member_id: int = Field(..., ge=1, le=MAX_ID)
     kind: SupportKindCode
     status: SupportStatusCode = "planned"
     started_on: Day | None = None
     ended_on: Day | None = None
-    obligation_id: int | None = Field(None, **_ID, description="The obligation that delivers it")
+    obligation_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="The obligation that delivers it"
+    )
     note: str = Field("", max_length=500)
 
 
@@ -108,7 +112,7 @@ class FamilySupportUpdateIn(Schema):
 
 
 class FamilyGoalProgressIn(Schema):
-    goal_id: int = Field(..., **_ID)
+    goal_id: int = Field(..., ge=1, le=MAX_ID)
     progress: ProgressCode
 
 

@@ -301,12 +301,12 @@ def plan_get_for(
             reviews.append(ReviewView(review, list(review.progress.all())))
     else:
         withheld += plan.reviews.count()
-        mine = set(actor.team_ids)
+        teams = set(actor.team_ids)
         marac = [
             m
             for m in marac
-            if (m.obligation.team_id in mine)
-            or (not mine and m.obligation.team.agency_id == actor.agency_id)
+            if (m.obligation.team_id in teams)
+            or (not teams and m.obligation.team.agency_id == actor.agency_id)
         ]
         withheld += plan.marac_actions.count() - len(marac)
     records: list[Any] = [plan, *(m.person for m in members)]

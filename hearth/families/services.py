@@ -670,9 +670,10 @@ def review_record(
     closes the review owed and plans the next (FAMILY-REVIEW-1), or closes the plan.
     The same review again (its day) returns the one recorded."""
     plan_id = plan if isinstance(plan, int) else plan.pk
-    already = Review.objects.filter(plan_id=plan_id, held_on=held_on).first()
-    if already is not None and held_on is not None:
-        return already
+    if held_on is not None:
+        already = Review.objects.filter(plan_id=plan_id, held_on=held_on).first()
+        if already is not None:
+            return already
     plan = _lead_locked(actor, plan)
     last = plan.reviews.order_by("-held_on", "-id").first()
     goals = {g.pk: g for g in plan.goals.filter(status=policy.GoalStatus.WORKING)}

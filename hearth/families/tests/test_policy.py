@@ -33,7 +33,7 @@ def draft(**changes: object) -> PlanDraft:
         "safe_contact_note": "Mobile, weekdays 10 to 12",
         "opened_from": OpenedFrom.AGENCY,
     }
-    return PlanDraft(**(values | changes))  # type: ignore[arg-type]
+    return PlanDraft(**(values | changes))
 
 
 # --- Lifecycle ------------------------------------------------------------------------------

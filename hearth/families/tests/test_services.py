@@ -337,7 +337,7 @@ def test_closing_leaves_actions_with_their_teams(wessex: Any) -> None:
     assert refused.value.fields == {"note": ["Enter why the plan is closing"]}
     closed = services.plan_close(actor=actor, plan=plan, reason="stepped_up")
     assert closed.status == "closed" and closed.closed_on == clock.local_now().date()
-    assert closed.access_ends_at is not None
+    assert closed.access_ends_at is not None and closed.closed_at is not None
     assert closed.access_ends_at - closed.closed_at == dt.timedelta(days=30)
     assert closed.review_obligation is not None
     assert closed.review_obligation.outcome == policy.ReviewOutcome.PLAN_CLOSED
