@@ -21,6 +21,7 @@ from hearth.core.idempotency import idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
 from hearth.families import selectors, services
 from hearth.families.models import FamilyPlan
+from hearth.families.reference import is_lead
 from hearth.families.schemas import (
     FamilyActionIn,
     FamilyActionOut,
@@ -153,7 +154,7 @@ def _may_change(actor: Actor, path: dict[str, str]) -> None:
         )
         if plan is None:
             raise NotFound("No such family plan")
-        if not services.is_lead(actor, plan):
+        if not is_lead(actor, plan):
             raise NotPermitted("Only the plan's lead team can change it")
 
 

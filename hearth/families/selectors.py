@@ -37,7 +37,7 @@ from hearth.families.models import (
     Support,
     of_teams,
 )
-from hearth.families.services import is_lead, schedule_for
+from hearth.families.reference import is_lead, schedule_for
 from hearth.obligations import policy as ledger
 from hearth.obligations.models import Obligation
 from hearth.people.models import Person

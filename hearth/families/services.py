@@ -35,6 +35,7 @@ from hearth.families.models import (
     Review,
     Support,
 )
+from hearth.families.reference import is_lead, schedule_for
 from hearth.incidents.models import Incident
 from hearth.obligations import policy as ledger
 from hearth.obligations.models import Obligation
@@ -48,23 +49,6 @@ from hearth.obligations.services.steps import (
 )
 
 # --- Reading what the steps need -------------------------------------------------------------
-
-
-def schedule_for(area_id: int | None) -> policy.Schedule:
-    """The area's review timescales (``FamilyPlanSettings``), else the defaults."""
-    if area_id is None:
-        return policy.Schedule()
-    area = Area.objects.filter(pk=area_id).first()
-    row = FamilyPlanSettings.objects.filter(area_id=area_id).first()
-    jurisdiction = area.country if area else calendar.Jurisdiction.ENGLAND
-    if row is None:
-        return policy.Schedule(jurisdiction=jurisdiction)
-    return policy.Schedule(
-        first_review_months=row.first_review_months,
-        review_every_months=row.review_every_months,
-        first_meeting_working_days=row.first_meeting_working_days,
-        jurisdiction=jurisdiction,
-    )
 
 
 def _event(actor: Actor | None, plan: FamilyPlan, verb: str, summary: str, **payload: Any) -> None:
@@ -93,13 +77,6 @@ def _lead_locked(actor: Actor, plan: FamilyPlan | int) -> FamilyPlan:
     if not found.is_open:
         raise ValidationFailed("This family plan is closed")
     return found
-
-
-def is_lead(actor: Actor, plan: FamilyPlan) -> bool:
-    """Someone in the lead team (an agency's system with no team: of its agency)."""
-    if not actor.sees_case_content or plan.lead_team.agency_id != actor.agency_id:
-        return False
-    return not actor.team_ids or plan.lead_team_id in actor.team_ids
 
 
 def _member(plan: FamilyPlan, member_id: int | None) -> PlanMember | None:
