@@ -213,8 +213,6 @@ def _on_case_heard(sender: Any, **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    try:
-        from hearth.marac.signals import case_heard  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # the MARAC app's signal lands with its meetings
-        return
+    from hearth.marac.signals import case_heard
+
     case_heard.connect(_on_case_heard, dispatch_uid="families.marac_actions_join")

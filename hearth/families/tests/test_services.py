@@ -398,3 +398,19 @@ def test_an_areas_review_timescales(wessex: Any) -> None:
     today = clock.local_now().date()
     assert plan.next_review_due_on == policy.add_months(today, 2)
     assert plan.first_meeting_due_on == calendar.add_working_days(today, 5)
+
+
+def test_a_heard_cases_actions_join_the_plan_and_their_teams_see_it(wessex: Any) -> None:
+    from hearth.families.selectors import plan_get_for
+    from hearth.marac.tests.factories import a_case, hear
+
+    case = a_case(wessex)
+    plan = a_plan(wessex, case.referral.incident)
+    with pytest.raises(NotFound):
+        plan_get_for(actor=wessex.actor(IDVA), plan_id=plan.pk)
+    hear(wessex, case)
+    (joined,) = PlanMaracAction.objects.filter(plan=plan)
+    assert joined.case_id == case.pk and joined.obligation.route == "marac_action"
+    view = plan_get_for(actor=wessex.actor(IDVA), plan_id=plan.pk)
+    assert [m.obligation_id for m in view.marac_actions] == [joined.obligation_id]
+    assert TimelineEvent.objects.filter(verb="family_plan.marac_actions").count() == 1
