@@ -24,7 +24,7 @@ from hearth.marac.schemas import (
     MaracCaseAddIn,
     MaracCaseOut,
     MaracCaseSummaryOut,
-    MaracChildOut,
+    MaracCaseChildOut,
     MaracHearIn,
     MaracMeetingIn,
     MaracMeetingOut,
@@ -42,7 +42,7 @@ def _summary(meeting: MaracMeeting, case_count: int) -> MaracMeetingSummaryOut:
         id=meeting.pk,
         held_on=meeting.held_on,
         starts_at=f"{meeting.starts_at:%H:%M}",
-        format=meeting.format,
+        how_held=meeting.format,
         place=meeting.place,
         status=meeting.status,
         case_count=case_count,
@@ -85,7 +85,7 @@ def case_out(view: selectors.CaseView) -> MaracCaseOut:
         risks=case.risks,
         attended_agency_ids=[a.pk for a in view.attended],
         children=[
-            MaracChildOut(child_id=c.child_id, name=c.child.full_name, confirmed=c.confirmed)
+            MaracCaseChildOut(child_id=c.child_id, name=c.child.full_name, confirmed=c.confirmed)
             for c in view.children
         ],
         unconfirmed_reason=case.unconfirmed_reason,
@@ -144,7 +144,6 @@ def meeting_list(request: HttpRequest) -> list[MaracMeetingSummaryOut]:
     "/marac/meetings",
     response={201: MaracMeetingSummaryOut, **CREATE_RESPONSES},
     summary="Schedule a meeting",
-    auth=ACTING,
 )
 @no_personal_data
 def meeting_schedule(
@@ -162,7 +161,7 @@ def meeting_schedule(
                 actor=actor,
                 held_on=payload.held_on,
                 starts_at=_time(payload.starts_at),
-                format=payload.format,
+                format=payload.how_held,
                 place=payload.place,
             )
             return MEETING, meeting.pk

@@ -16,8 +16,10 @@ Format = Literal["in_person", "online", "both"]
 
 class MaracMeetingIn(In):
     held_on: Day = Field(..., description="The date of the meeting: today or later")
-    starts_at: str = Field(..., pattern=TIME_PATTERN, description="The time it starts, HH:MM")
-    format: Format = Field(..., description="In person, online, or both")
+    starts_at: str = Field(
+        ..., max_length=5, pattern=TIME_PATTERN, description="The time it starts, HH:MM"
+    )
+    how_held: Format = Field(..., description="In person, online, or both")
     place: str = Field("", max_length=policy.MAX_PLACE, description="Where, or how to join")
 
 
@@ -25,7 +27,7 @@ class MaracMeetingSummaryOut(Schema):
     id: int
     held_on: dt.date
     starts_at: str
-    format: str
+    how_held: str = Field(..., description="in_person, online or both")
     place: str
     status: str = Field(..., description="scheduled, held or cancelled")
     case_count: int = Field(..., description="Cases on its agenda or heard")
@@ -50,7 +52,7 @@ class MaracCaseAddIn(In):
     referral_obligation_id: Id = Field(..., description="The MARAC referral's obligation id")
 
 
-class MaracChildOut(Schema):
+class MaracCaseChildOut(Schema):
     child_id: int
     name: str
     confirmed: bool | None = Field(..., description="Confirmed at the meeting (null until heard)")
@@ -82,7 +84,7 @@ class MaracCaseOut(Schema):
     heard_at: dt.datetime | None
     risks: str
     attended_agency_ids: list[int]
-    children: list[MaracChildOut]
+    children: list[MaracCaseChildOut]
     unconfirmed_reason: str
     note: str
     actions: list[MaracActionOut]

@@ -45,7 +45,7 @@ def test_schedule_add_and_hear_through_the_api(wessex: Any) -> None:
     key = key_for(wessex, NORTH)
     referral = a_sent_referral(wessex)
     today = clock.local_now().date()
-    body = {"held_on": today.isoformat(), "starts_at": "09:30", "format": "online"}
+    body = {"held_on": today.isoformat(), "starts_at": "09:30", "how_held": "online"}
     made = call(key, "POST", "/marac/meetings", body)
     assert made.status_code == 201, made.content
     meeting_id = made.json()["id"]
@@ -148,12 +148,12 @@ def test_another_agency_gets_404_on_every_marac_route(wessex: Any) -> None:
         front_door,
         "POST",
         "/marac/meetings",
-        {"held_on": today, "starts_at": "09:30", "format": "online"},
+        {"held_on": today, "starts_at": "09:30", "how_held": "online"},
     )
     assert made.status_code == 404
     # Southmoor's MARAC cannot put Northshire's referral on its own agenda either.
     south = key_for(wessex, SOUTH)
-    body = {"held_on": today, "starts_at": "11:00", "format": "in_person"}
+    body = {"held_on": today, "starts_at": "11:00", "how_held": "in_person"}
     south_meeting = call(south, "POST", "/marac/meetings", body).json()["id"]
     refused = call(
         south,
