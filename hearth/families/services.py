@@ -47,6 +47,7 @@ from hearth.obligations.services.steps import (
     record_outcome_held,
     support_started,
 )
+from hearth.people.models import Person
 
 # --- Reading what the steps need -------------------------------------------------------------
 
@@ -211,11 +212,13 @@ def plan_open(
     if errors:
         raise ValidationFailed.from_fields(errors)
     assert team is not None  # refused above
+    # The members' rows held while deciding, so that two plans opened at once for the
+    # same family make one plan, not two.
+    list(Person.objects.select_for_update().filter(pk__in=sorted(chosen)).order_by("id"))
     existing = (
         FamilyPlan.objects.open()
-        .select_for_update()
-        .filter(members__person_id__in=list(chosen))
-        .distinct()
+        .filter(pk__in=PlanMember.objects.filter(person_id__in=list(chosen)).values("plan_id"))
+        .order_by("id")
         .first()
     )
     if existing is not None:
