@@ -22,9 +22,9 @@ from hearth.marac.models import MaracCase, MaracMeeting
 from hearth.marac.schemas import (
     MaracActionOut,
     MaracCaseAddIn,
+    MaracCaseChildOut,
     MaracCaseOut,
     MaracCaseSummaryOut,
-    MaracCaseChildOut,
     MaracHearIn,
     MaracMeetingIn,
     MaracMeetingOut,

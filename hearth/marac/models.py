@@ -21,6 +21,8 @@ obligation in the ledger (what the route shares), never the case.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import models
 from django.db.models import Q
 
@@ -30,8 +32,8 @@ from hearth.marac import policy
 from hearth.obligations.models import Obligation
 
 
-def _choices(labels: dict[str, str] | object) -> list[tuple[str, str]]:
-    return [(str(k), v) for k, v in labels.items()]  # type: ignore[attr-defined]
+def _choices(labels: Mapping[str, str]) -> list[tuple[str, str]]:
+    return [(str(k), v) for k, v in labels.items()]
 
 
 class MaracMeetingQuerySet(models.QuerySet["MaracMeeting"]):

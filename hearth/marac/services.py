@@ -170,12 +170,12 @@ def meeting_schedule(
     team = marac_team_of(actor)
     place = place.strip()
     _meeting_check(held_on, starts_at, format, place)
+    assert held_on is not None and starts_at is not None  # checked above
     existing = MaracMeeting.objects.filter(
         team=team, held_on=held_on, starts_at=starts_at, status=policy.MeetingStatus.SCHEDULED
     ).first()
     if existing is not None:
         return existing
-    assert held_on is not None and starts_at is not None  # checked above
     meeting = MaracMeeting.objects.create(
         team=team, held_on=held_on, starts_at=starts_at, format=format, place=place
     )
@@ -462,9 +462,9 @@ def case_hear(
     case.updated_at = clock.now()
     case.save()
     case.attended.set(attended_agency_ids)
-    for row in case.children.all():
-        row.confirmed = row.child_id in confirmed
-        row.save(update_fields=["confirmed"])
+    for child in case.children.all():
+        child.confirmed = child.child_id in confirmed
+        child.save(update_fields=["confirmed"])
 
     given = [a for a in actions if not policy.is_blank(a)]
     made: list[MaracAction] = []

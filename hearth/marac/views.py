@@ -250,7 +250,7 @@ def case_hear(request: HttpRequest, case_id: int) -> HttpResponse:
         # Another row, and nothing checked yet: what was typed is kept, with no errors.
         for bound in [form, *actions]:
             bound.is_valid()
-            bound._errors = ErrorDict()
+            bound._errors = ErrorDict()  # type: ignore[attr-defined]
     errors = _error_links(form, actions) if data is not None and not adding else []
     return render(
         request,

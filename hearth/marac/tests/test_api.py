@@ -16,7 +16,7 @@ from hearth.accounts.services import api_key_issue
 from hearth.audit.models import AccessEvent
 from hearth.core import clock
 from hearth.marac.models import MaracAction, MaracCase, MaracMeeting
-from hearth.marac.tests.factories import a_case, a_meeting, a_sent_referral
+from hearth.marac.tests.factories import a_case, a_sent_referral
 
 pytestmark = pytest.mark.django_db
 
@@ -164,4 +164,3 @@ def test_another_agency_gets_404_on_every_marac_route(wessex: Any) -> None:
     )
     assert refused.status_code == 404
     assert not MaracCase.objects.filter(referral=referral).exists()
-    assert a_meeting  # the factory module is used
