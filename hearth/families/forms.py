@@ -357,3 +357,53 @@ class CloseForm(GovukForm):
             Field.radios("reason", legend_size=Size.MEDIUM, small=True),
             Field.textarea("note", rows=3),
         )
+
+
+def _months_or_days(
+    label: str, hint: str, what: str, bounds: tuple[int, int]
+) -> forms.IntegerField:
+    low, high = bounds
+    between = f"Enter {what} from {low} to {high}"
+    return forms.IntegerField(
+        label=label,
+        help_text=hint,
+        min_value=low,
+        max_value=high,
+        error_messages={
+            "required": f"Enter {what}",
+            "invalid": f"Enter {what} as a whole number",
+            "min_value": between,
+            "max_value": between,
+        },
+    )
+
+
+class SettingsForm(GovukForm):
+    """An area's review timescales for family plans (host administrators)."""
+
+    first_meeting_working_days = _months_or_days(
+        "Working days to the first meeting",
+        f"From the plan opening. Default: {policy.DEFAULT_FIRST_MEETING_WORKING_DAYS}",
+        "the working days to the first meeting",
+        policy.SETTING_BOUNDS["first_meeting_working_days"],
+    )
+    first_review_months = _months_or_days(
+        "Months to the first review",
+        f"From the plan opening. Default: {policy.DEFAULT_FIRST_REVIEW_MONTHS}",
+        "the months to the first review",
+        policy.SETTING_BOUNDS["first_review_months"],
+    )
+    review_every_months = _months_or_days(
+        "Months at most between reviews",
+        f"After each review. Default: {policy.DEFAULT_REVIEW_EVERY_MONTHS}",
+        "the months between reviews",
+        policy.SETTING_BOUNDS["review_every_months"],
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Field.text("first_meeting_working_days", field_width=3),
+            Field.text("first_review_months", field_width=3),
+            Field.text("review_every_months", field_width=3),
+        )

@@ -371,6 +371,17 @@ class SettingsRow:
     chosen: bool  # the area chose its own (else the defaults)
 
 
+def family_plan_settings_get_for(*, actor: Actor, area_id: int) -> SettingsRow:
+    """One local authority's review timescales: host administrators only."""
+    from hearth.accounts.models import Area
+
+    area = Area.objects.filter(pk=area_id, kind=Area.Kind.LOCAL_AUTHORITY).first()
+    if not actor.is_host_administrator or area is None:
+        raise NotFound("No such page")
+    chosen = FamilyPlanSettings.objects.filter(area=area).exists()
+    return SettingsRow(area, schedule_for(area.pk), chosen)
+
+
 def family_plan_settings_for(*, actor: Actor) -> list[SettingsRow]:
     """Each local authority's review timescales: host administrators only (configuration,
     not personal data)."""

@@ -12,6 +12,12 @@ urlpatterns = [
         views.review_for_obligation,
         name="family_review_obligation",
     ),
+    path("families/plans/settings/", views.settings_list, name="family_plan_settings"),
+    path(
+        "families/plans/settings/<int:area_id>/",
+        views.settings_area,
+        name="family_plan_settings_area",
+    ),
     path("families/plans/<int:plan_id>/", views.plan_detail, name="family_plan"),
     path("families/plans/<int:plan_id>/goals/", views.goal_add, name="family_plan_goal"),
     path("families/plans/<int:plan_id>/actions/", views.action_add, name="family_plan_action"),

@@ -244,3 +244,38 @@ def review_for_obligation(request: HttpRequest, obligation_id: int) -> HttpRespo
         actor=actor_of(request), obligation_id=obligation_id
     )
     return redirect("family_plan_review", plan_id=plan_id)
+
+
+# --- Each area's review timescales (the service operator's administrators) ----------------
+
+
+@no_personal_data
+def settings_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.family_plan_settings_for(actor=actor_of(request))
+    return render(request, "families/plan_settings_list.html", {"rows": rows})
+
+
+@no_personal_data
+@require_http_methods(["GET", "POST"])
+def settings_area(request: HttpRequest, area_id: int) -> HttpResponse:
+    """One local authority's timescales, saved through ``services.family_plan_settings_set``
+    (which records the change on the area's timeline)."""
+    actor = actor_of(request)
+    row = selectors.family_plan_settings_get_for(actor=actor, area_id=area_id)
+    initial = {
+        "first_meeting_working_days": row.schedule.first_meeting_working_days,
+        "first_review_months": row.schedule.first_review_months,
+        "review_every_months": row.schedule.review_every_months,
+    }
+    form = forms.SettingsForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.family_plan_settings_set(actor=actor, area=row.area, **form.cleaned_data)
+        except ValidationFailed as failure:
+            form.add_failure(failure)
+        else:
+            messages.success(
+                request, f"The family plan timescales for {row.area.name} have been saved"
+            )
+            return redirect("family_plan_settings")
+    return render(request, "families/plan_settings_area.html", {"form": form, "row": row})

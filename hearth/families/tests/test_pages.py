@@ -212,3 +212,35 @@ def test_a_review_owed_leads_to_the_plans_review_form(
     )
     onward = client.get(outcome["Location"])
     assert onward["Location"] == reverse("family_plan_review", args=[plan.pk])
+
+
+def test_each_areas_timescales_are_the_host_administrators(
+    wessex: Any, client_for: Callable[[str], Client]
+) -> None:
+    from hearth.accounts.models import Area
+    from hearth.families.models import FamilyPlanSettings
+    from hearth.obligations.tests.factories import NORTHSHIRE
+
+    area = Area.objects.get(code=NORTHSHIRE)
+    assert client_for(FRONT_DOOR).get(reverse("family_plan_settings")).status_code == 404
+    url = reverse("family_plan_settings_area", args=[area.pk])
+    assert client_for(FRONT_DOOR).get(url).status_code == 404
+    admin = client_for("administrator@hearth.wessex.example")
+    listed = admin.get(reverse("family_plan_settings")).content.decode()
+    assert "Northshire" in listed and "Defaults" in listed
+    assert admin.get(url).status_code == 200
+    values = {
+        "first_meeting_working_days": "5",
+        "first_review_months": "2",
+        "review_every_months": "13",
+    }
+    refused = admin.post(url, values)
+    assert "Enter the months between reviews from 1 to 12" in refused.content.decode()
+    done = admin.post(url, values | {"review_every_months": "4"})
+    assert done["Location"] == reverse("family_plan_settings")
+    row = FamilyPlanSettings.objects.get(area=area)
+    assert (row.first_meeting_working_days, row.first_review_months, row.review_every_months) == (
+        5,
+        2,
+        4,
+    )
