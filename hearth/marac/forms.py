@@ -159,8 +159,9 @@ class ActionForm(GovukForm):
             *[(t.pk, f"{t.name} ({t.agency.name})") for t in teams],
         ]
         self.helper.layout = Layout(
-            Field.select("for_person"),
-            Field.select("owner_team"),
+            # Full width: a long team name must not widen the page at 375px.
+            Field.select("for_person", css_class="govuk-!-width-full"),
+            Field.select("owner_team", css_class="govuk-!-width-full"),
             Field.textarea("words", rows=2),
             Field("due_on"),
         )
