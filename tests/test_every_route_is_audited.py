@@ -368,6 +368,12 @@ PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
             )
         )(families.walk_plan()),
     ),
+    # The child's voice and the family page (hearth/voices, hearth/families family page):
+    # the front door, which knows the child through its notification.
+    **{
+        name: (FRONT_DOOR, lambda name=name: reverse(name, args=[a_notification().subject_id]))  # type: ignore[misc]
+        for name in ("voice_list", "voice_new", "family_detail")
+    },
 }
 
 # Pages that ask for the password again before they show anything.
@@ -667,6 +673,19 @@ API_SAMPLES: dict[str, Callable[[], ApiRequest]] = {
     )(families.walk_plan()),
     "POST /families/plans/{plan_id}/close": lambda: ApiRequest(
         f"/api/v1/families/plans/{families.walk_plan().pk}/close", {"reason": "goals_met"}
+    ),
+    # The child's voice (hearth/voices): the Northshire system reads and records.
+    "GET /children/{child_id}/voice": lambda: ApiRequest(
+        f"/api/v1/children/{a_notification().subject_id}/voice"
+    ),
+    "POST /children/{child_id}/voice": lambda: ApiRequest(
+        f"/api/v1/children/{a_notification().subject_id}/voice",
+        {
+            "seen_on": clock.local_now().date().isoformat(),
+            "where": "At the front door's office",
+            "seen_alone": True,
+            "said": "I am fine",
+        },
     ),
 }
 

@@ -13,20 +13,20 @@ from hearth.core.idempotency import idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
 from hearth.voices import selectors, services
 from hearth.voices.models import VoiceEntry
-from hearth.voices.schemas import ChildVoiceOut, VoiceIn, VoiceOut
+from hearth.voices.schemas import VoiceEntriesOut, VoiceEntryIn, VoiceEntryOut
 
 router = Router(tags=["the child's voice"])
 MAX_ID = 2**63 - 1
 RESOURCE = VoiceEntry._meta.label_lower
 
 
-def _out(voice: selectors.ChildVoice, recorded_id: int | None = None) -> ChildVoiceOut:
-    return ChildVoiceOut(
+def _out(voice: selectors.ChildVoice, recorded_id: int | None = None) -> VoiceEntriesOut:
+    return VoiceEntriesOut(
         recorded_id=recorded_id,
         child_id=voice.child.pk,
         child_name=voice.child.full_name,
         entries=[
-            VoiceOut(
+            VoiceEntryOut(
                 id=e.id,
                 child_id=e.child_id,
                 seen_on=e.seen_on,
@@ -48,27 +48,27 @@ def _out(voice: selectors.ChildVoice, recorded_id: int | None = None) -> ChildVo
 
 @router.get(
     "/children/{child_id}/voice",
-    response={200: ChildVoiceOut, **ERROR_RESPONSES},
+    response={200: VoiceEntriesOut, **ERROR_RESPONSES},
     summary="What a child said after the scene",
 )
 @reads_personal_data
-def voice_list(request: HttpRequest, child_id: int = Path(..., ge=1, le=MAX_ID)) -> ChildVoiceOut:
+def voice_list(request: HttpRequest, child_id: int = Path(..., ge=1, le=MAX_ID)) -> VoiceEntriesOut:
     """Every entry about the child, newest first, for whoever may see the child."""
     return _out(selectors.voices_for_child(actor=api_actor(request), child_id=child_id))
 
 
 @router.post(
     "/children/{child_id}/voice",
-    response={201: ChildVoiceOut, **CREATE_RESPONSES},
+    response={201: VoiceEntriesOut, **CREATE_RESPONSES},
     summary="Record what a child said",
 )
 @reads_personal_data
 def voice_record(
     request: HttpRequest,
-    payload: VoiceIn,
+    payload: VoiceEntryIn,
     child_id: int = Path(..., ge=1, le=MAX_ID),
     idempotency_key: str = idempotency_key_header("the child's entries"),
-) -> tuple[int, ChildVoiceOut]:
+) -> tuple[int, VoiceEntriesOut]:
     """A new entry (entries are never changed: a correction names the entry it
     corrects). Answers with every entry about the child, the new one among them."""
     actor = api_actor(request)

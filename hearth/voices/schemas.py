@@ -10,7 +10,7 @@ from hearth.incidents.schemas import Day
 from hearth.voices import policy
 
 
-class VoiceIn(Schema):
+class VoiceEntryIn(Schema):
     seen_on: Day = Field(..., description="When the child was seen: today or in the past")
     where: str = Field(
         ..., min_length=1, max_length=policy.MAX_WHERE, description="For example at school"
@@ -32,7 +32,7 @@ class VoiceIn(Schema):
     )
 
 
-class VoiceOut(Schema):
+class VoiceEntryOut(Schema):
     id: int
     child_id: int
     seen_on: dt.date
@@ -48,10 +48,10 @@ class VoiceOut(Schema):
     corrects_id: int | None
 
 
-class ChildVoiceOut(Schema):
+class VoiceEntriesOut(Schema):
     child_id: int
     child_name: str
-    entries: list[VoiceOut] = Field(..., description="Newest first")
+    entries: list[VoiceEntryOut] = Field(..., description="Newest first")
     recorded_id: int | None = Field(
         None, description="The entry this request recorded (a retry: the same one)"
     )
