@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from hearth.accounts.models import Area, Team
 from hearth.audit.services import timeline_record
@@ -414,7 +415,14 @@ def _support_started(actor: Actor | None, plan: FamilyPlan, support: Support) ->
 def _linked_obligation(actor: Actor, obligation_id: int | None) -> Obligation | None:
     if obligation_id is None:
         return None
-    found = Obligation.objects.visible_to(actor).filter(pk=obligation_id).first()
+    found = (
+        Obligation.objects.filter(pk=obligation_id)
+        .filter(
+            Q(pk__in=Obligation.objects.visible_to(actor).filter(pk=obligation_id).values("pk"))
+            | Q(referrer_agency_id=actor.agency_id)  # a referral the actor's agency made
+        )
+        .first()
+    )
     if found is None:
         raise ValidationFailed.from_fields(
             {"obligation": ["Select work you can see that delivers the support"]}

@@ -58,7 +58,7 @@ def test_nobody_without_an_action_sees_the_plan(wessex: Any, email: str) -> None
     plan = a_plan(wessex)
     with pytest.raises(NotFound):
         selectors.plan_get_for(actor=wessex.actor(email), plan_id=plan.pk)
-    assert selectors.plans_for(actor=wessex.actor(email)) == []
+    assert plan not in [row.plan for row in selectors.plans_for(actor=wessex.actor(email))]
 
 
 def test_an_action_owner_sees_what_the_plan_shares_with_it(wessex: Any) -> None:
@@ -161,7 +161,7 @@ def test_every_read_is_logged(wessex: Any) -> None:
 
 def test_the_plans_list_says_who_leads(wessex: Any) -> None:
     plan = worked_plan(wessex)
-    (row,) = selectors.plans_for(actor=wessex.actor(IDVA))
-    assert row.plan == plan and not row.is_lead
-    (row,) = selectors.plans_for(actor=wessex.actor(FRONT_DOOR))
+    (row,) = [r for r in selectors.plans_for(actor=wessex.actor(IDVA)) if r.plan == plan]
+    assert not row.is_lead
+    (row,) = [r for r in selectors.plans_for(actor=wessex.actor(FRONT_DOOR)) if r.plan == plan]
     assert row.is_lead

@@ -62,7 +62,7 @@ def test_open_a_plan_once(wessex: Any, keys: dict[str, str]) -> None:
         keys["lead"], "POST", "/families/plans", body | {"safe_contact_note": " "}, idem="k2"
     )
     assert refused.status_code == 422
-    assert FamilyPlan.objects.count() == 1
+    assert FamilyPlan.objects.filter(members__person_id=body["person_id"]).count() == 1
 
 
 def test_reading_a_plan(wessex: Any, keys: dict[str, str]) -> None:
@@ -77,8 +77,10 @@ def test_reading_a_plan(wessex: Any, keys: dict[str, str]) -> None:
     assert dean["name"] == "Dean Vance" and not dean["shown"] and dean["actions"] == []
     assert call(keys["south"], "GET", f"/families/plans/{plan.pk}").status_code == 404
     listed = call(keys["idva"], "GET", "/families/plans").json()
-    assert [row["id"] for row in listed] == [plan.pk]
-    assert call(keys["south"], "GET", "/families/plans").json() == []
+    assert plan.pk in [row["id"] for row in listed]
+    assert plan.pk not in [
+        row["id"] for row in call(keys["south"], "GET", "/families/plans").json()
+    ]
 
 
 def test_only_the_lead_team_changes_the_plan(wessex: Any, keys: dict[str, str]) -> None:

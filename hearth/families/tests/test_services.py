@@ -71,7 +71,7 @@ def test_opening_a_plan(wessex: Any) -> None:
     assert plan.next_review_due_on == policy.add_months(today, 3)
     assert review.deadlines.get().due_at == calendar.end_of_day(plan.next_review_due_on)
     # The timeline says what happened in fixed words: never the safe-contact note.
-    events = TimelineEvent.objects.filter(verb__startswith="family_plan.")
+    events = TimelineEvent.objects.filter(verb__startswith="family_plan.", payload__plan_id=plan.pk)
     assert events.filter(verb="family_plan.opened").count() == 1
     assert events.filter(verb="family_plan.member_added").count() == 4
     assert not any("Kerry's mobile" in e.summary for e in events)
@@ -131,7 +131,7 @@ def test_a_goal_once(wessex: Any) -> None:
     goal = services.goal_add(actor=actor, plan=plan, member_id=mia.pk, words="Mia feels safe")
     again = services.goal_add(actor=actor, plan=plan, member_id=mia.pk, words="Mia feels safe")
     assert goal == again and Goal.objects.filter(plan=plan).count() == 1
-    event = TimelineEvent.objects.get(verb="family_plan.goal_added")
+    event = TimelineEvent.objects.get(verb="family_plan.goal_added", payload__plan_id=plan.pk)
     assert event.summary == "Goal added"  # never the goal's words
 
 
@@ -413,4 +413,5 @@ def test_a_heard_cases_actions_join_the_plan_and_their_teams_see_it(wessex: Any)
     assert joined.case_id == case.pk and joined.obligation.route == "marac_action"
     view = plan_get_for(actor=wessex.actor(IDVA), plan_id=plan.pk)
     assert [m.obligation_id for m in view.marac_actions] == [joined.obligation_id]
-    assert TimelineEvent.objects.filter(verb="family_plan.marac_actions").count() == 1
+    joins = TimelineEvent.objects.filter(verb="family_plan.marac_actions", payload__plan_id=plan.pk)
+    assert joins.count() == 1
