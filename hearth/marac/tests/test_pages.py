@@ -265,3 +265,23 @@ def test_reading_a_case_is_logged(wessex: Any, client_for: Callable[[str], Clien
     before = AccessEvent.objects.count()
     client_for(MARAC).get(reverse("marac_case", args=[case.pk]))
     assert AccessEvent.objects.count() == before + 1
+
+
+def test_the_agenda_and_the_meetings_read_in_a_fixed_number_of_queries(
+    wessex: Any, client_for: Callable[[str], Client], django_assert_max_num_queries: Any
+) -> None:
+    from hearth.marac import services
+
+    meeting = a_meeting(wessex, days=2)
+    for _ in range(3):
+        services.case_add(
+            actor=wessex.actor(MARAC),
+            meeting=meeting,
+            referral_obligation_id=a_sent_referral(wessex).pk,
+        )
+    a_sent_referral(wessex)  # and one waiting
+    marac = client_for(MARAC)
+    with django_assert_max_num_queries(12):
+        assert marac.get(reverse("marac_meeting", args=[meeting.pk])).status_code == 200
+    with django_assert_max_num_queries(12):
+        assert marac.get(reverse("marac_meetings")).status_code == 200
