@@ -285,3 +285,27 @@ def test_the_agenda_and_the_meetings_read_in_a_fixed_number_of_queries(
         assert marac.get(reverse("marac_meeting", args=[meeting.pk])).status_code == 200
     with django_assert_max_num_queries(12):
         assert marac.get(reverse("marac_meetings")).status_code == 200
+
+
+def test_the_marac_administrator_sees_no_case(
+    wessex: Any, client_for: Callable[[str], Client]
+) -> None:
+    from hearth.accounts.services import membership_add
+    from hearth.core.actor import Role
+
+    case = a_case(wessex, days=1)
+    admin = "administrator@hearth.wessex.example"
+    marac_agency = Agency.objects.get(slug="northshire-marac")
+    membership_add(
+        actor=None, user=wessex.user(admin), agency=marac_agency, role=Role.ADMINISTRATOR
+    )
+    client = client_for(admin)
+    assert client.post(reverse("choose_agency"), {"agency": marac_agency.pk}).status_code == 302
+    for url in (
+        reverse("marac_meetings"),
+        reverse("marac_meeting", args=[case.meeting_id]),
+        reverse("marac_case", args=[case.pk]),
+        reverse("marac_case_hear", args=[case.pk]),
+    ):
+        assert client.get(url).status_code == 404, url
+    assert "MARAC meetings" not in client.get(reverse("home")).content.decode()
