@@ -244,3 +244,37 @@ def test_each_areas_timescales_are_the_host_administrators(
         2,
         4,
     )
+
+
+def test_each_childs_risk_and_what_the_children_said_since_the_last_review(
+    wessex: Any, client_for: Callable[[str], Client]
+) -> None:
+    from hearth.obligations.tests.factories import OFFICER
+    from hearth.risk import services as risk_services
+    from hearth.risk.policy import ChildRiskFactors
+    from hearth.voices.services import voice_record
+
+    plan = worked_plan(wessex)
+    mia = member(plan, "Mia").person
+    risk_services.child_risk_record(
+        actor=wessex.actor(OFFICER),
+        child=mia,
+        incident=plan.incident,
+        factors=ChildRiskFactors(age=8, present_or_witnessed=True, threatened=True),
+    )
+    voice_record(
+        actor=wessex.actor(FRONT_DOOR),
+        child_id=mia.pk,
+        seen_on=clock.local_now().date(),
+        where="At home",
+        seen_alone=True,
+        said="I like it when it is quiet at home",
+    )
+    lead = client_for(FRONT_DOOR).get(reverse("family_plan", args=[plan.pk])).content.decode()
+    assert "Risk level: <strong>" in lead
+    assert "I like it when it is quiet at home" in lead
+    assert "What the children said since the plan opened" in lead
+    # The plan shares each child's risk with its action teams, not what the child said.
+    owner = client_for(IDVA).get(reverse("family_plan", args=[plan.pk])).content.decode()
+    assert "Risk level: <strong>" in owner
+    assert "quiet at home" not in owner
