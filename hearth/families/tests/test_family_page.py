@@ -26,7 +26,7 @@ from hearth.encompass.tests.test_encompass import (
     at_schools,
 )
 from hearth.families.family_page import family_page_for
-from hearth.incidents.models import Incident
+from hearth.incidents.models import Incident, Party
 from hearth.obligations.tests.factories import (
     FRONT_DOOR,
     OFFICER,
@@ -158,3 +158,20 @@ def test_every_page_of_the_person_links_to_the_family(
     subject = notification.subject
     assert reverse("family_detail", args=[subject.pk]) in page
     assert front_door.get(reverse("family_detail", args=[subject.pk])).status_code == 200
+
+
+def test_a_bounded_number_of_queries_whatever_the_familys_size(
+    wessex: Wessex, incident: Incident, django_assert_max_num_queries: Any
+) -> None:
+    kerry = person(incident, "Kerry")
+    officer = wessex.actor(OFFICER)
+    with django_assert_max_num_queries(25) as small:
+        family_page_for(actor=officer, person_id=kerry.pk)
+    # Mia at four more incidents: four more families of five joined to hers.
+    mia = person(incident, "Mia")
+    for n in range(4):
+        other = at_schools(wessex, f"WX/2026/09{n:02d}")
+        Party.objects.create(incident=other, person=mia, role="child")
+    with django_assert_max_num_queries(len(small.captured_queries) + 6):
+        page = family_page_for(actor=officer, person_id=kerry.pk)
+    assert len(page.members) > 20
