@@ -14,6 +14,7 @@ has an entry is left as he is.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from hearth.accounts.models import Agency, User
 from hearth.accounts.selectors import actor_for_user
@@ -46,8 +47,7 @@ def seed_voices() -> list[VoiceEntry]:
     if VoiceEntry.objects.filter(child=tyler).exists():
         return []
     day = incident.submitted_at.astimezone(clock.LONDON).date()
-    entries = []
-    for days, hour, email, fields in (
+    seen: list[tuple[int, int, str, dict[str, Any]]] = [
         (
             2,
             11,
@@ -74,7 +74,9 @@ def seed_voices() -> list[VoiceEntry]:
                 "how_they_are": "Chatty about football, went quiet when asked about his dad.",
             },
         ),
-    ):
+    ]
+    entries = []
+    for days, hour, email, fields in seen:
         at = dt.datetime.combine(day + dt.timedelta(days=days), dt.time(hour), clock.LONDON)
         with clock.replaying_at(min(at, clock.now())):
             entries.append(
