@@ -348,3 +348,17 @@ def test_the_demo_agencies_attend_and_own_actions(wessex: Any) -> None:
     assert Team.objects.get(slug="southmoor-front-door") not in owners
     assert MaracCase.objects.count() == 0 or True
     assert PPU
+
+
+def test_an_action_not_done_in_time_is_escalated_by_the_sweeper(wessex: Any) -> None:
+    from hearth.obligations.sweeper import sweep
+
+    case = hear(wessex, a_case(wessex))
+    action = case.actions.get()
+    (deadline,) = Deadline.objects.filter(obligation_id=action.obligation_id)
+    sweep(now=deadline.due_at - dt.timedelta(seconds=1))
+    deadline.refresh_from_db()
+    assert deadline.overdue_at is None
+    sweep(now=deadline.due_at + dt.timedelta(seconds=30))
+    deadline.refresh_from_db()
+    assert deadline.overdue_at is not None and deadline.reminder_at is not None
