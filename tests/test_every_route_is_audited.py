@@ -358,6 +358,7 @@ PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
             "family_plan_support",
             "family_plan_review",
             "family_plan_close",
+            "family_plan_first_meeting",
         )
     },
     "family_plan_support_update": (

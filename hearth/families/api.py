@@ -110,6 +110,7 @@ def plan_out(view: PlanView) -> FamilyPlanOut:
         safe_contact_note=plan.safe_contact_note,
         opened_on=plan.opened_on,
         first_meeting_due_on=plan.first_meeting_due_on,
+        first_meeting_on=plan.first_meeting_on,
         next_review_due_on=plan.next_review_due_on,
         closed_on=plan.closed_on,
         close_reason=plan.close_reason,

@@ -347,6 +347,18 @@ class ReviewForm(GovukForm):
         }
 
 
+class FirstMeetingForm(GovukForm):
+    held_on = GovukDateField(
+        label="When was the first meeting held?",
+        what="The meeting date",
+        required="Enter the date of the first meeting",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(Field("held_on"))
+
+
 class CloseForm(GovukForm):
     reason = _radios("Why is the plan closing?", _CLOSE_CHOICES, "Select why the plan is closing")
     note = _text("Anything more about why it closes", "Needed for another reason")

@@ -128,6 +128,7 @@ class FamilyPlan(TimeStampedModel):
     )
     opened_on = models.DateField()
     first_meeting_due_on = models.DateField()
+    first_meeting_on = models.DateField(null=True, blank=True)
     next_review_due_on = models.DateField(null=True, blank=True)
     # The next review owed (FAMILY-REVIEW-1), while the plan is open.
     review_obligation = models.ForeignKey(

@@ -443,6 +443,20 @@ def review_problems(
     return errors
 
 
+def first_meeting_problems(
+    held_on: dt.date | None, opened_on: dt.date, today: dt.date
+) -> dict[str, list[str]]:
+    """The first meeting of the team around the family: on a day from the plan's opening
+    to today."""
+    if held_on is None:
+        return {"held_on": ["Enter the date of the first meeting"]}
+    if held_on > today:
+        return {"held_on": ["The meeting must be today or in the past"]}
+    if held_on < opened_on:
+        return {"held_on": ["The meeting must be on or after the day the plan opened"]}
+    return {}
+
+
 def close_problems(reason: str, note: str) -> dict[str, list[str]]:
     if reason not in {r.value for r in CloseReason}:
         return {"close_reason": ["Select why the plan is closing"]}

@@ -222,6 +222,7 @@ class FamilyPlanOut(Schema):
     safe_contact_note: str
     opened_on: dt.date
     first_meeting_due_on: dt.date
+    first_meeting_on: dt.date | None = Field(..., description="When it was held, if recorded")
     next_review_due_on: dt.date | None
     closed_on: dt.date | None
     close_reason: str

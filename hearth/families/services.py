@@ -642,6 +642,25 @@ def _close(actor: Actor, plan: FamilyPlan, reason: str, note: str) -> None:
 
 
 @transaction.atomic
+def first_meeting_record(
+    *, actor: Actor, plan: FamilyPlan | int, held_on: dt.date | None
+) -> FamilyPlan:
+    """The first meeting of the team around the family was held (due within 10 working
+    days of opening). Recording the same day again changes nothing."""
+    plan = _lead_locked(actor, plan)
+    if held_on is not None and plan.first_meeting_on == held_on:
+        return plan
+    errors = policy.first_meeting_problems(held_on, plan.opened_on, clock.local_now().date())
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    assert held_on is not None
+    plan.first_meeting_on = held_on
+    plan.save(update_fields=["first_meeting_on", "updated_at"])
+    _event(actor, plan, "first_meeting", f"First meeting held on {held_on:%d %B %Y}")
+    return plan
+
+
+@transaction.atomic
 def review_record(
     *,
     actor: Actor,

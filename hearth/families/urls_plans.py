@@ -28,5 +28,10 @@ urlpatterns = [
         name="family_plan_support_update",
     ),
     path("families/plans/<int:plan_id>/reviews/", views.review_record, name="family_plan_review"),
+    path(
+        "families/plans/<int:plan_id>/first-meeting/",
+        views.first_meeting,
+        name="family_plan_first_meeting",
+    ),
     path("families/plans/<int:plan_id>/close/", views.plan_close, name="family_plan_close"),
 ]

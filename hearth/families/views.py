@@ -220,6 +220,22 @@ def review_record(request: HttpRequest, plan_id: int) -> HttpResponse:
 
 @reads_personal_data
 @require_http_methods(["GET", "POST"])
+def first_meeting(request: HttpRequest, plan_id: int) -> HttpResponse:
+    return _lead_step(
+        request,
+        plan_id,
+        lambda view: forms.FirstMeetingForm(posted(request)),
+        "Record the first meeting",
+        lambda actor, view, form: services.first_meeting_record(
+            actor=actor, plan=view.plan, held_on=form.cleaned_data["held_on"]
+        ),
+        "The first meeting has been recorded",
+        "Record a family plan's first meeting",
+    )
+
+
+@reads_personal_data
+@require_http_methods(["GET", "POST"])
 def plan_close(request: HttpRequest, plan_id: int) -> HttpResponse:
     return _lead_step(
         request,

@@ -278,3 +278,25 @@ def test_each_childs_risk_and_what_the_children_said_since_the_last_review(
     owner = client_for(IDVA).get(reverse("family_plan", args=[plan.pk])).content.decode()
     assert "Risk level: <strong>" in owner
     assert "quiet at home" not in owner
+
+
+def test_recording_the_first_meeting(wessex: Any, client_for: Callable[[str], Client]) -> None:
+    plan = a_plan(wessex)
+    client = client_for(FRONT_DOOR)
+    back = reverse("family_plan", args=[plan.pk])
+    page = client.get(back).content.decode()
+    assert "First meeting due by" in page
+    url = reverse("family_plan_first_meeting", args=[plan.pk])
+    assert url in page
+    today = clock.local_now().date()
+    future = client.post(url, day("held_on", today + dt.timedelta(days=1)))
+    assert "The meeting must be today or in the past" in future.content.decode()
+    assert client.post(url, day("held_on", today))["Location"] == back
+    plan.refresh_from_db()
+    assert plan.first_meeting_on == today
+    assert "First meeting held" in client.get(back).content.decode()
+    assert (
+        services.first_meeting_record(actor=wessex.actor(FRONT_DOOR), plan=plan, held_on=today)
+        == plan
+    )
+    assert client_for(IDVA).get(url).status_code == 404  # no action: no plan

@@ -279,3 +279,12 @@ def test_an_action_owner_sees_only_the_members_its_actions_are_for() -> None:
     assert policy.sees_member_work(is_lead=False, acts_for={2, 3}, member_id=2)
     assert not policy.sees_member_work(is_lead=False, acts_for={2, 3}, member_id=4)
     assert not policy.sees_member_work(is_lead=False, acts_for=set(), member_id=2)
+
+
+def test_the_first_meeting_is_held_from_opening_to_today() -> None:
+    opened, today = D(2026, 3, 2), D(2026, 3, 10)
+    assert policy.first_meeting_problems(D(2026, 3, 2), opened, today) == {}
+    assert policy.first_meeting_problems(D(2026, 3, 10), opened, today) == {}
+    assert "held_on" in policy.first_meeting_problems(D(2026, 3, 1), opened, today)
+    assert "held_on" in policy.first_meeting_problems(D(2026, 3, 11), opened, today)
+    assert "held_on" in policy.first_meeting_problems(None, opened, today)
