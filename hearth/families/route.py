@@ -166,6 +166,7 @@ ACTION = registry.Route(
     rule=policy.ACTION_RULE,
     rule_version=policy.RULE_VERSION,
     for_child=False,
+    subject_may_be_child=True,  # an action for the victim, a child or the person causing harm
     outcomes={o.value: label for o, label in policy.ACTION_OUTCOME_LABELS.items()},
     record_outcome=_action_outcome,
     note_label="Note (needed when the action was not done)",

@@ -139,6 +139,7 @@ ACTION = registry.Route(
     rule=policy.ACTION_RULE,
     rule_version=policy.RULE_VERSION,
     for_child=False,
+    subject_may_be_child=True,  # an action for the victim, a child or the person causing harm
     outcomes=dict(policy.ACTION_OUTCOME_LABELS),
     record_outcome=_record_outcome,
     note_label="What was done, or why it was not done",

@@ -12,6 +12,9 @@ A route declares:
 - ``key`` (stored as ``Obligation.route``, at most 40 characters), ``label``, and the
   ``rule`` and ``rule_version`` that create its obligations (shown to users);
 - ``for_child``: whether its subject is a child (else an adult victim);
+  ``subject_may_be_child``: its subject may be either, obligation by obligation (an action
+  agreed for one member of a family: the adult victim, a child, the person causing harm),
+  so that one owed to a child is on that child's record and counted with their work;
 - ``outcomes``: each outcome's key and words, and ``closes_with_outcome`` (whether
   recording that outcome ends the obligation at once); ``record_outcome`` when the route
   records its outcome its own way (a front door's decision starts an assessment);
@@ -130,6 +133,7 @@ class Route:
     rule: str
     rule_version: str
     for_child: bool
+    subject_may_be_child: bool = False
     outcomes: Mapping[str, str] = field(default_factory=dict)
     closes_with_outcome: Callable[[str], bool] = lambda outcome: True
     record_outcome: Callable[[Actor, Obligation, str, str], Obligation] | None = None
@@ -249,7 +253,23 @@ def outcome_label(key: str, outcome: str) -> str:
 
 
 def child_route_keys() -> frozenset[str]:
+    """Routes whose subject is always a child."""
     return frozenset(r.key for r in routes() if r.for_child)
+
+
+def about_child_keys() -> frozenset[str]:
+    """Routes whose obligation, when owed to a child, is about that child: the child routes
+    and those whose subject may be a child (``subject_may_be_child``)."""
+    return frozenset(r.key for r in routes() if r.for_child or r.subject_may_be_child)
+
+
+def is_about_child(obligation: Obligation, child_id: int, owed: Collection[int]) -> bool:
+    """Whether this obligation (owed to ``owed``) is about this child: a child route's
+    owed to them, or one of a route whose subject may be a child, with them as subject."""
+    route = get(obligation.route)
+    if route.for_child:
+        return child_id in owed
+    return route.subject_may_be_child and obligation.subject_id == child_id
 
 
 def read_elsewhere() -> list[str]:

@@ -151,7 +151,7 @@ def child_visible_to(actor: Actor, child_id: int) -> Person:
     owed = (
         Obligation.objects.visible_to(actor)
         .owed_to(linked_person_ids(child))
-        .filter(route__in=sorted(registry.child_route_keys()))
+        .filter(route__in=sorted(registry.about_child_keys()))
     )
     received = Obligation.objects.filter(
         team__agency_id=actor.agency_id, route__in=registry.read_elsewhere()
@@ -268,7 +268,7 @@ def _back_to(actor: Actor, child: Person) -> str:
     if (
         Obligation.objects.visible_to(actor)
         .owed_to(linked_person_ids(child))
-        .filter(route__in=sorted(registry.child_route_keys()))
+        .filter(route__in=sorted(registry.about_child_keys()))
         .exists()
     ):
         return "safeguarding"

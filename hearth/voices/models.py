@@ -44,7 +44,7 @@ class VoiceEntryQuerySet(models.QuerySet["VoiceEntry"]):
         named = Person.objects.visible_to(actor).order_by().values("pk")
         owed = (
             Obligation.objects.visible_to(actor)
-            .filter(route__in=sorted(registry.child_route_keys()))
+            .filter(route__in=sorted(registry.about_child_keys()))
             .order_by()
             .values("subject_id")
         )

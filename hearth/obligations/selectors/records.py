@@ -52,7 +52,9 @@ class IncidentObligations:
 
     @property
     def adults(self) -> list[Obligation]:
-        return [o for o in self.obligations if o.route not in registry.child_route_keys()]
+        """What is not a child's: the adult victims' referrals, and actions for an adult."""
+        childrens = {o.pk for c in self.children for o in c.obligations}
+        return [o for o in self.obligations if o.pk not in childrens]
 
 
 def incident_obligations_for(
@@ -75,9 +77,7 @@ def incident_obligations_for(
         ChildProgress(
             child=child,
             obligations=[
-                o
-                for o in obligations
-                if child.pk in owed_ids(o) and o.route in registry.child_route_keys()
+                o for o in obligations if registry.is_about_child(o, child.pk, owed_ids(o))
             ],
         )
         for child in children
@@ -157,14 +157,14 @@ def child_record_for(
     related = (
         Obligation.objects.visible_to(actor)
         .owed_to(same_child)
-        .filter(route__in=sorted(registry.child_route_keys()))
+        .filter(route__in=sorted(registry.about_child_keys()))
         .exists()
         or ChildInvolvement.objects.visible_to(actor).filter(child_id__in=same_child).exists()
     )
     if not related:
         raise NotFound("No such child")
     owed = Obligation.objects.owed_to(same_child).filter(
-        route__in=sorted(registry.child_route_keys())
+        route__in=sorted(registry.about_child_keys())
     )
     current = Paginator(
         _with_next_due(owed)

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.http import actor_of
 from hearth.core.personal_data import reads_personal_data
@@ -39,12 +40,21 @@ def obligation_detail(request: HttpRequest, obligation_id: int) -> HttpResponse:
             "obligation": obligation,
             "shared": shared,
             "route_label": registry.label(obligation.route),
-            "is_child_route": obligation.route in registry.child_route_keys(),
+            "is_child_route": registry.is_about_child(
+                obligation, obligation.subject_id, {obligation.subject_id}
+            )
+            and (route.for_child or _is_child_now(obligation.subject)),
             "route": route,
             **(route.page_context(actor, detail) if route.page_context is not None else {}),
             **gather(OBLIGATION_PAGE_EXTRAS, actor, detail),
         },
     )
+
+
+def _is_child_now(person: Any) -> bool:
+    """Under 18 today (an action's subject: a route whose subject may be a child)."""
+    age = person.age_on(clock.local_now().date())
+    return age is not None and age < 18
 
 
 # Route apps add links to the child's safeguarding record without the ledger importing
