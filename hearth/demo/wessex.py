@@ -18,10 +18,13 @@ from hearth.accounts import services
 from hearth.accounts.models import Agency, Area, Country, Team, TeamFunction
 from hearth.core.actor import AgencyKind, Role
 from hearth.demo.directory import seed_directory
+from hearth.demo.families import seed_families
 from hearth.demo.incidents import seed_incidents
+from hearth.demo.marac import seed_marac
 from hearth.demo.obligations import seed_obligations
 from hearth.demo.schools import seed_schools
 from hearth.demo.specialist import seed_specialist
+from hearth.voices.demo import seed_voices
 
 DEMO_PASSWORD = "wessex-demo-only"  # printed by `make run`; demo mode only
 DOMAIN = "wessex.example"
@@ -182,6 +185,9 @@ def seed_wessex(progress: Callable[[str], None] = lambda _: None) -> list[DemoSi
         seed_incidents(progress=progress)
         seed_obligations()
         seed_specialist()  # referrals to Little Oaks (hearth/demo/specialist.py)
+        seed_voices()  # what Tyler said after the second call (hearth/voices/demo.py)
+        seed_marac()  # next week's Northshire MARAC meeting (hearth/demo/marac.py)
+        seed_families()  # the Fenwrights' whole-family plan (hearth/demo/families.py)
         return sign_ins
 
 

@@ -394,3 +394,29 @@ def family_plan_settings_for(*, actor: Actor) -> list[SettingsRow]:
         SettingsRow(area, schedule_for(area.pk), area.pk in chosen)
         for area in Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY).order_by("name")
     ]
+
+
+@dataclass(frozen=True)
+class FamilyPlanLink:
+    """A plan the viewer may open, about someone on a family page (no personal data)."""
+
+    plan_id: int
+    lead_team: str
+    is_open: bool
+    opened_on: dt.date
+
+
+def plan_links_for(*, actor: Actor, person_ids: list[int]) -> list[FamilyPlanLink]:
+    """The plans the actor may see that any of these people is a member of, open first:
+    for the family page, which has already logged the read of the people it shows."""
+    plans = (
+        FamilyPlan.objects.visible_to(actor)
+        .filter(members__person_id__in=person_ids)
+        .select_related("lead_team")
+        .distinct()
+        .order_by("closed_on", "-opened_on", "-id")[:20]
+    )
+    return [
+        FamilyPlanLink(p.pk, p.lead_team.name, p.status != policy.PlanStatus.CLOSED, p.opened_on)
+        for p in plans
+    ]

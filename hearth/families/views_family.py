@@ -10,9 +10,14 @@ from django.shortcuts import render
 from hearth.core.http import actor_of
 from hearth.core.personal_data import reads_personal_data
 from hearth.families.family_page import family_page_for
+from hearth.families.selectors import plan_links_for
 
 
 @reads_personal_data
 def family_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    page = family_page_for(actor=actor_of(request), person_id=person_id)
-    return render(request, "families/family.html", {"family": page, "person": page.person})
+    actor = actor_of(request)
+    page = family_page_for(actor=actor, person_id=person_id)
+    plans = plan_links_for(actor=actor, person_ids=[m.person.pk for m in page.members])
+    return render(
+        request, "families/family.html", {"family": page, "person": page.person, "plans": plans}
+    )
