@@ -1,0 +1,177 @@
+"""The whole family end to end in Chromium (issue 14's "Done when"): the Northshire MARAC
+hears Kerry Vance's high-risk case and records actions for the IDVA service, the front
+door and Ashcombe Primary School; the front door opens a whole-family plan with goals for
+Kerry, Mia and Leo, and the MARAC's actions join it; the school's safeguarding lead
+records what Mia said; the IDVA acknowledges its action (Kerry's support starts) and each
+child gets a follow-up; the front door records a review with progress on a goal and the
+children's views. Everything is on a phone (375 CSS pixels), with axe-core checking every
+page (WCAG 2.2 AA) and nothing scrolling sideways (WCAG 1.4.10 Reflow)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from conftest import Wessex
+from hearth.core import clock
+from hearth.families.models import FamilyPlan, Goal, Review
+from hearth.marac.models import MaracAction, MaracCase
+from hearth.marac.tests.factories import FRONT_DOOR, IDVA, MARAC, a_meeting, a_sent_referral
+from hearth.obligations import services as ledger
+from hearth.obligations.models import Obligation
+from hearth.voices.models import VoiceEntry
+from tests.browser.conftest import AxeCheck
+from tests.browser.test_encompass_journey import Visit
+from tests.browser.test_obligations_journey import phone
+
+pytestmark = [pytest.mark.browser]
+
+DSL = "dsl@schools.wessex.example"  # Ashcombe Primary School's (and Ashcombe Academy's) DSL
+SCHOOL = "Ashcombe Primary School"
+KERRY, MIA, LEO, AVA = "Kerry Vance", "Mia Vance", "Leo Hart", "Ava Vance"
+RISKS = "Threats to kill; strangulation last month; Dean has breached his bail conditions"
+KERRY_ACTION = "Contact Kerry through her safe number and review her safety plan"
+MIA_FRONT_DOOR = "Visit Mia at home with her mother, away from Dean"
+MIA_SCHOOL = "Give Mia a trusted adult at school and check in with her each morning"
+SAFE_CONTACT = "Call Kerry on 07700 900123, weekdays 10 to 12 only. Dean must not know."
+KERRY_GOAL = "Kerry feels safe at home"
+MIA_GOAL = "Mia sleeps through the night and feels safe at school"
+LEO_GOAL = "Leo can talk to someone he trusts about home"
+SAID = "I like Mrs Patel's room. I don't want Daddy to come back."
+VIEWS = "Mia says school feels safe. Leo wants to see his nan more."
+
+
+def pick(select: Any, text: str) -> None:
+    """Select the one option of ``select`` whose words contain ``text``."""
+    options = [o.strip() for o in select.locator("option").all_inner_texts()]
+    matching = [option for option in options if text in option]
+    assert len(matching) == 1, f"{text!r} is not exactly one of {options}"
+    select.select_option(label=matching[0])
+
+
+def success(page: Page) -> Any:
+    return page.locator(".govuk-notification-banner--success")
+
+
+def test_a_marac_hears_a_case_and_the_family_is_supported_together(
+    browser: Browser,
+    live_server: Any,
+    axe_check: AxeCheck,
+    console_messages: list[str],
+    wessex_live: None,
+) -> None:
+    wessex = Wessex()
+    referral = a_sent_referral(wessex)  # Kerry's, 15 yes answers: high risk
+    meeting = a_meeting(wessex)  # today, online
+    incident = referral.incident
+    people = {p.person.full_name: p.person for p in incident.parties.select_related("person")}
+    kerry, mia, leo, ava = (people[name] for name in (KERRY, MIA, LEO, AVA))
+    # Weeks ago the MARAC acknowledged the referral (each child was followed up then, and
+    # the front door has since seen each child and closed their follow-up).
+    ledger.obligation_acknowledge(actor=wessex.actor(MARAC), obligation=referral)
+    earlier = Obligation.objects.filter(route="child_follow_up", incident=incident)
+    assert earlier.count() == 3
+    for follow_up in earlier:
+        ledger.obligation_acknowledge(actor=wessex.actor(FRONT_DOOR), obligation=follow_up)
+        ledger.outcome_record(
+            actor=wessex.actor(FRONT_DOOR),
+            obligation=follow_up,
+            outcome="safe_and_supported",
+            note="Seen at home with her mother on a visit; safe, and the school is told",
+        )
+    today = clock.local_now().date()
+    due = today + dt.timedelta(days=14)
+    meeting_words = f"{meeting.held_on:%A %d %B %Y} at {meeting.starts_at:%H:%M}"
+
+    # 1. The MARAC coordinator adds the referral to today's meeting and records the hearing.
+    marac_phone = phone(browser, live_server)
+    try:
+        coordinator = Visit(marac_phone.new_page(), axe_check)
+        page = coordinator.page
+        page.on("console", lambda m: console_messages.append(f"[{m.type}] {m.text}"))
+        coordinator.sign_in(MARAC)
+        page.get_by_role("button", name="Meetings").click()
+        coordinator.check("MARAC meetings", "MARAC meetings")
+        page.get_by_role("link", name=re.compile(f"^Add to a meeting\\s*: {KERRY}$")).click()
+        coordinator.check("add to a meeting", "Add to a MARAC meeting")
+        page.get_by_role("group", name="Which meeting?").get_by_label(
+            re.compile(re.escape(meeting_words))
+        ).check()
+        coordinator.button("Add to the agenda")
+        coordinator.check("the agenda", meeting.held_on.strftime("%A %-d %B %Y"))
+        case = MaracCase.objects.get(referral=referral)
+        item = page.locator("main ol > li").filter(has_text=KERRY)
+        expect(item).to_contain_text("Repeat" if case.repeat else "New")
+        expect(item).to_contain_text("Not heard yet")
+        expect(item).to_contain_text("3 children in the household")
+        page.get_by_role("link", name=f"Record the hearing of {KERRY}'s case").click()
+
+        coordinator.check("record the hearing", f"Record the hearing of {KERRY}'s case")
+        # A first try with a mistake: no agency attended, and an action with no team.
+        coordinator.fill("What risks were discussed?", RISKS)
+        action = page.get_by_role("group", name="Action 1")
+        pick(action.get_by_label("Who is it for?"), KERRY)
+        action.get_by_label("What must be done?").fill(KERRY_ACTION)
+        coordinator.date("action-0-due_on", due)
+        coordinator.button("Record the hearing")
+        expect(page).to_have_title(re.compile(r"^Error: "))
+        summary = page.locator(".govuk-error-summary")
+        expect(summary).to_be_visible()
+        coordinator.check("record the hearing, with errors")
+        expect(
+            summary.get_by_role("link", name="Select the agencies that attended for this case")
+        ).to_be_visible()
+        expect(
+            summary.get_by_role("link", name="Action 1: Select the team that owns the action")
+        ).to_be_visible()
+
+        attended = page.get_by_role("group", name="Which agencies attended for this case?")
+        for agency in (
+            "Wessex Police",
+            "Wessex IDVA Service",
+            "Northshire Council children's services",
+        ):
+            attended.get_by_label(agency, exact=True).check()
+        for name in (MIA, LEO, AVA):
+            expect(
+                page.get_by_role(
+                    "group", name="Which children of the household did the meeting confirm?"
+                ).get_by_label(name, exact=True)
+            ).to_be_checked()
+        rows = [
+            (KERRY, "Wessex IDVA team", KERRY_ACTION),
+            (MIA, "Northshire front door", MIA_FRONT_DOOR),
+            (MIA, f"{SCHOOL} safeguarding", MIA_SCHOOL),
+        ]
+        for number, (who, team, words) in enumerate(rows):
+            action = page.get_by_role("group", name=f"Action {number + 1}")
+            pick(action.get_by_label("Who is it for?"), who)
+            pick(action.get_by_label("Which team owns it?"), team)
+            action.get_by_label("What must be done?").fill(words)
+            coordinator.date(f"action-{number}-due_on", due)
+        coordinator.button("Record the hearing")
+        coordinator.check("the case, heard", KERRY)
+        expect(success(page)).to_contain_text(f"The case is heard: {KERRY}'s referral is closed")
+        actions = page.locator("main ol > li")
+        expect(actions).to_have_count(3)
+        expect(actions.nth(0)).to_contain_text(KERRY_ACTION)
+        expect(actions.nth(0)).to_contain_text("IDVA")
+        expect(actions.nth(1)).to_contain_text("front door")
+        expect(actions.nth(2)).to_contain_text(SCHOOL)
+        page.get_by_role("link", name="The referral in full").click()
+        coordinator.check("the referral, heard")
+        expect(page.locator("main")).to_contain_text(
+            f"Heard at the MARAC meeting on {meeting.held_on:%d %B %Y}"
+        )
+    finally:
+        marac_phone.close()
+    case.refresh_from_db()
+    assert case.is_heard
+    referral.refresh_from_db()
+    assert referral.status == "closed" and referral.outcome == "heard"
+    marac_actions = list(MaracAction.objects.filter(case=case).select_related("obligation"))
+    assert len(marac_actions) == 3 and all(a.obligation for a in marac_actions)
