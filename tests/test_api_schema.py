@@ -48,6 +48,17 @@ DOMAIN_VALIDATED = {
     # Redirecting an obligation: the team named must exist, be active and do the same
     # work as the one it leaves (a generated id that happens to name a team may not).
     ("POST", "/api/v1/obligations/{obligation_id}/redirect"),
+    # A whole-family plan (the demo's Fenwright plan is led by the Northshire front door,
+    # whose key this is): its lead team one of the caller's own, its members people of the
+    # family, and the decision or support it was opened from one the caller may see...
+    ("POST", "/api/v1/families/plans"),
+    # ...and each goal, action and support for one of the plan's own members (an action's
+    # owner an active team of the plan's area, due today or later), each review's progress
+    # about the plan's own goals.
+    ("POST", "/api/v1/families/plans/{plan_id}/goals"),
+    ("POST", "/api/v1/families/plans/{plan_id}/actions"),
+    ("POST", "/api/v1/families/plans/{plan_id}/supports"),
+    ("POST", "/api/v1/families/plans/{plan_id}/reviews"),
 }
 # Operation Encompass is for a school's system: those routes are called with a school's
 # key (a demo school with notifications), so its answers are exercised, not only 404s.
