@@ -362,6 +362,7 @@ def test_an_action_not_done_in_time_is_escalated_by_the_sweeper(wessex: Any) -> 
 
     case = hear(wessex, a_case(wessex))
     action = case.actions.get()
+    assert action.obligation_id is not None
     (deadline,) = Deadline.objects.filter(obligation_id=action.obligation_id)
     sweep(now=deadline.due_at - dt.timedelta(seconds=1))
     deadline.refresh_from_db()
