@@ -38,6 +38,8 @@ from hearth.families.models import (
 )
 from hearth.families.reference import is_lead, schedule_for
 from hearth.incidents.models import Incident
+from hearth.marac.models import MaracAction
+from hearth.marac.policy import CaseStatus
 from hearth.obligations import policy as ledger
 from hearth.obligations.models import Obligation
 from hearth.obligations.reference import access_days_after_close
@@ -268,7 +270,29 @@ def plan_open(
             payload={"plan_id": plan.pk, "member_id": member.pk},
         )
     _plan_review(actor, plan, None)
+    _marac_actions_of_members(actor, plan)
     return plan
+
+
+def _marac_actions_of_members(actor: Actor, plan: FamilyPlan) -> None:
+    """A MARAC meeting that heard a member's case before the plan opened: its actions
+    still open join the plan now (as they would have when heard, had it been open)."""
+    by_case: dict[tuple[int, int], list[int]] = {}
+    rows = (
+        MaracAction.objects.filter(
+            case__status=CaseStatus.HEARD,
+            case__referral__subject_id__in=plan.members.values("person_id"),
+            obligation__in=Obligation.objects.open(),
+        )
+        .order_by("case_id", "number")
+        .values_list("case_id", "case__referral__subject_id", "obligation_id")
+    )
+    for case_id, victim_id, obligation_id in rows:
+        by_case.setdefault((case_id, victim_id), []).append(obligation_id)
+    for (case_id, victim_id), obligation_ids in by_case.items():
+        marac_actions_join(
+            actor=actor, case_id=case_id, victim_id=victim_id, action_obligation_ids=obligation_ids
+        )
 
 
 # --- Goals, actions, supports --------------------------------------------------------------------

@@ -175,3 +175,67 @@ def test_a_marac_hears_a_case_and_the_family_is_supported_together(
     assert referral.status == "closed" and referral.outcome == "heard"
     marac_actions = list(MaracAction.objects.filter(case=case).select_related("obligation"))
     assert len(marac_actions) == 3 and all(a.obligation for a in marac_actions)
+
+    # 2. The front door finds Mia's MARAC action in its inbox, and from her family's page
+    # opens a whole-family plan; the MARAC's actions join it; goals for Kerry, Mia and Leo.
+    front_door_phone = phone(browser, live_server)
+    try:
+        front_door = Visit(front_door_phone.new_page(), axe_check)
+        page = front_door.page
+        page.on("console", lambda m: console_messages.append(f"[{m.type}] {m.text}"))
+        front_door.sign_in(FRONT_DOOR)
+        front_door.navigate("Work")
+        front_door.check("team inbox", "Northshire front door")
+        page.get_by_label("Kind of work").select_option(label="MARAC action")
+        page.get_by_role("button", name="Apply filters").click()
+        front_door.check("team inbox, MARAC actions", "Northshire front door")
+        page.get_by_role("link", name=re.compile(rf"^{MIA}\s*, MARAC action", re.I)).click()
+        front_door.check("Mia's MARAC action", re.compile("MARAC action"))
+        expect(page.locator("main")).to_contain_text(MIA_FRONT_DOOR)
+        page.get_by_role("link", name="See Mia's family").click()
+        front_door.check("Mia's family", re.compile(MIA))
+        page.get_by_role("link", name="Open a family plan").click()
+
+        front_door.check("open a family plan", "Open a family plan")
+        who = page.get_by_role("group", name="Who is in the plan?")
+        for name, role in (
+            (KERRY, "Adult victim"),
+            ("Dean Vance", "Person causing harm"),
+            (MIA, "Child"),
+            (LEO, "Child"),
+            (AVA, "Child"),
+        ):
+            who.get_by_label(name, exact=True).select_option(label=role)
+        front_door.choose("What is the plan opened from?", "An agency working with the family")
+        front_door.choose("Did the family agree to the plan?", "The family agreed to the plan")
+        front_door.fill("How can the family be contacted safely?", SAFE_CONTACT)
+        front_door.button("Open the plan")
+        front_door.check("the family plan", re.compile("^Family plan"))
+        expect(success(page)).to_contain_text("The family plan has been opened")
+        expect(page.locator(".govuk-warning-text")).to_contain_text(SAFE_CONTACT)
+        marac = page.locator("main ul").filter(has_text="MARAC action for")
+        for team in ("Wessex IDVA team", "Northshire front door", f"{SCHOOL} safeguarding"):
+            expect(marac).to_contain_text(f"MARAC action for {team}")
+
+        for name, goal in ((KERRY, KERRY_GOAL), (MIA, MIA_GOAL), (LEO, LEO_GOAL)):
+            page.get_by_role("button", name="Add a goal").click()
+            front_door.check(f"add a goal ({name})", "Add a goal")
+            page.get_by_role("group", name="Whose goal is it?").get_by_label(
+                re.compile(f"{name} \\(")
+            ).check()
+            front_door.fill("What is the goal?", goal)
+            front_door.button("Save")
+            front_door.check(f"the family plan, goal for {name}", re.compile("^Family plan"))
+            card = page.locator(".govuk-summary-card").filter(
+                has=page.get_by_role("heading", name=re.compile(f"^{name}"))
+            )
+            expect(card).to_contain_text(goal)
+    finally:
+        front_door_phone.close()
+    plan = FamilyPlan.objects.get(members__person=kerry)
+    assert plan.marac_actions.count() == 3
+    assert {g.member.person_id for g in Goal.objects.filter(plan=plan)} == {
+        kerry.pk,
+        mia.pk,
+        leo.pk,
+    }
