@@ -128,10 +128,12 @@ class OutcomeForm(GovukForm):
         super().__init__(*args, **kwargs)
         outcome = self.fields["outcome"]
         assert isinstance(outcome, forms.ChoiceField)
-        outcome.choices = [
-            Choice(value, label) for value, label in registry.get(route).outcomes.items()
-        ]
         declared = registry.get(route)
+        outcome.choices = [
+            Choice(value, label)
+            for value, label in declared.outcomes.items()
+            if value not in declared.recorded_elsewhere
+        ]
         if declared.note_label:
             note = self.fields["note"]
             note.label = declared.note_label

@@ -19,7 +19,9 @@ A route declares:
   recording that outcome ends the obligation at once); ``record_outcome`` when the route
   records its outcome its own way (a front door's decision starts an assessment);
   ``note_required`` (the error when the outcome's note is missing), ``note_label`` and
-  ``note_hint`` for the outcome form;
+  ``note_hint`` for the outcome form; ``recorded_elsewhere``: outcomes recorded only on
+  the route's own pages, so the generic outcome form does not offer them (a MARAC referral
+  is heard only through a meeting's record of the case);
 - ``read`` and ``plan``: from a submitted incident to the obligations it still needs.
   ``read`` gathers the plain data the route's policy needs from the database; ``plan`` is
   the pure policy (plain data in, ``policy.RoutingResult`` out). Routes plan in ``order``;
@@ -138,6 +140,7 @@ class Route:
     closes_with_outcome: Callable[[str], bool] = lambda outcome: True
     record_outcome: Callable[[Actor, Obligation, str, str], Obligation] | None = None
     note_required: str = ""
+    recorded_elsewhere: frozenset[str] = frozenset()
     note_label: str = ""
     note_hint: str = ""
     read: Callable[[Incident], Any] | None = None

@@ -75,6 +75,7 @@ MARAC_REFERRAL = registry.Route(
     outcomes={str(k): v for k, v in policy.MARAC_OUTCOME_LABELS.items()},
     # "Heard" only from a meeting's record of the case (``steps.marac_heard``).
     record_outcome=steps.marac_outcome,
+    recorded_elsewhere=frozenset({policy.MaracOutcome.HEARD.value}),
     on_created=_marac_created,
     # The referrer completes it and sends it once each household child has a children's
     # services notification linked (domain.md §10.1 W7); the MARAC's clock starts then.
