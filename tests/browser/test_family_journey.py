@@ -239,3 +239,41 @@ def test_a_marac_hears_a_case_and_the_family_is_supported_together(
         mia.pk,
         leo.pk,
     }
+
+    # 3. Ashcombe Primary School's safeguarding lead finds the school's MARAC action for Mia
+    # and records what Mia said to her, from Mia's safeguarding record.
+    school_phone = phone(browser, live_server)
+    try:
+        dsl = Visit(school_phone.new_page(), axe_check)
+        page = dsl.page
+        page.on("console", lambda m: console_messages.append(f"[{m.type}] {m.text}"))
+        dsl.sign_in(DSL)
+        if SCHOOL not in page.locator("[data-testid=current-organisation]").inner_text():
+            page.get_by_role("link", name="Change organisation").click()
+            dsl.check("change organisation", "Change organisation")
+            page.get_by_role("radio", name=SCHOOL).check()
+            dsl.button("Continue")
+            dsl.check(f"home page ({SCHOOL})", "What you can do in Hearth")
+        dsl.navigate("Work")
+        dsl.check("the school's work", f"{SCHOOL} safeguarding")
+        page.get_by_role("link", name=re.compile(rf"^{MIA}\s*, MARAC action", re.I)).click()
+        dsl.check("the school's MARAC action", re.compile("MARAC action"))
+        expect(page.locator("main")).to_contain_text(MIA_SCHOOL)
+        expect(page.locator("main")).not_to_contain_text(RISKS)  # the case stays the MARAC's
+        page.get_by_role("link", name=f"{MIA}'s safeguarding record").click()
+        dsl.check("Mia's safeguarding record, as the school", MIA)
+        page.get_by_role("link", name="Record what Mia said").click()
+        dsl.check("record what Mia said", "Record what Mia said")
+        dsl.date("seen_on", today)
+        dsl.fill("Where did you see them?", "At school, in the nurture room")
+        dsl.choose("Did you see the child alone?", "No")
+        dsl.fill("Who else was there? (optional)", "Her class teacher")
+        dsl.fill("What did the child say?", SAID)
+        dsl.fill("How are they? (optional if they spoke)", "Tired; brightened when drawing")
+        dsl.button("Save")
+        dsl.check("what Mia said, recorded")
+        expect(page.locator("main")).to_contain_text(SAID)
+    finally:
+        school_phone.close()
+    (entry,) = VoiceEntry.objects.filter(child=mia)
+    assert entry.said == SAID and not entry.seen_alone
