@@ -277,3 +277,87 @@ def test_a_marac_hears_a_case_and_the_family_is_supported_together(
         school_phone.close()
     (entry,) = VoiceEntry.objects.filter(child=mia)
     assert entry.said == SAID and not entry.seen_alone
+
+    # 4. The IDVA acknowledges the MARAC's action for Kerry: her support starts, so each
+    # child of the household is followed up by their lead agency (FOLLOW-UP-1).
+    idva_phone = phone(browser, live_server)
+    try:
+        idva = Visit(idva_phone.new_page(), axe_check)
+        page = idva.page
+        page.on("console", lambda m: console_messages.append(f"[{m.type}] {m.text}"))
+        idva.sign_in(IDVA)
+        idva.navigate("Work")
+        idva.check("the IDVA team's inbox", "Wessex IDVA team")
+        page.get_by_label("Kind of work").select_option(label="MARAC action")
+        page.get_by_role("button", name="Apply filters").click()
+        idva.check("the IDVA team's inbox, MARAC actions", "Wessex IDVA team")
+        page.get_by_role("link", name=re.compile(rf"^{KERRY}\s*, MARAC action", re.I)).click()
+        idva.check("Kerry's MARAC action", re.compile("MARAC action"))
+        expect(page.locator("main")).to_contain_text(KERRY_ACTION)
+        page.get_by_role("button", name="Acknowledge", exact=True).click()
+        idva.check("Kerry's MARAC action, acknowledged", re.compile("MARAC action"))
+        expect(success(page)).to_contain_text("You have acknowledged")
+    finally:
+        idva_phone.close()
+    follow_ups = Obligation.objects.filter(route="child_follow_up", incident=incident).open()
+    assert sorted(f.subject.full_name for f in follow_ups) == sorted([MIA, LEO, AVA])
+    assert {f.team.name for f in follow_ups} == {"Northshire front door"}
+
+    # 5. The front door sees each child's follow-up, and records the plan's review: progress
+    # on Mia's goal and the children's views, with what Mia said since the plan opened.
+    front_door_phone = phone(browser, live_server)
+    try:
+        front_door = Visit(front_door_phone.new_page(), axe_check)
+        page = front_door.page
+        page.on("console", lambda m: console_messages.append(f"[{m.type}] {m.text}"))
+        front_door.sign_in(FRONT_DOOR)
+        front_door.navigate("Work")
+        front_door.check("team inbox, later", "Northshire front door")
+        page.get_by_label("Kind of work").select_option(label="Child follow-up")
+        page.get_by_role("button", name="Apply filters").click()
+        front_door.check("team inbox, follow-ups", "Northshire front door")
+        for name in (MIA, LEO, AVA):
+            expect(
+                page.get_by_role("link", name=re.compile(rf"^{name}\s*, child follow-up", re.I))
+            ).to_be_visible()
+        page.get_by_role("link", name=re.compile(rf"^{MIA}\s*, child follow-up", re.I)).click()
+        front_door.check("Mia's follow-up", re.compile("follow-up", re.I))
+        page.get_by_role("link", name="See Mia's family").click()
+        front_door.check("Mia's family, later", re.compile(MIA))
+        for name in (MIA, LEO, AVA):
+            card = page.locator(".govuk-summary-card").filter(
+                has=page.get_by_role("heading", name=re.compile(f"^{name}"))
+            )
+            expect(card).to_contain_text("Child follow-up")
+        page.get_by_role(
+            "link", name=re.compile("^Family plan led by Northshire front door")
+        ).click()
+        front_door.check("the family plan, later", re.compile("^Family plan"))
+        expect(page.locator("main")).to_contain_text(f'"{SAID}"')
+        page.get_by_role("button", name="Record a review").click()
+        front_door.check("record a review", "Record a review")
+        front_door.date("held_on", today)
+        for goal, name, progress in (
+            (KERRY_GOAL, KERRY, "Some progress"),
+            (MIA_GOAL, MIA, "Some progress"),
+            (LEO_GOAL, LEO, "No progress yet"),
+        ):
+            front_door.choose(f"{goal} ({name})", progress)
+        front_door.fill("The children's views", VIEWS)
+        front_door.choose("Does the plan continue?", "Yes")
+        front_door.button("Save")
+        front_door.check("the family plan, reviewed", re.compile("^Family plan"))
+        review = page.locator(".govuk-summary-card").filter(has_text="Review held on")
+        expect(review).to_contain_text(VIEWS)
+        expect(review).to_contain_text(MIA_GOAL)
+        expect(review).to_contain_text("Some progress")
+        expect(page.locator("main")).to_contain_text(f'"{SAID}"')  # seen on the review's day
+    finally:
+        front_door_phone.close()
+    (held,) = Review.objects.filter(plan=plan)
+    assert held.children_views == VIEWS and held.continues
+    progress = {p.goal.words: p.progress for p in held.progress.select_related("goal")}
+    assert progress[MIA_GOAL] == "some" and progress[LEO_GOAL] == "none"
+
+    csp = [m for m in console_messages if "content security policy" in m.lower()]
+    assert csp == [], "Content Security Policy violations:\n" + "\n".join(csp)
