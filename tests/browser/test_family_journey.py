@@ -278,6 +278,9 @@ def test_a_marac_hears_a_case_and_the_family_is_supported_together(
     (entry,) = VoiceEntry.objects.filter(child=mia)
     assert entry.said == SAID and not entry.seen_alone
 
+    child_follow_ups = Obligation.objects.filter(route="child_follow_up", incident=incident)
+    assert not child_follow_ups.open().exists()  # each was closed before the meeting
+
     # 4. The IDVA acknowledges the MARAC's action for Kerry: her support starts, so each
     # child of the household is followed up by their lead agency (FOLLOW-UP-1).
     idva_phone = phone(browser, live_server)
@@ -299,8 +302,8 @@ def test_a_marac_hears_a_case_and_the_family_is_supported_together(
         expect(success(page)).to_contain_text("You have acknowledged")
     finally:
         idva_phone.close()
-    follow_ups = Obligation.objects.filter(route="child_follow_up", incident=incident).open()
-    assert sorted(f.subject.full_name for f in follow_ups) == sorted([MIA, LEO, AVA])
+    follow_ups = child_follow_ups.open().select_related("team")
+    assert sorted(f.subject_id for f in follow_ups) == sorted([mia.pk, leo.pk, ava.pk])
     assert {f.team.name for f in follow_ups} == {"Northshire front door"}
 
     # 5. The front door sees each child's follow-up, and records the plan's review: progress

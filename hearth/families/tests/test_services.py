@@ -415,3 +415,20 @@ def test_a_heard_cases_actions_join_the_plan_and_their_teams_see_it(wessex: Any)
     assert [m.obligation_id for m in view.marac_actions] == [joined.obligation_id]
     joins = TimelineEvent.objects.filter(verb="family_plan.marac_actions", payload__plan_id=plan.pk)
     assert joins.count() == 1
+
+
+def test_a_plan_opened_after_a_hearing_joins_the_cases_open_actions(wessex: Any) -> None:
+    from hearth.marac.tests.factories import a_case, hear, victim_action
+
+    case = a_case(wessex)
+    hear(wessex, case, victim_action(case), victim_action(case, words="Refer Kerry to housing"))
+    first, second = (a.obligation for a in case.actions.order_by("number"))
+    assert first is not None and second is not None
+    outcome_record(actor=wessex.actor(IDVA), obligation=second, outcome="done", note="Referred")
+    plan = a_plan(wessex, case.referral.incident)
+    (joined,) = PlanMaracAction.objects.filter(plan=plan)  # the open one only
+    assert joined.obligation_id == first.pk and joined.case_id == case.pk
+    assert a_plan(wessex, case.referral.incident) == plan  # opening again joins nothing more
+    assert PlanMaracAction.objects.filter(plan=plan).count() == 1
+    joins = TimelineEvent.objects.filter(verb="family_plan.marac_actions", payload__plan_id=plan.pk)
+    assert joins.count() == 1
