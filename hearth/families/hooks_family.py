@@ -1,7 +1,9 @@
 """Links to the family page from the pages of the apps below (their page hooks): every
 person's page, every child's page, the child's safeguarding record and every obligation's
 page ("See <name>'s family"). Each page already decided that the viewer may see the
-person it is about, which is the family page's own rule, so no further read is made."""
+person it is about, which is the family page's own rule, so no further read is made; a
+MARAC action's page also shows the safe-contact note of the family plan it joined (read
+through ``selectors.plan_of_marac_action``, which logs it)."""
 
 from __future__ import annotations
 
@@ -37,9 +39,18 @@ def child_record_context(actor: Actor, record: Any) -> dict[str, Any]:
 def obligation_page_context(actor: Actor, detail: Any) -> dict[str, Any]:
     """``OBLIGATION_PAGE_EXTRAS``: the family of whoever the obligation is owed to."""
     subject = detail.obligation.subject
-    return {
+    context: dict[str, Any] = {
         "page_links": [{"url": reverse("family_detail", args=[subject.pk]), "text": _text(subject)}]
     }
+    if detail.obligation.route == "marac_action":
+        # A MARAC action joined to a family plan: how to contact the family safely.
+        from hearth.families.selectors import plan_of_marac_action
+
+        plan = plan_of_marac_action(actor=actor, obligation_id=detail.obligation.pk)
+        if plan is not None:
+            template = "families/_marac_action_plan.html"
+            context["page_sections"] = [{"template": template, "plan": plan}]
+    return context
 
 
 def connect() -> None:

@@ -351,6 +351,28 @@ def plan_for_review_obligation(*, actor: Actor, obligation_id: int) -> int:
     return int(plan_id)
 
 
+def plan_of_marac_action(*, actor: Actor, obligation_id: int) -> FamilyPlan | None:
+    """The open family plan a MARAC action joined, if the actor may see the plan: the
+    action's page shows its safe-contact note, since its team may contact the family
+    (issue 14 §2). One access event naming the plan when one is returned."""
+    plan = (
+        FamilyPlan.objects.visible_to(actor)
+        .open()
+        .filter(marac_actions__obligation_id=obligation_id)
+        .select_related("lead_team")
+        .order_by("-id")
+        .first()
+    )
+    if plan is not None:
+        access_record(
+            actor=actor,
+            action=AccessAction.READ,
+            purpose="The family plan's safe-contact note, on a MARAC action",
+            records=[plan],
+        )
+    return plan
+
+
 def action_teams() -> list[Team]:
     """The teams that may own an action: every active team of an active agency (names
     only, not personal data)."""

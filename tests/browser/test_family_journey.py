@@ -297,6 +297,8 @@ def test_a_marac_hears_a_case_and_the_family_is_supported_together(
         page.get_by_role("link", name=re.compile(rf"^{KERRY}\s*, MARAC action", re.I)).click()
         idva.check("Kerry's MARAC action", re.compile("MARAC action"))
         expect(page.locator("main")).to_contain_text(KERRY_ACTION)
+        # The action joined the family plan: how to contact the family safely.
+        expect(page.locator(".govuk-warning-text")).to_contain_text(SAFE_CONTACT)
         page.get_by_role("button", name="Acknowledge", exact=True).click()
         idva.check("Kerry's MARAC action, acknowledged", re.compile("MARAC action"))
         expect(success(page)).to_contain_text("You have acknowledged")

@@ -197,6 +197,29 @@ def test_the_actions_obligation_page_shows_how_to_contact_the_family(
     assert reverse("family_plan", args=[plan.pk]) in html
 
 
+def test_a_marac_actions_page_shows_how_to_contact_the_family_once_in_a_plan(
+    wessex: Any, client_for: Callable[[str], Client]
+) -> None:
+    from hearth.audit.models import AccessEvent
+    from hearth.marac.tests.factories import a_case, hear
+
+    case = a_case(wessex)
+    hear(wessex, case)
+    (action,) = case.actions.all()
+    url = reverse("obligation_detail", args=[action.obligation_id])
+    before = client_for(IDVA).get(url).content.decode().replace("&#x27;", "'")
+    assert "Contacting the family" not in before  # no plan yet
+    plan = a_plan(wessex, case.referral.incident)  # joins the action
+    last = AccessEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    page = client_for(IDVA).get(url)
+    assert page.status_code == 200
+    html = page.content.decode().replace("&#x27;", "'")
+    assert f"Contacting the family: {NOTE}" in html
+    assert reverse("family_plan", args=[plan.pk]) in html
+    purposes = AccessEvent.objects.filter(pk__gt=last).values_list("purpose", flat=True)
+    assert "The family plan's safe-contact note, on a MARAC action" in purposes
+
+
 def test_a_review_owed_leads_to_the_plans_review_form(
     wessex: Any, client_for: Callable[[str], Client]
 ) -> None:
