@@ -114,7 +114,7 @@ def _plan_review(actor: Actor | None, plan: FamilyPlan, last_review_on: dt.date 
         incident_id=plan.incident_id,
         rule=policy.REVIEW_RULE,
         rule_version=policy.RULE_VERSION,
-        reason=f"Review the family plan by {due_on:%d %B %Y}",
+        reason=f"Review the family plan by {due_on:%-d %B %Y}",
         send_now=True,
         deadlines=(
             ledger.PlannedDeadline(
@@ -368,7 +368,10 @@ def action_add(
         incident_id=plan.incident_id,
         rule=policy.ACTION_RULE,
         rule_version=policy.RULE_VERSION,
-        reason=f"An action in a family plan led by {plan.lead_team.name}, due by {due_on:%d %B %Y}",
+        reason=(
+            f"An action in a family plan led by {plan.lead_team.name}, "
+            f"due by {due_on:%-d %B %Y}"
+        ),
         send_now=True,
         deadlines=(
             ledger.PlannedDeadline(
@@ -398,7 +401,7 @@ def action_add(
         actor,
         plan,
         "action_added",
-        f"Action added for {team.name}, due by {due_on:%d %B %Y}",
+        f"Action added for {team.name}, due by {due_on:%-d %B %Y}",
         action_id=action.pk,
         obligation_id=action.obligation_id,
         member_id=member.pk,
@@ -680,7 +683,7 @@ def first_meeting_record(
     assert held_on is not None
     plan.first_meeting_on = held_on
     plan.save(update_fields=["first_meeting_on", "updated_at"])
-    _event(actor, plan, "first_meeting", f"First meeting held on {held_on:%d %B %Y}")
+    _event(actor, plan, "first_meeting", f"First meeting held on {held_on:%-d %B %Y}")
     return plan
 
 
@@ -750,7 +753,7 @@ def review_record(
         actor,
         plan,
         "reviewed",
-        f"Review held on {held_on:%d %B %Y} recorded",
+        f"Review held on {held_on:%-d %B %Y} recorded",
         review_id=review.pk,
         continues=continues,
     )

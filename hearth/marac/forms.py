@@ -65,7 +65,7 @@ class MeetingForm(GovukForm):
 
 
 def _meeting_words(meeting: MaracMeeting) -> str:
-    return f"{meeting.held_on:%A %d %B %Y} at {meeting.starts_at:%H:%M} ({meeting.format_words})"
+    return f"{meeting.held_on:%A %-d %B %Y} at {meeting.starts_at:%H:%M} ({meeting.format_words})"
 
 
 class ChooseMeetingForm(GovukForm):

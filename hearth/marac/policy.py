@@ -281,8 +281,8 @@ def action_deadline(due_on: dt.date, meeting_on: dt.date) -> PlannedDeadline:
         owner=Owner.RECIPIENT,
         rule=ACTION_RULE,
         rule_version=RULE_VERSION,
-        basis=f"By the end of {due_on:%d %B %Y}, as agreed at the MARAC meeting on "
-        f"{meeting_on:%d %B %Y}",
+        basis=f"By the end of {due_on:%-d %B %Y}, as agreed at the MARAC meeting on "
+        f"{meeting_on:%-d %B %Y}",
     )
 
 
@@ -324,7 +324,7 @@ def action_plans(
             incident_id=case.incident_id,
             rule=ACTION_RULE,
             rule_version=RULE_VERSION,
-            reason=f"An action agreed at the MARAC meeting on {case.meeting_on:%d %B %Y} "
+            reason=f"An action agreed at the MARAC meeting on {case.meeting_on:%-d %B %Y} "
             f"for {ACTION_FOR_LABELS[action.for_role].lower()}",
             send_now=True,
             deadlines=(action_deadline(action.due_on, case.meeting_on),),

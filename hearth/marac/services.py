@@ -179,7 +179,7 @@ def meeting_schedule(
     meeting = MaracMeeting.objects.create(
         team=team, held_on=held_on, starts_at=starts_at, format=format, place=place
     )
-    _event(actor, meeting, "marac.meeting_scheduled", f"Meeting scheduled for {held_on:%d %B %Y}")
+    _event(actor, meeting, "marac.meeting_scheduled", f"Meeting scheduled for {held_on:%-d %B %Y}")
     return meeting
 
 
@@ -217,7 +217,7 @@ def meeting_update(
     )
     meeting.updated_at = clock.now()
     meeting.save()
-    _event(actor, meeting, "marac.meeting_changed", f"Meeting moved to {held_on:%d %B %Y}")
+    _event(actor, meeting, "marac.meeting_changed", f"Meeting moved to {held_on:%-d %B %Y}")
     return meeting
 
 
@@ -305,7 +305,7 @@ def case_add(*, actor: Actor, meeting: MaracMeeting, referral_obligation_id: int
             {
                 "referral": [
                     "This referral is on the agenda of the meeting on "
-                    f"{open_case.meeting.held_on:%d %B %Y}: move it from there instead"
+                    f"{open_case.meeting.held_on:%-d %B %Y}: move it from there instead"
                 ]
             }
         )
@@ -314,7 +314,7 @@ def case_add(*, actor: Actor, meeting: MaracMeeting, referral_obligation_id: int
     if referral.status == ledger.Status.SENT:
         obligation_acknowledge(actor=actor, obligation=referral)
     case = _case_create(meeting, referral)
-    _event(actor, case, "marac.case_added", f"Added to the meeting on {meeting.held_on:%d %B %Y}")
+    _event(actor, case, "marac.case_added", f"Added to the meeting on {meeting.held_on:%-d %B %Y}")
     return case
 
 
@@ -353,15 +353,14 @@ def case_move(*, actor: Actor, case: MaracCase, to_meeting: MaracMeeting) -> Mar
     case.status = policy.CaseStatus.DEFERRED
     case.updated_at = clock.now()
     case.save(update_fields=["status", "updated_at"])
-    _event(
-        actor, case, "marac.case_deferred", f"Moved to the meeting on {to_meeting.held_on:%d %B %Y}"
-    )
+    moved_to = f"Moved to the meeting on {to_meeting.held_on:%-d %B %Y}"
+    _event(actor, case, "marac.case_deferred", moved_to)
     moved = _case_create(to_meeting, case.referral)
     _event(
         actor,
         moved,
         "marac.case_added",
-        f"Moved from the meeting on {case.meeting.held_on:%d %B %Y}",
+        f"Moved from the meeting on {case.meeting.held_on:%-d %B %Y}",
     )
     return moved
 

@@ -40,7 +40,7 @@ def obligation_page_context(actor: Actor, detail: Any) -> dict[str, Any]:
     if where is None:
         return {}
     if where.case is not None:
-        meeting_on = f"{where.case.meeting.held_on:%d %B %Y}"
+        meeting_on = f"{where.case.meeting.held_on:%-d %B %Y}"
         text = (
             f"Heard at the MARAC meeting on {meeting_on}: the case and its actions"
             if where.case.is_heard
@@ -74,7 +74,7 @@ def meeting_new(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as failure:
             form.add_failure(failure)
         else:
-            messages.success(request, f"The meeting on {meeting.held_on:%d %B %Y} is scheduled")
+            messages.success(request, f"The meeting on {meeting.held_on:%-d %B %Y} is scheduled")
             return redirect("marac_meeting", meeting_id=meeting.pk)
     return render(request, "marac/meeting_form.html", {"form": form, "meeting": None})
 
@@ -142,7 +142,7 @@ def referral_add(request: HttpRequest, obligation_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"{found.referral.subject.full_name} is on the agenda of the meeting on "
-                f"{meeting.held_on:%d %B %Y}",
+                f"{meeting.held_on:%-d %B %Y}",
             )
             return redirect("marac_meeting", meeting_id=meeting.pk)
     return render(request, "marac/referral_add.html", {"found": found, "form": form})
@@ -166,7 +166,7 @@ def case_move(request: HttpRequest, case_id: int) -> HttpResponse:
             form.add_failure(failure)
         else:
             messages.success(
-                request, f"The case is moved to the meeting on {meeting.held_on:%d %B %Y}"
+                request, f"The case is moved to the meeting on {meeting.held_on:%-d %B %Y}"
             )
             return redirect("marac_meeting", meeting_id=moved.meeting_id)
     return render(request, "marac/case_move.html", {"view": view, "form": form})

@@ -387,7 +387,7 @@ def decision_record(
             actor,
             obligation,
             "assessment.started",
-            f"Assessment started, due by {planned.due_at:%d %B %Y}",
+            f"Assessment started, due by {planned.due_at:%-d %B %Y}",
             payload={"assessment_id": assessment.pk},
             subject_too=True,
         )

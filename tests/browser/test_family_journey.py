@@ -85,7 +85,7 @@ def test_a_marac_hears_a_case_and_the_family_is_supported_together(
         )
     today = clock.local_now().date()
     due = today + dt.timedelta(days=14)
-    meeting_words = f"{meeting.held_on:%A %d %B %Y} at {meeting.starts_at:%H:%M}"
+    meeting_words = f"{meeting.held_on:%A %-d %B %Y} at {meeting.starts_at:%H:%M}"
 
     # 1. The MARAC coordinator adds the referral to today's meeting and records the hearing.
     marac_phone = phone(browser, live_server)
@@ -165,7 +165,7 @@ def test_a_marac_hears_a_case_and_the_family_is_supported_together(
         page.get_by_role("link", name="The referral in full").click()
         coordinator.check("the referral, heard")
         expect(page.locator("main")).to_contain_text(
-            f"Heard at the MARAC meeting on {meeting.held_on:%d %B %Y}"
+            f"Heard at the MARAC meeting on {meeting.held_on:%-d %B %Y}"
         )
     finally:
         marac_phone.close()

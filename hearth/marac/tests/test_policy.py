@@ -148,7 +148,7 @@ def test_an_action_is_due_by_the_end_of_its_day_in_london(due_on: dt.date) -> No
     assert (local.date(), local.time()) == (due_on, dt.time(23, 59, 59))
     assert deadline.stage == "outcome" and deadline.owner == "recipient"
     assert deadline.rule == "MARAC-ACTION-1" and deadline.rule_version == "1"
-    assert "07 December 2026" in deadline.basis
+    assert "meeting on 7 December 2026" in deadline.basis
 
 
 def test_each_action_is_planned_to_its_owner_about_whom_it_is_for() -> None:
