@@ -95,7 +95,7 @@ class FamilyPage:
         return [m for m in self.members if m.is_child]
 
 
-def _may_see_person(actor: Actor, person: Person) -> bool:
+def may_see_person(actor: Actor, person: Person) -> bool:
     """A record naming them, or an obligation about them the actor may see (any route:
     an IDVA sees the adult victim it was referred); for a child the record's own rule."""
     try:
@@ -145,7 +145,7 @@ def _incident_label(incident: Incident | None) -> str:
 
 def family_page_for(*, actor: Actor, person_id: int, purpose: str = PURPOSE) -> FamilyPage:
     person = Person.objects.filter(pk=person_id).first()
-    if person is None or not actor.sees_case_content or not _may_see_person(actor, person):
+    if person is None or not actor.sees_case_content or not may_see_person(actor, person):
         raise NotFound("No such person")
     family = graph.family_of(person.pk)
     ids = family.member_ids

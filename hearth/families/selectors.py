@@ -25,6 +25,7 @@ from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
 from hearth.families import policy
+from hearth.families.family_page import may_see_person
 from hearth.families.models import (
     FamilyPlan,
     FamilyPlanSettings,
@@ -41,7 +42,6 @@ from hearth.families.reference import is_lead, schedule_for
 from hearth.obligations import policy as ledger
 from hearth.obligations.models import Obligation
 from hearth.people.models import Person
-from hearth.people.selectors import linked_person_ids
 from hearth.risk.models import ChildRisk
 from hearth.risk.policy import ChildRiskLevel
 
@@ -49,16 +49,13 @@ from hearth.risk.policy import ChildRiskLevel
 
 
 def person_for_plan(actor: Actor, person_id: int) -> Person:
-    """A person the actor's agency works with: named by a record it may see, or owed an
-    obligation it may see. Anyone else: ``NotFound``. (The caller logs the read.)"""
+    """A person the actor's agency works with, by the family page's rule
+    (``family_page.may_see_person``: a record naming them, or an obligation about them it
+    may see). Anyone else: ``NotFound``. (The caller logs the read.)"""
     person = Person.objects.filter(pk=person_id).first()
-    if person is None or not actor.sees_case_content:
+    if person is None or not actor.sees_case_content or not may_see_person(actor, person):
         raise NotFound("No such person")
-    if Person.objects.visible_to(actor).filter(pk=person_id).exists():
-        return person
-    if Obligation.objects.visible_to(actor).owed_to(linked_person_ids(person)).exists():
-        return person
-    raise NotFound("No such person")
+    return person
 
 
 @dataclass(frozen=True)
