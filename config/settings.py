@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "hearth.voices",
     "hearth.families",
     "hearth.search",
+    "hearth.stats",
     "hearth.demo",
 ]
 
