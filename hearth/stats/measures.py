@@ -455,6 +455,47 @@ def marac_measures(rows: Iterable[MaracReferralRow], period: Period) -> MaracMea
     return MaracMeasures(referrals, repeats, others, heard, children, len(distinct))
 
 
+DOMESTIC_ABUSE_FACTORS = frozenset({"3A", "3B", "3C"})  # CIN census (domain.md §7.1)
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    """One child and family assessment completed, with its CIN census factors."""
+
+    child_id: Hashable
+    front_door: Hashable
+    completed_at: dt.datetime
+    factors: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class DomesticAbuseFactors:
+    assessments: int
+    with_domestic_abuse: int  # any of 3A, 3B, 3C
+    by_factor: Mapping[str, int]  # 3A, 3B and 3C each (an assessment may have several)
+
+    @property
+    def share(self) -> Share:
+        return Share(self.with_domestic_abuse, self.assessments)
+
+
+def domestic_abuse_factors(rows: Iterable[AssessmentRow], period: Period) -> DomesticAbuseFactors:
+    """Assessments completed in ``period``, those with a domestic abuse factor (3A the
+    child, 3B a parent or carer, 3C another person in the household is the subject), and
+    each factor's count (DfE CIN table C3)."""
+    assessments = with_da = 0
+    by_factor = dict.fromkeys(sorted(DOMESTIC_ABUSE_FACTORS), 0)
+    for row in rows:
+        if not period.contains(row.completed_at):
+            continue
+        assessments += 1
+        found = row.factors & DOMESTIC_ABUSE_FACTORS
+        with_da += bool(found)
+        for code in found:
+            by_factor[code] += 1
+    return DomesticAbuseFactors(assessments, with_da, by_factor)
+
+
 # --- Known to children's services -----------------------------------------------------
 
 

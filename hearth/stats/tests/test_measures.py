@@ -10,7 +10,7 @@ from hearth.core.clock import LONDON
 from hearth.obligations.policy.deadlines import Stage
 from hearth.referrals.policy import Decision, MaracOutcome, Route
 from hearth.stats import measures as m
-from hearth.stats.periods import Granularity, period_containing_day, period_from_key
+from hearth.stats.periods import period_from_key
 
 FY24 = period_from_key("FY2024-25")
 FY25 = period_from_key("FY2025-26")
@@ -337,10 +337,27 @@ def test_a_child_in_two_high_risk_households_counts_once_at_the_first_incident()
     assert (empty.children, empty.already_known_share.percent) == (0, None)
 
 
-def test_wales_counts_its_own_working_days():
-    # Incident on Friday 28 March 2025 (no bank holidays near): 5th working day after is
-    # Friday 4 April in both England and Wales.
+def test_the_households_jurisdiction_is_the_calendar_used():
     household = m.HighRiskHousehold(1, "W", at(2025, 3, 28), ("kid",), jurisdiction="wales")
-    contacts = [m.ChildServicesContact("kid", at(2025, 4, 4, 18))]
+    contacts = [m.ChildServicesContact("kid", at(2025, 4, 4, 18))]  # Friday: 5th working day
     assert m.known_to_childrens_services([household], contacts, FY24).known_within == 1
-    assert period_containing_day(dt.date(2025, 3, 28), Granularity.FINANCIAL_YEAR) == FY24
+    nowhere = m.HighRiskHousehold(1, "W", at(2025, 3, 28), ("kid",), jurisdiction="scotland")
+    with pytest.raises(ValueError, match="scotland"):
+        m.known_to_childrens_services([nowhere], [], FY24)
+
+
+def test_assessments_with_domestic_abuse_factors():
+    def done(child, factors, when=None):
+        return m.AssessmentRow(child, "W", when or at(2024, 8, 1), frozenset(factors))
+
+    rows = [
+        done("a", {"3A", "3B", "4B"}),
+        done("b", {"3C"}),
+        done("c", {"21"}),
+        done("d", {"3B"}, at(2024, 3, 31, 23, 59)),  # previous year
+    ]
+    result = m.domestic_abuse_factors(rows, FY24)
+    assert (result.assessments, result.with_domestic_abuse) == (3, 2)
+    assert result.by_factor == {"3A": 1, "3B": 1, "3C": 1}
+    assert result.share == m.Share(2, 3)
+    assert m.domestic_abuse_factors([], FY24).share.percent is None
