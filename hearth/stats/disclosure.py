@@ -1,0 +1,486 @@
+"""Disclosure control for every table analysts see (pure: plain data in, plain data out).
+
+- **DISCLOSURE-1 v1** (domain.md §11.4; issue 15 §3): DfE's children in need convention.
+  Counts from ``low`` to ``high`` (1 to 5) are shown as ``c``; 0 is shown. England and
+  regional (national) totals are rounded to the nearest 10; rates and percentages to one
+  decimal place, half up, computed on the unrounded counts. A rate or percentage is not
+  shown where its count is not. ONS's alternative (suppress under 10, round to 5) is the
+  ``ONS`` preset; a deployment may set its own ``DisclosureRules``.
+- **Secondary suppression**: a table of counts with its row and column totals is one set
+  of sums (each row adds up to its total, each column to its total, the totals to the
+  grand total). First, any row or column with exactly one hidden cell has a second cell
+  hidden: the smallest non-zero shown cell in that line (first by position on a tie), a
+  total only when the line has no such cell; repeated until nothing changes. That classic
+  rule is not enough on its own (a row ``1, 1, 20`` with its total 22 hides both 1s, and
+  the two hidden cells must add up to 2, so each is 1), so then every hidden cell is
+  checked against an attacker who knows every shown figure, that a hidden small count is
+  from ``low`` to ``high`` and that any other hidden count is at least 1 (0 is always
+  shown): a hidden cell is safe when the sums allow it another value, which is when it
+  lies on a cycle of hidden cells that can move by one (cells on it alternately up and
+  down, each staying within what the attacker knows of it). A cell that is not safe gets
+  such a cycle: the shown non-zero cells that complete one at the least cost (their
+  counts added up, cells before totals, the grand total last) are hidden too. Hiding
+  more never makes a safe cell unsafe, so this ends.
+- **Managers' exact counts** (issue 15 §3): a manager looking at their own agency's work
+  sees exact counts, unsuppressed and unrounded; rates are still rounded.
+
+The protected table never holds a hidden count: what is not shown is not there to leak.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+RULE = "DISCLOSURE-1"
+RULE_VERSION = "1"
+
+SMALL_COUNT = "small count"
+SECONDARY = "secondary"
+COUNT_HIDDEN = "count hidden"
+NOT_APPLICABLE = "not applicable"
+
+NOT_APPLICABLE_SYMBOL = "z"  # DfE: not applicable (a rate with no population)
+
+
+@dataclass(frozen=True)
+class DisclosureRules:
+    """A deployment's disclosure control (domain.md §11.4)."""
+
+    name: str = "DfE"
+    low: int = 1  # counts from low to high (inclusive) are shown as the symbol
+    high: int = 5
+    symbol: str = "c"
+    national_round_to: int = 10  # England and regional totals, to the nearest N
+    decimals: int = 1  # rates and percentages
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.low < self.high:
+            raise ValueError("Suppression needs 0 <= low < high.")
+        if self.national_round_to < 1 or self.decimals < 0:
+            raise ValueError("Round to a positive number, to 0 or more decimals.")
+
+    def is_small(self, count: int) -> bool:
+        return self.low <= count <= self.high
+
+
+DFE = DisclosureRules()
+ONS = DisclosureRules(name="ONS", low=1, high=9, national_round_to=5)
+PRESETS = {"dfe": DFE, "ons": ONS}
+
+
+# --- Rounding -------------------------------------------------------------------------
+
+
+def round_to_nearest(count: int, n: int) -> int:
+    """``count`` to the nearest multiple of ``n``, halves up (15 -> 20 for n = 10)."""
+    return math.floor(Fraction(count, n) + Fraction(1, 2)) * n
+
+
+def round_half_up(value: Fraction | Decimal | int | float, decimals: int) -> Decimal:
+    """``value`` to ``decimals`` places, halves away from zero (41.05 -> 41.1).
+
+    A float is taken as it is written (``repr``), so 0.15 rounds to 0.2.
+    """
+    exact = Fraction(repr(value)) if isinstance(value, float) else Fraction(value)
+    scale = 10**decimals
+    magnitude = math.floor(abs(exact) * scale + Fraction(1, 2))
+    signed = -magnitude if exact < 0 else magnitude
+    return Decimal(signed).scaleb(-decimals)
+
+
+def rate(count: int, denominator: int, *, per: int, rules: DisclosureRules) -> Decimal | None:
+    """``count`` per ``per`` of ``denominator`` (10,000 children, 100 for a percentage),
+    rounded; None when there is nothing to divide by."""
+    if denominator <= 0:
+        return None
+    return round_half_up(Fraction(count * per, denominator), rules.decimals)
+
+
+# --- Cells ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure as published: its value when shown, else why not (and no value)."""
+
+    value: int | Decimal | None
+    shown: bool
+    reason: str = ""  # "small count", "secondary", "count hidden", "not applicable"
+    symbol: str = ""  # what stands in its place when not shown
+    rounded: bool = False  # a national total rounded to the nearest N
+
+    @property
+    def text(self) -> str:
+        if not self.shown or self.value is None:
+            return self.symbol
+        return f"{self.value:,}"
+
+
+def count_cell(
+    count: int,
+    rules: DisclosureRules = DFE,
+    *,
+    national: bool = False,
+    managers_exact: bool = False,
+) -> Cell:
+    """A single count with no totals beside it: small counts hidden, national rounded."""
+    if managers_exact:
+        return Cell(value=count, shown=True)
+    if rules.is_small(count):
+        return Cell(value=None, shown=False, reason=SMALL_COUNT, symbol=rules.symbol)
+    if national:
+        return Cell(
+            value=round_to_nearest(count, rules.national_round_to), shown=True, rounded=True
+        )
+    return Cell(value=count, shown=True)
+
+
+def rate_cell(
+    count: Cell,
+    numerator: int,
+    denominator: int,
+    *,
+    per: int,
+    rules: DisclosureRules = DFE,
+) -> Cell:
+    """A rate (or, with ``per=100``, a percentage) of a count as published: not shown
+    where the count is not; computed on the unrounded count."""
+    if not count.shown:
+        return Cell(value=None, shown=False, reason=COUNT_HIDDEN, symbol=rules.symbol)
+    value = rate(numerator, denominator, per=per, rules=rules)
+    if value is None:
+        return Cell(value=None, shown=False, reason=NOT_APPLICABLE, symbol=NOT_APPLICABLE_SYMBOL)
+    return Cell(value=value, shown=True)
+
+
+# --- Tables ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountTable:
+    """Counts: a row per area, a column per category. Totals are added by ``protect``.
+
+    ``denominators``, if given, is each row's population (children aged 0 to 17, say):
+    each cell then has a rate per ``per``; the totals row's rates use their sum.
+    """
+
+    rows: Sequence[str]
+    columns: Sequence[str]
+    counts: Sequence[Sequence[int]]
+    denominators: Sequence[int] | None = None
+    per: int = 10_000
+
+    def __post_init__(self) -> None:
+        if len(self.counts) != len(self.rows):
+            raise ValueError("One line of counts for each row.")
+        if any(len(line) != len(self.columns) for line in self.counts):
+            raise ValueError("One count for each column in every row.")
+        if any(c < 0 for line in self.counts for c in line):
+            raise ValueError("Counts are never negative.")
+        if self.denominators is not None and len(self.denominators) != len(self.rows):
+            raise ValueError("One denominator for each row.")
+
+
+@dataclass(frozen=True)
+class ProtectedTable:
+    """A table as published. ``cells[i][j]`` for row i and column j; the row totals are
+    the last column of each row (``cells[i][-1]``), the totals row is the last row
+    (``cells[-1]``), the grand total ``cells[-1][-1]``. ``rates`` likewise, or empty."""
+
+    rows: tuple[str, ...]
+    columns: tuple[str, ...]
+    cells: tuple[tuple[Cell, ...], ...]
+    rates: tuple[tuple[Cell, ...], ...]
+    rules: DisclosureRules
+    exact: bool
+
+    @property
+    def body(self) -> tuple[tuple[Cell, ...], ...]:
+        return tuple(line[:-1] for line in self.cells[:-1])
+
+    def row_total(self, i: int) -> Cell:
+        return self.cells[i][-1]
+
+    def column_total(self, j: int) -> Cell:
+        return self.cells[-1][j]
+
+    @property
+    def grand_total(self) -> Cell:
+        return self.cells[-1][-1]
+
+
+Position = tuple[int, int]
+
+
+def with_totals(counts: Sequence[Sequence[int]]) -> list[list[int]]:
+    """The counts with a total at the end of each row and a totals row at the bottom."""
+    grid = [[*line, sum(line)] for line in counts]
+    width = len(grid[0]) if grid else 1
+    grid.append([sum(line[j] for line in grid) for j in range(width)])
+    return grid
+
+
+def protect(
+    table: CountTable,
+    rules: DisclosureRules = DFE,
+    *,
+    national_totals: bool = False,
+    managers_exact: bool = False,
+) -> ProtectedTable:
+    """The table as an analyst may see it (or, ``managers_exact``, as a manager of the
+    agency whose work it counts may). ``national_totals``: the totals row and the grand
+    total are England's (or a region's), rounded to the nearest ``national_round_to``."""
+    grid = with_totals(table.counts)
+    last_row = len(grid) - 1
+    hidden: dict[Position, str] = {}
+    if not managers_exact:
+        hidden = _suppress(grid, rules)
+
+    cells: list[tuple[Cell, ...]] = []
+    for i, line in enumerate(grid):
+        out: list[Cell] = []
+        for j, count in enumerate(line):
+            if (i, j) in hidden:
+                out.append(
+                    Cell(value=None, shown=False, reason=hidden[(i, j)], symbol=rules.symbol)
+                )
+            elif national_totals and not managers_exact and i == last_row:
+                value = round_to_nearest(count, rules.national_round_to)
+                out.append(Cell(value=value, shown=True, rounded=True))
+            else:
+                out.append(Cell(value=count, shown=True))
+        cells.append(tuple(out))
+
+    rates: list[tuple[Cell, ...]] = []
+    if table.denominators is not None:
+        denominators = [*table.denominators, sum(table.denominators)]
+        for i, line in enumerate(grid):
+            rates.append(
+                tuple(
+                    rate_cell(cells[i][j], count, denominators[i], per=table.per, rules=rules)
+                    for j, count in enumerate(line)
+                )
+            )
+    return ProtectedTable(
+        rows=tuple(table.rows),
+        columns=tuple(table.columns),
+        cells=tuple(cells),
+        rates=tuple(rates),
+        rules=rules,
+        exact=managers_exact,
+    )
+
+
+# --- Suppression ----------------------------------------------------------------------
+
+
+def _suppress(grid: list[list[int]], rules: DisclosureRules) -> dict[Position, str]:
+    hidden: dict[Position, str] = {
+        (i, j): SMALL_COUNT
+        for i, line in enumerate(grid)
+        for j, count in enumerate(line)
+        if rules.is_small(count)
+    }
+    # A cell once safe stays safe: hiding more only gives the sums more freedom.
+    settled: set[Position] = set()
+    while True:
+        while _line_rule(grid, hidden):
+            pass
+        widened = False
+        for target in sorted(hidden):
+            if target in settled:
+                continue
+            if not _safe(grid, hidden, target, rules):
+                widen = _cheapest_cycle(grid, hidden, target, rules)
+                if not widen:  # cannot happen while low < high; never loop for ever
+                    settled.add(target)
+                    continue
+                hidden.update(dict.fromkeys(widen, SECONDARY))
+                widened = True
+                if not _safe(grid, hidden, target, rules):
+                    continue
+            settled.add(target)
+        if not widened:
+            return hidden
+
+
+def _everywhere(grid: list[list[int]]) -> list[Position]:
+    return [(i, j) for i in range(len(grid)) for j in range(len(grid[0]))]
+
+
+def _lines(grid: list[list[int]]) -> list[list[Position]]:
+    rows, cols = len(grid), len(grid[0])
+    return [[(i, j) for j in range(cols)] for i in range(rows)] + [
+        [(i, j) for i in range(rows)] for j in range(cols)
+    ]
+
+
+def _candidates(
+    grid: list[list[int]], hidden: dict[Position, str], among: list[Position]
+) -> list[Position]:
+    """Shown non-zero cells to hide next, best first: cells before totals (the grand total
+    last), then the smallest, then the first by position."""
+    last_row, last_col = len(grid) - 1, len(grid[0]) - 1
+
+    def rank(p: Position) -> tuple[int, int, int, int]:
+        i, j = p
+        kind = 2 if (i, j) == (last_row, last_col) else 1 if (i == last_row or j == last_col) else 0
+        return (kind, grid[i][j], i, j)
+
+    return sorted((p for p in among if p not in hidden and grid[p[0]][p[1]] != 0), key=rank)
+
+
+def _line_rule(grid: list[list[int]], hidden: dict[Position, str]) -> bool:
+    """The classic rule: a line with exactly one hidden cell has a second hidden."""
+    for line in _lines(grid):
+        if sum(1 for p in line if p in hidden) == 1:
+            choice = _candidates(grid, hidden, line)
+            if choice:
+                hidden[choice[0]] = SECONDARY
+                return True
+    return False
+
+
+def _bounds(hidden: dict[Position, str], p: Position, rules: DisclosureRules) -> tuple[int, float]:
+    """What the attacker knows of a hidden cell: a small count is from low to high, any
+    other hidden count at least 1 (0 is always shown, and never hidden second)."""
+    if hidden[p] == SMALL_COUNT:
+        return rules.low, rules.high
+    return 1, math.inf
+
+
+Vertex = tuple[str, int]
+
+
+def _change(grid: list[list[int]], p: Position, forward: bool) -> int:
+    """How a step along cell ``p`` changes its count. Row vertices ("r", i) and column
+    vertices ("c", j): a step from a cell's row to its column adds one to it in the signed
+    sums, from its column to its row takes one off; a total's sign is flipped (a row adds
+    up to its total, which is the row minus its total adding up to 0)."""
+    last_row, last_col = len(grid) - 1, len(grid[0]) - 1
+    sign = (-1 if p[0] == last_row else 1) * (-1 if p[1] == last_col else 1)
+    return sign if forward else -sign
+
+
+def _allowed(
+    grid: list[list[int]],
+    hidden: dict[Position, str],
+    p: Position,
+    forward: bool,
+    rules: DisclosureRules,
+) -> bool:
+    low, high = _bounds(hidden, p, rules) if p in hidden else (1, math.inf)
+    return low <= grid[p[0]][p[1]] + _change(grid, p, forward) <= high
+
+
+def _ends(p: Position, forward: bool) -> tuple[Vertex, Vertex]:
+    row, col = ("r", p[0]), ("c", p[1])
+    return (row, col) if forward else (col, row)
+
+
+def _safe(
+    grid: list[list[int]], hidden: dict[Position, str], target: Position, rules: DisclosureRules
+) -> bool:
+    """Whether the sums allow ``target`` another value: a cycle through it of hidden cells
+    that can each move by one, alternately up and down along the cycle."""
+    arcs: dict[Vertex, list[Vertex]] = {}
+    for p in hidden:
+        if p == target:
+            continue
+        for forward in (True, False):
+            if _allowed(grid, hidden, p, forward, rules):
+                start, end = _ends(p, forward)
+                arcs.setdefault(start, []).append(end)
+
+    def reaches(start: Vertex, goal: Vertex) -> bool:
+        seen = {start}
+        queue = deque([start])
+        while queue:
+            here = queue.popleft()
+            if here == goal:
+                return True
+            for there in arcs.get(here, ()):
+                if there not in seen:
+                    seen.add(there)
+                    queue.append(there)
+        return False
+
+    for forward in (True, False):
+        if _allowed(grid, hidden, target, forward, rules):
+            start, end = _ends(target, forward)
+            if reaches(end, start):
+                return True
+    return False
+
+
+def _cheapest_cycle(
+    grid: list[list[int]], hidden: dict[Position, str], target: Position, rules: DisclosureRules
+) -> list[Position]:
+    """The shown cells to hide so that ``target`` lies on a cycle that can move: the
+    cheapest path back to it, where a hidden cell costs nothing and a shown non-zero one
+    its count (a total more than any path of cells, the grand total more again)."""
+    last_row, last_col = len(grid) - 1, len(grid[0]) - 1
+    penalty = grid[last_row][last_col] + 1
+
+    def cost(p: Position) -> int:
+        if p in hidden:
+            return 0
+        kind = 2 if p == (last_row, last_col) else 1 if last_row == p[0] or last_col == p[1] else 0
+        return grid[p[0]][p[1]] + kind * penalty
+
+    arcs: dict[Vertex, list[tuple[Vertex, Position]]] = {}
+    for p in _everywhere(grid):
+        if p == target or (p not in hidden and grid[p[0]][p[1]] == 0):
+            continue
+        for forward in (True, False):
+            if _allowed(grid, hidden, p, forward, rules):
+                start, end = _ends(p, forward)
+                arcs.setdefault(start, []).append((end, p))
+
+    best: list[Position] | None = None
+    best_cost = math.inf
+    for forward in (True, False):
+        if not _allowed(grid, hidden, target, forward, rules):
+            continue
+        start, goal = _ends(target, forward)
+        found = _dijkstra(arcs, cost, source=goal, goal=start)
+        if found is not None and found[0] < best_cost:
+            best_cost, best = found
+    return [p for p in best or [] if p not in hidden]
+
+
+def _dijkstra(
+    arcs: dict[Vertex, list[tuple[Vertex, Position]]],
+    cost: Callable[[Position], int],
+    *,
+    source: Vertex,
+    goal: Vertex,
+) -> tuple[int, list[Position]] | None:
+    distance: dict[Vertex, int] = {source: 0}
+    came: dict[Vertex, tuple[Vertex, Position]] = {}
+    heap: list[tuple[int, Vertex]] = [(0, source)]
+    done: set[Vertex] = set()
+    while heap:
+        here_cost, here = heapq.heappop(heap)
+        if here in done:
+            continue
+        if here == goal:
+            path: list[Position] = []
+            while here != source:
+                here, p = came[here]
+                path.append(p)
+            return here_cost, path[::-1]
+        done.add(here)
+        for there, p in arcs.get(here, ()):
+            new = here_cost + cost(p)
+            if there not in done and new < distance.get(there, math.inf):
+                distance[there] = new
+                came[there] = (here, p)
+                heapq.heappush(heap, (new, there))
+    return None
