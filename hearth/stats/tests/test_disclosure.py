@@ -119,8 +119,8 @@ def assert_safe(counts: Grid, rules: d.DisclosureRules = d.DFE) -> d.ProtectedTa
         for j, count in enumerate(line):
             if rules.is_small(count):
                 assert hidden[(i, j)] == d.SMALL_COUNT
-    for line in _equations(grid):
-        assert sum(1 for p, _ in line if p in hidden) != 1
+    for equation in _equations(grid):
+        assert sum(1 for p, _ in equation if p in hidden) != 1
     return protected
 
 
