@@ -135,7 +135,7 @@ Progress = Callable[[str], object] | None
 
 
 def csv_rows(data: bytes, *, columns: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
-    """The file's rows with their line numbers, when it is UTF-8 (a byte order mark is
+    """The file's rows with the lines they start on, when it is UTF-8 (a byte order mark is
     allowed) and has every column in ``columns``; otherwise ``UnreadableFile``."""
     try:
         text = data.decode("utf-8-sig")
@@ -149,9 +149,11 @@ def csv_rows(data: bytes, *, columns: Iterable[str]) -> list[tuple[int, dict[str
         raise UnreadableFile(f"it has no column {', '.join(missing)}")
     reader.fieldnames = header
     rows = []
+    ended = reader.line_num  # the header's last line
     for row in reader:
         values = {key: (value or "").strip() for key, value in row.items() if key}
-        rows.append((reader.line_num, values))
+        rows.append((ended + 1, values))  # the line the row starts on
+        ended = reader.line_num
     return rows
 
 

@@ -334,13 +334,13 @@ def test_c1_rate_uses_the_estimate_of_the_year_before(tmp_path: Path) -> None:
     assert row.rate_per_10k == Decimal("125.0")  # 500 per 40,000 children
 
 
-def test_csv_rows_numbers_lines_as_the_file_does() -> None:
+def test_csv_rows_number_each_row_by_the_line_it_starts_on() -> None:
     data = ",".join(POPULATION_HEADER) + '\n2023,"two\nlines",' + ",".join(["a"] * 10) + "\n"
     data += ",".join(population_line()) + "\n"
 
     rows = csv_rows(data.encode(), columns=POPULATION_COLUMNS)
 
-    assert [line for line, _ in rows] == [3, 4]  # a quoted field ran over two lines
+    assert [line for line, _ in rows] == [2, 4]  # a quoted field ran over lines 2 and 3
     assert rows[1][1]["new_la_code"] == "E06900101"
     assert set(C1_COLUMNS) <= set(C1_HEADER)
 
