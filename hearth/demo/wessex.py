@@ -24,6 +24,7 @@ from hearth.demo.marac import seed_marac
 from hearth.demo.obligations import seed_obligations
 from hearth.demo.schools import seed_schools
 from hearth.demo.specialist import seed_specialist
+from hearth.demo.stats import seed_population
 from hearth.voices.demo import seed_voices
 
 DEMO_PASSWORD = "wessex-demo-only"  # printed by `make run`; demo mode only
@@ -188,6 +189,7 @@ def seed_wessex(progress: Callable[[str], None] = lambda _: None) -> list[DemoSi
         seed_voices()  # what Tyler said after the second call (hearth/voices/demo.py)
         seed_marac()  # next week's Northshire MARAC meeting (hearth/demo/marac.py)
         seed_families()  # the Fenwrights' whole-family plan (hearth/demo/families.py)
+        seed_population()  # made-up child populations for the rates (hearth/demo/stats.py)
         return sign_ins
 
 
