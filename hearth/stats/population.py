@@ -29,11 +29,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from hearth.stats import disclosure
 
 APRIL = 4
 PER = 10_000
-ONE_DECIMAL = Decimal("0.1")
 
 
 def rate_year(year_to_31_march: int) -> int:
@@ -55,13 +56,12 @@ def mid_year_for(last_day: dt.date) -> int:
 
 
 def per_10k(count: int | None, population: int | None) -> Decimal | None:
-    """``count`` per 10,000 of ``population``, half up to one decimal place; ``None``
+    """``count`` per 10,000 of ``population``, rounded as the deployment's disclosure
+    rules round rates (DfE's: half up to one decimal place: ``disclosure.rate``); ``None``
     when either is missing or the population is not positive."""
-    if count is None or population is None or population <= 0:
+    if count is None or population is None:
         return None
-    return (Decimal(count) * PER / Decimal(population)).quantize(
-        ONE_DECIMAL, rounding=ROUND_HALF_UP
-    )
+    return disclosure.rate(count, population, per=PER, rules=disclosure.DFE)
 
 
 @dataclass(frozen=True)
