@@ -24,14 +24,14 @@ from hearth.demo.marac import seed_marac
 from hearth.demo.obligations import seed_obligations
 from hearth.demo.schools import seed_schools
 from hearth.demo.specialist import seed_specialist
-from hearth.demo.stats import seed_population
+from hearth.demo.stats import LOCAL_AUTHORITIES, seed_population
 from hearth.voices.demo import seed_voices
 
 DEMO_PASSWORD = "wessex-demo-only"  # printed by `make run`; demo mode only
 DOMAIN = "wessex.example"
 
 POLICE_FORCE_AREA = ("E23900001", "Wessex")
-LOCAL_AUTHORITIES = (("E06900001", "Northshire"), ("E06900002", "Southmoor"))
+# LOCAL_AUTHORITIES (codes and names) comes from hearth/demo/stats.py, which needs them too.
 
 # Twenty settings per local authority: (name, kind of setting).
 SCHOOL_TOWNS = {
