@@ -111,3 +111,208 @@ class PublishedReferrals(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"DfE C1 {self.year - 1}-{self.year % 100:02d}: {self.name} ({self.code})"
+
+
+# ---------------------------------------------------------------------------------------
+# The maintained aggregates (issue 15 §5): what the statistics pages read instead of the
+# ledger. Two levels, both kept up to date by ``hearth.stats.refresh`` (run by the worker,
+# ``manage.py refresh_stats --every 60``), with a watermark per source so a missed run
+# catches up:
+#
+# 1. **Facts**: one narrow row per thing counted (a notification, a deadline, an
+#    incident, a MARAC referral, an assessment, a child in a high-risk household, a
+#    specialist referral, an unmet need), copied from the ledger with only what the
+#    measures need: integer ids (never shown, never joined to a person by any page),
+#    areas, agencies, moments, codes. No names, no text.
+# 2. **MonthlyFigure**: counts by London month, measure, local authority, force, agency
+#    and category, summed from the facts for each month a refresh touched. Every period
+#    the pages offer (month, quarter, year, financial year) is a set of whole months, so
+#    a page sums at most a few hundred of these rows per area.
+#
+# Only what depends on "now" (work open now: pending or overdue) is counted from the
+# facts at view time, through a partial index of open deadlines.
+# ---------------------------------------------------------------------------------------
+
+
+class Watermark(models.Model):
+    """How far the refresh of one source has got: rows of the source changed at or before
+    ``position`` are in the facts. A run re-reads from ``position − overlap`` (a transaction
+    that committed late is not missed) and upserts, so re-reading is harmless."""
+
+    source = models.CharField(max_length=40, unique=True)
+    position = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_run_rows = models.PositiveIntegerField(default=0)
+    last_run_seconds = models.FloatField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.source} at {self.position}"
+
+
+class _Fact(models.Model):
+    """Common columns: the London month the fact counts in (first day), its local
+    authority (``accounts.Area`` id), the police force area covering it (``accounts.Area``
+    id), the agency whose work it is (``accounts.Agency`` id) and when it was refreshed.
+    Plain integers, not foreign keys: the facts are a copy, rebuilt at will, and never a
+    way back to a record."""
+
+    month = models.DateField()
+    local_authority_id = models.BigIntegerField(null=True)
+    force_id = models.BigIntegerField(null=True)
+    agency_id = models.BigIntegerField(null=True)
+    refreshed_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{type(self).__name__} {self.pk} ({self.month:%Y-%m})"
+
+
+class NotificationFact(_Fact):
+    """A child concern notification (one child, one incident, one front door): the
+    referral. ``agency_id`` is the front door's agency; ``source`` the CIN census
+    referral source code (``6`` the police); ``re_referral`` whether the same child's
+    previous referral to the same front door was within 12 months (DfE table C1)."""
+
+    obligation_id = models.BigIntegerField(unique=True)
+    child_id = models.BigIntegerField()
+    incident_id = models.BigIntegerField(null=True)
+    source = models.CharField(max_length=4)
+    received_at = models.DateTimeField()
+    acknowledge_due = models.DateTimeField(null=True)
+    acknowledged_at = models.DateTimeField(null=True)
+    decide_due = models.DateTimeField(null=True)
+    decided_at = models.DateTimeField(null=True)
+    decision = models.CharField(max_length=40, blank=True)
+    re_referral = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["child_id", "agency_id", "received_at"])]
+
+
+class DeadlineFact(_Fact):
+    """One stage's clock of one obligation (``obligations.Deadline``): the route, the
+    stage, when it started and was due, when it was met. ``agency_id``/``team_id`` are
+    the recipient's (whose clock it is); ``minutes`` the whole minutes from start to met."""
+
+    deadline_id = models.BigIntegerField(unique=True)
+    obligation_id = models.BigIntegerField()
+    route = models.CharField(max_length=40)
+    stage = models.CharField(max_length=20)
+    team_id = models.BigIntegerField(null=True)
+    started_at = models.DateTimeField()
+    due_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True)
+    minutes = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        indexes = [
+            # Work open now: pending or overdue, counted at view time.
+            models.Index(
+                fields=["route", "stage", "due_at"],
+                name="stats_deadline_open",
+                condition=models.Q(done_at__isnull=True),
+            ),
+            models.Index(fields=["team_id", "month"]),
+        ]
+
+
+class IncidentFact(_Fact):
+    """A submitted incident: its children and how many were recorded as victims in
+    their own right (Domestic Abuse Act 2021 s.3). ``month`` is when it happened."""
+
+    incident_id = models.BigIntegerField(unique=True)
+    occurred_at = models.DateTimeField()
+    children = models.PositiveSmallIntegerField(default=0)
+    victims_in_own_right = models.PositiveSmallIntegerField(default=0)
+
+
+class MaracFact(_Fact):
+    """A MARAC referral (a case): sent when, a repeat or not, from the police or another
+    agency, heard or not, and the children of its household."""
+
+    obligation_id = models.BigIntegerField(unique=True)
+    sent_at = models.DateTimeField()
+    repeat = models.BooleanField(default=False)
+    from_police = models.BooleanField(default=True)
+    heard = models.BooleanField(default=False)
+    children = models.PositiveSmallIntegerField(default=0)
+
+
+class AssessmentFact(_Fact):
+    """A completed front-door assessment and its domestic abuse factors (CIN codes 3A the
+    child, 3B a parent or carer, 3C another person in the household). ``month`` is when
+    it was completed (authorised)."""
+
+    assessment_id = models.BigIntegerField(unique=True)
+    completed_on = models.DateField()
+    factor_3a = models.BooleanField(default=False)
+    factor_3b = models.BooleanField(default=False)
+    factor_3c = models.BooleanField(default=False)
+
+
+class KnownFact(_Fact):
+    """A child in a household whose adult victim was graded high risk or referred to
+    MARAC at an incident (the child's first such incident in its month): known to
+    children's services when it happened, or within 5 working days after. ``within_5``
+    is null until the 5th working day has ended (not yet decidable)."""
+
+    incident_id = models.BigIntegerField()
+    child_id = models.BigIntegerField()
+    occurred_at = models.DateTimeField()
+    already_known = models.BooleanField(default=False)
+    within_5 = models.BooleanField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["incident_id", "child_id"], name="stats_known_once")
+        ]
+
+
+class SpecialistFact(_Fact):
+    """A referral to specialist support for a child victim: when referred, answered
+    (``answer``: accepted, waiting_list, declined), started and ended, the child's age
+    band, and the days waited from referral to start."""
+
+    obligation_id = models.BigIntegerField(unique=True)
+    age_band = models.CharField(max_length=20, blank=True)
+    referred_at = models.DateTimeField()
+    answer = models.CharField(max_length=20, blank=True)
+    answered_at = models.DateTimeField(null=True)
+    started_on = models.DateField(null=True)
+    ended_on = models.DateField(null=True)
+    wait_days = models.PositiveIntegerField(null=True)
+
+
+class UnmetNeedFact(_Fact):
+    """A child's need for specialist support that no service could meet: area, age band,
+    reason, when it was opened and closed."""
+
+    unmet_need_id = models.BigIntegerField(unique=True)
+    age_band = models.CharField(max_length=20, blank=True)
+    reason = models.CharField(max_length=40)
+    opened_on = models.DateField()
+    closed_on = models.DateField(null=True)
+
+
+class MonthlyFigure(models.Model):
+    """One count: ``value`` of ``measure`` (a ``hearth.stats.figures.Measure``) in the
+    London month starting ``month``, for one local authority, force area and agency
+    (each may be null: not applicable), split by ``category`` (a source code, a
+    decision, ``route:stage:result``, a duration bucket; ``""`` when not split).
+    Rebuilt from the facts for every month a refresh touched."""
+
+    measure = models.CharField(max_length=40)
+    month = models.DateField()
+    local_authority_id = models.BigIntegerField(null=True)
+    force_id = models.BigIntegerField(null=True)
+    agency_id = models.BigIntegerField(null=True)
+    category = models.CharField(max_length=80, blank=True)
+    value = models.BigIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["measure", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.month:%Y-%m} {self.category}: {self.value}"
