@@ -21,6 +21,7 @@ from hearth.referrals.api import router as referrals_router
 from hearth.risk.api import router as risk_router
 from hearth.search.api import router as search_router
 from hearth.specialist.api import router as specialist_router
+from hearth.stats.api import router as stats_router
 from hearth.voices.api import router as voices_router
 
 api = NinjaAPI(
@@ -47,6 +48,7 @@ api.add_router("/", voices_router)
 api.add_router("/", families_router)
 api.add_router("/", search_router)
 api.add_router("/", directory_router)
+api.add_router("/", stats_router)
 
 
 def _error(

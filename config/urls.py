@@ -29,6 +29,7 @@ urlpatterns = [
     path("schools/", include("hearth.schools.urls")),
     path("", include("hearth.directory.urls")),
     path("", include("hearth.search.urls")),
+    path("statistics/", include("hearth.stats.urls")),
     path("api/v1/", api.urls),
     path("cookies/", core_views.cookies, name="cookies"),
     path("accessibility/", core_views.accessibility, name="accessibility"),
