@@ -9,12 +9,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install assets lint typecheck pytest browser clean bench
 
-## run: install, migrate, seed the Wessex demo area, serve http://127.0.0.1:8000 with the
+## run: install, migrate, seed the Wessex demo area (with a finished past year of made-up
+## incidents for the statistics), serve http://127.0.0.1:8000 with the
 ## delivery worker (the outbox's messages, to the console) and the deadline sweeper
 ## (every minute), and the directory's reminders to confirm entries (every hour)
 run: install assets .env
 	HEARTH_MODE=demo $(PY) manage.py migrate --noinput
 	HEARTH_MODE=demo $(PY) manage.py seed_demo
+	HEARTH_MODE=demo $(PY) manage.py generate_volume --incidents 1500 --history --only-if-none
 	@echo "Hearth is starting at http://127.0.0.1:8000 (press Ctrl+C to stop)"
 	@trap 'kill 0' INT TERM EXIT; \
 	HEARTH_MODE=demo $(PY) manage.py deliver_messages --every 5 & \

@@ -358,10 +358,19 @@ class _Batch:
 
 
 class _Generator:
-    def __init__(self, *, seed: int, start: int, ref: _Reference, now: dt.datetime) -> None:
+    def __init__(
+        self,
+        *,
+        seed: int,
+        start: int,
+        ref: _Reference,
+        now: dt.datetime,
+        history: bool = False,
+    ) -> None:
         self.rng = random.Random(f"{seed}:{start}")  # noqa: S311 (synthetic data, not secrets)
         self.ref = ref
         self.now = now
+        self.history = history
         self.families: list[_Family] = []
         self.working_days_version = f"1/1/holidays-{holidays.__version__}"
         self._due_cache: dict[tuple[dt.date, int], dt.datetime] = {}
@@ -442,7 +451,9 @@ class _Generator:
     def incident(self, batch: _Batch, number: int) -> None:
         rng = self.rng
         ref = self.ref
-        occurred = self.now - dt.timedelta(seconds=rng.randint(3600, 365 * 86400))
+        earliest = HISTORY_DAYS[0] * 86400 if self.history else 3600
+        latest = HISTORY_DAYS[1] * 86400 if self.history else 365 * 86400
+        occurred = self.now - dt.timedelta(seconds=rng.randint(earliest, latest))
         if self.families and rng.random() < 0.2:
             family = rng.choice(self.families)  # a repeat victim: the same people again
         else:
@@ -737,7 +748,8 @@ class _Generator:
         victim: Person | None = None,
     ) -> Obligation:
         rng = self.rng
-        is_open = rng.random() < open_share
+        # History (the demo's past year) is all finished work: no inbox fills with it.
+        is_open = rng.random() < open_share and not self.history
         if is_open:
             if referrer_stage is not None and rng.random() < 0.3:
                 status = policy.Status.CREATED
@@ -877,18 +889,31 @@ def _finish_keys(batch: _Batch) -> None:
             entry["person_id"] = child.pk
 
 
+# The demo's history: incidents between these many days ago (``generate_volume(history=
+# True)``), so a past financial year and the current one both have figures.
+HISTORY_DAYS = (30, 395)
+
+
 def generated_incident_count() -> int:
     return Incident.objects.filter(police_reference__startswith=REFERENCE_PREFIX).count()
 
 
 def generate_volume(
-    *, incidents: int, seed: int = 1, progress: Callable[[str], None] | None = None
+    *,
+    incidents: int,
+    seed: int = 1,
+    progress: Callable[[str], None] | None = None,
+    history: bool = False,
 ) -> VolumeReport:
     """Add ``incidents`` synthetic incidents (and everything routing would have made) to
-    the seeded demo area. Runs again add more, numbered on from the last."""
+    the seeded demo area. Runs again add more, numbered on from the last.
+
+    ``history``: the demo's past year instead of a benchmark's load: every incident
+    happened 30 to 395 days ago (``HISTORY_DAYS``) and all its work is finished, so the
+    statistics have a year to count while no inbox, and no list's first page, changes."""
     ref = _reference()
     start = generated_incident_count()
-    generator = _Generator(seed=seed, start=start, ref=ref, now=clock.now())
+    generator = _Generator(seed=seed, start=start, ref=ref, now=clock.now(), history=history)
     report = VolumeReport()
     done = 0
     while done < incidents:

@@ -189,3 +189,27 @@ def test_the_benchmark_refuses_sqlite_and_any_database_not_named_for_it() -> Non
 def test_percentiles_are_nearest_rank_in_milliseconds() -> None:
     figures = bench.percentiles([i / 1000 for i in range(1, 101)])
     assert figures == {"p50_ms": 50.0, "p95_ms": 95.0, "n": 100}
+
+
+def test_the_demos_history_is_a_finished_past_year_that_no_inbox_shows(wessex: Any) -> None:
+    """``make run`` adds a year of history for the statistics (``--history``): every
+    incident 30 to 395 days ago, every obligation ended, so no inbox changes; a second
+    ``--only-if-none`` run adds nothing."""
+    open_before = Obligation.objects.exclude(status__in=["closed", "withdrawn"]).count()
+    with time_machine.travel(NOW, tick=False):
+        call_command(
+            "generate_volume", "--incidents", "40", "--history", "--only-if-none", stdout=StringIO()
+        )
+        out = StringIO()
+        call_command(
+            "generate_volume", "--incidents", "40", "--history", "--only-if-none", stdout=out
+        )
+    assert "nothing added" in out.getvalue()
+    assert generated().count() == 40
+    occurred = [i.occurred_at for i in generated()]
+    assert min(occurred) >= NOW - dt.timedelta(days=395)
+    assert max(occurred) <= NOW - dt.timedelta(days=30)
+    made = Obligation.objects.filter(incident__police_reference__startswith=REFERENCE_PREFIX)
+    assert made.count() > 40
+    assert not made.exclude(status__in=["closed", "withdrawn"]).exists()
+    assert Obligation.objects.exclude(status__in=["closed", "withdrawn"]).count() == open_before

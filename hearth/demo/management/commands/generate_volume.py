@@ -9,7 +9,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hearth.core.progress import ProgressBar
-from hearth.demo.volume import VolumeError, generate_obligations_only, generate_volume
+from hearth.demo.volume import (
+    VolumeError,
+    generate_obligations_only,
+    generate_volume,
+    generated_incident_count,
+)
 
 
 class Command(BaseCommand):
@@ -29,6 +34,17 @@ class Command(BaseCommand):
             help="Then add M obligations (one deadline each) to generated incidents, "
             "for sweeper benchmarks.",
         )
+        parser.add_argument(
+            "--history",
+            action="store_true",
+            help="The demo's past year: incidents 30 to 395 days ago, all work finished "
+            "(for the statistics; no inbox changes).",
+        )
+        parser.add_argument(
+            "--only-if-none",
+            action="store_true",
+            help="Add nothing if generated incidents are there already (make run).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.HEARTH_DEMO_MODE:
@@ -39,12 +55,18 @@ class Command(BaseCommand):
         incidents, only = options["incidents"], options["obligations_only"]
         if incidents < 0 or only < 0 or incidents + only == 0:
             raise CommandError("Give --incidents N and/or --obligations-only M (above 0).")
+        if options["only_if_none"] and generated_incident_count():
+            self.stdout.write("Generated incidents are there already: nothing added.")
+            return
         started = time.monotonic()
         try:
             if incidents:
                 bar = ProgressBar(incidents, self.stdout)
                 report = generate_volume(
-                    incidents=incidents, seed=options["seed"], progress=bar.step
+                    incidents=incidents,
+                    seed=options["seed"],
+                    progress=bar.step,
+                    history=options["history"],
                 )
                 bar.finish()
                 self.stdout.write(
