@@ -1,0 +1,851 @@
+"""The statistics' read layer (issue 15 §1, §3, §4): who may count what (``scope_for``),
+the filters offered and chosen (``filter_choices``, ``parse_filters``), and every table of
+a measure group (``tables``), read from the maintained aggregates (``MonthlyFigure``, and
+``DeadlineFact`` for work open now) with disclosure control applied. Pages, charts, CSV
+files and the API are all made from what these return, so they show the same figures
+with the same cells hidden.
+
+Access (architecture §4): an analyst counts the local authorities of their agency (a
+police force area among its areas means every local authority it covers), with
+disclosure control; a manager counts only their own agency's work, exactly; anyone else
+has no scope (the pages and API answer 404). Nothing here reads a case record: the
+aggregates hold integer ids of areas and agencies, and counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q, QuerySet, Sum
+
+from hearth.accounts.models import Agency, Area
+from hearth.core.actor import Actor, Role
+from hearth.core.calendar import local_date
+from hearth.core.errors import ValidationFailed
+from hearth.stats import disclosure
+from hearth.stats.disclosure import Cell, CountTable, DisclosureRules, protect, rate_cell
+from hearth.stats.figures import LATE, ON_TIME, Measure, percentile_of_buckets
+from hearth.stats.models import DeadlineFact, MonthlyFigure, PublishedReferrals
+from hearth.stats.periods import (
+    GRANULARITY_LABELS,
+    Granularity,
+    Period,
+    period_containing_day,
+    period_from_key,
+    periods_between,
+)
+from hearth.stats.population import children_population
+from hearth.stats.tables import ChartKind, Filters, Group, Scope, StatTable, Unit
+
+POLICE_SOURCE = "6"
+ENGLAND = "E92000001"
+TOTAL = "Total"
+DEFAULT_MONTHS_BACK = 24
+
+# CIN census referral source codes in words (domain.md §7.1; DfE's referral_source.yml).
+SOURCE_WORDS: Mapping[str, str] = {
+    "1A": "Family member, relative or carer",
+    "1B": "Acquaintance",
+    "1C": "Self",
+    "1D": "Other individual",
+    "2A": "Schools",
+    "2B": "Education services",
+    "3A": "GP",
+    "3B": "Health visitor",
+    "3C": "School nurse",
+    "3D": "Other primary health services",
+    "3E": "A&E",
+    "3F": "Other health services",
+    "4": "Housing",
+    "5A": "Local authority social care",
+    "5B": "Other internal local authority services",
+    "5C": "Another local authority",
+    "5D": "Local authority early help",
+    "6": "Police",
+    "7": "Other legal agency",
+    "8": "Other",
+    "9": "Anonymous",
+    "10": "Unknown",
+}
+
+CIN_SOURCE = "DfE Children in Need census: referral source codes (domain.md §7.1)"
+
+
+def rules() -> DisclosureRules:
+    """The deployment's disclosure control: ``settings.HEARTH_STATS_DISCLOSURE`` names a
+    preset of ``disclosure.PRESETS`` ("dfe", the default, or "ons")."""
+    name = getattr(settings, "HEARTH_STATS_DISCLOSURE", "dfe")
+    return disclosure.PRESETS[str(name).lower()]
+
+
+def source_label(code: str) -> str:
+    """A referral source in words with its CIN code ("Schools (2A)"); the police plainly."""
+    if code == POLICE_SOURCE:
+        return "Police"
+    words = SOURCE_WORDS.get(code)
+    return f"{words} ({code})" if words else f"Source {code or 'not recorded'}"
+
+
+def duration_words(minutes: int | None) -> str:
+    """A time taken in plain words, "about" since it is read from buckets: "about 45
+    minutes", "about 3 hours 10 minutes", "about 2 days 4 hours"."""
+    if minutes is None:
+        return ""
+    days, rest = divmod(int(minutes), 24 * 60)
+    hours, mins = divmod(rest, 60)
+
+    def unit(n: int, word: str) -> str:
+        return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+    if days:
+        parts = [unit(days, "day")] + ([unit(hours, "hour")] if hours else [])
+    elif hours:
+        parts = [unit(hours, "hour")] + ([unit(mins, "minute")] if mins else [])
+    else:
+        parts = [unit(mins, "minute")]
+    return "about " + " ".join(parts)
+
+
+# --- Scope ------------------------------------------------------------------------------
+
+
+def _local_authorities_of(area_ids: Iterable[int]) -> frozenset[int]:
+    """The local authorities among ``area_ids``, with every local authority covered by a
+    police force area among them."""
+    ids = list(area_ids)
+    return frozenset(
+        Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY)
+        .filter(Q(pk__in=ids) | Q(police_force_area_id__in=ids))
+        .values_list("pk", flat=True)
+    )
+
+
+def scope_for(actor: Actor) -> Scope | None:
+    """What ``actor`` may count: an analyst their agency's areas (disclosure control); a
+    manager their own agency's work (exact); anyone else nothing (None: a 404)."""
+    agency = Agency.objects.filter(pk=actor.agency_id).first()
+    if agency is None:
+        return None
+    areas = _local_authorities_of(agency.areas.values_list("pk", flat=True))
+    if actor.has_role(Role.ANALYST):
+        return Scope(local_authority_ids=areas, agency_id=None, exact=False, label=agency.name)
+    if actor.managed_team_ids:
+        return Scope(local_authority_ids=areas, agency_id=agency.pk, exact=True, label=agency.name)
+    return None
+
+
+# --- Filters ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaChoice:
+    id: int
+    name: str
+    code: str
+
+
+@dataclass(frozen=True)
+class AgencyChoice:
+    id: int
+    name: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the filters offer a viewer: each kind of period and its periods (newest
+    first), the local authorities in scope, the force areas covering them, and the
+    agencies whose work is counted. ``default_period`` is the current financial year."""
+
+    kinds: tuple[tuple[Granularity, str], ...]
+    periods: Mapping[Granularity, tuple[Period, ...]]
+    default_period: Period
+    local_authorities: tuple[AreaChoice, ...]
+    forces: tuple[AreaChoice, ...]
+    agencies: tuple[AgencyChoice, ...]
+
+
+def _today(now: dt.datetime) -> dt.date:
+    return local_date(now)
+
+
+def _scoped(qs: QuerySet, scope: Scope) -> QuerySet:
+    """Rows a scope may count: a manager's agency's work; an analyst's areas."""
+    if scope.agency_id is not None:
+        return qs.filter(agency_id=scope.agency_id)
+    return qs.filter(_area_q(scope.local_authority_ids))
+
+
+def _area_q(la_ids: Iterable[int]) -> Q:
+    """Rows in the local authorities ``la_ids``, or with no local authority but a force
+    area all of whose local authorities are among them."""
+    ids = frozenset(la_ids)
+    whole_forces = [
+        force_id
+        for force_id, las in _force_las().items()
+        if las and las <= ids  # every local authority the force covers
+    ]
+    return Q(local_authority_id__in=ids) | Q(
+        local_authority_id__isnull=True, force_id__in=whole_forces
+    )
+
+
+def _force_las() -> dict[int, frozenset[int]]:
+    found: dict[int, set[int]] = {}
+    for la_id, force_id in Area.objects.filter(
+        kind=Area.Kind.LOCAL_AUTHORITY, police_force_area__isnull=False
+    ).values_list("pk", "police_force_area_id"):
+        found.setdefault(force_id, set()).add(la_id)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+def filter_choices(scope: Scope, *, now: dt.datetime) -> FilterChoices:
+    """The filters offered within ``scope``: periods from the earliest month with figures
+    (or 24 months back) to the one holding today, newest first."""
+    today = _today(now)
+    earliest = _scoped(MonthlyFigure.objects.all(), scope).order_by("month").values_list(
+        "month", flat=True
+    ).first() or period_containing_day(today, Granularity.MONTH).first.replace(
+        year=today.year - DEFAULT_MONTHS_BACK // 12
+    )
+    kinds = (
+        Granularity.MONTH,
+        Granularity.QUARTER,
+        Granularity.YEAR,
+        Granularity.FINANCIAL_YEAR,
+    )
+    periods = {g: tuple(reversed(periods_between(earliest, today, g))) for g in kinds}
+    las = Area.objects.filter(pk__in=scope.local_authority_ids).order_by("name")
+    forces = (
+        Area.objects.filter(kind=Area.Kind.POLICE_FORCE_AREA, local_authorities__in=las)
+        .distinct()
+        .order_by("name")
+    )
+    if scope.agency_id is not None:
+        agencies = Agency.objects.filter(pk=scope.agency_id)
+    else:
+        ids = (
+            _scoped(MonthlyFigure.objects.all(), scope)
+            .exclude(agency_id__isnull=True)
+            .values_list("agency_id", flat=True)
+            .distinct()
+        )
+        agencies = Agency.objects.filter(pk__in=list(ids)).order_by("name")
+    return FilterChoices(
+        kinds=tuple((g, GRANULARITY_LABELS[g]) for g in kinds),
+        periods=periods,
+        default_period=period_containing_day(today, Granularity.FINANCIAL_YEAR),
+        local_authorities=tuple(AreaChoice(a.pk, a.name, a.code) for a in las),
+        forces=tuple(AreaChoice(f.pk, f.name, f.code) for f in forces),
+        agencies=tuple(AgencyChoice(a.pk, a.name, a.slug) for a in agencies),
+    )
+
+
+def parse_filters(params: Mapping[str, str], scope: Scope, *, now: dt.datetime) -> Filters:
+    """The filters chosen in ``params`` (``period``, ``area``, ``force``, ``agency``),
+    checked against ``scope``: a malformed value, or one outside the scope, is a
+    ``ValidationFailed`` naming the field. A filter only ever narrows the scope."""
+    errors: dict[str, list[str]] = {}
+    today = _today(now)
+
+    def value(name: str) -> str:
+        return (params.get(name) or "").strip()
+
+    period = period_containing_day(today, Granularity.FINANCIAL_YEAR)
+    if value("period"):
+        try:
+            period = period_from_key(value("period"))
+        except ValueError:
+            errors["period"] = [
+                "Choose a period from the list (for example FY2025-26, 2025-Q2, 2025-04 or 2025)"
+            ]
+        else:
+            if period.first > today:
+                errors["period"] = ["Choose a period that has started"]
+
+    area_id: int | None = None
+    if value("area"):
+        area = Area.objects.filter(
+            code=value("area").upper(),
+            kind=Area.Kind.LOCAL_AUTHORITY,
+            pk__in=scope.local_authority_ids,
+        ).first()
+        if area is None:
+            errors["area"] = ["Choose a local authority from the list"]
+        else:
+            area_id = area.pk
+
+    force_id: int | None = None
+    if value("force"):
+        force = Area.objects.filter(
+            code=value("force").upper(),
+            kind=Area.Kind.POLICE_FORCE_AREA,
+            local_authorities__in=scope.local_authority_ids,
+        ).first()
+        if force is None:
+            errors["force"] = ["Choose a police force area from the list"]
+        else:
+            force_id = force.pk
+            if (
+                area_id is not None
+                and not Area.objects.filter(pk=area_id, police_force_area_id=force_id).exists()
+            ):
+                errors["area"] = ["Choose a local authority in the police force area you chose"]
+
+    agency_id = scope.agency_id
+    if value("agency"):
+        agency = Agency.objects.filter(slug=value("agency").lower()).first()
+        if (
+            agency is None
+            or (scope.agency_id is not None and agency.pk != scope.agency_id)
+            or (
+                scope.agency_id is None
+                and not _scoped(MonthlyFigure.objects.filter(agency_id=agency.pk), scope).exists()
+            )
+        ):
+            errors["agency"] = ["Choose an agency from the list"]
+        else:
+            agency_id = agency.pk
+
+    if errors:
+        raise ValidationFailed.from_fields(errors)
+    return Filters(
+        period=period, local_authority_id=area_id, force_id=force_id, agency_id=agency_id
+    )
+
+
+# --- Reading the aggregates -------------------------------------------------------------
+
+
+def _filter_las(filters: Filters, scope: Scope) -> frozenset[int]:
+    """The local authorities the filters count: the scope's, narrowed to one local
+    authority or to a force area's."""
+    las = scope.local_authority_ids
+    if filters.local_authority_id is not None:
+        las = las & {filters.local_authority_id}
+    if filters.force_id is not None:
+        las = las & _force_las().get(filters.force_id, frozenset())
+    return frozenset(las)
+
+
+def _narrowed(qs: QuerySet, filters: Filters, scope: Scope) -> QuerySet:
+    qs = _scoped(qs, scope)
+    if filters.local_authority_id is not None or filters.force_id is not None:
+        qs = qs.filter(_area_q(_filter_las(filters, scope)))
+    if filters.agency_id is not None:
+        qs = qs.filter(agency_id=filters.agency_id)
+    return qs
+
+
+def _figures(measure: Measure, filters: Filters, scope: Scope) -> QuerySet:
+    period = filters.period
+    return _narrowed(
+        MonthlyFigure.objects.filter(
+            measure=measure, month__gte=period.first, month__lt=period.after
+        ),
+        filters,
+        scope,
+    )
+
+
+def _sum_by(qs: QuerySet, *fields: str) -> dict[tuple, int]:
+    """``value`` summed by ``fields`` (a tuple key, in the fields' order)."""
+    out: dict[tuple, int] = {}
+    for row in qs.values(*fields).annotate(total=Sum("value")).order_by():
+        out[tuple(row[f] for f in fields)] = out.get(tuple(row[f] for f in fields), 0) + int(
+            row["total"] or 0
+        )
+    return out
+
+
+def _by_category(measure: Measure, filters: Filters, scope: Scope) -> dict[str, int]:
+    return {k[0]: v for k, v in _sum_by(_figures(measure, filters, scope), "category").items()}
+
+
+def _months(period: Period) -> list[Period]:
+    return periods_between(period.first, period.last, Granularity.MONTH)
+
+
+# --- Building tables --------------------------------------------------------------------
+
+
+@dataclass
+class _Ctx:
+    filters: Filters
+    scope: Scope
+    now: dt.datetime
+    rules: DisclosureRules
+
+    @property
+    def exact(self) -> bool:
+        return self.scope.exact
+
+    @property
+    def period(self) -> Period:
+        return self.filters.period
+
+
+def _count_table(
+    ctx: _Ctx,
+    *,
+    key: str,
+    title: str,
+    description: str,
+    row_heading: str,
+    rows: Sequence[str],
+    columns: Sequence[str],
+    counts: Sequence[Sequence[int]],
+    definition: str,
+    source: str,
+    chart: ChartKind = ChartKind.BAR,
+    total_column: str = TOTAL,
+    notes: Sequence[str] = (),
+) -> tuple[StatTable, disclosure.ProtectedTable]:
+    """A table of counts with its totals, protected (secondary suppression), as a
+    ``StatTable``. With one column the total column is left out (it repeats the column);
+    with one row the totals row likewise."""
+    protected = protect(
+        CountTable(rows=list(rows), columns=list(columns), counts=[list(c) for c in counts]),
+        ctx.rules,
+        managers_exact=ctx.exact,
+    )
+    one_column = len(columns) == 1
+    one_row = len(rows) == 1
+    grid = [line[:-1] if one_column else line for line in protected.cells]
+    if one_row:
+        grid = grid[:-1]
+    out_columns = tuple(columns) if one_column else (*columns, total_column)
+    out_rows = tuple(rows) if one_row else (*rows, TOTAL)
+    table = StatTable(
+        key=key,
+        title=title,
+        description=description,
+        row_heading=row_heading,
+        rows=out_rows,
+        columns=out_columns,
+        units=tuple(Unit.COUNT for _ in out_columns),
+        cells=tuple(tuple(line) for line in grid),
+        definition=definition,
+        source=source,
+        chart=chart,
+        chart_columns=tuple(range(len(columns))),
+        totals_row=not one_row,
+        notes=tuple(notes),
+    )
+    return table, protected
+
+
+def _share(ctx: _Ctx, count_cell: Cell, part: int, whole: int) -> Cell:
+    """A percentage of ``whole``, not shown where its count is not."""
+    return rate_cell(count_cell, part, whole, per=100, rules=ctx.rules)
+
+
+def _with_columns(
+    table: StatTable, columns: Sequence[tuple[str, Unit, Sequence[Cell]]]
+) -> StatTable:
+    """``table`` with more columns on the right (one cell per row)."""
+    cells = tuple((*line, *(col[2][i] for col in columns)) for i, line in enumerate(table.cells))
+    return StatTable(
+        key=table.key,
+        title=table.title,
+        description=table.description,
+        row_heading=table.row_heading,
+        rows=table.rows,
+        columns=(*table.columns, *(c[0] for c in columns)),
+        units=(*table.units, *(c[1] for c in columns)),
+        cells=cells,
+        definition=table.definition,
+        source=table.source,
+        chart=table.chart,
+        chart_columns=table.chart_columns,
+        totals_row=table.totals_row,
+        notes=table.notes,
+    )
+
+
+def _replace(table: StatTable, **changes: object) -> StatTable:
+    from dataclasses import replace
+
+    return replace(table, **changes)  # type: ignore[arg-type]
+
+
+def _shown(value: int | Decimal) -> Cell:
+    return Cell(value=value, shown=True)
+
+
+def _not_applicable() -> Cell:
+    return Cell(
+        value=None,
+        shown=False,
+        reason=disclosure.NOT_APPLICABLE,
+        symbol=disclosure.NOT_APPLICABLE_SYMBOL,
+    )
+
+
+def _areas(ids: Iterable[int]) -> list[Area]:
+    return list(
+        Area.objects.filter(pk__in=list(ids)).select_related("police_force_area").order_by("name")
+    )
+
+
+# --- Referrals --------------------------------------------------------------------------
+
+
+def _referrals(ctx: _Ctx) -> list[StatTable]:
+    f, s, period = ctx.filters, ctx.scope, ctx.period
+    by_month_source = _sum_by(_figures(Measure.REFERRALS, f, s), "month", "category")
+    sources = sorted(
+        {cat for (_m, cat) in by_month_source} | {POLICE_SOURCE},
+        key=lambda c: (c != POLICE_SOURCE, c),
+    )
+    months = _months(period)
+    by_month, _ = _count_table(
+        ctx,
+        key="by-month-and-source",
+        title=f"Referrals by month and source, {period.label}",
+        description=(
+            "Child concern notifications received by children's services front doors in each "
+            "month, by who made the referral."
+        ),
+        row_heading="Month",
+        rows=[m.label for m in months],
+        columns=[source_label(c) for c in sources],
+        counts=[[by_month_source.get((m.first, c), 0) for c in sources] for m in months],
+        definition=(
+            "A referral is a child concern notification: one child, one incident, one front "
+            "door, counted in the month it was received (London time). The source is the "
+            "census code of who referred: 6 is the police."
+        ),
+        source=CIN_SOURCE,
+        chart=ChartKind.STACKED,
+        total_column="All referrals",
+    )
+
+    by_door_source = _sum_by(_figures(Measure.REFERRALS, f, s), "agency_id", "category")
+    door_ids = sorted({a for (a, _c) in by_door_source if a is not None})
+    names = dict(Agency.objects.filter(pk__in=door_ids).values_list("pk", "name"))
+    doors = sorted(door_ids, key=lambda a: names.get(a, ""))
+    by_door, _ = _count_table(
+        ctx,
+        key="by-front-door",
+        title=f"Referrals by front door, {period.label}",
+        description="Referrals received by each children's services front door, from the "
+        "police and from others.",
+        row_heading="Front door",
+        rows=[names.get(a, "Unknown front door") for a in doors] or ["No referrals"],
+        columns=["From the police", "From others"],
+        counts=[
+            [
+                by_door_source.get((a, POLICE_SOURCE), 0),
+                sum(v for (d, c), v in by_door_source.items() if d == a and c != POLICE_SOURCE),
+            ]
+            for a in doors
+        ]
+        or [[0, 0]],
+        definition="Referrals received, by the front door (the local authority children's "
+        "services team) that received them.",
+        source=CIN_SOURCE,
+        chart=ChartKind.STACKED,
+        total_column="All referrals",
+    )
+
+    las = _areas(_filter_las(f, s))
+    police = _sum_by(
+        _figures(Measure.REFERRALS, f, s).filter(category=POLICE_SOURCE), "local_authority_id"
+    )
+    force_names = {
+        a.pk: a.police_force_area.name if a.police_force_area else "No police force area"
+        for a in las
+    }
+    police_rows = sorted(las, key=lambda a: (force_names[a.pk], a.name))
+    by_force, _ = _count_table(
+        ctx,
+        key="police-by-force-and-area",
+        title=f"Referrals from the police by force and local authority, {period.label}",
+        description="Referrals from the police, by the police force area and the local "
+        "authority the child lives in.",
+        row_heading="Police force area and local authority",
+        rows=[f"{force_names[a.pk]}: {a.name}" for a in police_rows] or ["No local authorities"],
+        columns=["Referrals from the police"],
+        counts=[[police.get((a.pk,), 0)] for a in police_rows] or [[0]],
+        definition="Referrals whose source is the police (census code 6), by the force area "
+        "and local authority of the referral.",
+        source=CIN_SOURCE,
+    )
+    return [
+        by_month,
+        by_door,
+        by_force,
+        _referral_rates(ctx, las),
+        _re_referrals(ctx, las),
+        _children_per_incident(ctx),
+        _victims_in_own_right(ctx),
+        *_national_picture(ctx, las),
+    ]
+
+
+def _referral_rates(ctx: _Ctx, las: list[Area]) -> StatTable:
+    f, s, period = ctx.filters, ctx.scope, ctx.period
+    by_la = _sum_by(_figures(Measure.REFERRALS, f, s), "local_authority_id")
+    rows = [a.name for a in las] or ["No local authorities"]
+    counts = [[by_la.get((a.pk,), 0)] for a in las] or [[0]]
+    table, _ = _count_table(
+        ctx,
+        key="rate-per-10000-children",
+        title=f"Referrals per 10,000 children, {period.label}",
+        description="Referrals per 10,000 children aged 0 to 17 living in each local authority.",
+        row_heading="Local authority",
+        rows=rows,
+        columns=["Referrals"],
+        counts=counts,
+        definition=(
+            "Referrals received in the period per 10,000 children aged 0 to 17, on ONS's "
+            "mid-year estimate for the financial year the period ends in (for a financial "
+            "year to 31 March N, mid-(N−1), as DfE does)."
+        ),
+        source="DfE Children in Need statistics (referral rate); ONS mid-year population estimates",
+    )
+    populations = [children_population(codes=[a.code], last_day=period.last) for a in las]
+    whole = children_population(codes=[a.code for a in las], last_day=period.last)
+    if len(las) > 1:
+        populations.append(whole)
+    pop_cells: list[Cell] = []
+    rate_cells: list[Cell] = []
+    notes: list[str] = []
+    for i, pop in enumerate(populations if las else [None]):
+        count_cell = table.cells[i][0]
+        if pop is None:
+            pop_cells.append(_not_applicable())
+            rate_cells.append(_not_applicable())
+            continue
+        count = counts[i][0] if i < len(counts) else sum(c[0] for c in counts)
+        pop_cells.append(_shown(pop.children))
+        rate_cells.append(rate_cell(count_cell, count, pop.children, per=10_000, rules=ctx.rules))
+    years = {p.mid_year for p in populations if p is not None}
+    if years:
+        notes.append(
+            "Children aged 0 to 17 at mid-"
+            + ", mid-".join(str(y) for y in sorted(years))
+            + (
+                " (the latest estimate available)"
+                if any(p is not None and p.is_latest_available for p in populations)
+                else ""
+            )
+            + "."
+        )
+    if any(p is None for p in populations):
+        notes.append("z: no population estimate for this area, so no rate.")
+    table = _with_columns(
+        table,
+        [
+            ("Children aged 0 to 17", Unit.COUNT, pop_cells),
+            ("Rate per 10,000", Unit.RATE, rate_cells),
+        ],
+    )
+    return _replace(table, chart_columns=(2,), notes=tuple(notes))
+
+
+def _by_la_pair(
+    ctx: _Ctx,
+    measure: Measure,
+    part: str,
+    las: list[Area],
+) -> tuple[list[str], list[list[int]], dict[tuple, int]]:
+    """Per local authority: (the ``part`` category, the rest) of a measure whose ``""``
+    category is the whole."""
+    sums = _sum_by(_figures(measure, ctx.filters, ctx.scope), "local_authority_id", "category")
+    rows: list[str] = []
+    counts: list[list[int]] = []
+    for a in las:
+        whole = sums.get((a.pk, ""), 0)
+        part_n = min(sums.get((a.pk, part), 0), whole)
+        rows.append(a.name)
+        counts.append([part_n, whole - part_n])
+    return rows or ["No local authorities"], counts or [[0, 0]], sums
+
+
+def _re_referrals(ctx: _Ctx, las: list[Area]) -> StatTable:
+    f, s, period = ctx.filters, ctx.scope, ctx.period
+    referrals = _sum_by(_figures(Measure.REFERRALS, f, s), "local_authority_id")
+    re = _sum_by(_figures(Measure.RE_REFERRALS, f, s), "local_authority_id")
+    counts = [[min(re.get((a.pk,), 0), referrals.get((a.pk,), 0))] for a in las]
+    counts = [[c[0], referrals.get((a.pk,), 0) - c[0]] for c, a in zip(counts, las, strict=True)]
+    table, _ = _count_table(
+        ctx,
+        key="re-referrals",
+        title=f"Re-referrals within 12 months, {period.label}",
+        description="Referrals that were re-referrals: the same child referred to the same "
+        "front door within 12 months of their previous referral.",
+        row_heading="Local authority",
+        rows=[a.name for a in las] or ["No local authorities"],
+        columns=["Re-referrals within 12 months", "Other referrals"],
+        counts=counts or [[0, 0]],
+        definition=(
+            "A referral is a re-referral when the same child's previous referral to the same "
+            "front door was no more than 12 months before (1 March 2024 then 1 March 2025 is; "
+            "2 March 2025 is not). The share is of all referrals."
+        ),
+        source="DfE Children in Need statistics, table C1 (re-referrals within 12 months)",
+        total_column="All referrals",
+    )
+    shares = []
+    for i, line in enumerate(table.cells):
+        nums = (
+            counts[i] if i < len(counts) else [sum(c[0] for c in counts), sum(c[1] for c in counts)]
+        )
+        shares.append(_share(ctx, line[0], nums[0], nums[0] + nums[1]))
+    return _replace(
+        _with_columns(table, [("Re-referrals (%)", Unit.PERCENT, shares)]), chart_columns=(3,)
+    )
+
+
+def _children_per_incident(ctx: _Ctx) -> StatTable:
+    cats = ("0", "1", "2", "3", "4", "5+")
+    by = _by_category(Measure.INCIDENTS, ctx.filters, ctx.scope)
+    table, _ = _count_table(
+        ctx,
+        key="children-per-incident",
+        title=f"Incidents by number of children, {ctx.period.label}",
+        description="Domestic abuse incidents that happened in the period, by how many "
+        "children were at them.",
+        row_heading="Children at the incident",
+        rows=[("5 or more" if c == "5+" else c) for c in cats],
+        columns=["Incidents"],
+        counts=[[by.get(c, 0)] for c in cats],
+        definition="Incidents that happened in the period (London time), by the number of "
+        "children recorded at each. A child at two incidents counts at each.",
+        source="Issue 15 §1; Domestic Abuse Act 2021",
+    )
+    return table
+
+
+def _victims_in_own_right(ctx: _Ctx) -> StatTable:
+    by = _by_category(Measure.CHILDREN, ctx.filters, ctx.scope)
+    whole = by.get("", 0)
+    s3 = min(by.get("s3", 0), whole)
+    table, _ = _count_table(
+        ctx,
+        key="victims-in-their-own-right",
+        title=f"Children recorded as victims in their own right, {ctx.period.label}",
+        description="Children at incidents in the period, and how many were recorded as "
+        "victims of domestic abuse in their own right.",
+        row_heading="Children at incidents",
+        rows=["Children at incidents"],
+        columns=["Victims in their own right", "Others"],
+        counts=[[s3, whole - s3]],
+        definition="Each child at each incident in the period, and those recorded as victims "
+        "in their own right: a child who sees, hears or experiences the effects of domestic "
+        "abuse and is related to either person (Domestic Abuse Act 2021, section 3).",
+        source="Domestic Abuse Act 2021, section 3",
+        total_column="All children",
+    )
+    share = _share(ctx, table.cells[0][0], s3, whole)
+    return _replace(
+        _with_columns(table, [("Victims in their own right (%)", Unit.PERCENT, [share])]),
+        chart=ChartKind.NONE,
+    )
+
+
+def _dfe_cell(value: Decimal | None, symbol: str) -> Cell:
+    if value is None:
+        return Cell(value=None, shown=False, reason="not published", symbol=symbol or "x")
+    return Cell(value=value, shown=True)
+
+
+def _national_picture(ctx: _Ctx, las: list[Area]) -> list[StatTable]:
+    """DfE's published referrals rate and re-referral share for England, the region and
+    each local authority, beside a financial year (the latest published when the chosen
+    year is not published yet)."""
+    year = ctx.period.census_year
+    if year is None:
+        return []
+    published = PublishedReferrals.objects.filter(year__lte=year)
+    shown_year = published.order_by("-year").values_list("year", flat=True).first()
+    if shown_year is None:
+        return []
+    rows_qs = {r.code: r for r in PublishedReferrals.objects.filter(year=shown_year)}
+    wanted: list[str] = [ENGLAND]
+    regions = [rows_qs[a.code].region_code for a in las if a.code in rows_qs]
+    wanted += sorted({r for r in regions if r})
+    wanted += [a.code for a in las]
+    rows: list[str] = []
+    cells: list[tuple[Cell, ...]] = []
+    for code in dict.fromkeys(wanted):
+        r = rows_qs.get(code)
+        if r is None:
+            continue
+        rows.append(r.name)
+        cells.append(
+            (
+                _dfe_cell(r.rate_per_10k, "x"),
+                _dfe_cell(r.rereferral_percent, r.rereferral_percent_symbol),
+            )
+        )
+    if not rows:
+        return []
+    label = f"{shown_year - 1}-{shown_year % 100:02d}"
+    notes = [f"DfE's published figures for {label} (year to 31 March {shown_year})."]
+    if shown_year != year:
+        notes.append(
+            f"DfE has not published {year - 1}-{year % 100:02d} yet: these are the latest "
+            "published figures."
+        )
+    return [
+        StatTable(
+            key="national-picture",
+            title=f"The national picture: DfE's published referrals, {label}",
+            description="DfE's published referrals per 10,000 children and share of "
+            "re-referrals for England, the region and each local authority.",
+            row_heading="Area",
+            rows=tuple(rows),
+            columns=("Referrals per 10,000 children (DfE)", "Re-referrals (%) (DfE)"),
+            units=(Unit.RATE, Unit.PERCENT),
+            cells=tuple(cells),
+            definition="As published by DfE in Children in Need table C1; the rate is "
+            "referrals per 10,000 children aged 0 to 17 at ONS's mid-year estimate before the "
+            "year's end, computed as DfE computes it.",
+            source="DfE Children in Need statistics, table C1",
+            chart=ChartKind.BAR,
+            chart_columns=(0,),
+            notes=tuple(notes),
+        )
+    ]
+
+
+# --- Entry points -----------------------------------------------------------------------
+
+_BUILDERS = {
+    Group.REFERRALS: _referrals,
+}
+
+
+def tables(group: Group, filters: Filters, scope: Scope, *, now: dt.datetime) -> list[StatTable]:
+    """Every table of ``group`` for ``filters`` within ``scope``, protected."""
+    ctx = _Ctx(filters=filters, scope=scope, now=now, rules=rules())
+    builder = _BUILDERS.get(Group(group))
+    return builder(ctx) if builder else []
+
+
+def _open_deadlines(filters: Filters, scope: Scope) -> QuerySet:
+    return _narrowed(DeadlineFact.objects.filter(done_at__isnull=True), filters, scope)
+
+
+__all__ = [
+    "LATE",
+    "ON_TIME",
+    "AgencyChoice",
+    "AreaChoice",
+    "FilterChoices",
+    "duration_words",
+    "filter_choices",
+    "parse_filters",
+    "percentile_of_buckets",
+    "rules",
+    "scope_for",
+    "source_label",
+    "tables",
+]

@@ -1,0 +1,295 @@
+"""The statistics' read layer: scopes, filters and each group's tables, over real
+``MonthlyFigure`` and ``DeadlineFact`` rows inserted into the database (no mocks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from conftest import Wessex
+from hearth.accounts.models import Agency, Area
+from hearth.core.actor import Actor
+from hearth.core.clock import LONDON
+from hearth.core.errors import ValidationFailed
+from hearth.stats import selectors
+from hearth.stats.figures import Measure
+from hearth.stats.models import (
+    CHILDREN_0_TO_17,
+    MonthlyFigure,
+    PopulationEstimate,
+    PublishedReferrals,
+)
+from hearth.stats.periods import Granularity, period_from_key
+from hearth.stats.tables import Filters, Group, Scope, StatTable
+
+NOW = dt.datetime(2026, 12, 7, 8, 45, tzinfo=LONDON)
+ANALYST = "analyst@partnership.wessex.example"
+FRONT_DOOR_MANAGER = "front.door.manager@northshire.wessex.example"
+FRONT_DOOR = "front.door@northshire.wessex.example"
+NORTH_DOOR = "northshire-council-childrens-services"
+SOUTH_DOOR = "southmoor-council-childrens-services"
+
+
+def la(name: str) -> Area:
+    return Area.objects.get(name=name, kind=Area.Kind.LOCAL_AUTHORITY)
+
+
+def agency(slug: str) -> Agency:
+    return Agency.objects.get(slug=slug)
+
+
+def fig(
+    measure: Measure,
+    month: str,
+    value: int,
+    *,
+    area: str = "Northshire",
+    door: str = NORTH_DOOR,
+    category: str = "",
+) -> MonthlyFigure:
+    where = la(area)
+    return MonthlyFigure.objects.create(
+        measure=measure,
+        month=dt.date.fromisoformat(month + "-01"),
+        local_authority_id=where.pk,
+        force_id=where.police_force_area_id,
+        agency_id=agency(door).pk,
+        category=category,
+        value=value,
+    )
+
+
+def table(tables: list[StatTable], key: str) -> StatTable:
+    return next(t for t in tables if t.key == key)
+
+
+def texts(t: StatTable) -> list[list[str]]:
+    return [[c.text for c in line] for line in t.cells]
+
+
+@pytest.fixture
+def analyst(wessex: Wessex) -> Actor:
+    return wessex.actor(ANALYST)
+
+
+@pytest.fixture
+def analyst_scope(analyst: Actor) -> Scope:
+    scope = selectors.scope_for(analyst)
+    assert scope is not None
+    return scope
+
+
+def filters(scope: Scope, **params: str) -> Filters:
+    return selectors.parse_filters(params, scope, now=NOW)
+
+
+# --- Scope -----------------------------------------------------------------------------
+
+
+def test_an_analyst_counts_every_local_authority_of_the_partnership(analyst_scope: Scope) -> None:
+    assert analyst_scope.local_authority_ids == {la("Northshire").pk, la("Southmoor").pk}
+    assert analyst_scope.agency_id is None
+    assert analyst_scope.exact is False
+
+
+def test_a_manager_counts_their_own_agency_exactly(wessex: Wessex) -> None:
+    scope = selectors.scope_for(wessex.actor(FRONT_DOOR_MANAGER))
+    assert scope is not None
+    assert scope.agency_id == agency(NORTH_DOOR).pk
+    assert scope.exact is True
+    assert scope.local_authority_ids == {la("Northshire").pk}
+
+
+def test_a_practitioner_has_no_scope(wessex: Wessex) -> None:
+    assert selectors.scope_for(wessex.actor(FRONT_DOOR)) is None
+
+
+# --- Filters ---------------------------------------------------------------------------
+
+
+def test_the_default_period_is_the_current_financial_year(analyst_scope: Scope) -> None:
+    assert filters(analyst_scope).period == period_from_key("FY2026-27")
+
+
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"period": "2026-13"}, "period", "Choose a period from the list"),
+        ({"period": "FY2027-28"}, "period", "Choose a period that has started"),
+        ({"area": "E09000001"}, "area", "Choose a local authority from the list"),
+        ({"force": "E23000001"}, "force", "Choose a police force area from the list"),
+        ({"agency": "no-such-agency"}, "agency", "Choose an agency from the list"),
+    ],
+)
+def test_a_bad_filter_is_refused_with_a_message_for_its_field(
+    analyst_scope: Scope, params: dict[str, str], field: str, message: str
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        filters(analyst_scope, **params)
+    assert caught.value.fields[field][0].startswith(message)
+
+
+def test_an_analysts_area_outside_their_scope_is_refused(wessex: Wessex) -> None:
+    elsewhere = Area.objects.create(
+        code="E06999999", name="Elsewhere", kind=Area.Kind.LOCAL_AUTHORITY
+    )
+    scope = selectors.scope_for(wessex.actor(ANALYST))
+    assert scope is not None
+    with pytest.raises(ValidationFailed) as caught:
+        filters(scope, area=elsewhere.code)
+    assert caught.value.fields == {"area": ["Choose a local authority from the list"]}
+    assert filters(scope, area="E06900002").local_authority_id == la("Southmoor").pk
+
+
+def test_a_managers_agency_filter_is_always_their_own(wessex: Wessex) -> None:
+    scope = selectors.scope_for(wessex.actor(FRONT_DOOR_MANAGER))
+    assert scope is not None
+    assert filters(scope).agency_id == agency(NORTH_DOOR).pk
+    with pytest.raises(ValidationFailed):
+        filters(scope, agency=SOUTH_DOOR)
+
+
+def test_the_choices_run_from_the_earliest_figures_to_today(analyst_scope: Scope) -> None:
+    fig(Measure.REFERRALS, "2025-02", 10, category="6")
+    fig(Measure.REFERRALS, "2025-03", 10, category="6", area="Southmoor", door=SOUTH_DOOR)
+    choices = selectors.filter_choices(analyst_scope, now=NOW)
+    months = choices.periods[Granularity.MONTH]
+    assert months[0].key == "2026-12" and months[-1].key == "2025-02"
+    assert [p.key for p in choices.periods[Granularity.FINANCIAL_YEAR]] == [
+        "FY2026-27",
+        "FY2025-26",
+        "FY2024-25",
+    ]
+    assert [a.code for a in choices.local_authorities] == ["E06900001", "E06900002"]
+    assert [f.code for f in choices.forces] == ["E23900001"]
+    assert {a.slug for a in choices.agencies} == {NORTH_DOOR, SOUTH_DOOR}
+
+
+# --- Referrals -------------------------------------------------------------------------
+
+
+def test_a_quarter_is_the_sum_of_its_months(analyst_scope: Scope) -> None:
+    for month, n in (("2025-04", 11), ("2025-05", 12), ("2025-06", 13), ("2025-07", 99)):
+        fig(Measure.REFERRALS, month, n, category="6")
+        fig(Measure.REFERRALS, month, 20, category="2A", area="Southmoor", door=SOUTH_DOOR)
+    quarter = selectors.tables(
+        Group.REFERRALS, filters(analyst_scope, period="2025-Q2"), analyst_scope, now=NOW
+    )
+    by_month = table(quarter, "by-month-and-source")
+    assert by_month.rows == ("April 2025", "May 2025", "June 2025", "Total")
+    assert by_month.columns == ("Police", "Schools (2A)", "All referrals")
+    assert texts(by_month)[-1] == ["36", "60", "96"]
+    month_totals: list[int] = []
+    for month in ("2025-04", "2025-05", "2025-06"):
+        one = selectors.tables(
+            Group.REFERRALS, filters(analyst_scope, period=month), analyst_scope, now=NOW
+        )
+        value = table(one, "by-month-and-source").cells[0][-1].value
+        assert isinstance(value, int)
+        month_totals.append(value)
+    assert sum(month_totals) == by_month.cells[-1][-1].value == 96
+
+
+def test_secondary_suppression_hides_a_second_cell(analyst_scope: Scope) -> None:
+    # Southmoor's 3 police referrals are small; alone hidden, they could be worked out
+    # from the total, so a second cell in the column is hidden too.
+    fig(Measure.REFERRALS, "2025-04", 40, category="6")
+    fig(Measure.REFERRALS, "2025-04", 3, category="6", area="Southmoor", door=SOUTH_DOOR)
+    got = selectors.tables(
+        Group.REFERRALS, filters(analyst_scope, period="2025-04"), analyst_scope, now=NOW
+    )
+    police = table(got, "police-by-force-and-area")
+    assert police.rows == ("Wessex: Northshire", "Wessex: Southmoor", "Total")
+    assert [line[0].text for line in police.cells] == ["c", "c", "43"]
+    assert [line[0].value for line in police.cells] == [None, None, 43]
+    assert police.cells[0][0].reason == "secondary"
+    assert police.cells[1][0].reason == "small count"
+
+
+def test_a_manager_sees_exact_small_counts_of_their_own_agency_only(wessex: Wessex) -> None:
+    fig(Measure.REFERRALS, "2025-04", 3, category="6")
+    fig(Measure.REFERRALS, "2025-04", 2, category="2A")
+    fig(Measure.REFERRALS, "2025-04", 50, category="6", area="Southmoor", door=SOUTH_DOOR)
+    scope = selectors.scope_for(wessex.actor(FRONT_DOOR_MANAGER))
+    assert scope is not None
+    got = selectors.tables(Group.REFERRALS, filters(scope, period="2025-04"), scope, now=NOW)
+    assert texts(table(got, "by-month-and-source")) == [["3", "2", "5"]]
+    by_door = table(got, "by-front-door")
+    assert by_door.rows == ("Northshire Council children's services",)
+    assert "50" not in str(texts(by_door))
+
+
+def test_the_rate_uses_the_financial_years_mid_year(analyst_scope: Scope) -> None:
+    # FY2024-25 (the year to 31 March 2025) uses mid-2024; March 2025 too; April 2025
+    # is in 2025-26 and uses mid-2025.
+    north = la("Northshire")
+    PopulationEstimate.objects.filter(code=north.code).delete()
+    for year, n in ((2024, 20_000), (2025, 40_000)):
+        PopulationEstimate.objects.create(
+            code=north.code,
+            name=north.name,
+            geographic_level="la",
+            mid_year=year,
+            age_group=CHILDREN_0_TO_17,
+            estimate=n,
+        )
+    fig(Measure.REFERRALS, "2025-03", 100, category="6")
+    fig(Measure.REFERRALS, "2025-04", 100, category="6")
+
+    def rate(period: str) -> Decimal | int | None:
+        got = selectors.tables(
+            Group.REFERRALS,
+            filters(analyst_scope, period=period, area=north.code),
+            analyst_scope,
+            now=NOW,
+        )
+        t = table(got, "rate-per-10000-children")
+        assert t.columns == ("Referrals", "Children aged 0 to 17", "Rate per 10,000")
+        return t.cells[0][2].value
+
+    assert rate("FY2024-25") == Decimal("50.0")  # 100 / 20,000
+    assert rate("2025-03") == Decimal("50.0")
+    assert rate("2025-04") == Decimal("25.0")  # 100 / 40,000
+    assert rate("2025") == Decimal("50.0")  # calendar 2025 ends in FY2025-26: mid-2025
+
+
+def test_re_referrals_and_their_share(analyst_scope: Scope) -> None:
+    fig(Measure.REFERRALS, "2025-04", 80, category="6")
+    fig(Measure.RE_REFERRALS, "2025-04", 20)
+    fig(Measure.REFERRALS, "2025-04", 30, category="6", area="Southmoor", door=SOUTH_DOOR)
+    fig(Measure.RE_REFERRALS, "2025-04", 10, area="Southmoor", door=SOUTH_DOOR)
+    got = selectors.tables(
+        Group.REFERRALS, filters(analyst_scope, period="2025-04"), analyst_scope, now=NOW
+    )
+    t = table(got, "re-referrals")
+    assert texts(t) == [
+        ["20", "60", "80", "25.0"],
+        ["10", "20", "30", "33.3"],
+        ["30", "80", "110", "27.3"],
+    ]
+
+
+def test_dfe_figures_sit_beside_a_financial_year(analyst_scope: Scope) -> None:
+    PublishedReferrals.objects.create(
+        year=2025,
+        geographic_level="national",
+        code="E92000001",
+        name="England",
+        referrals=632_830,
+        rereferral_percent=Decimal("22.6"),
+        rate_per_10k=Decimal("519.4"),
+        rate_mid_year=2024,
+    )
+    got = selectors.tables(
+        Group.REFERRALS, filters(analyst_scope, period="FY2025-26"), analyst_scope, now=NOW
+    )
+    t = table(got, "national-picture")
+    assert t.rows == ("England",)
+    assert texts(t) == [["519.4", "22.6"]]
+    assert any("not published 2025-26 yet" in n for n in t.notes)
+    month = selectors.tables(
+        Group.REFERRALS, filters(analyst_scope, period="2025-04"), analyst_scope, now=NOW
+    )
+    assert not [t for t in month if t.key == "national-picture"]
