@@ -1,0 +1,373 @@
+"""Each ``StatTable`` drawn as an accessible SVG, on the server, with matplotlib (issue 15
+§4). Pure: a table in, markup out; no database.
+
+- **Accessible**: the ``<svg>`` has ``role="img"``, a ``<title>`` (the table's title) and a
+  ``<desc>`` (its description), both named by ``aria-labelledby``. The figures themselves
+  are in the data table the page always shows beside the chart.
+- **Honest about hidden figures**: a cell that is not shown (a small count, or a rate made
+  from one) is drawn as a gap with a "c" mark where its bar or point would be, never as 0.
+- **Fits any screen**: no fixed size, only a ``viewBox`` and ``width="100%"``, so it
+  scales to its column on a phone; text is drawn large (15px at the chart's own size).
+- **Under the page's Content Security Policy** (``style-src 'self'``): matplotlib writes
+  ``style="…"`` attributes and a ``<style>`` element, which the policy would block, so
+  each style declaration becomes the SVG presentation attribute of the same name and the
+  ``<style>`` element is dropped. Element ids are dropped too, except those the drawing
+  refers to (clip paths, markers), which are prefixed with the table's key, so several
+  charts on one page never share an id.
+- **Deterministic**: a fixed ``svg.hashsalt``, text as text (``svg.fonttype`` "none"), no
+  XML prolog, no metadata or date. The same table gives the same bytes.
+- **Thread-safe and fast**: the object API (``matplotlib.figure.Figure`` with the SVG
+  canvas), never pyplot's global state; a chart takes about 20 ms, and charts are cached
+  by the table's content (tables are frozen, so equal tables draw the same chart).
+
+Colours are the Government Analysis Function's categorical palette for charts (dark blue,
+turquoise, dark pink, orange, dark grey, light purple), chosen to be told apart with the
+common colour vision deficiencies; text is GOV.UK's text colour.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import textwrap
+import xml.etree.ElementTree as ET
+from functools import lru_cache
+from typing import Any
+
+import matplotlib
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+
+from hearth.stats.disclosure import Cell
+from hearth.stats.tables import ChartKind, StatTable, Unit
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+
+# The Government Analysis Function's categorical palette (colour-blind safe in order).
+PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+TEXT_COLOUR = "#0b0c0c"  # GOV.UK text
+GRID_COLOUR = "#b1b4b6"  # GOV.UK mid-grey
+FONT_FAMILY = "arial, sans-serif"  # the font GOV.UK Frontend pages use
+FONT_SIZE = 15  # px at the chart's own size (its viewBox is 500 wide)
+WIDTH_INCHES = 500 / 72  # 500 user units: text 15px here is 19px (GOV.UK body) in a 640px column
+HIDDEN_MARK = "c"
+
+RC_PARAMS: Any = {  # matplotlib types its keys as a Literal of every rc name
+    "svg.hashsalt": "hearth-stats",
+    "svg.fonttype": "none",
+    "font.size": FONT_SIZE,
+    "text.color": TEXT_COLOUR,
+    "axes.labelcolor": TEXT_COLOUR,
+    "axes.edgecolor": TEXT_COLOUR,
+    "xtick.color": TEXT_COLOUR,
+    "ytick.color": TEXT_COLOUR,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "legend.frameon": False,
+}
+
+# Presentation attributes a style declaration may become (SVG 1.1 §M.2); any other
+# declaration matplotlib might write is dropped rather than left for the policy to block.
+PRESENTATION = frozenset(
+    {
+        "clip-path",
+        "clip-rule",
+        "fill",
+        "fill-opacity",
+        "fill-rule",
+        "font-family",
+        "font-size",
+        "font-style",
+        "font-weight",
+        "opacity",
+        "stroke",
+        "stroke-dasharray",
+        "stroke-dashoffset",
+        "stroke-linecap",
+        "stroke-linejoin",
+        "stroke-miterlimit",
+        "stroke-opacity",
+        "stroke-width",
+        "text-anchor",
+        "dominant-baseline",
+    }
+)
+
+_VALUE_LABELS = {
+    Unit.COUNT: "Number",
+    Unit.RATE: "Per 10,000",
+    Unit.PERCENT: "Per cent",
+    Unit.DURATION: "Hours",
+}
+
+
+def chart_columns(table: StatTable) -> tuple[int, ...]:
+    """The columns the chart draws: the table's choice, else its count columns."""
+    if table.chart_columns:
+        return table.chart_columns
+    return tuple(j for j, unit in enumerate(table.units) if unit == Unit.COUNT)
+
+
+def chart_rows(table: StatTable) -> tuple[int, ...]:
+    """The rows the chart draws: all but a totals row (a total would dwarf its parts)."""
+    count = len(table.rows) - (1 if table.totals_row and len(table.rows) > 1 else 0)
+    return tuple(range(count))
+
+
+def number(cell: Cell, unit: Unit) -> float | None:
+    """A cell's value to draw, or None for a gap (hidden, or nothing to show)."""
+    if not cell.shown or cell.value is None:
+        return None
+    value = float(cell.value)
+    return value / 60 if unit == Unit.DURATION else value  # durations are minutes
+
+
+def chart_svg(table: StatTable) -> str:
+    """The table as inline SVG markup, or "" when it has no chart (``ChartKind.NONE``,
+    or nothing to draw)."""
+    return _chart_svg(table)
+
+
+@lru_cache(maxsize=512)
+def _chart_svg(table: StatTable) -> str:
+    columns = chart_columns(table)
+    rows = chart_rows(table)
+    if table.chart == ChartKind.NONE or not columns or not rows:
+        return ""
+    with matplotlib.rc_context(RC_PARAMS):
+        figure = _draw(table, rows, columns)
+        buffer = io.StringIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    return _accessible(buffer.getvalue(), table)
+
+
+def _wrap(label: str, width: int = 24) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def _draw(table: StatTable, rows: tuple[int, ...], columns: tuple[int, ...]) -> Figure:
+    units = {table.units[j] for j in columns}
+    unit = next(iter(units)) if len(units) == 1 else Unit.COUNT
+    values = [[number(table.cells[i][j], table.units[j]) for j in columns] for i in rows]
+    labels = [table.rows[i] for i in rows]
+    names = [table.columns[j] for j in columns]
+    if table.chart == ChartKind.LINE:
+        figure = Figure(figsize=(WIDTH_INCHES, 4.2), layout="constrained")
+        FigureCanvasSVG(figure)
+        _line(figure.add_subplot(), labels, names, values, unit)
+    else:
+        bars_per_row = 1 if table.chart == ChartKind.STACKED else len(columns)
+        height = 1.2 + 0.42 * len(rows) * max(1, bars_per_row * 0.75)
+        height += 0.35 * math.ceil(len(columns) / 2) if len(columns) > 1 else 0
+        figure = Figure(figsize=(WIDTH_INCHES, min(height, 30)), layout="constrained")
+        FigureCanvasSVG(figure)
+        axes = figure.add_subplot()
+        if table.chart == ChartKind.STACKED:
+            _stacked(axes, labels, names, values, unit)
+        else:
+            _bars(axes, labels, names, values, unit)
+    return figure
+
+
+def _value_axis(axes: Any, unit: Unit, *, horizontal: bool) -> None:
+    label = _VALUE_LABELS[unit]
+    grid = axes.xaxis if horizontal else axes.yaxis
+    grid.grid(True, color=GRID_COLOUR, linewidth=0.8)
+    axes.set_axisbelow(True)
+    if horizontal:
+        axes.set_xlabel(label)
+        axes.xaxis.get_major_locator().set_params(integer=unit == Unit.COUNT)
+    else:
+        axes.set_ylabel(label)
+        axes.yaxis.get_major_locator().set_params(integer=unit == Unit.COUNT)
+    if unit == Unit.PERCENT:
+        (axes.set_xlim if horizontal else axes.set_ylim)(0, 100)
+
+
+def _legend(axes: Any, count: int) -> None:
+    """Above the plot, in the columns' order (the table's order), when there is more than
+    one series."""
+    if count > 1:
+        axes.figure.legend(loc="outside upper left", ncols=min(count, 3))
+
+
+def _mark(axes: Any, x: float, y: float, *, colour: str, horizontal: bool) -> None:
+    """The "c" of a hidden figure, at the foot of where its bar or point would be."""
+    axes.annotate(
+        HIDDEN_MARK,
+        (x, y),
+        xytext=(4, 0) if horizontal else (0, 4),
+        textcoords="offset points",
+        ha="left" if horizontal else "center",
+        va="center" if horizontal else "bottom",
+        color=colour,
+        fontweight="bold",
+    )
+
+
+def _bars(
+    axes: Any, labels: list[str], names: list[str], values: list[list[float | None]], unit: Unit
+) -> None:
+    """One horizontal bar per row, or a group of bars per row (one per column)."""
+    n = len(names)
+    band = 0.8 / n
+    for k, name in enumerate(names):
+        colour = PALETTE[k % len(PALETTE)]
+        positions = [i + (k - (n - 1) / 2) * band for i in range(len(labels))]
+        widths = [v if v is not None else 0.0 for v in (row[k] for row in values)]
+        drawn = [
+            (p, w)
+            for p, w, row in zip(positions, widths, values, strict=True)
+            if row[k] is not None
+        ]
+        axes.barh(
+            [p for p, _ in drawn] or [positions[0]],
+            [w for _, w in drawn] or [0.0],
+            height=band * 0.9,
+            color=colour,
+            label=name,
+        )
+        for p, row in zip(positions, values, strict=True):
+            if row[k] is None:
+                _mark(axes, 0, p, colour=colour, horizontal=True)
+    axes.set_yticks(range(len(labels)), [_wrap(label) for label in labels])
+    axes.invert_yaxis()  # the table's first row at the top, as in the table
+    axes.set_xlim(left=0)
+    _value_axis(axes, unit, horizontal=True)
+    _legend(axes, n)
+
+
+def _stacked(
+    axes: Any, labels: list[str], names: list[str], values: list[list[float | None]], unit: Unit
+) -> None:
+    """One horizontal bar per row, its columns stacked; a hidden part is left out and
+    marked "c" at the bar's end (it cannot be drawn, and is never drawn as 0)."""
+    lefts = [0.0] * len(labels)
+    for k, name in enumerate(names):
+        colour = PALETTE[k % len(PALETTE)]
+        shown = [(i, row[k]) for i, row in enumerate(values) if row[k] is not None]
+        axes.barh(
+            [i for i, _ in shown] or [0],
+            [v for _, v in shown] or [0.0],
+            left=[lefts[i] for i, _ in shown] or [0.0],
+            height=0.7,
+            color=colour,
+            label=name,
+        )
+        for i, v in shown:
+            lefts[i] += v or 0.0
+    for i, row in enumerate(values):
+        hidden = [k for k, v in enumerate(row) if v is None]
+        if hidden:
+            _mark(axes, lefts[i], i, colour=TEXT_COLOUR, horizontal=True)
+    axes.set_yticks(range(len(labels)), [_wrap(label) for label in labels])
+    axes.invert_yaxis()
+    axes.set_xlim(left=0)
+    _value_axis(axes, unit, horizontal=True)
+    _legend(axes, len(names))
+
+
+def _line(
+    axes: Any, labels: list[str], names: list[str], values: list[list[float | None]], unit: Unit
+) -> None:
+    """Rows are periods in order; one line per column, broken where a figure is hidden."""
+    xs = list(range(len(labels)))
+    markers = ("o", "s", "^", "D", "v", "P")
+    for k, name in enumerate(names):
+        colour = PALETTE[k % len(PALETTE)]
+        ys = [row[k] if row[k] is not None else math.nan for row in values]
+        axes.plot(xs, ys, color=colour, marker=markers[k % len(markers)], linewidth=2.5, label=name)
+        for x, row in zip(xs, values, strict=True):
+            if row[k] is None:
+                _mark(axes, x, 0, colour=colour, horizontal=False)
+    step = max(1, math.ceil(len(labels) / 8))
+    axes.set_xticks(xs[::step], [_wrap(label, 12) for label in labels[::step]])
+    axes.set_ylim(bottom=0)
+    _value_axis(axes, unit, horizontal=False)
+    _legend(axes, len(names))
+
+
+# --- Making matplotlib's SVG accessible and allowed by the page's policy -----------------
+
+_PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.DOTALL)
+
+
+def _ids_for(table: StatTable) -> tuple[str, str, str]:
+    slug = re.sub(r"[^a-z0-9]+", "-", table.key.lower()).strip("-") or "table"
+    prefix = f"chart-{slug}"
+    return prefix, f"{prefix}-title", f"{prefix}-desc"
+
+
+def _accessible(svg: str, table: StatTable) -> str:
+    # matplotlib's own output, made here from our tables: not untrusted input.
+    root = ET.fromstring(_PROLOG.sub("", svg, count=1))  # noqa: S314
+    prefix, title_id, desc_id = _ids_for(table)
+    for element in list(root):
+        if element.tag in (f"{{{SVG_NS}}}metadata",):
+            root.remove(element)
+    referenced = _referenced_ids(root)
+    for parent in root.iter():
+        for child in list(parent):
+            if child.tag == f"{{{SVG_NS}}}style":
+                parent.remove(child)
+    for element in root.iter():
+        _style_to_attributes(element)
+        _rename_ids(element, prefix, referenced)
+    # The dropped <style> element said this for every shape.
+    root.set("stroke-linejoin", "round")
+    root.set("stroke-linecap", "butt")
+    root.set("font-family", FONT_FAMILY)
+    for attribute in ("width", "height", "version"):
+        root.attrib.pop(attribute, None)
+    root.set("width", "100%")
+    root.set("role", "img")
+    root.set("aria-labelledby", f"{title_id} {desc_id}")
+    root.set("class", "hearth-chart")
+    root.set("focusable", "false")
+    title = ET.Element(f"{{{SVG_NS}}}title", {"id": title_id})
+    title.text = table.title
+    desc = ET.Element(f"{{{SVG_NS}}}desc", {"id": desc_id})
+    desc.text = table.description
+    root.insert(0, desc)
+    root.insert(0, title)
+    ET.indent(root, space="")
+    return ET.tostring(root, encoding="unicode")
+
+
+def _referenced_ids(root: ET.Element) -> set[str]:
+    found: set[str] = set()
+    for element in root.iter():
+        for name, value in element.attrib.items():
+            if name == f"{{{XLINK_NS}}}href" or name == "href":
+                found.add(value.lstrip("#"))
+            else:
+                found.update(re.findall(r"url\(#([^)]+)\)", value))
+    return found
+
+
+def _style_to_attributes(element: ET.Element) -> None:
+    style = element.attrib.pop("style", None)
+    if not style:
+        return
+    for declaration in style.split(";"):
+        name, _, value = declaration.partition(":")
+        name, value = name.strip(), value.strip()
+        if name == "font-family":
+            value = FONT_FAMILY
+        if name in PRESENTATION and value:
+            element.set(name, value)
+
+
+def _rename_ids(element: ET.Element, prefix: str, referenced: set[str]) -> None:
+    own = element.attrib.pop("id", None)
+    if own is not None and own in referenced:
+        element.set("id", f"{prefix}-{own}")
+    for name, value in list(element.attrib.items()):
+        if name in (f"{{{XLINK_NS}}}href", "href") and value.startswith("#"):
+            element.set(name, f"#{prefix}-{value[1:]}")
+        elif "url(#" in value:
+            element.set(name, re.sub(r"url\(#([^)]+)\)", rf"url(#{prefix}-\1)", value))
