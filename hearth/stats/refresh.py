@@ -16,16 +16,32 @@ grouped rows, which are few (one per group, not one per fact).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
-from hearth.stats import figures
+from hearth.core import clock
+from hearth.core.calendar import local_date, working_day_deadline
+from hearth.incidents.models import ChildInvolvement, Incident, Party
+from hearth.incidents.policy import PartyRole
+from hearth.obligations.models import Deadline, Obligation
+from hearth.referrals.models import ChildAssessment, MaracReferralChild
+from hearth.referrals.policy import Route
+from hearth.risk.models import RiskAssessment
+from hearth.specialist.models import SpecialistReferral, UnmetNeed
+from hearth.stats import figures, ledger
 from hearth.stats.figures import Measure
-from hearth.stats.measures import AWAITING
+from hearth.stats.measures import (
+    AWAITING,
+    KNOWN_WITHIN_WORKING_DAYS,
+    ChildServicesContact,
+    is_within_12_months,
+)
 from hearth.stats.models import (
     AssessmentFact,
     DeadlineFact,
@@ -36,6 +52,7 @@ from hearth.stats.models import (
     NotificationFact,
     SpecialistFact,
     UnmetNeedFact,
+    Watermark,
 )
 
 AREA = ("month", "local_authority_id", "force_id", "agency_id")
@@ -116,9 +133,9 @@ def _deadlines_met(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
         on=Count("pk", filter=on_time),
         late=Count("pk", filter=~on_time),
     ):
-        for result, field in ((figures.ON_TIME, "on"), (figures.LATE, "late")):
+        for result, column in ((figures.ON_TIME, "on"), (figures.LATE, "late")):
             category = figures.deadline_category(row["route"], row["stage"], result)
-            yield _key(row, category), row[field]
+            yield _key(row, category), row[column]
 
 
 def _durations(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
@@ -254,3 +271,605 @@ def rebuild_figures(
             MonthlyFigure.objects.bulk_create(rows, batch_size=BATCH)
             written += len(rows)
     return written
+
+
+# ---------------------------------------------------------------------------------------
+# The refresh: facts from the ledger, by watermark
+# ---------------------------------------------------------------------------------------
+
+# A run re-reads from ``Watermark.position − OVERLAP``: a transaction that stamped its
+# rows before the last run's newest change but committed after that run read is still
+# read. Upserts make reading a row twice harmless.
+OVERLAP = dt.timedelta(minutes=10)
+UPSERT_BATCH = 2000
+
+# The ledger's change feeds, each a table with ``updated_at`` (set by every ``save()``).
+# Deadlines have none: they are read with their obligation (every service that meets,
+# moves or adds a deadline saves the obligation in the same call) or their assessment.
+SOURCES_FED = ("obligations", "incidents", "risk", "assessments", "specialist", "unmet_need")
+
+STEPS = (
+    "notifications",
+    "deadlines",
+    "incidents",
+    "marac",
+    "assessments",
+    "known",
+    "specialist",
+    "unmet_need",
+    "figures",
+)
+
+
+@dataclass
+class RefreshReport:
+    """What one run did: facts written by kind, months whose figures were rebuilt,
+    figures written, how long it took."""
+
+    rebuilt: bool = False
+    facts: dict[str, int] = field(default_factory=dict)
+    months: int = 0
+    figures: int = 0
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return sum(self.facts.values())
+
+    def __str__(self) -> str:
+        what = "Rebuilt" if self.rebuilt else "Refreshed"
+        parts = ", ".join(f"{n} {kind}" for kind, n in self.facts.items() if n) or "no changes"
+        return (
+            f"{what} statistics: {parts}; {self.figures} figures in {self.months} months "
+            f"({self.seconds:.1f}s)"
+        )
+
+
+def month_of(moment: dt.datetime) -> dt.date:
+    """The first day of the London month ``moment`` falls in."""
+    return local_date(moment).replace(day=1)
+
+
+@dataclass
+class _Changes:
+    """The ledger rows changed since the watermarks, as subqueries (never lists of ids:
+    at a national year a first run reads millions)."""
+
+    since: dict[str, dt.datetime | None]
+    obligations: QuerySet[Obligation]
+    incidents: QuerySet[Incident]
+    risk: QuerySet[RiskAssessment]
+    assessments: QuerySet[ChildAssessment]
+    specialist: QuerySet[SpecialistReferral]
+    unmet: QuerySet[UnmetNeed]
+    deadlines: QuerySet[Deadline]
+
+
+def _max_id(*pairs: tuple[type[Any], str]) -> int:
+    return max(
+        (model.objects.aggregate(m=Max(column))["m"] or 0 for model, column in pairs), default=0
+    )
+
+
+def _changed(
+    qs: QuerySet[Any], since: dt.datetime | None, newer_than: int, pk: str = "pk"
+) -> QuerySet[Any]:
+    """Rows of ``qs`` changed at or after ``since`` (every row when None), or added with
+    a primary key above ``newer_than`` whatever their ``updated_at`` (the demo's volume
+    generator writes years of rows in bulk with the times they would have had)."""
+    if since is None:
+        return qs
+    return qs.filter(Q(updated_at__gte=since) | Q(**{f"{pk}__gt": newer_than}))
+
+
+def _changes(watermarks: dict[str, Watermark]) -> _Changes:
+    since = {
+        source: (mark.position - OVERLAP if mark.position is not None else None)
+        for source, mark in watermarks.items()
+    }
+    obligations = _changed(
+        Obligation.objects.all(),
+        since["obligations"],
+        _max_id(
+            (NotificationFact, "obligation_id"),
+            (DeadlineFact, "obligation_id"),
+            (MaracFact, "obligation_id"),
+            (SpecialistFact, "obligation_id"),
+        ),
+    )
+    incidents = _changed(
+        Incident.objects.all(), since["incidents"], _max_id((IncidentFact, "incident_id"))
+    )
+    risk = _changed(RiskAssessment.objects.all(), since["risk"], 0)
+    assessments = _changed(
+        ChildAssessment.objects.all(),
+        since["assessments"],
+        _max_id((AssessmentFact, "assessment_id")),
+    )
+    specialist = _changed(
+        SpecialistReferral.objects.all(),
+        since["specialist"],
+        _max_id((SpecialistFact, "obligation_id")),
+        pk="obligation_id",
+    )
+    unmet = _changed(
+        UnmetNeed.objects.all(), since["unmet_need"], _max_id((UnmetNeedFact, "unmet_need_id"))
+    )
+    if since["obligations"] is None:
+        deadlines = Deadline.objects.all()
+    else:
+        deadlines = Deadline.objects.filter(
+            Q(obligation__in=obligations.order_by().values("pk"))
+            | Q(assessment__in=assessments.order_by().values("pk"))
+            | Q(pk__gt=_max_id((DeadlineFact, "deadline_id")))
+        )
+    return _Changes(since, obligations, incidents, risk, assessments, specialist, unmet, deadlines)
+
+
+def _newest(qs: QuerySet[Any]) -> dt.datetime | None:
+    return qs.aggregate(m=Max("updated_at"))["m"]
+
+
+class _Writer:
+    """Upserts facts in batches and remembers every month a fact was in, before and
+    after, so that exactly those months' figures are rebuilt."""
+
+    def __init__(self, now: dt.datetime) -> None:
+        self.now = now
+        self.months: defaultdict[type[Any], set[dt.date]] = defaultdict(set)
+        self.counts: dict[str, int] = {}
+
+    def upsert(self, kind: str, model: type[Any], key: str, facts: Iterable[Any]) -> None:
+        fields = [
+            f.name for f in model._meta.concrete_fields if not f.primary_key and f.name != key
+        ]
+        written = 0
+        for batch in ledger._chunks(facts, UPSERT_BATCH):
+            ids = [getattr(fact, key) for fact in batch]
+            # The months these facts were in before (a moment may have been corrected).
+            self.months[model].update(
+                model.objects.filter(**{f"{key}__in": ids})
+                .values_list("month", flat=True)
+                .distinct()
+            )
+            for fact in batch:
+                fact.refreshed_at = self.now
+                self.months[model].add(fact.month)
+            model.objects.bulk_create(
+                batch,
+                batch_size=UPSERT_BATCH,
+                update_conflicts=True,
+                unique_fields=[key],
+                update_fields=fields,
+            )
+            written += len(batch)
+        self.counts[kind] = self.counts.get(kind, 0) + written
+
+
+def _notification_facts(rows: Iterable[ledger.NotificationRecord]) -> Iterator[NotificationFact]:
+    for row in rows:
+        yield NotificationFact(
+            month=month_of(row.received_at),
+            local_authority_id=row.local_authority,
+            force_id=row.force,
+            agency_id=row.front_door,
+            obligation_id=row.notification_id,
+            child_id=row.child_id,
+            incident_id=row.incident_id,
+            source=row.source,
+            received_at=row.received_at,
+            acknowledge_due=row.acknowledge_due,
+            acknowledged_at=row.acknowledged_at,
+            decide_due=row.decide_due,
+            decided_at=row.decided_at,
+            decision=row.decision or "",
+        )
+
+
+def whole_minutes(start: dt.datetime, done: dt.datetime) -> int:
+    """Whole minutes from ``start`` to ``done`` (never below 0)."""
+    return max(0, int((done - start).total_seconds() // 60))
+
+
+def _deadline_facts(rows: Iterable[ledger.DeadlineRecord]) -> Iterator[DeadlineFact]:
+    for row in rows:
+        yield DeadlineFact(
+            month=month_of(row.started_at),
+            local_authority_id=row.local_authority_id,
+            force_id=row.force_id,
+            agency_id=row.area,
+            deadline_id=row.deadline_id,
+            obligation_id=row.obligation_id,
+            route=row.route,
+            stage=row.stage,
+            team_id=row.team_id,
+            started_at=row.started_at,
+            due_at=row.due_at,
+            done_at=row.done_at,
+            minutes=whole_minutes(row.started_at, row.done_at) if row.done_at else None,
+        )
+
+
+def _incident_facts(rows: Iterable[ledger.IncidentRecord]) -> Iterator[IncidentFact]:
+    for row in rows:
+        children = {child.child_id: child for child in row.children}
+        yield IncidentFact(
+            month=month_of(row.occurred_at),
+            local_authority_id=row.area,
+            force_id=row.force_id,
+            agency_id=row.agency_id,
+            incident_id=row.incident_id,
+            occurred_at=row.occurred_at,
+            children=len(children),
+            victims_in_own_right=sum(c.victim_in_own_right for c in children.values()),
+        )
+
+
+def _marac_facts(rows: Iterable[ledger.MaracRecord]) -> Iterator[MaracFact]:
+    for row in rows:
+        yield MaracFact(
+            month=month_of(row.sent_at),
+            local_authority_id=row.local_authority_id,
+            force_id=row.force_id,
+            agency_id=row.marac,
+            obligation_id=row.referral_id,
+            sent_at=row.sent_at,
+            repeat=row.repeat,
+            from_police=row.from_police,
+            heard=row.outcome == "heard",
+            children=len(set(row.children)),
+        )
+
+
+def _assessment_facts(rows: Iterable[ledger.AssessmentRecord]) -> Iterator[AssessmentFact]:
+    for row in rows:
+        yield AssessmentFact(
+            month=month_of(row.completed_at),
+            local_authority_id=row.local_authority_id,
+            force_id=row.force_id,
+            agency_id=row.front_door,
+            assessment_id=row.assessment_id,
+            completed_on=local_date(row.completed_at),
+            factor_3a="3A" in row.factors,
+            factor_3b="3B" in row.factors,
+            factor_3c="3C" in row.factors,
+        )
+
+
+def _specialist_facts(rows: Iterable[ledger.SpecialistRow]) -> Iterator[SpecialistFact]:
+    for row in rows:
+        yield SpecialistFact(
+            month=month_of(row.referred_at),
+            local_authority_id=row.local_authority_id,
+            force_id=row.force_id,
+            agency_id=row.agency_id,
+            obligation_id=row.referral_id,
+            age_band=row.age_band,
+            referred_at=row.referred_at,
+            answer=row.answer,
+            answered_at=row.answered_at,
+            started_on=row.started_on,
+            ended_on=row.ended_on,
+            wait_days=row.wait_days,
+        )
+
+
+def _unmet_facts(rows: Iterable[ledger.UnmetNeedRow]) -> Iterator[UnmetNeedFact]:
+    for row in rows:
+        yield UnmetNeedFact(
+            month=row.opened_on.replace(day=1),
+            local_authority_id=row.local_authority_id,
+            force_id=row.force_id,
+            agency_id=row.agency_id,
+            unmet_need_id=row.unmet_need_id,
+            age_band=row.age_band,
+            reason=row.reason,
+            opened_on=row.opened_on,
+            closed_on=row.closed_on,
+        )
+
+
+# --- Re-referrals: a child's notifications to one front door, in order ------------------
+
+
+def _re_referrals(writer: _Writer, child_ids: set[int] | None) -> None:
+    """Set ``NotificationFact.re_referral`` for every notification of these children (all
+    when None): the same child's previous notification to the same front door received
+    on a London day within 12 months before (``measures.is_within_12_months``). A
+    notification added with an earlier date changes the later ones, so a child's whole
+    list is decided again."""
+    qs = NotificationFact.objects.order_by("child_id", "agency_id", "received_at", "obligation_id")
+    groups: Iterable[Sequence[int]] = (
+        [[]] if child_ids is None else ledger._chunks(sorted(child_ids), ledger.CHUNK * 5)
+    )
+    for ids in groups:
+        part = qs if child_ids is None else qs.filter(child_id__in=ids)
+        changed: list[NotificationFact] = []
+        last: tuple[Any, Any, dt.date] | None = None
+        for pk, child, agency, received, flag, month in part.values_list(
+            "pk", "child_id", "agency_id", "received_at", "re_referral", "month"
+        ).iterator(chunk_size=ledger.CHUNK):
+            day = local_date(received)
+            repeat = (
+                last is not None
+                and last[:2] == (child, agency)
+                and is_within_12_months(last[2], day)
+            )
+            if repeat != flag:
+                changed.append(NotificationFact(pk=pk, re_referral=repeat))
+                writer.months[NotificationFact].add(month)
+            last = (child, agency, day)
+        NotificationFact.objects.bulk_update(changed, ["re_referral"], batch_size=UPSERT_BATCH)
+
+
+# --- Known to children's services -------------------------------------------------------
+
+
+def _households_of_children(child_ids: Sequence[int]) -> QuerySet[Incident]:
+    """The incidents whose households hold any of these children."""
+    return Incident.objects.filter(
+        Q(
+            pk__in=Party.objects.filter(role=PartyRole.CHILD, person_id__in=child_ids).values(
+                "incident_id"
+            )
+        )
+        | Q(pk__in=ChildInvolvement.objects.filter(child_id__in=child_ids).values("incident_id"))
+        | Q(
+            pk__in=MaracReferralChild.objects.filter(child_id__in=child_ids).values(
+                "referral__obligation__incident_id"
+            )
+        )
+    )
+
+
+def known_facts(
+    households: Iterable[ledger.HouseholdRecord],
+    contacts: Iterable[ChildServicesContact],
+    now: dt.datetime,
+    child_ids: set[Hashable] | None = None,
+) -> list[KnownFact]:
+    """One fact per child and London month: the child's first high-risk household of
+    the month (as ``measures.known_to_childrens_services`` takes each child once, at
+    their first such incident in the period), already known at it, and known within 5
+    working days after (True as soon as it is; null while not yet and the 5 working days
+    have not ended; False after)."""
+    first: dict[tuple[Hashable, dt.date], ledger.HouseholdRecord] = {}
+    for household in sorted(households, key=lambda h: (h.occurred_at, h.incident_id)):
+        month = month_of(household.occurred_at)
+        for child in household.children:
+            if child_ids is None or child in child_ids:
+                first.setdefault((child, month), household)
+    moments: defaultdict[Hashable, list[ChildServicesContact]] = defaultdict(list)
+    for contact in contacts:
+        moments[contact.child_id].append(contact)
+    facts = []
+    for (child, month), household in first.items():
+        mine = moments.get(child, [])
+        at = household.occurred_at
+        already = any(
+            c.known_from <= at
+            if c.is_notification
+            else c.known_from <= at and (c.until is None or c.until > at)
+            for c in mine
+        )
+        end = working_day_deadline(at, KNOWN_WITHIN_WORKING_DAYS, household.jurisdiction)
+        within: bool | None
+        if already:
+            within = False
+        elif any(at < c.known_from <= end for c in mine):
+            within = True
+        else:
+            within = None if now <= end else False
+        facts.append(
+            KnownFact(
+                month=month,
+                local_authority_id=household.area,
+                force_id=household.force_id,
+                agency_id=household.agency_id,
+                refreshed_at=now,
+                incident_id=household.incident_id,
+                child_id=child,
+                occurred_at=at,
+                already_known=already,
+                within_5=within,
+            )
+        )
+    return facts
+
+
+def _known(writer: _Writer, changes: _Changes | None, places: ledger.Places) -> None:
+    """Decide the known facts again for every child whose households or contacts
+    changed, and every child still waiting for their 5 working days to end (all when
+    ``changes`` is None)."""
+    if changes is None:
+        households = list(ledger.household_rows(places=places))
+        children = {c for h in households for c in h.children}
+        contacts = list(ledger.contact_rows(children))
+        facts = known_facts(households, contacts, writer.now)
+        KnownFact.objects.all().delete()
+        _insert_known(writer, facts)
+        return
+    touched = Incident.objects.filter(
+        Q(pk__in=changes.incidents.order_by().values("pk"))
+        | Q(pk__in=changes.risk.order_by().values("incident_id"))
+        | Q(
+            pk__in=changes.obligations.order_by()
+            .filter(route=Route.MARAC_REFERRAL)
+            .values("incident_id")
+        )
+    )
+    children: set[int] = set()
+    for household in ledger.household_rows(touched, places):
+        children.update(household.children)  # type: ignore[arg-type]
+    children.update(
+        changes.obligations.filter(route=Route.CHILD_CONCERN).values_list("subject_id", flat=True)
+    )
+    children.update(changes.assessments.values_list("obligation__subject_id", flat=True))
+    children.update(
+        KnownFact.objects.filter(
+            within_5__isnull=True, occurred_at__lt=writer.now - dt.timedelta(days=5)
+        ).values_list("child_id", flat=True)
+    )
+    for ids in ledger._chunks(sorted(children), ledger.CHUNK):
+        households = list(ledger.household_rows(_households_of_children(ids), places))
+        contacts = list(ledger.contact_rows(ids))
+        facts = known_facts(households, contacts, writer.now, set(ids))
+        old = KnownFact.objects.filter(child_id__in=ids)
+        writer.months[KnownFact].update(old.values_list("month", flat=True).distinct())
+        old.delete()
+        _insert_known(writer, facts)
+
+
+def _insert_known(writer: _Writer, facts: list[KnownFact]) -> None:
+    for fact in facts:
+        writer.months[KnownFact].add(fact.month)
+    KnownFact.objects.bulk_create(facts, batch_size=UPSERT_BATCH)
+    writer.counts["known"] = writer.counts.get("known", 0) + len(facts)
+
+
+# --- The run ---------------------------------------------------------------------------------
+
+
+FACT_MODELS = (
+    NotificationFact,
+    DeadlineFact,
+    IncidentFact,
+    MaracFact,
+    AssessmentFact,
+    KnownFact,
+    SpecialistFact,
+    UnmetNeedFact,
+)
+
+
+def refresh(
+    *,
+    now: dt.datetime | None = None,
+    rebuild: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> RefreshReport:
+    """Bring the facts and monthly figures up to date with the ledger.
+
+    Reads the ledger rows changed since each source's watermark (minus ``OVERLAP``), or
+    added since the last run (a primary key above any in the facts), upserts their
+    facts, decides re-referrals and known-to-children's-services again for the children
+    they concern, advances the watermarks to the newest change seen, and rebuilds the
+    figures of every month a fact was in before or after. ``rebuild`` (or a first run,
+    with no watermark) reads everything into emptied tables."""
+    started = time.monotonic()
+    now = now or clock.now()
+    step = progress or (lambda label: None)
+    report = RefreshReport(rebuilt=rebuild)
+    with transaction.atomic():
+        marks = {
+            source: Watermark.objects.select_for_update().get_or_create(source=source)[0]
+            for source in SOURCES_FED
+        }
+        if rebuild:
+            for model in FACT_MODELS:
+                model.objects.all().delete()
+            MonthlyFigure.objects.all().delete()
+            for mark in marks.values():
+                mark.position = None
+        everything = all(mark.position is None for mark in marks.values())
+        changes = _changes(marks)
+        # Where the watermarks will move to: the newest change among the rows read (read
+        # before the facts, so a change made while this run reads is read next time).
+        newest = {
+            "obligations": _newest(changes.obligations),
+            "incidents": _newest(changes.incidents),
+            "risk": _newest(changes.risk),
+            "assessments": _newest(changes.assessments),
+            "specialist": _newest(changes.specialist),
+            "unmet_need": _newest(changes.unmet),
+        }
+        places = ledger.Places.load()
+        writer = _Writer(now)
+
+        writer.upsert(
+            "notifications",
+            NotificationFact,
+            "obligation_id",
+            _notification_facts(ledger.notification_rows(changes.obligations, places)),
+        )
+        if everything:
+            _re_referrals(writer, None)
+        else:
+            _re_referrals(
+                writer,
+                set(
+                    changes.obligations.filter(route=Route.CHILD_CONCERN).values_list(
+                        "subject_id", flat=True
+                    )
+                ),
+            )
+        step("notifications")
+        writer.upsert(
+            "deadlines",
+            DeadlineFact,
+            "deadline_id",
+            _deadline_facts(ledger.deadline_rows(changes.deadlines, places)),
+        )
+        step("deadlines")
+        writer.upsert(
+            "incidents",
+            IncidentFact,
+            "incident_id",
+            _incident_facts(ledger.incident_rows(changes.incidents, places)),
+        )
+        step("incidents")
+        writer.upsert(
+            "marac",
+            MaracFact,
+            "obligation_id",
+            _marac_facts(ledger.marac_rows(changes.obligations, places)),
+        )
+        step("marac")
+        writer.upsert(
+            "assessments",
+            AssessmentFact,
+            "assessment_id",
+            _assessment_facts(ledger.assessment_rows(changes.assessments, places)),
+        )
+        step("assessments")
+        _known(writer, None if everything else changes, places)
+        step("known")
+        writer.upsert(
+            "specialist",
+            SpecialistFact,
+            "obligation_id",
+            _specialist_facts(ledger.specialist_rows(changes.specialist, places)),
+        )
+        step("specialist")
+        writer.upsert(
+            "unmet_need",
+            UnmetNeedFact,
+            "unmet_need_id",
+            _unmet_facts(ledger.unmet_need_rows(changes.unmet, places)),
+        )
+        step("unmet_need")
+
+        if everything:
+            report.figures = rebuild_figures()
+            report.months = MonthlyFigure.objects.values("month").distinct().count()
+        else:
+            months: set[dt.date] = set()
+            for model, touched in writer.months.items():
+                if touched:
+                    report.figures += rebuild_figures(touched, MEASURES_OF[model])
+                    months |= touched
+            report.months = len(months)
+        step("figures")
+
+        report.facts = writer.counts
+        report.seconds = time.monotonic() - started
+        for source, mark in marks.items():
+            if newest[source] is not None and (
+                mark.position is None or newest[source] > mark.position  # type: ignore[operator]
+            ):
+                mark.position = newest[source]
+            mark.last_run_at = now
+            mark.last_run_rows = report.total
+            mark.last_run_seconds = report.seconds
+            mark.save()
+    return report
