@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -470,15 +470,15 @@ def contact_rows(child_ids: Iterable[int] | None = None) -> Iterator[ChildServic
     notification about them acknowledged (at its acknowledgement), and every assessment
     from its start to its authorisation (as whole London days). ``child_ids`` None: every
     child."""
-    wanted: Sequence[int | None] = (
-        [None] if child_ids is None else sorted(set(child_ids))  # type: ignore[list-item]
+    groups: Iterable[list[int] | None] = (
+        [None] if child_ids is None else _chunks(sorted(set(child_ids)), CHUNK * 5)
     )
-    for ids in _chunks(wanted, CHUNK * 5) if child_ids is not None else [[None]]:
+    for ids in groups:
         notifications = Obligation.objects.filter(
             route=Route.CHILD_CONCERN, acknowledged_at__isnull=False
         )
         assessments = ChildAssessment.objects.filter(obligation__route=Route.CHILD_CONCERN)
-        if child_ids is not None:
+        if ids is not None:
             notifications = notifications.filter(subject_id__in=ids)
             assessments = assessments.filter(obligation__subject_id__in=ids)
         for child, at in (
@@ -486,7 +486,8 @@ def contact_rows(child_ids: Iterable[int] | None = None) -> Iterator[ChildServic
             .values_list("subject_id", "acknowledged_at")
             .iterator(chunk_size=CHUNK)
         ):
-            yield ChildServicesContact(child_id=child, known_from=at)
+            if at is not None:
+                yield ChildServicesContact(child_id=child, known_from=at)
         for child, started, authorised in (
             assessments.order_by()
             .values_list("obligation__subject_id", "started_on", "authorised_on")

@@ -450,12 +450,12 @@ def _notification_facts(rows: Iterable[ledger.NotificationRecord]) -> Iterator[N
     for row in rows:
         yield NotificationFact(
             month=month_of(row.received_at),
-            local_authority_id=row.local_authority,
-            force_id=row.force,
-            agency_id=row.front_door,
-            obligation_id=row.notification_id,
-            child_id=row.child_id,
-            incident_id=row.incident_id,
+            local_authority_id=_n(row.local_authority),
+            force_id=_n(row.force),
+            agency_id=_n(row.front_door),
+            obligation_id=_n(row.notification_id),
+            child_id=_n(row.child_id),
+            incident_id=_n(row.incident_id),
             source=row.source,
             received_at=row.received_at,
             acknowledge_due=row.acknowledge_due,
@@ -464,6 +464,11 @@ def _notification_facts(rows: Iterable[ledger.NotificationRecord]) -> Iterator[N
             decided_at=row.decided_at,
             decision=row.decision or "",
         )
+
+
+def _n(value: Hashable | None) -> Any:
+    """A row's id as the plain integer it is (the pure rows type ids as ``Hashable``)."""
+    return value
 
 
 def whole_minutes(start: dt.datetime, done: dt.datetime) -> int:
@@ -477,7 +482,7 @@ def _deadline_facts(rows: Iterable[ledger.DeadlineRecord]) -> Iterator[DeadlineF
             month=month_of(row.started_at),
             local_authority_id=row.local_authority_id,
             force_id=row.force_id,
-            agency_id=row.area,
+            agency_id=_n(row.area),
             deadline_id=row.deadline_id,
             obligation_id=row.obligation_id,
             route=row.route,
@@ -495,10 +500,10 @@ def _incident_facts(rows: Iterable[ledger.IncidentRecord]) -> Iterator[IncidentF
         children = {child.child_id: child for child in row.children}
         yield IncidentFact(
             month=month_of(row.occurred_at),
-            local_authority_id=row.area,
+            local_authority_id=_n(row.area),
             force_id=row.force_id,
             agency_id=row.agency_id,
-            incident_id=row.incident_id,
+            incident_id=_n(row.incident_id),
             occurred_at=row.occurred_at,
             children=len(children),
             victims_in_own_right=sum(c.victim_in_own_right for c in children.values()),
@@ -511,8 +516,8 @@ def _marac_facts(rows: Iterable[ledger.MaracRecord]) -> Iterator[MaracFact]:
             month=month_of(row.sent_at),
             local_authority_id=row.local_authority_id,
             force_id=row.force_id,
-            agency_id=row.marac,
-            obligation_id=row.referral_id,
+            agency_id=_n(row.marac),
+            obligation_id=_n(row.referral_id),
             sent_at=row.sent_at,
             repeat=row.repeat,
             from_police=row.from_police,
@@ -527,7 +532,7 @@ def _assessment_facts(rows: Iterable[ledger.AssessmentRecord]) -> Iterator[Asses
             month=month_of(row.completed_at),
             local_authority_id=row.local_authority_id,
             force_id=row.force_id,
-            agency_id=row.front_door,
+            agency_id=_n(row.front_door),
             assessment_id=row.assessment_id,
             completed_on=local_date(row.completed_at),
             factor_3a="3A" in row.factors,
@@ -543,7 +548,7 @@ def _specialist_facts(rows: Iterable[ledger.SpecialistRow]) -> Iterator[Speciali
             local_authority_id=row.local_authority_id,
             force_id=row.force_id,
             agency_id=row.agency_id,
-            obligation_id=row.referral_id,
+            obligation_id=_n(row.referral_id),
             age_band=row.age_band,
             referred_at=row.referred_at,
             answer=row.answer,
@@ -572,7 +577,7 @@ def _unmet_facts(rows: Iterable[ledger.UnmetNeedRow]) -> Iterator[UnmetNeedFact]
 # --- Re-referrals: a child's notifications to one front door, in order ------------------
 
 
-def _re_referrals(writer: _Writer, child_ids: set[int] | None) -> None:
+def _decide_re_referrals(writer: _Writer, child_ids: set[int] | None) -> None:
     """Set ``NotificationFact.re_referral`` for every notification of these children (all
     when None): the same child's previous notification to the same front door received
     on a London day within 12 months before (``measures.is_within_12_months``). A
@@ -663,12 +668,12 @@ def known_facts(
         facts.append(
             KnownFact(
                 month=month,
-                local_authority_id=household.area,
+                local_authority_id=_n(household.area),
                 force_id=household.force_id,
                 agency_id=household.agency_id,
                 refreshed_at=now,
-                incident_id=household.incident_id,
-                child_id=child,
+                incident_id=_n(household.incident_id),
+                child_id=_n(child),
                 occurred_at=at,
                 already_known=already,
                 within_5=within,
@@ -677,14 +682,14 @@ def known_facts(
     return facts
 
 
-def _known(writer: _Writer, changes: _Changes | None, places: ledger.Places) -> None:
+def _decide_known(writer: _Writer, changes: _Changes | None, places: ledger.Places) -> None:
     """Decide the known facts again for every child whose households or contacts
     changed, and every child still waiting for their 5 working days to end (all when
     ``changes`` is None)."""
     if changes is None:
         households = list(ledger.household_rows(places=places))
-        children = {c for h in households for c in h.children}
-        contacts = list(ledger.contact_rows(children))
+        everyone: set[int] = {_n(c) for h in households for c in h.children}
+        contacts = list(ledger.contact_rows(everyone))
         facts = known_facts(households, contacts, writer.now)
         KnownFact.objects.all().delete()
         _insert_known(writer, facts)
@@ -700,7 +705,7 @@ def _known(writer: _Writer, changes: _Changes | None, places: ledger.Places) -> 
     )
     children: set[int] = set()
     for household in ledger.household_rows(touched, places):
-        children.update(household.children)  # type: ignore[arg-type]
+        children.update(_n(c) for c in household.children)
     children.update(
         changes.obligations.filter(route=Route.CHILD_CONCERN).values_list("subject_id", flat=True)
     )
@@ -713,7 +718,7 @@ def _known(writer: _Writer, changes: _Changes | None, places: ledger.Places) -> 
     for ids in ledger._chunks(sorted(children), ledger.CHUNK):
         households = list(ledger.household_rows(_households_of_children(ids), places))
         contacts = list(ledger.contact_rows(ids))
-        facts = known_facts(households, contacts, writer.now, set(ids))
+        facts = known_facts(households, contacts, writer.now, {*ids})
         old = KnownFact.objects.filter(child_id__in=ids)
         writer.months[KnownFact].update(old.values_list("month", flat=True).distinct())
         old.delete()
@@ -793,9 +798,9 @@ def refresh(
             _notification_facts(ledger.notification_rows(changes.obligations, places)),
         )
         if everything:
-            _re_referrals(writer, None)
+            _decide_re_referrals(writer, None)
         else:
-            _re_referrals(
+            _decide_re_referrals(
                 writer,
                 set(
                     changes.obligations.filter(route=Route.CHILD_CONCERN).values_list(
@@ -832,7 +837,7 @@ def refresh(
             _assessment_facts(ledger.assessment_rows(changes.assessments, places)),
         )
         step("assessments")
-        _known(writer, None if everything else changes, places)
+        _decide_known(writer, None if everything else changes, places)
         step("known")
         writer.upsert(
             "specialist",
