@@ -55,6 +55,10 @@ FONT_FAMILY = "arial, sans-serif"  # the font GOV.UK Frontend pages use
 FONT_SIZE = 15  # px at the chart's own size (its viewBox is 500 wide)
 WIDTH_INCHES = 500 / 72  # 500 user units: text 15px here is 19px (GOV.UK body) in a 640px column
 HIDDEN_MARK = "c"
+# Classes on the drawing's groups (matplotlib's gid), for tests and any print styles.
+BAR_CLASS = "hearth-chart__bar"
+LINE_CLASS = "hearth-chart__line"
+HIDDEN_CLASS = "hearth-chart__hidden"
 
 RC_PARAMS: Any = {  # matplotlib types its keys as a Literal of every rc name
     "svg.hashsalt": "hearth-stats",
@@ -206,6 +210,7 @@ def _mark(axes: Any, x: float, y: float, *, colour: str, horizontal: bool) -> No
         va="center" if horizontal else "bottom",
         color=colour,
         fontweight="bold",
+        gid=HIDDEN_CLASS,
     )
 
 
@@ -224,13 +229,14 @@ def _bars(
             for p, w, row in zip(positions, widths, values, strict=True)
             if row[k] is not None
         ]
-        axes.barh(
+        container = axes.barh(
             [p for p, _ in drawn] or [positions[0]],
             [w for _, w in drawn] or [0.0],
             height=band * 0.9,
             color=colour,
             label=name,
         )
+        _bar_gids(container, len(drawn))
         for p, row in zip(positions, values, strict=True):
             if row[k] is None:
                 _mark(axes, 0, p, colour=colour, horizontal=True)
@@ -239,6 +245,13 @@ def _bars(
     axes.set_xlim(left=0)
     _value_axis(axes, unit, horizontal=True)
     _legend(axes, n)
+
+
+def _bar_gids(container: Any, drawn: int) -> None:
+    """Mark the bars drawn (none when every figure was hidden: matplotlib then got one
+    bar of width 0 only to keep the legend, which is not marked)."""
+    for patch in list(container)[:drawn]:
+        patch.set_gid(BAR_CLASS)
 
 
 def _stacked(
@@ -250,7 +263,7 @@ def _stacked(
     for k, name in enumerate(names):
         colour = PALETTE[k % len(PALETTE)]
         shown = [(i, row[k]) for i, row in enumerate(values) if row[k] is not None]
-        axes.barh(
+        container = axes.barh(
             [i for i, _ in shown] or [0],
             [v for _, v in shown] or [0.0],
             left=[lefts[i] for i, _ in shown] or [0.0],
@@ -258,6 +271,7 @@ def _stacked(
             color=colour,
             label=name,
         )
+        _bar_gids(container, len(shown))
         for i, v in shown:
             lefts[i] += v or 0.0
     for i, row in enumerate(values):
@@ -280,7 +294,15 @@ def _line(
     for k, name in enumerate(names):
         colour = PALETTE[k % len(PALETTE)]
         ys = [row[k] if row[k] is not None else math.nan for row in values]
-        axes.plot(xs, ys, color=colour, marker=markers[k % len(markers)], linewidth=2.5, label=name)
+        axes.plot(
+            xs,
+            ys,
+            color=colour,
+            marker=markers[k % len(markers)],
+            linewidth=2.5,
+            label=name,
+            gid=LINE_CLASS,
+        )
         for x, row in zip(xs, values, strict=True):
             if row[k] is None:
                 _mark(axes, x, 0, colour=colour, horizontal=False)
@@ -364,7 +386,9 @@ def _style_to_attributes(element: ET.Element) -> None:
 
 def _rename_ids(element: ET.Element, prefix: str, referenced: set[str]) -> None:
     own = element.attrib.pop("id", None)
-    if own is not None and own in referenced:
+    if own in (BAR_CLASS, HIDDEN_CLASS, LINE_CLASS):
+        element.set("class", own)  # a bar, a line or a hidden figure's mark (gid)
+    elif own is not None and own in referenced:
         element.set("id", f"{prefix}-{own}")
     for name, value in list(element.attrib.items()):
         if name in (f"{{{XLINK_NS}}}href", "href") and value.startswith("#"):
