@@ -12,7 +12,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ## run: install, migrate, seed the Wessex demo area (with a finished past year of made-up
 ## incidents for the statistics), serve http://127.0.0.1:8000 with the
 ## delivery worker (the outbox's messages, to the console) and the deadline sweeper
-## (every minute), and the directory's reminders to confirm entries (every hour)
+## (every minute), the statistics' refresh from the ledger (every minute), and the
+## directory's reminders to confirm entries (every hour)
 run: install assets .env
 	HEARTH_MODE=demo $(PY) manage.py migrate --noinput
 	HEARTH_MODE=demo $(PY) manage.py seed_demo
@@ -21,6 +22,7 @@ run: install assets .env
 	@trap 'kill 0' INT TERM EXIT; \
 	HEARTH_MODE=demo $(PY) manage.py deliver_messages --every 5 & \
 	HEARTH_MODE=demo $(PY) manage.py sweep_obligations --every 60 & \
+	HEARTH_MODE=demo $(PY) manage.py refresh_stats --every 60 & \
 	HEARTH_MODE=demo $(PY) manage.py remind_directory --every 3600 & \
 	HEARTH_MODE=demo $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 \
 		--access-logfile - & \
