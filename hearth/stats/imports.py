@@ -41,6 +41,8 @@ from hearth.audit.services import TimelineEntry, timeline_record_many
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.stats.models import (
+    ADULT_WOMEN,
+    AGE_GROUP_WORDS,
     CHILDREN_0_TO_17,
     GeographicLevel,
     PopulationEstimate,
@@ -69,7 +71,13 @@ AREA_COLUMNS = {
     GeographicLevel.LOCAL_AUTHORITY: ("new_la_code", "la_name"),
 }
 GSS_CODE = re.compile(r"^[EWSN]\d{8}$")
-AGE_GROUPS = {"children aged 0 to 17 years": CHILDREN_0_TO_17, "0 to 17": CHILDREN_0_TO_17}
+AGE_GROUPS = {
+    "children aged 0 to 17 years": CHILDREN_0_TO_17,
+    "0 to 17": CHILDREN_0_TO_17,
+    # MARAC's rate per 10,000 adult women (SafeLives): ONS's women aged 16 and over.
+    "women aged 16 and over": ADULT_WOMEN,
+    "women 16+": ADULT_WOMEN,
+}
 C1_CATEGORY = "referrals and re-referrals"
 
 LOCATION_COLUMNS = (
@@ -206,7 +214,7 @@ def _percent(row: Mapping[str, str], column: str) -> tuple[Decimal | None, str]:
 
 @dataclass(frozen=True)
 class PopulationRow:
-    """One estimate to save: the children of ``code`` at mid-``mid_year``."""
+    """One estimate to save: the children (or adult women) of ``code`` at mid-``mid_year``."""
 
     code: str
     name: str
@@ -219,6 +227,10 @@ class PopulationRow:
     @property
     def key(self) -> tuple[str, int, str]:
         return self.code, self.mid_year, self.age_group
+
+
+def _words(age_group: str) -> str:
+    return AGE_GROUP_WORDS.get(age_group, f"Aged {age_group}")
 
 
 def population_row(row: Mapping[str, str]) -> PopulationRow:
@@ -352,7 +364,7 @@ def _population_save(rows: list[PopulationRow], actor: Actor | None, report: Imp
         TimelineEntry(
             subject=e,
             verb="stats.population_added",
-            summary=f"Children aged {e.age_group} in {e.name} ({e.code}) at mid-{e.mid_year}: "
+            summary=f"{_words(e.age_group)} in {e.name} ({e.code}) at mid-{e.mid_year}: "
             f"{e.estimate:,} ({e.get_source_display()})",
             payload={"code": e.code, "mid_year": e.mid_year, "estimate": e.estimate},
         )
@@ -361,7 +373,7 @@ def _population_save(rows: list[PopulationRow], actor: Actor | None, report: Imp
         TimelineEntry(
             subject=e,
             verb="stats.population_updated",
-            summary=f"Children aged {e.age_group} in {e.name} ({e.code}) at mid-{e.mid_year}: "
+            summary=f"{_words(e.age_group)} in {e.name} ({e.code}) at mid-{e.mid_year}: "
             f"{before:,} changed to {e.estimate:,} ({e.get_source_display()})",
             payload={"code": e.code, "mid_year": e.mid_year, "before": before, "after": e.estimate},
         )

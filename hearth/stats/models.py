@@ -25,8 +25,12 @@ from django.db import models
 
 from hearth.core.models import TimeStampedModel
 
-# The one age group Hearth's child rates use; other groups are skipped on import.
+# The age groups Hearth's rates use; other groups are skipped on import. Children aged
+# 0 to 17 for the rates per 10,000 children (DfE); women aged 16 and over for MARAC's rate
+# per 10,000 adult women (SafeLives).
 CHILDREN_0_TO_17 = "0 to 17"
+ADULT_WOMEN = "women 16+"
+AGE_GROUP_WORDS = {CHILDREN_0_TO_17: "Children aged 0 to 17", ADULT_WOMEN: "Women aged 16 and over"}
 
 
 class GeographicLevel(models.TextChoices):
@@ -43,7 +47,8 @@ class PopulationSource(models.TextChoices):
 
 
 class PopulationEstimate(TimeStampedModel):
-    """An area's estimated population in one age group at 30 June of ``mid_year``."""
+    """An area's estimated population in one age group (children aged 0 to 17, or women
+    aged 16 and over) at 30 June of ``mid_year``."""
 
     code = models.CharField(max_length=9, help_text="GSS code of the area.")
     name = models.CharField(max_length=120)
@@ -64,7 +69,8 @@ class PopulationEstimate(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.code}), mid-{self.mid_year}, aged {self.age_group}"
+        words = AGE_GROUP_WORDS.get(self.age_group, f"aged {self.age_group}")
+        return f"{self.name} ({self.code}), mid-{self.mid_year}, {words.lower()}"
 
 
 class PublishedReferrals(TimeStampedModel):

@@ -15,8 +15,9 @@ The rules (pure, no database):
 - ``per_10k``: count × 10,000 ÷ population, rounded half up to one decimal place
   (DfE's convention), computed on the unrounded count; no rate without a population.
 
-One lookup reads the database (``children_population``): the children of one area, or of
-several summed (a police force's area is the local authorities it covers), at the
+Two lookups read the database (``children_population``, and ``adult_women_population``
+for MARAC's rate per 10,000 women aged 16 and over, by the same rules): the people of one
+area, or of several summed (a police force's area is the local authorities it covers), at the
 period's mid-year. When that estimate is not published yet (ONS publishes about a year
 after), it falls back to the latest earlier mid-year every area has, and says so
 (``Population.is_latest_available``), so a page can label the rate rather than show none.
@@ -66,13 +67,22 @@ def per_10k(count: int | None, population: int | None) -> Decimal | None:
 
 @dataclass(frozen=True)
 class Population:
-    """Children aged 0 to 17 in ``codes`` together at mid-``mid_year``; ``wanted`` is the
-    mid-year the rule asked for (``mid_year`` is earlier when that one is not there)."""
+    """The people of one age group in ``codes`` together at mid-``mid_year``: children
+    aged 0 to 17 (``children_population``) or women aged 16 and over
+    (``adult_women_population``; ``children`` then holds the women: the field keeps its
+    name for the child rates' callers). ``wanted`` is the mid-year the rule asked for
+    (``mid_year`` is earlier when that one is not there)."""
 
     codes: tuple[str, ...]
     mid_year: int
     wanted: int
     children: int
+    age_group: str = "0 to 17"
+
+    @property
+    def people(self) -> int:
+        """How many people of the age group (children, or adult women)."""
+        return self.children
 
     @property
     def is_latest_available(self) -> bool:
@@ -83,7 +93,22 @@ def children_population(*, codes: Iterable[str], last_day: dt.date) -> Populatio
     """Children in the areas ``codes`` (GSS codes; one, or the local authorities of a
     force) for the period ending ``last_day``: at ``mid_year_for(last_day)``, or the
     latest earlier mid-year every area has; ``None`` when there is none."""
-    from hearth.stats.models import CHILDREN_0_TO_17, PopulationEstimate
+    from hearth.stats.models import CHILDREN_0_TO_17
+
+    return _population(codes=codes, last_day=last_day, age_group=CHILDREN_0_TO_17)
+
+
+def adult_women_population(*, codes: Iterable[str], last_day: dt.date) -> Population | None:
+    """Women aged 16 and over in the areas ``codes`` for the period ending ``last_day``,
+    the denominator of MARAC referrals per 10,000 adult women (SafeLives), by the same
+    rules as ``children_population``."""
+    from hearth.stats.models import ADULT_WOMEN
+
+    return _population(codes=codes, last_day=last_day, age_group=ADULT_WOMEN)
+
+
+def _population(*, codes: Iterable[str], last_day: dt.date, age_group: str) -> Population | None:
+    from hearth.stats.models import PopulationEstimate
 
     wanted_codes = tuple(sorted(set(codes)))
     if not wanted_codes:
@@ -91,7 +116,7 @@ def children_population(*, codes: Iterable[str], last_day: dt.date) -> Populatio
     wanted = mid_year_for(last_day)
     by_year: dict[int, dict[str, int]] = {}
     rows = PopulationEstimate.objects.filter(
-        code__in=wanted_codes, age_group=CHILDREN_0_TO_17, mid_year__lte=wanted
+        code__in=wanted_codes, age_group=age_group, mid_year__lte=wanted
     ).values_list("mid_year", "code", "estimate")
     for mid_year, code, estimate in rows:
         by_year.setdefault(mid_year, {})[code] = estimate
@@ -103,5 +128,6 @@ def children_population(*, codes: Iterable[str], last_day: dt.date) -> Populatio
                 mid_year=mid_year,
                 wanted=wanted,
                 children=sum(found.values()),
+                age_group=age_group,
             )
     return None

@@ -26,7 +26,13 @@ from hearth.stats.imports import (
     population_save,
     referrals_import,
 )
-from hearth.stats.models import GeographicLevel, PopulationEstimate, PublishedReferrals
+from hearth.stats.models import (
+    ADULT_WOMEN,
+    CHILDREN_0_TO_17,
+    GeographicLevel,
+    PopulationEstimate,
+    PublishedReferrals,
+)
 from hearth.stats.population import children_population, per_10k
 
 pytestmark = pytest.mark.django_db
@@ -356,3 +362,30 @@ def test_progress_is_called_once_per_row(tmp_path: Path) -> None:
     assert seen == ["2", "3"]
     assert (report.read, report.added, len(report.skipped)) == (2, 1, 1)
     assert referrals_import(rows=[]).read == 0
+
+
+def test_women_aged_16_and_over_import_beside_the_children(tmp_path: Path) -> None:
+    # No public file of adult women is in shared/data: a small one in ONS's shape.
+    path = write_csv(
+        tmp_path,
+        POPULATION_HEADER,
+        [
+            population_line(estimate="50000"),
+            population_line(estimate="65000", age_group="Women aged 16 and over"),
+            population_line(estimate="9", age_group="Men aged 16 and over"),
+        ],
+    )
+
+    out = run("import_population", path)
+
+    assert "3 rows read, 2 added, 0 updated, 0 unchanged, 1 skipped." in out
+    women = PopulationEstimate.objects.get(code="E06900101", mid_year=2023, age_group=ADULT_WOMEN)
+    assert women.estimate == 65000
+    children = PopulationEstimate.objects.get(
+        code="E06900101", mid_year=2023, age_group=CHILDREN_0_TO_17
+    )
+    assert children.estimate == 50000
+    event = TimelineEvent.objects.get(verb="stats.population_added", subject_id=str(women.pk))
+    assert event.summary.startswith("Women aged 16 and over in Testshire 101")
+    # A second import changes nothing.
+    assert "0 added, 0 updated, 2 unchanged, 1 skipped." in run("import_population", path)

@@ -10,10 +10,17 @@ from decimal import Decimal
 import pytest
 
 from hearth.audit.models import TimelineEvent
-from hearth.demo.stats import demo_children, seed_population
+from hearth.demo.stats import demo_adult_women, demo_children, seed_population
 from hearth.stats.imports import PopulationRow, population_save
-from hearth.stats.models import GeographicLevel, PopulationEstimate, PopulationSource
+from hearth.stats.models import (
+    ADULT_WOMEN,
+    CHILDREN_0_TO_17,
+    GeographicLevel,
+    PopulationEstimate,
+    PopulationSource,
+)
 from hearth.stats.population import (
+    adult_women_population,
     children_population,
     financial_year_ending,
     mid_year_for,
@@ -132,12 +139,17 @@ def test_demo_seed_gives_wessex_a_growing_child_population_each_mid_year() -> No
     seed_population()
 
     for code in (NORTHSHIRE, SOUTHMOOR):
-        rows = list(PopulationEstimate.objects.filter(code=code).order_by("mid_year"))
+        rows = list(
+            PopulationEstimate.objects.filter(code=code, age_group=CHILDREN_0_TO_17).order_by(
+                "mid_year"
+            )
+        )
         assert [r.mid_year for r in rows] == list(range(2012, 2027))
         assert all(r.source == PopulationSource.DEMO for r in rows)
         assert all(a.estimate < b.estimate for a, b in itertools.pairwise(rows))
         assert [r.estimate for r in rows] == [demo_children(code, r.mid_year) for r in rows]
-    assert PopulationEstimate.objects.get(code=NORTHSHIRE, mid_year=2012).name == "Northshire"
+    northshire = PopulationEstimate.objects.filter(code=NORTHSHIRE, mid_year=2012)
+    assert {p.name for p in northshire} == {"Northshire"}
     wessex = children_population(codes=[NORTHSHIRE, SOUTHMOOR], last_day=dt.date(2026, 3, 31))
     assert wessex is not None and wessex.mid_year == 2025
     assert wessex.children == demo_children(NORTHSHIRE, 2025) + demo_children(SOUTHMOOR, 2025)
@@ -151,6 +163,43 @@ def test_demo_seed_is_idempotent() -> None:
 
     seed_population()
 
-    assert PopulationEstimate.objects.count() == 30
+    assert PopulationEstimate.objects.count() == 60
     assert TimelineEvent.objects.count() == events
     assert dict(PopulationEstimate.objects.values_list("pk", "updated_at")) == stamps
+
+
+@pytest.mark.django_db
+def test_demo_seed_gives_wessex_about_1_3_women_per_child() -> None:
+    seed_population()
+
+    for code in (NORTHSHIRE, SOUTHMOOR):
+        women = dict(
+            PopulationEstimate.objects.filter(code=code, age_group=ADULT_WOMEN).values_list(
+                "mid_year", "estimate"
+            )
+        )
+        assert sorted(women) == list(range(2012, 2027))
+        assert women == {y: demo_adult_women(code, y) for y in women}
+        assert all(1.29 < women[y] / demo_children(code, y) <= 1.3 for y in women)
+
+
+@pytest.mark.django_db
+def test_adult_women_are_found_by_the_same_rules_and_apart_from_the_children() -> None:
+    population_save(
+        rows=[
+            PopulationRow(NORTHSHIRE, "Northshire", GeographicLevel.LOCAL_AUTHORITY, year, n, group)
+            for year, n, group in (
+                (2023, 1_000, CHILDREN_0_TO_17),
+                (2024, 1_100, CHILDREN_0_TO_17),
+                (2023, 2_000, ADULT_WOMEN),
+            )
+        ]
+    )
+    # 2024-25 wants mid-2024: the children have it; the women only mid-2023 (said so).
+    women = adult_women_population(codes=[NORTHSHIRE], last_day=dt.date(2025, 3, 31))
+    assert women is not None
+    assert (women.people, women.mid_year, women.is_latest_available) == (2_000, 2023, True)
+    assert women.age_group == ADULT_WOMEN
+    children = children_population(codes=[NORTHSHIRE], last_day=dt.date(2025, 3, 31))
+    assert children is not None and (children.children, children.mid_year) == (1_100, 2024)
+    assert adult_women_population(codes=[SOUTHMOOR], last_day=dt.date(2025, 3, 31)) is None
