@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
 
 from hearth.core import clock
 from hearth.core.calendar import local_date, working_day_deadline
@@ -33,6 +33,7 @@ from hearth.obligations.models import Deadline, Obligation
 from hearth.referrals.models import ChildAssessment, MaracReferralChild
 from hearth.referrals.policy import Route
 from hearth.risk.models import RiskAssessment
+from hearth.specialist import policy as specialist_policy
 from hearth.specialist.models import SpecialistReferral, UnmetNeed
 from hearth.stats import figures, ledger
 from hearth.stats.figures import Measure
@@ -398,10 +399,21 @@ def _changes(watermarks: dict[str, Watermark]) -> _Changes:
     if since["obligations"] is None:
         deadlines = Deadline.objects.all()
     else:
+        # An offer of specialist support is retimed when the front door decides on the
+        # child's notification (``specialist.services.offer_retime``): its deadline is
+        # saved, the offer is not, so it is read with the notification that moved it.
+        retimed = Exists(
+            obligations.filter(
+                route=Route.CHILD_CONCERN,
+                subject_id=OuterRef("obligation__subject_id"),
+                incident_id=OuterRef("obligation__incident_id"),
+            )
+        )
         deadlines = Deadline.objects.filter(
             Q(obligation__in=obligations.order_by().values("pk"))
             | Q(assessment__in=assessments.order_by().values("pk"))
             | Q(pk__gt=_max_id((DeadlineFact, "deadline_id")))
+            | (Q(obligation__route=specialist_policy.OFFER_ROUTE) & Q(retimed))
         )
     return _Changes(since, obligations, incidents, risk, assessments, specialist, unmet, deadlines)
 
@@ -869,10 +881,13 @@ def refresh(
         report.facts = writer.counts
         report.seconds = time.monotonic() - started
         for source, mark in marks.items():
-            if newest[source] is not None and (
-                mark.position is None or newest[source] > mark.position  # type: ignore[operator]
-            ):
-                mark.position = newest[source]
+            # Never past this run's own moment: a row stamped in the future (a clock
+            # ahead, a replayed seed) would otherwise hide every change made until then.
+            seen = newest[source]
+            if seen is not None and seen > now:
+                seen = now
+            if seen is not None and (mark.position is None or seen > mark.position):
+                mark.position = seen
             mark.last_run_at = now
             mark.last_run_rows = report.total
             mark.last_run_seconds = report.seconds
