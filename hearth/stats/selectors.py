@@ -15,20 +15,27 @@ aggregates hold integer ids of areas and agencies, and counts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from hearth.accounts.models import Agency, Area
 from hearth.core.actor import Actor, Role
 from hearth.core.calendar import local_date
 from hearth.core.errors import ValidationFailed
 from hearth.stats import disclosure
-from hearth.stats.disclosure import Cell, CountTable, DisclosureRules, protect, rate_cell
-from hearth.stats.figures import LATE, ON_TIME, Measure, percentile_of_buckets
+from hearth.stats.disclosure import (
+    Cell,
+    CountTable,
+    DisclosureRules,
+    count_cell,
+    protect,
+    rate_cell,
+)
+from hearth.stats.figures import LATE, ON_TIME, Measure, percentile_of_buckets, split_category
 from hearth.stats.models import DeadlineFact, MonthlyFigure, PublishedReferrals
 from hearth.stats.periods import (
     GRANULARITY_LABELS,
@@ -38,7 +45,7 @@ from hearth.stats.periods import (
     period_from_key,
     periods_between,
 )
-from hearth.stats.population import children_population
+from hearth.stats.population import Population, children_population
 from hearth.stats.tables import ChartKind, Filters, Group, Scope, StatTable, Unit
 
 POLICE_SOURCE = "6"
@@ -589,19 +596,16 @@ def _referrals(ctx: _Ctx) -> list[StatTable]:
 
 
 def _referral_rates(ctx: _Ctx, las: list[Area]) -> StatTable:
-    f, s, period = ctx.filters, ctx.scope, ctx.period
-    by_la = _sum_by(_figures(Measure.REFERRALS, f, s), "local_authority_id")
-    rows = [a.name for a in las] or ["No local authorities"]
-    counts = [[by_la.get((a.pk,), 0)] for a in las] or [[0]]
-    table, _ = _count_table(
+    return _rate_table(
         ctx,
+        las,
+        _sum_by(_figures(Measure.REFERRALS, ctx.filters, ctx.scope), "local_authority_id"),
+        population=children_population,
+        people="Children aged 0 to 17",
+        count_column="Referrals",
         key="rate-per-10000-children",
-        title=f"Referrals per 10,000 children, {period.label}",
+        title=f"Referrals per 10,000 children, {ctx.period.label}",
         description="Referrals per 10,000 children aged 0 to 17 living in each local authority.",
-        row_heading="Local authority",
-        rows=rows,
-        columns=["Referrals"],
-        counts=counts,
         definition=(
             "Referrals received in the period per 10,000 children aged 0 to 17, on ONS's "
             "mid-year estimate for the financial year the period ends in (for a financial "
@@ -609,63 +613,6 @@ def _referral_rates(ctx: _Ctx, las: list[Area]) -> StatTable:
         ),
         source="DfE Children in Need statistics (referral rate); ONS mid-year population estimates",
     )
-    populations = [children_population(codes=[a.code], last_day=period.last) for a in las]
-    whole = children_population(codes=[a.code for a in las], last_day=period.last)
-    if len(las) > 1:
-        populations.append(whole)
-    pop_cells: list[Cell] = []
-    rate_cells: list[Cell] = []
-    notes: list[str] = []
-    for i, pop in enumerate(populations if las else [None]):
-        count_cell = table.cells[i][0]
-        if pop is None:
-            pop_cells.append(_not_applicable())
-            rate_cells.append(_not_applicable())
-            continue
-        count = counts[i][0] if i < len(counts) else sum(c[0] for c in counts)
-        pop_cells.append(_shown(pop.children))
-        rate_cells.append(rate_cell(count_cell, count, pop.children, per=10_000, rules=ctx.rules))
-    years = {p.mid_year for p in populations if p is not None}
-    if years:
-        notes.append(
-            "Children aged 0 to 17 at mid-"
-            + ", mid-".join(str(y) for y in sorted(years))
-            + (
-                " (the latest estimate available)"
-                if any(p is not None and p.is_latest_available for p in populations)
-                else ""
-            )
-            + "."
-        )
-    if any(p is None for p in populations):
-        notes.append("z: no population estimate for this area, so no rate.")
-    table = _with_columns(
-        table,
-        [
-            ("Children aged 0 to 17", Unit.COUNT, pop_cells),
-            ("Rate per 10,000", Unit.RATE, rate_cells),
-        ],
-    )
-    return _replace(table, chart_columns=(2,), notes=tuple(notes))
-
-
-def _by_la_pair(
-    ctx: _Ctx,
-    measure: Measure,
-    part: str,
-    las: list[Area],
-) -> tuple[list[str], list[list[int]], dict[tuple, int]]:
-    """Per local authority: (the ``part`` category, the rest) of a measure whose ``""``
-    category is the whole."""
-    sums = _sum_by(_figures(measure, ctx.filters, ctx.scope), "local_authority_id", "category")
-    rows: list[str] = []
-    counts: list[list[int]] = []
-    for a in las:
-        whole = sums.get((a.pk, ""), 0)
-        part_n = min(sums.get((a.pk, part), 0), whole)
-        rows.append(a.name)
-        counts.append([part_n, whole - part_n])
-    return rows or ["No local authorities"], counts or [[0, 0]], sums
 
 
 def _re_referrals(ctx: _Ctx, las: list[Area]) -> StatTable:
@@ -816,36 +763,754 @@ def _national_picture(ctx: _Ctx, las: list[Area]) -> list[StatTable]:
     ]
 
 
-# --- Entry points -----------------------------------------------------------------------
-
-_BUILDERS = {
-    Group.REFERRALS: _referrals,
-}
+# --- Rates per 10,000 ------------------------------------------------------------------
 
 
-def tables(group: Group, filters: Filters, scope: Scope, *, now: dt.datetime) -> list[StatTable]:
-    """Every table of ``group`` for ``filters`` within ``scope``, protected."""
-    ctx = _Ctx(filters=filters, scope=scope, now=now, rules=rules())
-    builder = _BUILDERS.get(Group(group))
-    return builder(ctx) if builder else []
+def _rate_table(
+    ctx: _Ctx,
+    las: list[Area],
+    by_la: Mapping[tuple, int],
+    *,
+    population: Callable[..., Population | None],
+    people: str,
+    count_column: str,
+    key: str,
+    title: str,
+    description: str,
+    definition: str,
+    source: str,
+) -> StatTable:
+    """Counts per local authority (and their total) with the population of ``people``
+    (children aged 0 to 17, or women aged 16 and over) and the rate per 10,000; no rate
+    where the count is hidden or there is no population ("z")."""
+    period = ctx.period
+    counts = [[by_la.get((a.pk,), 0)] for a in las] or [[0]]
+    table, _ = _count_table(
+        ctx,
+        key=key,
+        title=title,
+        description=description,
+        row_heading="Local authority",
+        rows=[a.name for a in las] or ["No local authorities"],
+        columns=[count_column],
+        counts=counts,
+        definition=definition,
+        source=source,
+    )
+    populations = [population(codes=[a.code], last_day=period.last) for a in las]
+    if len(las) > 1:
+        populations.append(population(codes=[a.code for a in las], last_day=period.last))
+    if not las:
+        populations = [None]
+    line_counts = [c[0] for c in counts]
+    if len(las) > 1:
+        line_counts.append(sum(line_counts))
+    pop_cells: list[Cell] = []
+    rate_cells: list[Cell] = []
+    for i, pop in enumerate(populations):
+        if pop is None:
+            pop_cells.append(_not_applicable())
+            rate_cells.append(_not_applicable())
+            continue
+        pop_cells.append(_shown(pop.people))
+        rate_cells.append(
+            rate_cell(table.cells[i][0], line_counts[i], pop.people, per=10_000, rules=ctx.rules)
+        )
+    notes: list[str] = []
+    years = sorted({p.mid_year for p in populations if p is not None})
+    if years:
+        latest = any(p is not None and p.is_latest_available for p in populations)
+        notes.append(
+            f"{people} at mid-"
+            + ", mid-".join(str(y) for y in years)
+            + (" (the latest estimate available)" if latest else "")
+            + "."
+        )
+    if any(p is None for p in populations):
+        notes.append("z: no population estimate for this area, so no rate.")
+    table = _with_columns(
+        table, [(people, Unit.COUNT, pop_cells), ("Rate per 10,000", Unit.RATE, rate_cells)]
+    )
+    return _replace(table, chart_columns=(2,), notes=tuple(notes))
+
+
+# --- Timeliness -------------------------------------------------------------------------
+
+# Operation Encompass and the follow-ups that come after a referral (issue 15 §1).
+ENCOMPASS_ROUTE = "encompass_notification"
+FOLLOW_UP_ROUTE = "child_follow_up"
+
+
+def _route_stage_label(route: str, stage: str) -> str:
+    from hearth.obligations.models import stage_label
+    from hearth.obligations.registry import label
+
+    try:
+        route_words = label(route)
+    except (KeyError, LookupError):
+        route_words = route.replace("_", " ").capitalize()
+    return f"{route_words}: {stage_label(stage)}"
+
+
+@dataclass
+class _Clock:
+    on_time: int = 0
+    late: int = 0
+    pending: int = 0
+    overdue_now: int = 0
+    buckets: dict[int, int] | None = None
+
+
+def _clocks(ctx: _Ctx) -> dict[tuple[str, str], _Clock]:
+    """Each route and stage's deadlines: those started in the period met on time or late
+    (from the monthly figures), still open and past due (late) or not yet due (pending),
+    and open and past due now whenever they started (from the facts)."""
+    f, s, period, now = ctx.filters, ctx.scope, ctx.period, ctx.now
+    clocks: dict[tuple[str, str], _Clock] = {}
+
+    def clock(route: str, stage: str) -> _Clock:
+        return clocks.setdefault((route, stage), _Clock(buckets={}))
+
+    for (category,), n in _sum_by(_figures(Measure.DEADLINES_MET, f, s), "category").items():
+        route, stage, result = split_category(category)
+        if result == ON_TIME:
+            clock(route, stage).on_time += n
+        elif result == LATE:
+            clock(route, stage).late += n
+    for (category,), n in _sum_by(_figures(Measure.DURATIONS, f, s), "category").items():
+        route, stage, upper = split_category(category)
+        buckets = clock(route, stage).buckets
+        assert buckets is not None
+        buckets[int(upper)] = buckets.get(int(upper), 0) + n
+    open_now = _open_deadlines(f, s)
+    in_period = open_now.filter(month__gte=period.first, month__lt=period.after)
+    for row in (
+        in_period.values("route", "stage")
+        .annotate(
+            overdue=Count("pk", filter=Q(due_at__lt=now)),
+            pending=Count("pk", filter=Q(due_at__gte=now)),
+        )
+        .order_by()
+    ):
+        c = clock(row["route"], row["stage"])
+        c.late += row["overdue"]
+        c.pending += row["pending"]
+    for row in (
+        open_now.filter(due_at__lt=now).values("route", "stage").annotate(n=Count("pk")).order_by()
+    ):
+        clock(row["route"], row["stage"]).overdue_now += row["n"]
+    return clocks
+
+
+def _timeliness_table(
+    ctx: _Ctx,
+    clocks: Mapping[tuple[str, str], _Clock],
+    keys: Sequence[tuple[str, str]],
+    labels: Sequence[str],
+    *,
+    key: str,
+    title: str,
+    description: str,
+    row_heading: str,
+    definition: str,
+    source: str,
+) -> StatTable:
+    lines = [clocks.get(k) or _Clock(buckets={}) for k in keys]
+    if not keys:
+        labels, lines = ["No deadlines"], [_Clock(buckets={})]
+    counts = [[c.on_time, c.late, c.pending] for c in lines]
+    table, _ = _count_table(
+        ctx,
+        key=key,
+        title=title,
+        description=description,
+        row_heading=row_heading,
+        rows=labels,
+        columns=["On time", "Late", "Pending"],
+        counts=counts,
+        definition=definition,
+        source=source,
+        chart=ChartKind.STACKED,
+        total_column="Started",
+    )
+    overdue, _ = _count_table(
+        ctx,
+        key=key,
+        title=title,
+        description=description,
+        row_heading=row_heading,
+        rows=labels,
+        columns=["Overdue now"],
+        counts=[[c.overdue_now] for c in lines],
+        definition=definition,
+        source=source,
+    )
+    totals = [sum(c[j] for c in counts) for j in range(3)]
+    shares: list[Cell] = []
+    medians: list[Cell] = []
+    nineties: list[Cell] = []
+    for i, line in enumerate(table.cells):
+        on_time, late = (counts[i] if i < len(counts) else totals)[:2]
+        shown = line[0].shown and line[1].shown
+        shares.append(
+            rate_cell(
+                line[0] if shown else line[1], on_time, on_time + late, per=100, rules=ctx.rules
+            )
+            if shown
+            else Cell(
+                value=None, shown=False, reason=disclosure.COUNT_HIDDEN, symbol=ctx.rules.symbol
+            )
+        )
+        if i >= len(lines):  # the totals row: a time across routes means nothing
+            medians.append(_not_applicable())
+            nineties.append(_not_applicable())
+            continue
+        buckets = lines[i].buckets or {}
+        met = sum(buckets.values())
+        hidden = not ctx.exact and (ctx.rules.is_small(met) or not line[-1].shown)
+        for out, p in ((medians, 50), (nineties, 90)):
+            value = percentile_of_buckets(buckets, p)
+            if value is None:
+                out.append(_not_applicable())
+            elif hidden:
+                out.append(
+                    Cell(
+                        value=None,
+                        shown=False,
+                        reason=disclosure.COUNT_HIDDEN,
+                        symbol=ctx.rules.symbol,
+                    )
+                )
+            else:
+                out.append(_shown(value))
+    table = _with_columns(
+        table,
+        [
+            ("On time (%)", Unit.PERCENT, shares),
+            ("Overdue now", Unit.COUNT, [line[0] for line in overdue.cells]),
+            ("Median time", Unit.DURATION, medians),
+            ("90th percentile time", Unit.DURATION, nineties),
+        ],
+    )
+    return _replace(
+        table,
+        chart=ChartKind.BAR,
+        chart_columns=(4,),
+        notes=(
+            "Times are read from buckets (whole minutes up to two hours, then about 2 % "
+            "wide), so each is about right: never under the exact time, at most 2 % over.",
+        ),
+    )
+
+
+TIMELINESS_DEFINITION = (
+    "For each deadline started in the period: on time when done at or before it is due "
+    "(done exactly at the deadline is on time); late when done after it, or not done "
+    "with the deadline passed; pending when not done and not yet due (left out of the "
+    "share on time). Overdue now: not done and past due, whenever it started. Median and "
+    "90th percentile: the nearest-rank time from start to done."
+)
+
+
+def _timeliness(ctx: _Ctx) -> list[StatTable]:
+    clocks = _clocks(ctx)
+    keys = sorted(clocks, key=lambda k: _route_stage_label(*k))
+    every = _timeliness_table(
+        ctx,
+        clocks,
+        keys,
+        [_route_stage_label(*k) for k in keys],
+        key="by-route-and-stage",
+        title=f"Deadlines met on time, by route and stage, {ctx.period.label}",
+        description="For each kind of work and each of its deadlines: how many started in "
+        "the period, how many were met on time, late or are pending, and how long they took.",
+        row_heading="Route and stage",
+        definition=TIMELINESS_DEFINITION,
+        source="Working Together to Safeguard Children 2023; Hearth's route rules; issue 15 §1",
+    )
+    encompass_keys = sorted(
+        {k for k in clocks if k[0] in (ENCOMPASS_ROUTE, FOLLOW_UP_ROUTE)}
+        | {(ENCOMPASS_ROUTE, "acknowledge")},
+        key=lambda k: (k[0] != ENCOMPASS_ROUTE, k[1]),
+    )
+
+    def encompass_label(route: str, stage: str) -> str:
+        if (route, stage) == (ENCOMPASS_ROUTE, "acknowledge"):
+            return "School told and acknowledged by the start of the next school day"
+        if route == FOLLOW_UP_ROUTE:
+            return f"Follow-up done in time ({_route_stage_label(route, stage).split(': ')[1]})"
+        return _route_stage_label(route, stage)
+
+    encompass = _timeliness_table(
+        ctx,
+        clocks,
+        encompass_keys,
+        [encompass_label(*k) for k in encompass_keys],
+        key="operation-encompass",
+        title=f"Operation Encompass and follow-ups, {ctx.period.label}",
+        description="Schools told of a child's incident and acknowledging it before the next "
+        "school day starts, and children's follow-ups done in time.",
+        row_heading="Measure",
+        definition="Operation Encompass: the child's school is told of the incident and "
+        "acknowledges it by the start of the next school day. Follow-ups: the check on a "
+        "child after support starts, done by its deadline. " + TIMELINESS_DEFINITION,
+        source="Operation Encompass; Domestic Abuse Act 2021 statutory guidance; issue 15 §1",
+    )
+    return [every, encompass]
 
 
 def _open_deadlines(filters: Filters, scope: Scope) -> QuerySet:
     return _narrowed(DeadlineFact.objects.filter(done_at__isnull=True), filters, scope)
 
 
-__all__ = [
-    "LATE",
-    "ON_TIME",
-    "AgencyChoice",
-    "AreaChoice",
-    "FilterChoices",
-    "duration_words",
-    "filter_choices",
-    "parse_filters",
-    "percentile_of_buckets",
-    "rules",
-    "scope_for",
-    "source_label",
-    "tables",
-]
+# --- Outcomes ---------------------------------------------------------------------------
+
+AWAITING = "awaiting_decision"
+FACTOR_WORDS = (
+    ("3A", "3A: the child the subject of domestic abuse"),
+    ("3B", "3B: a parent or carer the subject of domestic abuse"),
+    ("3C", "3C: another person in the household the subject of domestic abuse"),
+    ("any", "Any of 3A, 3B or 3C"),
+)
+
+
+def _single_counts(
+    ctx: _Ctx, counts: Sequence[int], whole: int | None
+) -> tuple[list[Cell], list[Cell]]:
+    """Counts that are not one table's sums (overlapping ones), each hidden alone when
+    small, with their share of ``whole`` (not shown with a hidden count or whole)."""
+    whole_cell = count_cell(whole or 0, ctx.rules, managers_exact=ctx.exact)
+    cells = [count_cell(n, ctx.rules, managers_exact=ctx.exact) for n in counts]
+    shares = [
+        rate_cell(c if whole_cell.shown else whole_cell, n, whole or 0, per=100, rules=ctx.rules)
+        for c, n in zip(cells, counts, strict=True)
+    ]
+    return cells, shares
+
+
+def _outcomes(ctx: _Ctx) -> list[StatTable]:
+    from hearth.referrals.policy import DECISION_LABELS, Decision
+
+    f, s, period = ctx.filters, ctx.scope, ctx.period
+    by = _by_category(Measure.DECISIONS, f, s)
+    decisions = [d.value for d in Decision] + [AWAITING]
+    words = {d.value: DECISION_LABELS[d] for d in Decision} | {AWAITING: "Awaiting a decision"}
+    counts = [[by.get(d, 0)] for d in decisions]
+    decided, _ = _count_table(
+        ctx,
+        key="decisions",
+        title=f"Front door decisions, {period.label}",
+        description="What the front door decided about the notifications received in the period.",
+        row_heading="Decision",
+        rows=[words[d] for d in decisions],
+        columns=["Notifications"],
+        counts=counts,
+        definition="Of the child concern notifications received in the period, how many "
+        "had each decision (no further action, information and advice, early help, child "
+        "and family assessment, strategy discussion and s.47 enquiry, immediate protection) "
+        "and how many await one.",
+        source="Working Together to Safeguard Children 2023; DfE Children in Need census",
+    )
+    total = sum(c[0] for c in counts)
+    decided = _with_columns(
+        decided,
+        [
+            (
+                "Share (%)",
+                Unit.PERCENT,
+                [
+                    _share(ctx, line[0], (counts[i][0] if i < len(counts) else total), total)
+                    for i, line in enumerate(decided.cells)
+                ],
+            )
+        ],
+    )
+
+    a = _by_category(Measure.ASSESSMENTS, f, s)
+    all_assessments = a.get("", 0)
+    cells, shares = _single_counts(ctx, [a.get(k, 0) for k, _ in FACTOR_WORDS], all_assessments)
+    whole = count_cell(all_assessments, ctx.rules, managers_exact=ctx.exact)
+    assessments = StatTable(
+        key="domestic-abuse-factors",
+        title=f"Assessments with domestic abuse factors, {period.label}",
+        description="Assessments completed in the period that found domestic abuse as a "
+        "factor, by whom it concerned.",
+        row_heading="Factor at the end of the assessment",
+        rows=("All assessments completed", *(w for _, w in FACTOR_WORDS)),
+        columns=("Assessments", "Share of assessments (%)"),
+        units=(Unit.COUNT, Unit.PERCENT),
+        cells=(
+            (whole, _not_applicable() if not whole.shown else _shown(Decimal("100.0"))),
+            *((c, sh) for c, sh in zip(cells, shares, strict=True)),
+        ),
+        definition="Assessments completed (authorised) in the period with factor 3A (the "
+        "child), 3B (a parent or carer) or 3C (another person in the household) as the "
+        "subject of domestic abuse. One assessment may have more than one factor.",
+        source="DfE Children in Need census, factors identified at the end of assessment "
+        "(table C3)",
+        chart=ChartKind.BAR,
+        chart_columns=(0,),
+    )
+
+    m = _by_category(Measure.MARAC, f, s)
+    cases = m.get("", 0)
+    parts = ["repeat", "others", "heard"]
+    cells, shares = _single_counts(ctx, [m.get(k, 0) for k in parts], cases)
+    cases_cell = count_cell(cases, ctx.rules, managers_exact=ctx.exact)
+    children_cell = count_cell(m.get("children", 0), ctx.rules, managers_exact=ctx.exact)
+    marac = StatTable(
+        key="marac",
+        title=f"MARAC referrals, {period.label}",
+        description="Cases referred to a MARAC in the period, repeats, referrals from "
+        "agencies other than the police, cases heard and the children in their households.",
+        row_heading="MARAC",
+        rows=(
+            "Referrals (cases)",
+            "Repeats (repeat rate)",
+            "From agencies other than the police",
+            "Cases heard",
+            "Children in MARAC households",
+        ),
+        columns=("Number", "Share of referrals (%)"),
+        units=(Unit.COUNT, Unit.PERCENT),
+        cells=(
+            (cases_cell, _not_applicable()),
+            *((c, sh) for c, sh in zip(cells, shares, strict=True)),
+            (children_cell, _not_applicable()),
+        ),
+        definition="MARAC referrals sent in the period (cases). A repeat is a case referred "
+        "again within 12 months of its last referral; the repeat rate is repeats as a share "
+        "of cases. Children in MARAC households: each case counts the children of its "
+        "household, so a child in two households' cases counts in each (as SafeLives counts).",
+        source="SafeLives MARAC data (repeat rate, referrals from agencies other than the "
+        "police, children in MARAC households)",
+        chart=ChartKind.NONE,
+    )
+    las = _areas(_filter_las(f, s))
+    from hearth.stats.population import adult_women_population
+
+    women = _rate_table(
+        ctx,
+        las,
+        _sum_by(_figures(Measure.MARAC, f, s).filter(category=""), "local_authority_id"),
+        population=adult_women_population,
+        people="Women aged 16 and over",
+        count_column="MARAC referrals",
+        key="marac-per-10000-women",
+        title=f"MARAC referrals per 10,000 adult women, {period.label}",
+        description="MARAC referrals per 10,000 women aged 16 and over in each local authority.",
+        definition="MARAC referrals (cases) sent in the period per 10,000 women aged 16 and "
+        "over, on ONS's mid-year estimate for the financial year the period ends in.",
+        source="SafeLives MARAC data (referrals per 10,000 adult women); ONS mid-year "
+        "population estimates",
+    )
+    return [decided, assessments, marac, women]
+
+
+# --- Known to children's services -------------------------------------------------------
+
+
+def _known(ctx: _Ctx) -> list[StatTable]:
+    f, s, period = ctx.filters, ctx.scope, ctx.period
+    sums = _sum_by(_figures(Measure.KNOWN, f, s), "local_authority_id", "category")
+    las = _areas(_filter_las(f, s))
+
+    def split(la_id: int) -> list[int]:
+        children = sums.get((la_id, ""), 0)
+        already = sums.get((la_id, "already"), 0)
+        within = sums.get((la_id, "within_5"), 0)
+        decided = sums.get((la_id, "decided"), 0)
+        neither = max(0, decided - already - within)
+        pending = max(0, children - already - within - neither)
+        return [already, within, neither, pending]
+
+    counts = [split(a.pk) for a in las] or [[0, 0, 0, 0]]
+    table, _ = _count_table(
+        ctx,
+        key="known-to-childrens-services",
+        title=f"Children in high-risk households known to children's services, {period.label}",
+        description="Children in households whose adult victim was graded high risk or "
+        "referred to MARAC in the period: already known to children's services, known "
+        "within 5 working days, neither, or not yet 5 working days on.",
+        row_heading="Local authority",
+        rows=[a.name for a in las] or ["No local authorities"],
+        columns=[
+            "Already known",
+            "Known within 5 working days",
+            "Not known",
+            "Not yet 5 working days on",
+        ],
+        counts=counts,
+        definition="Each child once, at their first such incident in the period. Already "
+        "known: a notification about them had been acknowledged at or before the incident, "
+        "or an assessment or plan was open at it. Known within 5 working days: not known "
+        "then, but by the end of the 5th working day after the incident's day. Both are "
+        "shares of all the children.",
+        source="Issue 15 §1; SafeLives (only about half of children in high-risk households "
+        "are known to children's services)",
+        chart=ChartKind.STACKED,
+        total_column="Children",
+    )
+    totals = [sum(c[j] for c in counts) for j in range(4)]
+    already_shares: list[Cell] = []
+    within_shares: list[Cell] = []
+    for i, line in enumerate(table.cells):
+        nums = counts[i] if i < len(counts) else totals
+        children = sum(nums)
+        already_shares.append(_share(ctx, line[0], nums[0], children))
+        within_shares.append(_share(ctx, line[1], nums[1], children))
+    return [
+        _with_columns(
+            table,
+            [
+                ("Already known (%)", Unit.PERCENT, already_shares),
+                ("Known within 5 working days (%)", Unit.PERCENT, within_shares),
+            ],
+        )
+    ]
+
+
+# --- Specialist support and unmet need --------------------------------------------------
+
+
+def _specialist(ctx: _Ctx) -> list[StatTable]:
+    from hearth.specialist.policy import AGE_BAND_LABELS, UNMET_REASON_LABELS, AgeBand
+
+    f, s, period = ctx.filters, ctx.scope, ctx.period
+    las = _areas(_filter_las(f, s))
+    sums = _sum_by(_figures(Measure.SPECIALIST, f, s), "local_authority_id", "category")
+    rows = [a.name for a in las] or ["No local authorities"]
+    ids = [a.pk for a in las] or [-1]
+
+    def get(la_id: int, cat: str) -> int:
+        return sums.get((la_id, cat), 0)
+
+    answers = []
+    progress = []
+    for la_id in ids:
+        whole = get(la_id, "")
+        acc, wait, dec = get(la_id, "accepted"), get(la_id, "waiting_list"), get(la_id, "declined")
+        answers.append([acc, wait, dec, max(0, whole - acc - wait - dec)])
+        started, completed = get(la_id, "started"), get(la_id, "completed")
+        progress.append([completed, max(0, started - completed), max(0, whole - started)])
+    source = "Issue 15 §1 (specialist support for child victims); the specialist services' records"
+    answered, _ = _count_table(
+        ctx,
+        key="referrals-and-answers",
+        title=f"Specialist referrals and their answers, {period.label}",
+        description="Referrals of child victims to specialist support made in the period, by "
+        "the service's answer.",
+        row_heading="Local authority",
+        rows=rows,
+        columns=["Accepted", "Waiting list", "Declined", "Not answered yet"],
+        counts=answers,
+        definition="Referrals to a specialist service for a child victim made in the period, "
+        "and the service's answer: accepted, put on a waiting list, or declined.",
+        source=source,
+        chart=ChartKind.STACKED,
+        total_column="Referrals",
+    )
+    progressed, _ = _count_table(
+        ctx,
+        key="started-and-completed",
+        title=f"Specialist support started and completed, {period.label}",
+        description="Of the referrals made in the period, how many started support and how "
+        "many completed it.",
+        row_heading="Local authority",
+        rows=rows,
+        columns=["Completed", "Started, not completed", "Not started"],
+        counts=progress,
+        definition="Of the referrals made in the period: support started (a first session), "
+        "and completed (started and ended).",
+        source=source,
+        chart=ChartKind.STACKED,
+        total_column="Referrals",
+    )
+
+    waits = _sum_by(_figures(Measure.SPECIALIST_WAIT, f, s), "local_authority_id", "category")
+    per_la: list[dict[int, int]] = []
+    for la_id in ids:
+        per_la.append({int(c): n for (l_id, c), n in waits.items() if l_id == la_id and c != ""})
+    every: dict[int, int] = {}
+    for d in per_la:
+        for k, n in d.items():
+            every[k] = every.get(k, 0) + n
+    lines = per_la + ([every] if len(ids) > 1 else [])
+    wait_table, _ = _count_table(
+        ctx,
+        key="waiting-times",
+        title=f"Waiting times for specialist support, {period.label}",
+        description="Days from referral to the start of support, for the referrals made in "
+        "the period that started.",
+        row_heading="Local authority",
+        rows=rows,
+        columns=["Started"],
+        counts=[[sum(d.values())] for d in per_la],
+        definition="Days waited from the referral to the first session, of referrals made in "
+        "the period that started; median and 90th percentile by the nearest-rank method.",
+        source=source,
+    )
+    medians: list[Cell] = []
+    nineties: list[Cell] = []
+    for i, line in enumerate(wait_table.cells):
+        d = lines[i]
+        n = sum(d.values())
+        for out, p in ((medians, 50), (nineties, 90)):
+            value = percentile_of_buckets(d, p)
+            if value is None:
+                out.append(_not_applicable())
+            elif not ctx.exact and (not line[0].shown or ctx.rules.is_small(n)):
+                out.append(
+                    Cell(
+                        value=None,
+                        shown=False,
+                        reason=disclosure.COUNT_HIDDEN,
+                        symbol=ctx.rules.symbol,
+                    )
+                )
+            else:
+                out.append(_shown(value))
+    wait_table = _replace(
+        _with_columns(
+            wait_table,
+            [
+                ("Median wait (days)", Unit.COUNT, medians),
+                ("90th percentile wait (days)", Unit.COUNT, nineties),
+            ],
+        ),
+        chart_columns=(1, 2),
+    )
+
+    ages = [b.value for b in AgeBand]
+    by_cat = _by_category(Measure.SPECIALIST, f, s)
+    by_age, _ = _count_table(
+        ctx,
+        key="referrals-by-age-band",
+        title=f"Specialist referrals by age band, {period.label}",
+        description="Referrals of child victims to specialist support, by the child's age.",
+        row_heading="Age band",
+        rows=[AGE_BAND_LABELS[AgeBand(b)] for b in ages],
+        columns=["Referrals"],
+        counts=[[by_cat.get(f"age:{b}", 0)] for b in ages],
+        definition="Referrals made in the period, by the child's age band when referred.",
+        source=source,
+    )
+
+    unmet = _sum_by(_figures(Measure.UNMET_NEED, f, s), "local_authority_id", "category")
+    unmet_by_la, _ = _count_table(
+        ctx,
+        key="unmet-need-by-area",
+        title=f"Unmet need by local authority, {period.label}",
+        description="Children whose need for specialist support no service could meet, by "
+        "local authority.",
+        row_heading="Local authority",
+        rows=rows,
+        columns=["Children with unmet need"],
+        counts=[[sum(n for (l_id, _c), n in unmet.items() if l_id == la_id)] for la_id in ids],
+        definition="A child's need for specialist support that no service could meet, "
+        "recorded in the period (no service for the child's area and age, every one closed "
+        "or full, the wait too long, declined for capacity, or not offered in time).",
+        source=source,
+    )
+    reasons = list(UNMET_REASON_LABELS)
+    grid: dict[tuple[str, str], int] = {}
+    for (_l, cat), n in unmet.items():
+        reason, _, age = cat.partition("|")
+        key = (reason.removeprefix("reason:"), age.removeprefix("age:"))
+        grid[key] = grid.get(key, 0) + n
+    unmet_by_reason, _ = _count_table(
+        ctx,
+        key="unmet-need-by-reason-and-age",
+        title=f"Unmet need by reason and age band, {period.label}",
+        description="Children whose need for specialist support no service could meet, by "
+        "why and by age band.",
+        row_heading="Why the need was not met",
+        rows=[UNMET_REASON_LABELS[r] for r in reasons],
+        columns=[AGE_BAND_LABELS[AgeBand(b)] for b in ages],
+        counts=[[grid.get((r.value, b), 0) for b in ages] for r in reasons],
+        definition="Unmet needs recorded in the period, by the reason no service could meet "
+        "them and the child's age band.",
+        source=source,
+        chart=ChartKind.STACKED,
+        total_column="All ages",
+    )
+    return [answered, progressed, wait_table, by_age, unmet_by_la, unmet_by_reason]
+
+
+# --- Entry points -----------------------------------------------------------------------
+
+_BUILDERS: dict[Group, Callable[[_Ctx], list[StatTable]]] = {
+    Group.REFERRALS: _referrals,
+    Group.TIMELINESS: _timeliness,
+    Group.OUTCOMES: _outcomes,
+    Group.KNOWN: _known,
+    Group.SPECIALIST: _specialist,
+}
+
+
+def tables(group: Group, filters: Filters, scope: Scope, *, now: dt.datetime) -> list[StatTable]:
+    """Every table of ``group`` for ``filters`` within ``scope``, protected (managers'
+    scopes exact), under the deployment's disclosure rules."""
+    ctx = _Ctx(filters=filters, scope=scope, now=now, rules=rules())
+    return _BUILDERS[Group(group)](ctx)
+
+
+# --- Managers' home page ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamFigures:
+    """A managed team's figures for its manager's home page (exact: their own work):
+    deadlines overdue now, and of the deadlines due this month that have been met or
+    passed, how many were met on time."""
+
+    team_id: int
+    team_name: str
+    overdue_now: int
+    due_this_month: int
+    on_time: int
+    late: int
+
+    @property
+    def share_on_time(self) -> Decimal | None:
+        """The share on time, to one decimal place; None when nothing was due yet."""
+        return disclosure.rate(
+            self.on_time, self.on_time + self.late, per=100, rules=disclosure.DFE
+        )
+
+
+def manager_figures(actor: Actor, *, now: dt.datetime) -> list[TeamFigures]:
+    """For each team ``actor`` manages: work overdue now and the share of this month's
+    deadlines met on time (from the facts by ``team_id``)."""
+    from hearth.accounts.models import Team
+
+    if not actor.managed_team_ids:
+        return []
+    month = period_containing_day(_today(now), Granularity.MONTH)
+    out = []
+    for team in Team.objects.filter(
+        pk__in=actor.managed_team_ids, agency_id=actor.agency_id
+    ).order_by("name"):
+        facts = DeadlineFact.objects.filter(team_id=team.pk)
+        overdue = facts.filter(done_at__isnull=True, due_at__lt=now).count()
+        due = facts.filter(due_at__gte=month.start, due_at__lt=month.end)
+        counted = due.aggregate(
+            n=Count("pk"),
+            on_time=Count("pk", filter=Q(done_at__isnull=False, done_at__lte=F("due_at"))),
+            late=Count(
+                "pk",
+                filter=Q(done_at__isnull=False, done_at__gt=F("due_at"))
+                | Q(done_at__isnull=True, due_at__lt=now),
+            ),
+        )
+        out.append(
+            TeamFigures(
+                team_id=team.pk,
+                team_name=team.name,
+                overdue_now=overdue,
+                due_this_month=counted["n"],
+                on_time=counted["on_time"],
+                late=counted["late"],
+            )
+        )
+    return out

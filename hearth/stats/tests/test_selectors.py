@@ -17,6 +17,7 @@ from hearth.stats import selectors
 from hearth.stats.figures import Measure
 from hearth.stats.models import (
     CHILDREN_0_TO_17,
+    DeadlineFact,
     MonthlyFigure,
     PopulationEstimate,
     PublishedReferrals,
@@ -293,3 +294,225 @@ def test_dfe_figures_sit_beside_a_financial_year(analyst_scope: Scope) -> None:
         Group.REFERRALS, filters(analyst_scope, period="2025-04"), analyst_scope, now=NOW
     )
     assert not [t for t in month if t.key == "national-picture"]
+
+
+# --- Every group -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("group", list(Group))
+def test_every_group_answers_with_no_figures(analyst_scope: Scope, group: Group) -> None:
+    got = selectors.tables(group, filters(analyst_scope), analyst_scope, now=NOW)
+    assert got
+    for t in got:
+        assert len(t.columns) == len(t.units)
+        assert all(len(line) == len(t.columns) for line in t.cells)
+        assert len(t.cells) == len(t.rows)
+        assert t.definition and t.source
+
+
+# --- Timeliness ------------------------------------------------------------------------
+
+_deadline_ids = iter(range(1, 10_000))
+
+
+def deadline(
+    *,
+    started: dt.datetime,
+    due: dt.datetime,
+    done: dt.datetime | None = None,
+    route: str = "child_concern_notification",
+    stage: str = "acknowledge",
+    team_id: int | None = None,
+    door: str = NORTH_DOOR,
+) -> DeadlineFact:
+    where = la("Northshire")
+    n = next(_deadline_ids)
+    return DeadlineFact.objects.create(
+        month=started.date().replace(day=1),
+        local_authority_id=where.pk,
+        force_id=where.police_force_area_id,
+        agency_id=agency(door).pk,
+        refreshed_at=NOW,
+        deadline_id=n,
+        obligation_id=n,
+        route=route,
+        stage=stage,
+        team_id=team_id,
+        started_at=started,
+        due_at=due,
+        done_at=done,
+        minutes=int((done - started).total_seconds() // 60) if done else None,
+    )
+
+
+def at(day: str, hour: int = 9) -> dt.datetime:
+    return dt.datetime.fromisoformat(day).replace(hour=hour, tzinfo=LONDON)
+
+
+def test_timeliness_counts_met_open_and_overdue_work_with_its_times(wessex: Wessex) -> None:
+    scope = selectors.scope_for(wessex.actor(FRONT_DOOR_MANAGER))
+    assert scope is not None
+    cat = "child_concern_notification:acknowledge:"
+    fig(Measure.DEADLINES_MET, "2026-11", 7, category=cat + "on_time")
+    fig(Measure.DEADLINES_MET, "2026-11", 1, category=cat + "late")
+    for minutes, n in ((30, 4), (90, 3), (200, 1)):
+        fig(Measure.DURATIONS, "2026-11", n, category=f"{cat}{minutes}")
+    deadline(started=at("2026-11-30"), due=at("2026-12-01"))  # late, still open
+    deadline(started=at("2026-11-30"), due=at("2026-12-08"))  # pending
+    deadline(started=at("2026-10-01"), due=at("2026-10-02"))  # overdue, started before
+    got = selectors.tables(Group.TIMELINESS, filters(scope, period="2026-11"), scope, now=NOW)
+    t = table(got, "by-route-and-stage")
+    assert t.rows == ("Child concern notification: Acknowledge",)
+    assert t.columns == (
+        "On time",
+        "Late",
+        "Pending",
+        "Started",
+        "On time (%)",
+        "Overdue now",
+        "Median time",
+        "90th percentile time",
+    )
+    row = t.cells[0]
+    assert [c.value for c in row[:6]] == [7, 2, 1, 10, Decimal("77.8"), 2]
+    assert (row[6].value, row[7].value) == (30, 200)  # nearest rank: 4th and 8th of 8
+    assert selectors.duration_words(row[7].value) == "about 3 hours 20 minutes"  # type: ignore[arg-type]
+
+
+def test_an_analyst_sees_no_time_made_from_a_hidden_count(analyst_scope: Scope) -> None:
+    cat = "child_concern_notification:acknowledge:"
+    fig(Measure.DEADLINES_MET, "2026-11", 3, category=cat + "on_time")
+    fig(Measure.DURATIONS, "2026-11", 3, category=f"{cat}30")
+    got = selectors.tables(
+        Group.TIMELINESS, filters(analyst_scope, period="2026-11"), analyst_scope, now=NOW
+    )
+    row = table(got, "by-route-and-stage").cells[0]
+    assert [c.text for c in row] == ["c", "0", "0", "c", "c", "0", "c", "c"]
+    assert all(c.value is None for c in row if not c.shown)
+
+
+def test_duration_words() -> None:
+    assert selectors.duration_words(45) == "about 45 minutes"
+    assert selectors.duration_words(190) == "about 3 hours 10 minutes"
+    assert selectors.duration_words(60) == "about 1 hour"
+    assert selectors.duration_words(3 * 1440 + 61) == "about 3 days 1 hour"
+
+
+# --- Outcomes, known, specialist -------------------------------------------------------
+
+
+def test_outcomes_decisions_factors_and_marac_per_10000_women(analyst_scope: Scope) -> None:
+    fig(Measure.DECISIONS, "2025-04", 30, category="no_further_action")
+    fig(Measure.DECISIONS, "2025-04", 10, category="early_help")
+    fig(Measure.DECISIONS, "2025-04", 2, category="awaiting_decision")
+    fig(Measure.ASSESSMENTS, "2025-04", 40)
+    fig(Measure.ASSESSMENTS, "2025-04", 20, category="3B")
+    fig(Measure.ASSESSMENTS, "2025-04", 4, category="3A")
+    fig(Measure.ASSESSMENTS, "2025-04", 22, category="any")
+    for cat, n in (("", 50), ("repeat", 15), ("others", 20), ("heard", 45), ("children", 80)):
+        fig(Measure.MARAC, "2025-04", n, category=cat)
+    got = selectors.tables(
+        Group.OUTCOMES, filters(analyst_scope, period="2025-04"), analyst_scope, now=NOW
+    )
+    decisions = table(got, "decisions")
+    assert decisions.rows[0] == "No further action"
+    assert decisions.rows[-2:] == ("Awaiting a decision", "Total")
+    assert texts(decisions)[0] == ["30", "71.4"]
+    # 2 awaiting is small; a second cell (the smallest non-zero, 0s stay shown) is hidden
+    # too, so the 2 cannot be taken from the total.
+    hidden = [line[0] for line in decisions.cells if not line[0].shown]
+    assert len(hidden) >= 2 and all(c.value is None for c in hidden)
+    factors = table(got, "domestic-abuse-factors")
+    assert texts(factors) == [
+        ["40", "100.0"],
+        ["c", "c"],
+        ["20", "50.0"],
+        ["0", "0.0"],
+        ["22", "55.0"],
+    ]
+    marac = table(got, "marac")
+    assert texts(marac) == [
+        ["50", "z"],
+        ["15", "30.0"],
+        ["20", "40.0"],
+        ["45", "90.0"],
+        ["80", "z"],
+    ]
+    women = table(got, "marac-per-10000-women")
+    assert women.columns == ("MARAC referrals", "Women aged 16 and over", "Rate per 10,000")
+    north = women.cells[0]
+    assert north[0].value == 50
+    population = PopulationEstimate.objects.get(
+        code="E06900001", mid_year=2025, age_group="women 16+"
+    ).estimate
+    assert north[1].value == population
+    assert north[2].value == Decimal(50 * 10_000 / population).quantize(Decimal("0.1"))
+
+
+def test_known_to_childrens_services_splits_the_children(analyst_scope: Scope) -> None:
+    for cat, n in (("", 40), ("already", 18), ("within_5", 6), ("decided", 34)):
+        fig(Measure.KNOWN, "2025-04", n, category=cat)
+    got = selectors.tables(
+        Group.KNOWN,
+        filters(analyst_scope, period="2025-04", area="E06900001"),
+        analyst_scope,
+        now=NOW,
+    )
+    [t] = got
+    assert t.rows == ("Northshire",)
+    assert texts(t) == [["18", "6", "10", "6", "40", "45.0", "15.0"]]
+
+
+def test_specialist_answers_waits_and_unmet_need(analyst_scope: Scope) -> None:
+    for cat, n in (
+        ("", 30),
+        ("accepted", 20),
+        ("waiting_list", 6),
+        ("declined", 4),
+        ("started", 18),
+        ("completed", 9),
+        ("age:5_9", 12),
+        ("age:10_15", 18),
+    ):
+        fig(Measure.SPECIALIST, "2025-04", n, category=cat)
+    for days, n in ((5, 6), (10, 6), (40, 6)):
+        fig(Measure.SPECIALIST_WAIT, "2025-04", n, category=str(days))
+    fig(Measure.UNMET_NEED, "2025-04", 7, category="reason:no_service|age:5_9")
+    fig(Measure.UNMET_NEED, "2025-04", 8, category="reason:wait_too_long|age:5_9")
+    got = selectors.tables(
+        Group.SPECIALIST, filters(analyst_scope, period="2025-04"), analyst_scope, now=NOW
+    )
+    answers = table(got, "referrals-and-answers")
+    assert texts(answers)[0] == ["20", "c", "c", "0", "30"]  # 4 declined, and a second
+    assert texts(table(got, "started-and-completed"))[0] == ["9", "9", "12", "30"]
+    waits = table(got, "waiting-times")
+    assert [c.value for c in waits.cells[0]] == [18, 10, 40]
+    unmet = table(got, "unmet-need-by-reason-and-age")
+    assert unmet.rows[0] == "No service covers the child's area and age"
+    five_to_nine = unmet.columns.index("5 to 9")
+    assert unmet.cells[0][five_to_nine].value == 7
+    assert unmet.cells[-1][-1].value == 15
+
+
+# --- Managers' home page ---------------------------------------------------------------
+
+
+def test_manager_figures_count_their_teams_work(wessex: Wessex) -> None:
+    actor = wessex.actor(FRONT_DOOR_MANAGER)
+    [team_id] = actor.managed_team_ids
+    deadline(started=at("2026-12-01"), due=at("2026-12-02"), done=at("2026-12-01"), team_id=team_id)
+    deadline(started=at("2026-12-01"), due=at("2026-12-02"), done=at("2026-12-03"), team_id=team_id)
+    deadline(started=at("2026-12-03"), due=at("2026-12-04"), team_id=team_id)  # overdue
+    deadline(started=at("2026-11-03"), due=at("2026-11-04"), team_id=team_id)  # overdue
+    deadline(started=at("2026-12-07"), due=at("2026-12-09"), team_id=team_id)  # pending
+    deadline(started=at("2026-12-03"), due=at("2026-12-04"))  # another team's
+    [figures] = selectors.manager_figures(actor, now=NOW)
+    assert figures.team_id == team_id
+    assert (figures.overdue_now, figures.due_this_month, figures.on_time, figures.late) == (
+        2,
+        4,
+        1,
+        2,
+    )
+    assert figures.share_on_time == Decimal("33.3")
+    assert selectors.manager_figures(wessex.actor(ANALYST), now=NOW) == []
