@@ -189,7 +189,7 @@ def test_each_fact_from_the_demo_ledger(wessex: Any) -> None:
     assert (fact.local_authority_id, fact.force_id) == (la.pk, la.police_force_area_id)
     assert fact.source == ccn.data.get("referral_source", "6")
     assert fact.received_at == ccn.sent_at
-    assert fact.month == local_date(ccn.sent_at).replace(day=1)  # type: ignore[arg-type]
+    assert fact.month == local_date(ccn.sent_at).replace(day=1)
     ack = ccn.deadlines.get(stage="acknowledge")
     assert (fact.acknowledge_due, fact.acknowledged_at) == (ack.due_at, ack.met_at)
 

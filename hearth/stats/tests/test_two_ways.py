@@ -200,10 +200,10 @@ def test_the_measures_agree_two_ways(year: dict[str, Any], which: int) -> None:
     # each), so the direct measure is taken month by month and added up.
     known: Counter[str] = Counter()
     for month in periods_between(period.first, period.last, Granularity.MONTH):
-        result = measures.known_to_childrens_services(year["households"], year["contacts"], month)
-        known[""] += result.children
-        known["already"] += result.already_known
-        known["within_5"] += result.known_within
+        of_month = measures.known_to_childrens_services(year["households"], year["contacts"], month)
+        known[""] += of_month.children
+        known["already"] += of_month.already_known
+        known["within_5"] += of_month.known_within
     assert known[""] > 0
     summed = _figures(Measure.KNOWN, period)
     assert (summed.get("", 0), summed.get("already", 0), summed.get("within_5", 0)) == (
