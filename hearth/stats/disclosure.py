@@ -32,7 +32,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -42,6 +42,7 @@ RULE_VERSION = "1"
 
 SMALL_COUNT = "small count"
 SECONDARY = "secondary"
+LINKED = "secondary"  # hidden because the same figure is hidden in a linked table
 COUNT_HIDDEN = "count hidden"
 NOT_APPLICABLE = "not applicable"
 
@@ -232,15 +233,18 @@ def protect(
     *,
     national_totals: bool = False,
     managers_exact: bool = False,
+    hide: Iterable[Position] = (),
 ) -> ProtectedTable:
     """The table as an analyst may see it (or, ``managers_exact``, as a manager of the
     agency whose work it counts may). ``national_totals``: the totals row and the grand
-    total are England's (or a region's), rounded to the nearest ``national_round_to``."""
+    total are England's (or a region's), rounded to the nearest ``national_round_to``.
+    ``hide``: positions (in the grid with its totals) to hide as well, because the same
+    figure is hidden in a linked table (``protect_linked``); a 0 is never hidden."""
     grid = with_totals(table.counts)
     last_row = len(grid) - 1
     hidden: dict[Position, str] = {}
     if not managers_exact:
-        hidden = _suppress(grid, rules)
+        hidden = _suppress(grid, rules, forced=hide)
 
     cells: list[tuple[Cell, ...]] = []
     for i, line in enumerate(grid):
@@ -277,16 +281,62 @@ def protect(
     )
 
 
+def protect_linked(
+    tables: Sequence[tuple[CountTable, Callable[[Position], Hashable | None]]],
+    rules: DisclosureRules = DFE,
+    *,
+    managers_exact: bool = False,
+) -> list[ProtectedTable]:
+    """Tables shown together (one page, one CSV, one API answer) protected together.
+
+    Each table comes with ``key(position)``: what the figure at that position of its grid
+    (totals included) counts, as a hashable key (``("referrals", area, "police")``), or
+    None for a figure no other table shows. The same count is often in two tables (the
+    police's referrals for a local authority, in the front doors' table and in the
+    forces' table): hidden in one and shown in the other would give it away, and so
+    would a total shown in one table that is hidden in another. So a figure hidden in
+    any table is hidden in every table that shows it, and each table is protected again
+    (its own secondary suppression then covers the newly hidden figure) until nothing
+    changes. Hiding only grows, so it ends."""
+    hidden_keys: set[Hashable] = set()
+    while True:
+        protected: list[ProtectedTable] = []
+        for table, key in tables:
+            grid = with_totals(table.counts)
+            hide = [
+                (i, j)
+                for i, line in enumerate(grid)
+                for j in range(len(line))
+                if (k := key((i, j))) is not None and k in hidden_keys
+            ]
+            protected.append(protect(table, rules, managers_exact=managers_exact, hide=hide))
+        now_hidden = {
+            k
+            for (table, key), result in zip(tables, protected, strict=True)
+            for i, line in enumerate(result.cells)
+            for j, cell in enumerate(line)
+            if not cell.shown and (k := key((i, j))) is not None
+        }
+        if now_hidden <= hidden_keys:
+            return protected
+        hidden_keys |= now_hidden
+
+
 # --- Suppression ----------------------------------------------------------------------
 
 
-def _suppress(grid: list[list[int]], rules: DisclosureRules) -> dict[Position, str]:
-    hidden: dict[Position, str] = {
-        (i, j): SMALL_COUNT
-        for i, line in enumerate(grid)
-        for j, count in enumerate(line)
-        if rules.is_small(count)
-    }
+def _suppress(
+    grid: list[list[int]], rules: DisclosureRules, *, forced: Iterable[Position] = ()
+) -> dict[Position, str]:
+    hidden: dict[Position, str] = {(i, j): LINKED for i, j in forced if grid[i][j] != 0}
+    hidden.update(
+        {
+            (i, j): SMALL_COUNT
+            for i, line in enumerate(grid)
+            for j, count in enumerate(line)
+            if rules.is_small(count)
+        }
+    )
     # A cell once safe stays safe: hiding more only gives the sums more freedom.
     settled: set[Position] = set()
     while True:

@@ -372,3 +372,72 @@ def test_tables_must_be_consistent() -> None:
         d.CountTable(rows=["A"], columns=["x"], counts=[[-1]])
     with pytest.raises(ValueError, match="denominator for each row"):
         d.CountTable(rows=["A"], columns=["x"], counts=[[1]], denominators=[1, 2])
+
+
+# --- Tables shown together --------------------------------------------------------------
+#
+# Found on the demo's referrals page: the front doors' table hid Northshire's police
+# referrals (1,029, secondary to its 1 from others), while the forces' table beside it
+# showed the police's 1,029 for Northshire, so 1,030 − 1,029 gave the hidden 1 away.
+
+
+def _front_doors() -> d.CountTable:
+    # rows: Northshire, Southmoor; columns: from the police, from others
+    return d.CountTable(rows=["N", "S"], columns=["police", "others"], counts=[[1029, 1], [416, 0]])
+
+
+def _forces() -> d.CountTable:
+    # rows: Wessex: Northshire, Wessex: Southmoor; one column: from the police
+    return d.CountTable(rows=["N", "S"], columns=["police"], counts=[[1029], [416]])
+
+
+def _front_door_key(position: Position) -> object:
+    i, j = position
+    area = ("N", "S", "all")[i]
+    source = ("police", "others", "all")[j]
+    return ("referrals", area, source)
+
+
+def _forces_key(position: Position) -> object:
+    i, _j = position
+    area = ("N", "S", "all")[i]
+    return ("referrals", area, "police")  # one column: its row total is the same count
+
+
+def _figures(tables: list[d.ProtectedTable], keys: list[object]) -> dict[object, int]:
+    shown: dict[object, int] = {}
+    for table, key in zip(tables, keys, strict=True):
+        for i, line in enumerate(table.cells):
+            for j, cell in enumerate(line):
+                if cell.shown:
+                    shown[key((i, j))] = int(cell.value)  # type: ignore[operator, arg-type]
+    return shown
+
+
+def test_protected_alone_two_tables_give_a_hidden_count_away() -> None:
+    front, forces = d.protect(_front_doors()), d.protect(_forces())
+    assert not front.cells[0][1].shown  # Northshire's 1 from others is hidden...
+    shown = _figures([front, forces], [_front_door_key, _forces_key])
+    # ...but its total and its police count (from the other table) are both shown.
+    assert shown[("referrals", "N", "all")] - shown[("referrals", "N", "police")] == 1
+
+
+def test_tables_protected_together_hide_a_figure_everywhere_it_is_shown() -> None:
+    front, forces = d.protect_linked([(_front_doors(), _front_door_key), (_forces(), _forces_key)])
+    shown = _figures([front, forces], [_front_door_key, _forces_key])
+    for area in ("N", "S", "all"):
+        # police + others = all: with exactly one of the three hidden it could be worked
+        # out from the two shown, whichever tables they are in.
+        figures = [shown.get(("referrals", area, source)) for source in ("police", "others", "all")]
+        assert sum(f is None for f in figures) != 1, (area, figures)
+    assert not front.cells[0][0].shown and not forces.cells[0][0].shown
+    # Each table is still safe on its own against the brute-force attacker.
+    for table, counts in ((front, [[1029, 1], [416, 0]]), (forces, [[1029], [416]])):
+        grid = d.with_totals(counts)
+        assert not recoverable(grid, hidden_of(table), d.DFE)
+
+
+def test_linked_tables_with_nothing_hidden_are_left_alone() -> None:
+    a = d.CountTable(rows=["x"], columns=["y"], counts=[[50]])
+    (only,) = d.protect_linked([(a, lambda p: ("same",))])
+    assert all(c.shown for line in only.cells for c in line)
