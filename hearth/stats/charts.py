@@ -188,8 +188,26 @@ def _value_axis(axes: Any, unit: Unit, *, horizontal: bool) -> None:
     else:
         axes.set_ylabel(label)
         axes.yaxis.get_major_locator().set_params(integer=unit == Unit.COUNT)
+
+
+def _category_axis(axes: Any, labels: list[str]) -> None:
+    """One row per table row, the first at the top as in the table, each with room even
+    when no bar is drawn on it."""
+    axes.set_yticks(range(len(labels)), [_wrap(label) for label in labels])
+    axes.set_ylim(len(labels) - 0.5, -0.5)
+
+
+def _value_limit(axes: Any, values: list[float | None], unit: Unit, *, horizontal: bool) -> None:
+    """From 0 to a little past the largest figure shown (percentages to 100); an axis to 1
+    when nothing is shown, rather than matplotlib's fractions of nothing."""
+    top = max((v for v in values if v is not None), default=0.0)
     if unit == Unit.PERCENT:
-        (axes.set_xlim if horizontal else axes.set_ylim)(0, 100)
+        top = 100.0
+    elif top <= 0:
+        top = 1.0
+    else:
+        top *= 1.08
+    (axes.set_xlim if horizontal else axes.set_ylim)(0, top)
 
 
 def _legend(axes: Any, count: int) -> None:
@@ -240,9 +258,8 @@ def _bars(
         for p, row in zip(positions, values, strict=True):
             if row[k] is None:
                 _mark(axes, 0, p, colour=colour, horizontal=True)
-    axes.set_yticks(range(len(labels)), [_wrap(label) for label in labels])
-    axes.invert_yaxis()  # the table's first row at the top, as in the table
-    axes.set_xlim(left=0)
+    _category_axis(axes, labels)
+    _value_limit(axes, [v for row in values for v in row], unit, horizontal=True)
     _value_axis(axes, unit, horizontal=True)
     _legend(axes, n)
 
@@ -278,9 +295,8 @@ def _stacked(
         hidden = [k for k, v in enumerate(row) if v is None]
         if hidden:
             _mark(axes, lefts[i], i, colour=TEXT_COLOUR, horizontal=True)
-    axes.set_yticks(range(len(labels)), [_wrap(label) for label in labels])
-    axes.invert_yaxis()
-    axes.set_xlim(left=0)
+    _category_axis(axes, labels)
+    _value_limit(axes, lefts, unit, horizontal=True)
     _value_axis(axes, unit, horizontal=True)
     _legend(axes, len(names))
 
@@ -308,7 +324,7 @@ def _line(
                 _mark(axes, x, 0, colour=colour, horizontal=False)
     step = max(1, math.ceil(len(labels) / 8))
     axes.set_xticks(xs[::step], [_wrap(label, 12) for label in labels[::step]])
-    axes.set_ylim(bottom=0)
+    _value_limit(axes, [v for row in values for v in row], unit, horizontal=False)
     _value_axis(axes, unit, horizontal=False)
     _legend(axes, len(names))
 
