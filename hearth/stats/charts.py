@@ -32,6 +32,7 @@ import math
 import re
 import textwrap
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -197,7 +198,9 @@ def _category_axis(axes: Any, labels: list[str]) -> None:
     axes.set_ylim(len(labels) - 0.5, -0.5)
 
 
-def _value_limit(axes: Any, values: list[float | None], unit: Unit, *, horizontal: bool) -> None:
+def _value_limit(
+    axes: Any, values: Sequence[float | None], unit: Unit, *, horizontal: bool
+) -> None:
     """From 0 to a little past the largest figure shown (percentages to 100); an axis to 1
     when nothing is shown, rather than matplotlib's fractions of nothing."""
     top = max((v for v in values if v is not None), default=0.0)
