@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -516,3 +517,41 @@ def test_manager_figures_count_their_teams_work(wessex: Wessex) -> None:
     )
     assert figures.share_on_time == Decimal("33.3")
     assert selectors.manager_figures(wessex.actor(ANALYST), now=NOW) == []
+
+
+def test_the_national_picture_has_the_region_and_the_areas_dfe_publishes(
+    analyst_scope: Scope,
+) -> None:
+    def published(code: str, name: str, level: str, rate: str, share: str) -> None:
+        PublishedReferrals.objects.create(
+            year=2025,
+            geographic_level=level,
+            code=code,
+            name=name,
+            region_code="E12000009",
+            region_name="South West",
+            rereferral_percent=Decimal(share),
+            rate_per_10k=Decimal(rate),
+        )
+
+    published("E92000001", "England", "national", "519.4", "22.6")
+    published("E12000009", "South West", "regional", "480.2", "21.0")
+    published("E06900001", "Northshire", "la", "610.0", "25.5")
+    got = selectors.tables(
+        Group.REFERRALS, filters(analyst_scope, period="FY2024-25"), analyst_scope, now=NOW
+    )
+    t = table(got, "national-picture")
+    assert t.rows == ("England", "South West", "Northshire")
+    assert texts(t)[2] == ["610.0", "25.5"]
+    assert t.notes == ("DfE's published figures for 2024-25 (year to 31 March 2025).",)
+
+
+def test_the_deployments_rules_apply(analyst_scope: Scope, settings: Any) -> None:
+    settings.HEARTH_STATS_DISCLOSURE = "ons"
+    fig(Measure.REFERRALS, "2025-04", 40, category="6")
+    fig(Measure.REFERRALS, "2025-04", 8, category="6", area="Southmoor", door=SOUTH_DOOR)
+    got = selectors.tables(
+        Group.REFERRALS, filters(analyst_scope, period="2025-04"), analyst_scope, now=NOW
+    )
+    police = table(got, "police-by-force-and-area")
+    assert [line[0].text for line in police.cells] == ["c", "c", "48"]  # 8 is under 10
