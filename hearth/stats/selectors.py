@@ -214,11 +214,17 @@ def filter_choices(scope: Scope, *, now: dt.datetime) -> FilterChoices:
     """The filters offered within ``scope``: periods from the earliest month with figures
     (or 24 months back) to the one holding today, newest first."""
     today = _today(now)
-    earliest = _scoped(MonthlyFigure.objects.all(), scope).order_by("month").values_list(
-        "month", flat=True
-    ).first() or period_containing_day(today, Granularity.MONTH).first.replace(
-        year=today.year - DEFAULT_MONTHS_BACK // 12
-    )
+    # Per measure, so each is read from the (measure, month) index in month order.
+    firsts = [
+        _scoped(MonthlyFigure.objects.filter(measure=m), scope)
+        .order_by("month")
+        .values_list("month", flat=True)
+        .first()
+        for m in Measure
+    ]
+    earliest = min((d for d in firsts if d is not None), default=None) or period_containing_day(
+        today, Granularity.MONTH
+    ).first.replace(year=today.year - DEFAULT_MONTHS_BACK // 12)
     kinds = (
         Granularity.MONTH,
         Granularity.QUARTER,

@@ -555,3 +555,14 @@ def test_the_deployments_rules_apply(analyst_scope: Scope, settings: Any) -> Non
     )
     police = table(got, "police-by-force-and-area")
     assert [line[0].text for line in police.cells] == ["c", "c", "48"]  # 8 is under 10
+
+
+def test_with_no_figures_the_choices_go_24_months_back(wessex: Wessex) -> None:
+    scope = selectors.scope_for(wessex.actor(FRONT_DOOR_MANAGER))
+    assert scope is not None
+    fig(Measure.REFERRALS, "2020-01", 5, area="Southmoor", door=SOUTH_DOOR)  # not theirs
+    choices = selectors.filter_choices(scope, now=NOW)
+    months = choices.periods[Granularity.MONTH]
+    assert (months[0].key, months[-1].key, len(months)) == ("2026-12", "2024-12", 25)
+    assert [a.slug for a in choices.agencies] == [NORTH_DOOR]
+    assert choices.default_period.key == "FY2026-27"
