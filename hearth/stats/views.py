@@ -313,7 +313,20 @@ def home_page_context(actor: Actor) -> dict[str, Any]:
         "teams": [],
     }
     if scope.exact:
-        figures = getattr(selectors, "manager_figures", None)
-        if figures is not None:
-            stats_home["teams"] = list(figures(actor, now=clock.now()))
+        stats_home["teams"] = [
+            {
+                "name": team.team_name,
+                "overdue": team.overdue_now,
+                "on_time": on_time_words(team),
+            }
+            for team in selectors.manager_figures(actor, now=clock.now())
+        ]
     return {"stats_home": stats_home}
+
+
+def on_time_words(team: selectors.TeamFigures) -> str:
+    """This month's deadlines met on time, in words: "9 of 10 (90.0%)"."""
+    decided = team.on_time + team.late
+    if decided == 0:
+        return "None due yet"
+    return f"{team.on_time:,} of {decided:,} ({team.share_on_time}%)"

@@ -17,6 +17,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.db.models import Model
@@ -114,32 +115,40 @@ def demo_names() -> list[str]:
     return sorted(n for n in names if len(n) > 3)
 
 
-def statistics_urls(scope: Any) -> list[str]:
-    """Every statistics page and CSV file for ``scope``, with each filter choice once."""
+def filter_queries(scope: Any) -> list[str]:
+    """No filter, then each local authority, force area, agency, and two periods of each
+    kind, one at a time, as query strings."""
+    choices = selectors.filter_choices(scope, now=clock.now())
+    chosen: list[dict[str, str]] = [{}]
+    chosen += [{"area": a.code} for a in choices.local_authorities]
+    chosen += [{"force": f.code} for f in choices.forces]
+    chosen += [{"agency": a.slug} for a in choices.agencies]
+    chosen += [{"period": p.key} for kind, _ in choices.kinds for p in choices.periods[kind][:2]]
+    return ["?" + urlencode(c) if c else "" for c in chosen]
+
+
+def table_keys(group: Group, scope: Any) -> list[str]:
     now = clock.now()
-    choices = selectors.filter_choices(scope, now=now)
-    filters: list[dict[str, str]] = [{}]
-    filters += [{"area": a.code} for a in choices.local_authorities]
-    filters += [{"force": f.code} for f in choices.forces]
-    filters += [{"agency": a.slug} for a in choices.agencies]
-    filters += [{"period": p.key} for _kind, _ in choices.kinds for p in choices.periods[_kind][:2]]
+    default = selectors.parse_filters({}, scope, now=now)
+    return [t.key for t in selectors.tables(group, default, scope, now=now)]
+
+
+def statistics_urls(scope: Any) -> list[str]:
+    """Every statistics page and CSV file for ``scope``, with each filter choice."""
     urls = [reverse("stats_index")]
     for group in Group:
-        default = selectors.parse_filters({}, scope, now=now)
-        keys = [t.key for t in selectors.tables(group, default, scope, now=now)]
-        for chosen in filters:
-            query = "?" + "&".join(f"{k}={v}" for k, v in chosen.items()) if chosen else ""
+        for query in filter_queries(scope):
             urls.append(reverse("stats_group", args=[group.value]) + query)
             urls.append(reverse("stats_group_csv", args=[group.value]) + query)
-        urls += [reverse("stats_table_csv", args=[group.value, key]) for key in keys]
+        urls += [
+            reverse("stats_table_csv", args=[group.value, k]) for k in table_keys(group, scope)
+        ]
     return urls
 
 
 def statistics_api_urls(scope: Any) -> list[str]:
     """Every ``/api/v1/statistics…`` GET route, its path parameters filled with each group
-    and each of its tables."""
-    now = clock.now()
-    default = selectors.parse_filters({}, scope, now=now)
+    (and each of its tables, should a route take one), with each filter choice."""
     urls: list[str] = []
     for prefix, router in api._routers:
         for path, path_view in router.path_operations.items():
@@ -153,12 +162,11 @@ def statistics_api_urls(scope: Any) -> list[str]:
                 urls.append(full)
                 continue
             for group in Group:
-                keys = [t.key for t in selectors.tables(group, default, scope, now=now)]
-                values = keys if len(params) > 1 else [""]
-                for key in values:
+                keys = table_keys(group, scope) if len(params) > 1 else [""]
+                for key in keys:
                     url = re.sub(r"\{\w*group\w*(?::\w+)?\}", group.value, full)
                     url = re.sub(r"\{\w+(?::\w+)?\}", key, url)
-                    urls.append(url)
+                    urls += [url + query for query in filter_queries(scope)]
     return urls
 
 
@@ -225,7 +233,10 @@ def test_no_statistics_page_csv_or_api_answer_names_anyone_or_links_to_a_case(
     scope = scope_of(wessex, ANALYST)
     names = demo_names()
     assert len(names) > 20
-    urls = statistics_urls(scope) + statistics_api_urls(scope)
+    api_urls = statistics_api_urls(scope)
+    assert "/api/v1/statistics" in api_urls
+    assert "/api/v1/statistics/referrals" in api_urls
+    urls = statistics_urls(scope) + api_urls
     checked = 0
     for url in urls:
         response = client.get(url)
@@ -245,7 +256,8 @@ def test_no_statistics_for_a_practitioner_without_a_scope(
     client = client_for(PRACTITIONER)
     missing = client.get("/statistics/no-such-group/")
     assert missing.status_code == 404
-    for url in statistics_urls(scope_of(wessex, ANALYST)):
+    analyst = scope_of(wessex, ANALYST)
+    for url in statistics_urls(analyst) + statistics_api_urls(analyst):
         response = client.get(url)
         assert response.status_code == 404, url
 

@@ -23,7 +23,7 @@ from hearth.core import clock
 from hearth.core.calendar import local_date
 from hearth.stats.csv_export import BOM
 from hearth.stats.figures import Measure
-from hearth.stats.models import MonthlyFigure
+from hearth.stats.models import DeadlineFact, MonthlyFigure
 from hearth.stats.periods import Granularity, period_containing_day
 from hearth.stats.tables import GROUP_TITLES, Group
 
@@ -220,11 +220,41 @@ def test_the_home_page_offers_the_analyst_statistics(
         assert f'href="/statistics/{group.value}/"' in text
 
 
+def deadline(team: Team, number: int, *, due: dt.datetime, done: dt.datetime | None) -> None:
+    """One deadline of ``team``'s work, as the maintained facts hold it."""
+    DeadlineFact.objects.create(
+        deadline_id=900_000 + number,
+        obligation_id=900_000 + number,
+        route="ccn",
+        stage="acknowledge",
+        team_id=team.pk,
+        started_at=due - dt.timedelta(hours=4),
+        due_at=due,
+        done_at=done,
+        month=local_date(due).replace(day=1),
+        agency_id=team.agency_id,
+        refreshed_at=clock.now(),
+    )
+
+
 def test_the_home_page_shows_a_manager_their_teams_figures(
     client_for: Callable[[str], Client], figures: None
 ) -> None:
-    text = client_for(MANAGER).get("/").content.decode()
-    assert "Your teams&#x27; figures" in text or "Your teams' figures" in text
+    DeadlineFact.objects.all().delete()  # only this test's deadlines
+    door = Team.objects.get(name="Northshire front door")
+    other = Team.objects.get(name="Southmoor front door")
+    now = clock.now()
+    month_start = now.replace(day=1, hour=12, minute=0, second=0, microsecond=0)
+    deadline(door, 1, due=now - dt.timedelta(days=40), done=None)  # overdue now
+    deadline(door, 2, due=month_start, done=month_start - dt.timedelta(hours=1))  # on time
+    deadline(door, 3, due=month_start, done=month_start + dt.timedelta(hours=1))  # late
+    deadline(other, 4, due=now - dt.timedelta(days=2), done=None)  # not theirs
+    page = client_for(MANAGER).get("/")
+    text = page.content.decode()
+    assert "Your teams' figures" in text
+    (row,) = page.context["stats_home"]["teams"]
+    assert row == {"name": "Northshire front door", "overdue": 1, "on_time": "1 of 2 (50.0%)"}
+    assert '<th scope="row" class="govuk-table__header">Northshire front door</th>' in text
     assert 'href="/statistics/"' in text
     assert "See the statistics" not in text
 
