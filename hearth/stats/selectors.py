@@ -957,16 +957,9 @@ def _timeliness_table(
     nineties: list[Cell] = []
     for i, line in enumerate(table.cells):
         on_time, late = (counts[i] if i < len(counts) else totals)[:2]
-        shown = line[0].shown and line[1].shown
-        shares.append(
-            rate_cell(
-                line[0] if shown else line[1], on_time, on_time + late, per=100, rules=ctx.rules
-            )
-            if shown
-            else Cell(
-                value=None, shown=False, reason=disclosure.COUNT_HIDDEN, symbol=ctx.rules.symbol
-            )
-        )
+        # The share is made from both counts: not shown where either is hidden.
+        made_from = line[0] if not line[0].shown or line[1].shown else line[1]
+        shares.append(rate_cell(made_from, on_time, on_time + late, per=100, rules=ctx.rules))
         if i >= len(lines):  # the totals row: a time across routes means nothing
             medians.append(_not_applicable())
             nineties.append(_not_applicable())

@@ -566,3 +566,15 @@ def test_with_no_figures_the_choices_go_24_months_back(wessex: Wessex) -> None:
     assert (months[0].key, months[-1].key, len(months)) == ("2026-12", "2024-12", 25)
     assert [a.slug for a in choices.agencies] == [NORTH_DOOR]
     assert choices.default_period.key == "FY2026-27"
+
+
+def test_no_share_on_time_where_the_late_count_is_hidden(analyst_scope: Scope) -> None:
+    cat = "child_concern_notification:decide:"
+    fig(Measure.DEADLINES_MET, "2026-11", 40, category=cat + "on_time")
+    fig(Measure.DEADLINES_MET, "2026-11", 3, category=cat + "late")
+    got = selectors.tables(
+        Group.TIMELINESS, filters(analyst_scope, period="2026-11"), analyst_scope, now=NOW
+    )
+    row = table(got, "by-route-and-stage").cells[0]
+    assert row[1].text == "c"
+    assert (row[4].shown, row[4].value, row[4].text) == (False, None, "c")
