@@ -278,9 +278,9 @@ def rebuild_figures(
 # The refresh: facts from the ledger, by watermark
 # ---------------------------------------------------------------------------------------
 
-# A run re-reads from ``Watermark.position − OVERLAP``: a transaction that stamped its
-# rows before the last run's newest change but committed after that run read is still
-# read. Upserts make reading a row twice harmless.
+# A run reads from ``Watermark.position − OVERLAP`` (the position is the moment the last
+# run began reading): a transaction that stamped its rows before that moment but
+# committed after the run read is still read. Upserts make reading a row twice harmless.
 OVERLAP = dt.timedelta(minutes=10)
 UPSERT_BATCH = 2000
 
@@ -353,13 +353,15 @@ def _max_id(*pairs: tuple[type[Any], str]) -> int:
 
 
 def _changed(
-    qs: QuerySet[Any], since: dt.datetime | None, newer_than: int, pk: str = "pk"
+    qs: QuerySet[Any], since: dt.datetime | None, newer_than: int | None, pk: str = "pk"
 ) -> QuerySet[Any]:
     """Rows of ``qs`` changed at or after ``since`` (every row when None), or added with
     a primary key above ``newer_than`` whatever their ``updated_at`` (the demo's volume
     generator writes years of rows in bulk with the times they would have had)."""
     if since is None:
         return qs
+    if newer_than is None:
+        return qs.filter(updated_at__gte=since)
     return qs.filter(Q(updated_at__gte=since) | Q(**{f"{pk}__gt": newer_than}))
 
 
@@ -381,21 +383,14 @@ def _changes(watermarks: dict[str, Watermark]) -> _Changes:
     incidents = _changed(
         Incident.objects.all(), since["incidents"], _max_id((IncidentFact, "incident_id"))
     )
-    risk = _changed(RiskAssessment.objects.all(), since["risk"], 0)
-    assessments = _changed(
-        ChildAssessment.objects.all(),
-        since["assessments"],
-        _max_id((AssessmentFact, "assessment_id")),
-    )
-    specialist = _changed(
-        SpecialistReferral.objects.all(),
-        since["specialist"],
-        _max_id((SpecialistFact, "obligation_id")),
-        pk="obligation_id",
-    )
-    unmet = _changed(
-        UnmetNeed.objects.all(), since["unmet_need"], _max_id((UnmetNeedFact, "unmet_need_id"))
-    )
+    # Only the ledger's core is written in bulk (incidents, obligations, deadlines, risk
+    # assessments: ``hearth.demo.volume``); the rest is read by ``updated_at`` alone, so
+    # that rows that make no fact (an assessment not yet authorised) are not read on
+    # every run. A risk assessment written in bulk comes with its new incident.
+    risk = _changed(RiskAssessment.objects.all(), since["risk"], None)
+    assessments = _changed(ChildAssessment.objects.all(), since["assessments"], None)
+    specialist = _changed(SpecialistReferral.objects.all(), since["specialist"], None)
+    unmet = _changed(UnmetNeed.objects.all(), since["unmet_need"], None)
     if since["obligations"] is None:
         deadlines = Deadline.objects.all()
     else:
@@ -416,10 +411,6 @@ def _changes(watermarks: dict[str, Watermark]) -> _Changes:
             | (Q(obligation__route=specialist_policy.OFFER_ROUTE) & Q(retimed))
         )
     return _Changes(since, obligations, incidents, risk, assessments, specialist, unmet, deadlines)
-
-
-def _newest(qs: QuerySet[Any]) -> dt.datetime | None:
-    return qs.aggregate(m=Max("updated_at"))["m"]
 
 
 class _Writer:
@@ -770,7 +761,7 @@ def refresh(
     Reads the ledger rows changed since each source's watermark (minus ``OVERLAP``), or
     added since the last run (a primary key above any in the facts), upserts their
     facts, decides re-referrals and known-to-children's-services again for the children
-    they concern, advances the watermarks to the newest change seen, and rebuilds the
+    they concern, advances the watermarks to the moment it began reading, and rebuilds the
     figures of every month a fact was in before or after. ``rebuild`` (or a first run,
     with no watermark) reads everything into emptied tables."""
     started = time.monotonic()
@@ -790,16 +781,10 @@ def refresh(
                 mark.position = None
         everything = all(mark.position is None for mark in marks.values())
         changes = _changes(marks)
-        # Where the watermarks will move to: the newest change among the rows read (read
-        # before the facts, so a change made while this run reads is read next time).
-        newest = {
-            "obligations": _newest(changes.obligations),
-            "incidents": _newest(changes.incidents),
-            "risk": _newest(changes.risk),
-            "assessments": _newest(changes.assessments),
-            "specialist": _newest(changes.specialist),
-            "unmet_need": _newest(changes.unmet),
-        }
+        # Where the watermarks will move to: this moment, taken before anything is read.
+        # Every row stamped before it is read by this run, or, if its transaction commits
+        # later, by the next, which reads from OVERLAP before it.
+        read_from = clock.now()
         places = ledger.Places.load()
         writer = _Writer(now)
 
@@ -880,14 +865,9 @@ def refresh(
 
         report.facts = writer.counts
         report.seconds = time.monotonic() - started
-        for source, mark in marks.items():
-            # Never past this run's own moment: a row stamped in the future (a clock
-            # ahead, a replayed seed) would otherwise hide every change made until then.
-            seen = newest[source]
-            if seen is not None and seen > now:
-                seen = now
-            if seen is not None and (mark.position is None or seen > mark.position):
-                mark.position = seen
+        for mark in marks.values():
+            if mark.position is None or read_from > mark.position:
+                mark.position = read_from
             mark.last_run_at = now
             mark.last_run_rows = report.total
             mark.last_run_seconds = report.seconds

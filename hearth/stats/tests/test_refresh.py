@@ -11,6 +11,7 @@ import time_machine
 from django.core.management import call_command
 from django.db.models import QuerySet, Sum
 
+from hearth.core import clock
 from hearth.core.calendar import local_date
 from hearth.core.clock import LONDON
 from hearth.demo.volume import generate_volume
@@ -346,6 +347,16 @@ def test_a_missed_run_catches_up_and_a_rerun_adds_nothing(wessex: Any) -> None:
     )
     once = _snapshot()
     refresh()
+    assert _snapshot() == once
+    # With nothing changed, a run re-reads only what changed in the overlap before the
+    # last run began: the run after that reads nothing (but children whose 5 working days
+    # may have ended, which are looked at every run).
+    later = clock.now()
+    with time_machine.travel(later + dt.timedelta(hours=1)):
+        refresh()
+    with time_machine.travel(later + dt.timedelta(hours=2)):
+        again = refresh()
+    assert {kind: n for kind, n in again.facts.items() if kind != "known" and n} == {}
     assert _snapshot() == once
     _assert_same_as_rebuild()
 
