@@ -1139,7 +1139,7 @@ def _outcomes(ctx: _Ctx) -> list[StatTable]:
         columns=("Assessments", "Share of assessments (%)"),
         units=(Unit.COUNT, Unit.PERCENT),
         cells=(
-            (whole, _not_applicable() if not whole.shown else _shown(Decimal("100.0"))),
+            (whole, _share(ctx, whole, all_assessments, all_assessments)),
             *((c, sh) for c, sh in zip(cells, shares, strict=True)),
         ),
         definition="Assessments completed (authorised) in the period with factor 3A (the "
