@@ -578,3 +578,15 @@ def test_no_share_on_time_where_the_late_count_is_hidden(analyst_scope: Scope) -
     row = table(got, "by-route-and-stage").cells[0]
     assert row[1].text == "c"
     assert (row[4].shown, row[4].value, row[4].text) == (False, None, "c")
+
+
+def test_a_manager_who_is_an_analyst_gets_the_analysts_scope(wessex: Wessex) -> None:
+    from hearth.accounts.models import Membership
+
+    Membership.objects.filter(user__email=ANALYST).update(is_manager=True)
+    actor = wessex.actor(ANALYST)
+    assert actor.managed_team_ids
+    scope = selectors.scope_for(actor)
+    assert scope is not None
+    assert (scope.agency_id, scope.exact) == (None, False)
+    assert scope.local_authority_ids == {la("Northshire").pk, la("Southmoor").pk}
