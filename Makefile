@@ -68,11 +68,16 @@ pytest: install assets browser
 ## bench: the benchmarks on PostgreSQL, printed as JSON (docs/operations.md#benchmarks).
 ## DATABASE_URL if set (its name must contain "bench": it is emptied), else hearth_bench
 ## on 127.0.0.1 (created if missing). Quick run: make bench BENCH_SIZES=2000
+## Then the statistics pages beside DuckDB (manage.py stats_bench) at STATS_BENCH_SIZES
+## incidents a year: 100,000 through the ledger, 1.5 M as facts written directly.
 BENCH_SIZES ?= 10000,100000
 BENCH_ARGS ?=
+STATS_BENCH_SIZES ?= 100000,1500000
 bench: install assets
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hearth_bench} \
 	HEARTH_MODE=demo $(PY) manage.py bench --sizes $(BENCH_SIZES) $(BENCH_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hearth_bench} \
+	HEARTH_MODE=demo $(PY) manage.py stats_bench --sizes $(STATS_BENCH_SIZES)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles hearth/core/static/hearth .pytest_cache .mypy_cache

@@ -62,10 +62,10 @@ def test_areas_are_made_up_and_counted_by_the_partnership(made: object) -> None:
     partnership = Agency.objects.get(kind=AgencyKind.ANALYTICS)
     assert set(las) <= set(partnership.areas.all())
     # Every fact is in one of them, with its force.
-    la_force = dict(las.values_list("pk", "police_force_area_id"))
+    la_force: dict[int | None, int | None] = dict(las.values_list("pk", "police_force_area_id"))
     for model in (IncidentFact, NotificationFact, DeadlineFact, MaracFact, KnownFact):
         pairs = set(model.objects.values_list("local_authority_id", "force_id"))
-        assert pairs and all(la_force[la] == force for la, force in pairs)
+        assert pairs and all(la_force.get(la) == force for la, force in pairs)
     # Each has a child population for the year's rates (mid-2024 for 2025-26).
     assert (
         PopulationEstimate.objects.filter(
@@ -91,7 +91,7 @@ def test_facts_agree_with_each_other(made: object) -> None:
     assert all(per_incident.get(i, 0) == n for i, n in incidents.items())
     # Re-referrals: exactly those with the same child's earlier referral to the same front
     # door no more than 12 months before (DfE's rule, by London day).
-    seen: defaultdict[tuple[int, int], list[dt.date]] = defaultdict(list)
+    seen: defaultdict[tuple[int, int | None], list[dt.date]] = defaultdict(list)
     some = 0
     for _, _, child, agency, received, re in sorted(notifications, key=lambda n: n[4]):
         day = local_date(received)
@@ -112,6 +112,7 @@ def test_facts_agree_with_each_other(made: object) -> None:
     for started, done, minutes in DeadlineFact.objects.filter(done_at__isnull=False).values_list(
         "started_at", "done_at", "minutes"
     )[:2000]:
+        assert done is not None
         assert minutes == int((done - started).total_seconds() // 60)
     # Known to children's services: children of high-risk households, at their incident.
     pairs = {(n[1], n[2]) for n in notifications}
