@@ -56,6 +56,8 @@ FONT_FAMILY = "arial, sans-serif"  # the font GOV.UK Frontend pages use
 FONT_SIZE = 15  # px at the chart's own size (its viewBox is 500 wide)
 WIDTH_INCHES = 500 / 72  # 500 user units: text 15px here is 19px (GOV.UK body) in a 640px column
 HIDDEN_MARK = "c"
+LEGEND_COLUMNS = 3
+LINE_HEIGHT_INCHES = FONT_SIZE * 1.7 / 72  # a legend row
 # Classes on the drawing's groups (matplotlib's gid), for tests and any print styles.
 BAR_CLASS = "hearth-chart__bar"
 LINE_CLASS = "hearth-chart__line"
@@ -160,22 +162,42 @@ def _draw(table: StatTable, rows: tuple[int, ...], columns: tuple[int, ...]) -> 
     values = [[number(table.cells[i][j], table.units[j]) for j in columns] for i in rows]
     labels = [table.rows[i] for i in rows]
     names = [table.columns[j] for j in columns]
+    legend_rows = math.ceil(len(names) / _legend_columns(names)) if len(names) > 1 else 0
     if table.chart == ChartKind.LINE:
-        figure = Figure(figsize=(WIDTH_INCHES, 4.2), layout="constrained")
+        height = 4.2 + legend_rows * LINE_HEIGHT_INCHES
+        figure = Figure(figsize=(WIDTH_INCHES, height))
         FigureCanvasSVG(figure)
-        _line(figure.add_subplot(), labels, names, values, unit)
+        axes = figure.add_subplot()
+        _line(axes, labels, names, values, unit)
+        lines_below = max(len(_wrap(label, 12).splitlines()) for label in labels)
+        _margins(figure, left_chars=8, below_lines=lines_below + 1, legend_rows=legend_rows)
     else:
         bars_per_row = 1 if table.chart == ChartKind.STACKED else len(columns)
-        height = 1.2 + 0.42 * len(rows) * max(1, bars_per_row * 0.75)
-        height += 0.35 * math.ceil(len(columns) / 2) if len(columns) > 1 else 0
-        figure = Figure(figsize=(WIDTH_INCHES, min(height, 30)), layout="constrained")
+        height = 1.3 + 0.42 * len(rows) * max(1, bars_per_row * 0.75)
+        height += legend_rows * LINE_HEIGHT_INCHES
+        figure = Figure(figsize=(WIDTH_INCHES, min(height, 30)))
         FigureCanvasSVG(figure)
         axes = figure.add_subplot()
         if table.chart == ChartKind.STACKED:
             _stacked(axes, labels, names, values, unit)
         else:
             _bars(axes, labels, names, values, unit)
+        longest = max(len(line) for label in labels for line in _wrap(label).splitlines())
+        _margins(figure, left_chars=longest, below_lines=2, legend_rows=legend_rows)
     return figure
+
+
+def _margins(figure: Figure, *, left_chars: int, below_lines: int, legend_rows: int) -> None:
+    """Room for the row labels, the axis below and the legend above, worked out from the
+    text's length rather than by matplotlib's constrained layout, which draws the whole
+    figure twice (a chart in half the time). Generous: DejaVu Sans, which measures the
+    text, is wider than the Arial the browser draws it in."""
+    width_pt, height_pt = figure.get_size_inches() * 72
+    em = FONT_SIZE * 0.62  # an average character, in points
+    left = min(0.6, (left_chars * em + 14) / width_pt)
+    bottom = (below_lines * FONT_SIZE * 1.35 + 14) / height_pt
+    top = 1 - (legend_rows * FONT_SIZE * 1.7 + 10) / height_pt
+    figure.subplots_adjust(left=left, right=1 - 18 / width_pt, bottom=bottom, top=top)
 
 
 def _value_axis(axes: Any, unit: Unit, *, horizontal: bool) -> None:
@@ -213,11 +235,24 @@ def _value_limit(
     (axes.set_xlim if horizontal else axes.set_ylim)(0, top)
 
 
-def _legend(axes: Any, count: int) -> None:
+def _legend_columns(names: Sequence[str]) -> int:
+    """All the series' keys on one line when they fit, else one a line (matplotlib fills
+    a legend's columns top to bottom, so two or three columns would not read in order)."""
+    em = FONT_SIZE * 0.62
+    wide = sum(len(name) * em + 60 for name in names)
+    return len(names) if len(names) <= LEGEND_COLUMNS and wide <= WIDTH_INCHES * 72 else 1
+
+
+def _legend(axes: Any, names: Sequence[str]) -> None:
     """Above the plot, in the columns' order (the table's order), when there is more than
     one series."""
-    if count > 1:
-        axes.figure.legend(loc="outside upper left", ncols=min(count, 3))
+    if len(names) > 1:
+        axes.figure.legend(
+            loc="upper left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncols=_legend_columns(names),
+            borderaxespad=0.3,
+        )
 
 
 def _mark(axes: Any, x: float, y: float, *, colour: str, horizontal: bool) -> None:
@@ -264,7 +299,7 @@ def _bars(
     _category_axis(axes, labels)
     _value_limit(axes, [v for row in values for v in row], unit, horizontal=True)
     _value_axis(axes, unit, horizontal=True)
-    _legend(axes, n)
+    _legend(axes, names)
 
 
 def _bar_gids(container: Any, drawn: int) -> None:
@@ -301,7 +336,7 @@ def _stacked(
     _category_axis(axes, labels)
     _value_limit(axes, lefts, unit, horizontal=True)
     _value_axis(axes, unit, horizontal=True)
-    _legend(axes, len(names))
+    _legend(axes, names)
 
 
 def _line(
@@ -325,11 +360,14 @@ def _line(
         for x, row in zip(xs, values, strict=True):
             if row[k] is None:
                 _mark(axes, x, 0, colour=colour, horizontal=False)
-    step = max(1, math.ceil(len(labels) / 8))
+    # As many period labels as fit side by side (each wrapped at 12 characters).
+    widest = max(len(line) for label in labels for line in _wrap(label, 12).splitlines())
+    room = WIDTH_INCHES * 72 * 0.8
+    step = max(1, math.ceil(len(labels) * (widest * FONT_SIZE * 0.62 + 12) / room))
     axes.set_xticks(xs[::step], [_wrap(label, 12) for label in labels[::step]])
     _value_limit(axes, [v for row in values for v in row], unit, horizontal=False)
     _value_axis(axes, unit, horizontal=False)
-    _legend(axes, len(names))
+    _legend(axes, names)
 
 
 # --- Making matplotlib's SVG accessible and allowed by the page's policy -----------------
