@@ -5,8 +5,10 @@ Statistics show no personal data: every view is ``no_personal_data``, reads only
 ``hearth.stats.selectors`` (the maintained aggregates, disclosure control applied) and
 links to no case record. Whoever has no statistics scope (``scope_for`` gives None: not an
 analyst, not a manager), or asks for a group or table that does not exist, gets the
-project's normal 404, the same answer for each. Why a figure is hidden ("small count" or
-"secondary") is never shown: telling them apart would say which hidden counts are 1 to 5.
+project's normal 404, the same answer for each. A hidden figure is shown as DfE shows
+it, one symbol ("c") whatever the reason it is hidden; the pages and CSV files do not say
+which were small counts and which were hidden beside them (disclosure control is safe
+even against someone who knows, but a reader has no use for it).
 """
 
 from __future__ import annotations
