@@ -153,7 +153,7 @@ def _names(choices: Sequence[Any]) -> str:
 def scope_words(scope: Scope, choices: selectors.FilterChoices) -> str:
     """The viewer's scope in words."""
     if scope.exact:
-        return f"{scope.label}'s work, exact counts"
+        return f"The work of {scope.label}, exact counts"
     areas = _names(choices.local_authorities) or "No local authorities"
     return f"{areas}, small numbers shown as c"
 
@@ -173,7 +173,7 @@ def _area_words(filters: Filters, choices: selectors.FilterChoices) -> str:
     if filters.agency_id is not None:
         agency = next((a.name for a in choices.agencies if a.id == filters.agency_id), "")
         if agency:
-            where = f"{where}, {agency}'s work"
+            where = f"{where}, the work of {agency}"
     return where
 
 

@@ -200,7 +200,7 @@ def test_a_manager_sees_their_own_agencys_work_exactly(
     page = client.get("/statistics/referrals/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "work, exact counts" in text
+    assert "The work of Northshire Council children&#x27;s services, exact counts" in text
     assert 'name="agency"' not in text  # their own agency only
     by_door = {t.table.key: t for t in page.context["tables"]}["by-front-door"]
     labels = [label for label, _, _ in by_door.rows]
