@@ -579,9 +579,16 @@ def run(
     repeats: int,
     seed: int = 1,
     ledger_up_to: int = LEDGER_UP_TO,
+    after_each: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Every size in the order given, each on a freshly emptied database."""
+    """Every size in the order given, each on a freshly emptied database; ``after_each``
+    is given the figures so far once each size is measured (so a long run keeps them)."""
     check_database()
+    # Imported now, as they are when the run starts, whatever changes on disk meanwhile.
+    import hearth.stats.refresh
+    import hearth.stats.selectors
+    import hearth.stats.views  # noqa: F401
+
     result: dict[str, Any] = {
         "date": clock.now().isoformat(timespec="seconds"),
         "database": "postgresql " + str(connection.cursor().connection.info.server_version),
@@ -608,4 +615,6 @@ def run(
         log(f"size {size}: loaded ({entry['rows']}); measuring {period_key}")
         entry.update(measure_pages(period_key=period_key, area_code=area, repeats=repeats, now=now))
         result["sizes"][str(size)] = entry
+        if after_each:
+            after_each(result)
     return result

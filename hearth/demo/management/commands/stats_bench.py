@@ -49,17 +49,21 @@ class Command(BaseCommand):
             raise CommandError("Give at least one size above 0.")
         if options["repeats"] < 1:
             raise CommandError("Give --repeats 1 or more.")
+
+        def keep(result: dict[str, Any]) -> None:
+            if options["output"]:
+                with open(options["output"], "w", encoding="utf-8") as out:
+                    out.write(json.dumps(result, indent=2) + "\n")
+
         try:
             result = run(
                 sizes=sizes,
                 repeats=options["repeats"],
                 seed=options["seed"],
                 ledger_up_to=options["ledger_up_to"],
+                after_each=keep,
             )
         except BenchError as error:
             raise CommandError(str(error)) from error
-        text = json.dumps(result, indent=2)
-        if options["output"]:
-            with open(options["output"], "w", encoding="utf-8") as out:
-                out.write(text + "\n")
-        self.stdout.write(text)
+        keep(result)
+        self.stdout.write(json.dumps(result, indent=2))
