@@ -15,6 +15,9 @@ import pytest
 from hearth.core import clock
 from hearth.core.calendar import local_date
 from hearth.demo.volume import generate_volume
+from hearth.incidents.facts import incidents_facts
+from hearth.incidents.models import Incident
+from hearth.incidents.policy import Finding
 from hearth.obligations.models import Obligation
 from hearth.referrals.models import ChildAssessment
 from hearth.referrals.policy import Decision, Route
@@ -257,3 +260,24 @@ def test_whole_minutes_are_floored_never_negative() -> None:
     start = dt.datetime(2026, 5, 1, 10, tzinfo=dt.UTC)
     assert whole_minutes(start, start + dt.timedelta(seconds=119)) == 1
     assert whole_minutes(start, start - dt.timedelta(minutes=3)) == 0
+
+
+def test_s3_victims_read_in_bulk_as_the_incident_page_decides_them(
+    year: dict[str, Any],
+) -> None:
+    """The ledger's bulk reading of each child's s.3 status agrees with the incident
+    page's (``incidents.facts``), on the demo's incidents and the generated year."""
+    incidents = list(Incident.objects.filter(status=Incident.Status.SUBMITTED).order_by("pk"))
+    page = incidents_facts(incidents)
+    expected = {
+        (incident.pk, view.child.pk): view.victim_status.finding == Finding.MET
+        for incident in incidents
+        for view in page[incident.pk].children
+    }
+    read = {
+        (row.incident_id, child.child_id): child.victim_in_own_right
+        for row in year["incidents"]
+        for child in row.children
+    }
+    assert read == expected
+    assert any(expected.values()) and not all(expected.values())
