@@ -2,8 +2,10 @@
 partnership's analyst goes from the home page to the statistics, opens every group,
 narrows the referrals to one financial year's month and then to one local authority
 (the tables change with them), downloads a table and all tables as CSV (a header, no
-one's name), and reads a group's page on a phone without scrolling sideways. The demo's
-ledger is read into the maintained aggregates first, as the worker does."""
+one's name), and reads a group's page on a phone without scrolling sideways; a front
+door's manager sees their teams' figures on the home page and their agency's statistics,
+on a phone. The demo's ledger is read into the maintained aggregates first, as the
+worker does."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from tests.browser.test_obligations_journey import phone
 pytestmark = [pytest.mark.browser]
 
 ANALYST = "analyst@partnership.wessex.example"
+MANAGER = "front.door.manager@northshire.wessex.example"
 CASE_LINK = re.compile(r"/(children|people|incidents|families|obligations)/")
 
 
@@ -177,6 +180,23 @@ def test_the_analyst_reads_filters_and_downloads_the_statistics(
         visit.check("timeliness on a phone", GROUP_TITLES[Group.TIMELINESS])
         visit.page.goto("/statistics/referrals/")
         visit.check("referrals on a phone", GROUP_TITLES[Group.REFERRALS])
+    finally:
+        handset.close()
+
+    # 6. A front door's manager: their teams' figures on the home page, then their own
+    #    agency's statistics, exact.
+    handset = phone(browser, live_server)
+    try:
+        visit = PhoneVisit(handset.new_page(), axe_check)
+        visit.page.on("console", lambda m: console_messages.append(f"[{m.type}] {m.text}"))
+        sign_in(visit, MANAGER)
+        expect(visit.page.get_by_role("heading", name="Your teams' figures")).to_be_visible()
+        expect(visit.page.get_by_role("rowheader", name="Northshire front door")).to_be_visible()
+        visit.page.get_by_role("link", name=re.compile("^Statistics on the work of")).click()
+        visit.check("the manager's statistics", "Statistics")
+        expect(visit.page.get_by_test_id("stats-scope")).to_contain_text("exact counts")
+        visit.page.get_by_role("link", name=GROUP_TITLES[Group.TIMELINESS], exact=True).click()
+        visit.check("the manager's timeliness", GROUP_TITLES[Group.TIMELINESS])
     finally:
         handset.close()
 
