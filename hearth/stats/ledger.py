@@ -36,7 +36,7 @@ from hearth.marac import policy as marac_policy
 from hearth.obligations.models import Deadline, Obligation
 from hearth.obligations.policy.deadlines import Stage
 from hearth.people.models import Person, Relationship
-from hearth.people.policy import Kinship, Tie, inverse
+from hearth.people.policy import Kinship, Tie, age_on, inverse
 from hearth.referrals.models import ChildAssessment, MaracReferral, MaracReferralChild
 from hearth.referrals.policy import Decision, Route
 from hearth.risk.models import RiskAssessment
@@ -307,10 +307,10 @@ def children_of(
     }
     everyone = {person for found in parties.values() for person, _ in found}
     people = {
-        pk: Person(date_of_birth=born, estimated_age=estimate, estimated_age_on=on)
-        for pk, born, estimate, on in Person.objects.filter(pk__in=everyone).values_list(
-            "pk", "date_of_birth", "estimated_age", "estimated_age_on"
-        )
+        pk: (born, estimate, on)
+        for pk, born, estimate, on in Person.objects.filter(
+            pk__in=Party.objects.filter(incident_id__in=ids).values("person_id")
+        ).values_list("pk", "date_of_birth", "estimated_age", "estimated_age_on")
     }
     ties = _ties(everyone)
     found: dict[int, tuple[IncidentChild, ...]] = {}
@@ -326,7 +326,7 @@ def children_of(
             saw, heard, effects = involved.get((incident, person), (False, False, False))
             others = [p for p in perpetrators if p != person]
             facts = ChildFacts(
-                age=people[person].age_on(days[incident]) if person in people else None,
+                age=_age(people.get(person), days[incident]),
                 saw=saw,
                 heard=heard,
                 experienced_effects=effects,
@@ -338,6 +338,20 @@ def children_of(
             children.setdefault(person, IncidentChild(person, status == Finding.MET))
         found[incident] = tuple(children.values())
     return found
+
+
+def _age(
+    person: tuple[dt.date | None, int | None, dt.date | None] | None, day: dt.date
+) -> int | None:
+    """``Person.age_on`` over the plain values: from the date of birth, or the estimate."""
+    if person is None:
+        return None
+    born, estimate, estimated_on = person
+    if born:
+        return age_on(born, day)
+    if estimate is not None:
+        return estimate + max(0, age_on(estimated_on or day, day))
+    return None
 
 
 def _ties(person_ids: set[int]) -> dict[tuple[int, int], Tie]:

@@ -417,8 +417,9 @@ class _Writer:
     """Upserts facts in batches and remembers every month a fact was in, before and
     after, so that exactly those months' figures are rebuilt."""
 
-    def __init__(self, now: dt.datetime) -> None:
+    def __init__(self, now: dt.datetime, fresh: bool = False) -> None:
         self.now = now
+        self.fresh = fresh  # the fact tables were emptied: plain inserts
         self.months: defaultdict[type[Any], set[dt.date]] = defaultdict(set)
         self.counts: dict[str, int] = {}
 
@@ -428,23 +429,26 @@ class _Writer:
         ]
         written = 0
         for batch in ledger._chunks(facts, UPSERT_BATCH):
-            ids = [getattr(fact, key) for fact in batch]
-            # The months these facts were in before (a moment may have been corrected).
-            self.months[model].update(
-                model.objects.filter(**{f"{key}__in": ids})
-                .values_list("month", flat=True)
-                .distinct()
-            )
             for fact in batch:
                 fact.refreshed_at = self.now
                 self.months[model].add(fact.month)
-            model.objects.bulk_create(
-                batch,
-                batch_size=UPSERT_BATCH,
-                update_conflicts=True,
-                unique_fields=[key],
-                update_fields=fields,
-            )
+            if self.fresh:
+                model.objects.bulk_create(batch, batch_size=UPSERT_BATCH)
+            else:
+                # The months these facts were in before (a moment may have been corrected).
+                ids = [getattr(fact, key) for fact in batch]
+                self.months[model].update(
+                    model.objects.filter(**{f"{key}__in": ids})
+                    .values_list("month", flat=True)
+                    .distinct()
+                )
+                model.objects.bulk_create(
+                    batch,
+                    batch_size=UPSERT_BATCH,
+                    update_conflicts=True,
+                    unique_fields=[key],
+                    update_fields=fields,
+                )
             written += len(batch)
         self.counts[kind] = self.counts.get(kind, 0) + written
 
@@ -786,7 +790,7 @@ def refresh(
         # later, by the next, which reads from OVERLAP before it.
         read_from = clock.now()
         places = ledger.Places.load()
-        writer = _Writer(now)
+        writer = _Writer(now, fresh=rebuild)
 
         writer.upsert(
             "notifications",
