@@ -15,8 +15,8 @@ aggregates hold integer ids of areas and agencies, and counts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -392,6 +392,12 @@ class _Ctx:
     scope: Scope
     now: dt.datetime
     rules: DisclosureRules
+    # Tables shown together are protected together (``disclosure.protect_linked``'s rule,
+    # across one group's tables): a figure hidden in any table is hidden in every table
+    # that shows it. ``hidden_keys`` are the figures to hide (from the pass before);
+    # ``hidden_now`` collects every figure this pass hid.
+    hidden_keys: frozenset[Hashable] = frozenset()
+    hidden_now: set[Hashable] = field(default_factory=set)
 
     @property
     def exact(self) -> bool:
@@ -417,15 +423,28 @@ def _count_table(
     chart: ChartKind = ChartKind.BAR,
     total_column: str = TOTAL,
     notes: Sequence[str] = (),
+    atoms: Sequence[Sequence[Atoms]] | None = None,
+    total_keys: Mapping[tuple[int, int], Hashable] | None = None,
 ) -> tuple[StatTable, disclosure.ProtectedTable]:
     """A table of counts with its totals, protected (secondary suppression), as a
     ``StatTable``. With one column the total column is left out (it repeats the column);
-    with one row the totals row likewise."""
+    with one row the totals row likewise.
+
+    ``atoms[i][j]`` says what cell (i, j) counts (the finest figures it adds up, each
+    with its sign), so that the same count in another table of the group is recognised
+    and hidden there too; a total counts what its line adds up, unless ``total_keys``
+    names it (a position in the grid with its totals)."""
+    keys = _grid_keys(counts, atoms, total_keys)
+    hide = [p for p, k in keys.items() if k in ctx.hidden_keys]
     protected = protect(
         CountTable(rows=list(rows), columns=list(columns), counts=[list(c) for c in counts]),
         ctx.rules,
         managers_exact=ctx.exact,
+        hide=hide,
     )
+    for (i, j), k in keys.items():
+        if not protected.cells[i][j].shown:
+            ctx.hidden_now.add(k)
     one_column = len(columns) == 1
     one_row = len(rows) == 1
     grid = [line[:-1] if one_column else line for line in protected.cells]
@@ -450,6 +469,46 @@ def _count_table(
         notes=tuple(notes),
     )
     return table, protected
+
+
+# What a figure counts: the finest figures it adds up (hashable atoms), each with its
+# sign (+1, or −1 for "referrals that were not re-referrals").
+Atoms = Mapping[Hashable, int]
+
+
+def _key_of(atoms: Atoms) -> Hashable | None:
+    items = frozenset((a, n) for a, n in atoms.items() if n)
+    return items or None
+
+
+def _add(*parts: Atoms) -> dict[Hashable, int]:
+    out: dict[Hashable, int] = {}
+    for part in parts:
+        for a, n in part.items():
+            out[a] = out.get(a, 0) + n
+    return out
+
+
+def _grid_keys(
+    counts: Sequence[Sequence[int]],
+    atoms: Sequence[Sequence[Atoms]] | None,
+    total_keys: Mapping[tuple[int, int], Hashable] | None,
+) -> dict[tuple[int, int], Hashable]:
+    """Each position of the grid with its totals and what it counts (none for a table
+    that does not say)."""
+    keys: dict[tuple[int, int], Hashable] = {}
+    if atoms is not None and counts:
+        rows, cols = len(counts), len(counts[0])
+        for i in range(rows):
+            for j in range(cols):
+                keys[(i, j)] = _key_of(atoms[i][j])
+            keys[(i, cols)] = _key_of(_add(*atoms[i]))
+        for j in range(cols):
+            keys[(rows, j)] = _key_of(_add(*(atoms[i][j] for i in range(rows))))
+        keys[(rows, cols)] = _key_of(_add(*(a for line in atoms for a in line)))
+    for p, k in (total_keys or {}).items():
+        keys[p] = k
+    return {p: k for p, k in keys.items() if k is not None}
 
 
 def _share(ctx: _Ctx, count_cell: Cell, part: int, whole: int) -> Cell:
@@ -508,11 +567,56 @@ def _areas(ids: Iterable[int]) -> list[Area]:
 # --- Referrals --------------------------------------------------------------------------
 
 
+Base = list[tuple[Hashable, dt.date, int | None, int | None, str, int]]
+Tally = Mapping[Hashable, tuple[int, dict[Hashable, int]]]
+
+
+def _base(measure: Measure, ctx: _Ctx) -> Base:
+    """The finest figures of ``measure`` for the filters: (atom, month, local authority,
+    agency, category, value), the atom naming the figure for linking tables."""
+    rows = (
+        _figures(measure, ctx.filters, ctx.scope)
+        .values("month", "local_authority_id", "agency_id", "category")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    out: Base = []
+    for r in rows:
+        parts = (r["month"], r["local_authority_id"], r["agency_id"], r["category"])
+        out.append(((str(measure), *parts), *parts, int(r["total"] or 0)))
+    return out
+
+
+def _tally(
+    base: Base, key: Callable[[dt.date, int | None, int | None, str], Hashable | None]
+) -> dict[Hashable, tuple[int, dict[Hashable, int]]]:
+    """``base`` summed by ``key(month, local authority, agency, category)`` (None: left
+    out), each sum with the atoms it adds up."""
+    out: dict[Hashable, tuple[int, dict[Hashable, int]]] = {}
+    for atom, month, la_id, agency_id, category, value in base:
+        k = key(month, la_id, agency_id, category)
+        if k is None or not value:
+            continue
+        n, atoms = out.get(k, (0, {}))
+        atoms[atom] = 1
+        out[k] = (n + value, atoms)
+    return out
+
+
+def _count_of(tally: Tally, k: Hashable) -> int:
+    return tally[k][0] if k in tally else 0
+
+
+def _atoms_of(tally: Tally, k: Hashable) -> Atoms:
+    return tally[k][1] if k in tally else {}
+
+
 def _referrals(ctx: _Ctx) -> list[StatTable]:
     f, s, period = ctx.filters, ctx.scope, ctx.period
-    by_month_source = _sum_by(_figures(Measure.REFERRALS, f, s), "month", "category")
+    base = _base(Measure.REFERRALS, ctx)
+    by_month_source = _tally(base, lambda m, la, ag, cat: (m, cat))
     sources = sorted(
-        {cat for (_m, cat) in by_month_source} | {POLICE_SOURCE},
+        {str(k[1]) for k in by_month_source if isinstance(k, tuple)} | {POLICE_SOURCE},
         key=lambda c: (c != POLICE_SOURCE, c),
     )
     months = _months(period)
@@ -527,7 +631,8 @@ def _referrals(ctx: _Ctx) -> list[StatTable]:
         row_heading="Month",
         rows=[m.label for m in months],
         columns=[source_label(c) for c in sources],
-        counts=[[by_month_source.get((m.first, c), 0) for c in sources] for m in months],
+        counts=[[_count_of(by_month_source, (m.first, c)) for c in sources] for m in months],
+        atoms=[[_atoms_of(by_month_source, (m.first, c)) for c in sources] for m in months],
         definition=(
             "A referral is a child concern notification: one child, one incident, one front "
             "door, counted in the month it was received (London time). The source is the "
@@ -538,11 +643,11 @@ def _referrals(ctx: _Ctx) -> list[StatTable]:
         total_column="All referrals",
     )
 
-    by_door_source = _sum_by(_figures(Measure.REFERRALS, f, s), "agency_id", "category")
-    door_ids = sorted({a for (a, _c) in by_door_source if a is not None})
+    by_door = _tally(base, lambda m, la, ag, cat: (ag, cat == POLICE_SOURCE))
+    door_ids = sorted({int(k[0]) for k in by_door if isinstance(k, tuple) and k[0] is not None})
     names = dict(Agency.objects.filter(pk__in=door_ids).values_list("pk", "name"))
     doors = sorted(door_ids, key=lambda a: names.get(a, ""))
-    by_door, _ = _count_table(
+    front_doors, _ = _count_table(
         ctx,
         key="by-front-door",
         title=f"Referrals by front door, {period.label}",
@@ -551,14 +656,10 @@ def _referrals(ctx: _Ctx) -> list[StatTable]:
         row_heading="Front door",
         rows=[names.get(a, "Unknown front door") for a in doors] or ["No referrals"],
         columns=["From the police", "From others"],
-        counts=[
-            [
-                by_door_source.get((a, POLICE_SOURCE), 0),
-                sum(v for (d, c), v in by_door_source.items() if d == a and c != POLICE_SOURCE),
-            ]
-            for a in doors
-        ]
+        counts=[[_count_of(by_door, (a, True)), _count_of(by_door, (a, False))] for a in doors]
         or [[0, 0]],
+        atoms=[[_atoms_of(by_door, (a, True)), _atoms_of(by_door, (a, False))] for a in doors]
+        or [[{}, {}]],
         definition="Referrals received, by the front door (the local authority children's "
         "services team) that received them.",
         source=CIN_SOURCE,
@@ -567,9 +668,7 @@ def _referrals(ctx: _Ctx) -> list[StatTable]:
     )
 
     las = _areas(_filter_las(f, s))
-    police = _sum_by(
-        _figures(Measure.REFERRALS, f, s).filter(category=POLICE_SOURCE), "local_authority_id"
-    )
+    police = _tally(base, lambda m, la, ag, cat: la if cat == POLICE_SOURCE else None)
     force_names = {
         a.pk: a.police_force_area.name if a.police_force_area else "No police force area"
         for a in las
@@ -584,28 +683,30 @@ def _referrals(ctx: _Ctx) -> list[StatTable]:
         row_heading="Police force area and local authority",
         rows=[f"{force_names[a.pk]}: {a.name}" for a in police_rows] or ["No local authorities"],
         columns=["Referrals from the police"],
-        counts=[[police.get((a.pk,), 0)] for a in police_rows] or [[0]],
+        counts=[[_count_of(police, a.pk)] for a in police_rows] or [[0]],
+        atoms=[[_atoms_of(police, a.pk)] for a in police_rows] or [[{}]],
         definition="Referrals whose source is the police (census code 6), by the force area "
         "and local authority of the referral.",
         source=CIN_SOURCE,
     )
+    by_la = _tally(base, lambda m, la, ag, cat: la)
     return [
         by_month,
-        by_door,
+        front_doors,
         by_force,
-        _referral_rates(ctx, las),
-        _re_referrals(ctx, las),
+        _referral_rates(ctx, las, by_la),
+        _re_referrals(ctx, las, by_la),
         _children_per_incident(ctx),
         _victims_in_own_right(ctx),
         *_national_picture(ctx, las),
     ]
 
 
-def _referral_rates(ctx: _Ctx, las: list[Area]) -> StatTable:
+def _referral_rates(ctx: _Ctx, las: list[Area], by_la: Tally) -> StatTable:
     return _rate_table(
         ctx,
         las,
-        _sum_by(_figures(Measure.REFERRALS, ctx.filters, ctx.scope), "local_authority_id"),
+        by_la,
         population=children_population,
         people="Children aged 0 to 17",
         count_column="Referrals",
@@ -621,12 +722,18 @@ def _referral_rates(ctx: _Ctx, las: list[Area]) -> StatTable:
     )
 
 
-def _re_referrals(ctx: _Ctx, las: list[Area]) -> StatTable:
-    f, s, period = ctx.filters, ctx.scope, ctx.period
-    referrals = _sum_by(_figures(Measure.REFERRALS, f, s), "local_authority_id")
-    re = _sum_by(_figures(Measure.RE_REFERRALS, f, s), "local_authority_id")
-    counts = [[min(re.get((a.pk,), 0), referrals.get((a.pk,), 0))] for a in las]
-    counts = [[c[0], referrals.get((a.pk,), 0) - c[0]] for c, a in zip(counts, las, strict=True)]
+def _re_referrals(ctx: _Ctx, las: list[Area], by_la: Tally) -> StatTable:
+    period = ctx.period
+    re = _tally(_base(Measure.RE_REFERRALS, ctx), lambda m, la, ag, cat: la)
+    counts: list[list[int]] = []
+    atoms: list[list[Atoms]] = []
+    for a in las:
+        whole = _count_of(by_la, a.pk)
+        part = min(_count_of(re, a.pk), whole)
+        counts.append([part, whole - part])
+        re_atoms = _atoms_of(re, a.pk)
+        others = _add(_atoms_of(by_la, a.pk), {k: -n for k, n in re_atoms.items()})
+        atoms.append([re_atoms, others])
     table, _ = _count_table(
         ctx,
         key="re-referrals",
@@ -637,6 +744,7 @@ def _re_referrals(ctx: _Ctx, las: list[Area]) -> StatTable:
         rows=[a.name for a in las] or ["No local authorities"],
         columns=["Re-referrals within 12 months", "Other referrals"],
         counts=counts or [[0, 0]],
+        atoms=atoms or [[{}, {}]],
         definition=(
             "A referral is a re-referral when the same child's previous referral to the same "
             "front door was no more than 12 months before (1 March 2024 then 1 March 2025 is; "
@@ -645,6 +753,8 @@ def _re_referrals(ctx: _Ctx, las: list[Area]) -> StatTable:
         source="DfE Children in Need statistics, table C1 (re-referrals within 12 months)",
         total_column="All referrals",
     )
+    if not counts:
+        counts = [[0, 0]]
     shares = []
     for i, line in enumerate(table.cells):
         nums = (
@@ -775,7 +885,7 @@ def _national_picture(ctx: _Ctx, las: list[Area]) -> list[StatTable]:
 def _rate_table(
     ctx: _Ctx,
     las: list[Area],
-    by_la: Mapping[tuple, int],
+    by_la: Tally,
     *,
     population: Callable[..., Population | None],
     people: str,
@@ -790,7 +900,7 @@ def _rate_table(
     (children aged 0 to 17, or women aged 16 and over) and the rate per 10,000; no rate
     where the count is hidden or there is no population ("z")."""
     period = ctx.period
-    counts = [[by_la.get((a.pk,), 0)] for a in las] or [[0]]
+    counts = [[_count_of(by_la, a.pk)] for a in las] or [[0]]
     table, _ = _count_table(
         ctx,
         key=key,
@@ -800,6 +910,7 @@ def _rate_table(
         rows=[a.name for a in las] or ["No local authorities"],
         columns=[count_column],
         counts=counts,
+        atoms=[[_atoms_of(by_la, a.pk)] for a in las] or [[{}]],
         definition=definition,
         source=source,
     )
@@ -1191,7 +1302,7 @@ def _outcomes(ctx: _Ctx) -> list[StatTable]:
     women = _rate_table(
         ctx,
         las,
-        _sum_by(_figures(Measure.MARAC, f, s).filter(category=""), "local_authority_id"),
+        _tally(_base(Measure.MARAC, ctx), lambda m, la, ag, cat: la if cat == "" else None),
         population=adult_women_population,
         people="Women aged 16 and over",
         count_column="MARAC referrals",
@@ -1450,8 +1561,16 @@ _BUILDERS: dict[Group, Callable[[_Ctx], list[StatTable]]] = {
 def tables(group: Group, filters: Filters, scope: Scope, *, now: dt.datetime) -> list[StatTable]:
     """Every table of ``group`` for ``filters`` within ``scope``, protected (managers'
     scopes exact), under the deployment's disclosure rules."""
-    ctx = _Ctx(filters=filters, scope=scope, now=now, rules=rules())
-    return _BUILDERS[Group(group)](ctx)
+    builder = _BUILDERS[Group(group)]
+    hidden: frozenset[Hashable] = frozenset()
+    while True:
+        ctx = _Ctx(filters=filters, scope=scope, now=now, rules=rules(), hidden_keys=hidden)
+        built = builder(ctx)
+        if ctx.exact or ctx.hidden_now <= hidden:
+            return built
+        # A figure hidden in one table is shown in another: hide it there too and build
+        # again (hiding only grows, so this ends).
+        hidden = hidden | frozenset(ctx.hidden_now)
 
 
 # --- Managers' home page ----------------------------------------------------------------

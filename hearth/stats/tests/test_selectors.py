@@ -590,3 +590,34 @@ def test_a_manager_who_is_an_analyst_gets_the_analysts_scope(wessex: Wessex) -> 
     assert scope is not None
     assert (scope.agency_id, scope.exact) == (None, False)
     assert scope.local_authority_ids == {la("Northshire").pk, la("Southmoor").pk}
+
+
+def test_a_figure_hidden_in_one_table_is_hidden_in_every_table_showing_it(
+    analyst_scope: Scope,
+) -> None:
+    # The demo page's leak: Northshire's 1 referral from others is hidden in the front
+    # doors' table, while its police count (forces' table) and its total (rates table)
+    # were shown, so 1,030 − 1,029 gave the 1 away.
+    fig(Measure.REFERRALS, "2025-04", 1029, category="6")
+    fig(Measure.REFERRALS, "2025-04", 1, category="2A")
+    fig(Measure.REFERRALS, "2025-04", 416, category="6", area="Southmoor", door=SOUTH_DOOR)
+    got = selectors.tables(
+        Group.REFERRALS, filters(analyst_scope, period="2025-04"), analyst_scope, now=NOW
+    )
+    doors = table(got, "by-front-door")
+    police_n = {
+        doors.cells[0][0].value,
+        table(got, "police-by-force-and-area").cells[0][0].value,
+    }
+    all_n = {
+        doors.cells[0][2].value,
+        table(got, "rate-per-10000-children").cells[0][0].value,
+        table(got, "re-referrals").cells[0][2].value,
+    }
+    others_n = doors.cells[0][1].value
+    assert others_n is None
+    known = [v for v in (police_n | all_n) if v is not None]
+    assert not (1029 in known and 1030 in known), (police_n, all_n)
+    # The month's table counts the whole partnership by source: its 1 from others is
+    # the same figure and is hidden too.
+    assert table(got, "by-month-and-source").cells[0][1].value is None
