@@ -1036,6 +1036,18 @@ def _timeliness_table(
     if not keys:
         labels, lines = ["No deadlines"], [_Clock(buckets={})]
     counts = [[c.on_time, c.late, c.pending] for c in lines]
+    # The same route and stage is in both of the group's tables: linked by what it counts.
+    real = list(keys) if keys else [("", "")]
+    atoms: list[list[Atoms]] = [
+        [
+            {("clock", *k, col): 1} if n else {}
+            for col, n in zip(("on", "late", "pending"), line, strict=True)
+        ]
+        for k, line in zip(real, counts, strict=True)
+    ]
+    overdue_atoms: list[list[Atoms]] = [
+        [{("overdue", *k): 1} if c.overdue_now else {}] for k, c in zip(real, lines, strict=True)
+    ]
     table, _ = _count_table(
         ctx,
         key=key,
@@ -1045,6 +1057,7 @@ def _timeliness_table(
         rows=labels,
         columns=["On time", "Late", "Pending"],
         counts=counts,
+        atoms=atoms,
         definition=definition,
         source=source,
         chart=ChartKind.STACKED,
@@ -1059,6 +1072,7 @@ def _timeliness_table(
         rows=labels,
         columns=["Overdue now"],
         counts=[[c.overdue_now] for c in lines],
+        atoms=overdue_atoms,
         definition=definition,
         source=source,
     )

@@ -621,3 +621,20 @@ def test_a_figure_hidden_in_one_table_is_hidden_in_every_table_showing_it(
     # The month's table counts the whole partnership by source: its 1 from others is
     # the same figure and is hidden too.
     assert table(got, "by-month-and-source").cells[0][1].value is None
+
+
+def test_operation_encompass_is_hidden_as_it_is_in_the_routes_table(analyst_scope: Scope) -> None:
+    ccn, enc = "child_concern_notification:acknowledge:", "encompass_notification:acknowledge:"
+    fig(Measure.DEADLINES_MET, "2026-11", 40, category=ccn + "on_time")
+    fig(Measure.DEADLINES_MET, "2026-11", 3, category=ccn + "late")
+    fig(Measure.DEADLINES_MET, "2026-11", 30, category=enc + "on_time")
+    fig(Measure.DEADLINES_MET, "2026-11", 10, category=enc + "late")
+    got = selectors.tables(
+        Group.TIMELINESS, filters(analyst_scope, period="2026-11"), analyst_scope, now=NOW
+    )
+    routes = table(got, "by-route-and-stage")
+    row = routes.rows.index("Operation Encompass notification: Acknowledge")
+    assert routes.cells[row][1].text == "c"  # the partner of the 3 late
+    encompass = table(got, "operation-encompass")
+    assert encompass.cells[0][1].text == "c"  # the same 10, hidden here too
+    assert encompass.cells[0][4].text == "c"  # and no share made from it
