@@ -408,3 +408,39 @@ def test_refresh_stats_command_reports_each_run(wessex: Any) -> None:
     call_command("refresh_stats", "--rebuild", stdout=out)
     assert "Rebuilt statistics" in out.getvalue()
     assert f"{len(STEPS)}/{len(STEPS)}" in out.getvalue()
+
+
+def test_a_retimed_specialist_offer_is_read_with_the_decision_that_moved_it(
+    wessex: Any,
+) -> None:
+    """``specialist.services.offer_retime`` saves an offer's deadline but not the offer
+    (its ``updated_at`` stays), so the refresh reads offers' deadlines with the child's
+    notification whose decision moved them."""
+    refresh()
+    offer_deadline = (
+        Deadline.objects.filter(
+            obligation__route="specialist_offer", estimated=True, met_at__isnull=True
+        )
+        .select_related("obligation")
+        .order_by("id")
+        .first()
+    )
+    assert offer_deadline is not None
+    offer = offer_deadline.obligation
+    ccn = _ccns().get(subject_id=offer.subject_id, incident_id=offer.incident_id)
+    assert ccn.outcome == ""
+    referral_services.decision_record(
+        actor=wessex.actor(
+            FRONT_DOOR if ccn.team.slug.startswith("northshire") else SOUTH_FRONT_DOOR
+        ),
+        obligation=ccn,
+        decision=Decision.EARLY_HELP,
+        note="",
+    )
+    moved = Deadline.objects.get(pk=offer_deadline.pk)
+    assert moved.due_at != offer_deadline.due_at and not moved.estimated
+    # The gap: the offer itself was not saved.
+    assert Obligation.objects.get(pk=offer.pk).updated_at == offer.updated_at
+    refresh()
+    assert DeadlineFact.objects.get(deadline_id=moved.pk).due_at == moved.due_at
+    _assert_same_as_rebuild()
