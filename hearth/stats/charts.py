@@ -56,6 +56,7 @@ FONT_FAMILY = "arial, sans-serif"  # the font GOV.UK Frontend pages use
 FONT_SIZE = 15  # px at the chart's own size (its viewBox is 500 wide)
 WIDTH_INCHES = 500 / 72  # 500 user units: text 15px here is 19px (GOV.UK body) in a 640px column
 HIDDEN_MARK = "c"
+CHART_VERSION = "1"  # change when the drawing changes: shared caches key charts by it
 LEGEND_COLUMNS = 3
 LINE_HEIGHT_INCHES = FONT_SIZE * 1.7 / 72  # a legend row
 # Classes on the drawing's groups (matplotlib's gid), for tests and any print styles.

@@ -13,12 +13,14 @@ even against someone who knows, but a reader has no use for it).
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -127,11 +129,29 @@ def _shown(table: StatTable, csv_url: str) -> ShownTable:
     ]
     return ShownTable(
         table=table,
-        chart=charts.chart_svg(table),
+        chart=shared_chart(table),
         columns=table.columns,
         rows=rows,
         csv_url=csv_url,
     )
+
+
+CHART_CACHE_SECONDS = 24 * 60 * 60
+
+
+def shared_chart(table: StatTable) -> str:
+    """The table's chart, from the cache every web worker shares when another worker (or
+    an earlier view) has drawn the same table: drawing takes tens of milliseconds, a
+    look-up one. Keyed by the table's whole content (a different figure is a different
+    key) and the chart code's version; the chart holds no personal data."""
+    content = f"{charts.CHART_VERSION}:{table!r}".encode()
+    key = "stats-chart:" + hashlib.sha256(content).hexdigest()
+    found = cache.get(key)
+    if isinstance(found, str):
+        return found
+    svg = charts.chart_svg(table)
+    cache.set(key, svg, CHART_CACHE_SECONDS)
+    return svg
 
 
 def _symbols_used(tables: Sequence[StatTable], scope: Scope) -> list[tuple[str, str]]:
