@@ -1398,7 +1398,12 @@ def _known(ctx: _Ctx) -> list[StatTable]:
 
 
 def _specialist(ctx: _Ctx) -> list[StatTable]:
-    from hearth.specialist.policy import AGE_BAND_LABELS, UNMET_REASON_LABELS, AgeBand
+    from hearth.specialist.policy import (
+        AGE_BAND_LABELS,
+        UNMET_REASON_LABELS,
+        AgeBand,
+        UnmetReason,
+    )
 
     f, s, period = ctx.filters, ctx.scope, ctx.period
     las = _areas(_filter_las(f, s))
@@ -1418,6 +1423,16 @@ def _specialist(ctx: _Ctx) -> list[StatTable]:
         started, completed = get(la_id, "started"), get(la_id, "completed")
         progress.append([completed, max(0, started - completed), max(0, whole - started)])
     source = "Issue 15 §1 (specialist support for child victims); the specialist services' records"
+
+    # Both tables' row totals are each local authority's referrals (and the grand total
+    # all of them): the same figures, linked so that one hidden is hidden in both.
+    def referral_totals(cols: int) -> dict[tuple[int, int], Hashable]:
+        keys: dict[tuple[int, int], Hashable] = {
+            (i, cols): ("specialist referrals", la_id) for i, la_id in enumerate(ids)
+        }
+        keys[(len(ids), cols)] = ("specialist referrals", "all")
+        return keys
+
     answered, _ = _count_table(
         ctx,
         key="referrals-and-answers",
@@ -1428,6 +1443,7 @@ def _specialist(ctx: _Ctx) -> list[StatTable]:
         rows=rows,
         columns=["Accepted", "Waiting list", "Declined", "Not answered yet"],
         counts=answers,
+        total_keys=referral_totals(4),
         definition="Referrals to a specialist service for a child victim made in the period, "
         "and the service's answer: accepted, put on a waiting list, or declined.",
         source=source,
@@ -1444,6 +1460,7 @@ def _specialist(ctx: _Ctx) -> list[StatTable]:
         rows=rows,
         columns=["Completed", "Started, not completed", "Not started"],
         counts=progress,
+        total_keys=referral_totals(3),
         definition="Of the referrals made in the period: support started (a first session), "
         "and completed (started and ended).",
         source=source,
@@ -1520,7 +1537,10 @@ def _specialist(ctx: _Ctx) -> list[StatTable]:
         source=source,
     )
 
-    unmet = _sum_by(_figures(Measure.UNMET_NEED, f, s), "local_authority_id", "category")
+    # Both unmet need tables add up the same finest figures (area, reason, age band), so
+    # a figure hidden in one is hidden in the other (their grand totals, say).
+    unmet = _base(Measure.UNMET_NEED, ctx)
+    unmet_la = _tally(unmet, lambda m, la, ag, cat: la)
     unmet_by_la, _ = _count_table(
         ctx,
         key="unmet-need-by-area",
@@ -1530,18 +1550,20 @@ def _specialist(ctx: _Ctx) -> list[StatTable]:
         row_heading="Local authority",
         rows=rows,
         columns=["Children with unmet need"],
-        counts=[[sum(n for (l_id, _c), n in unmet.items() if l_id == la_id)] for la_id in ids],
+        counts=[[_count_of(unmet_la, la_id)] for la_id in ids],
+        atoms=[[_atoms_of(unmet_la, la_id)] for la_id in ids],
         definition="A child's need for specialist support that no service could meet, "
         "recorded in the period (no service for the child's area and age, every one closed "
         "or full, the wait too long, declined for capacity, or not offered in time).",
         source=source,
     )
-    reasons = list(UNMET_REASON_LABELS)
-    grid: dict[tuple[str, str], int] = {}
-    for (_l, cat), n in unmet.items():
+    reasons = [r.value for r in UNMET_REASON_LABELS]
+
+    def reason_age(m: dt.date, la: int | None, ag: int | None, cat: str) -> Hashable:
         reason, _, age = cat.partition("|")
-        key = (reason.removeprefix("reason:"), age.removeprefix("age:"))
-        grid[key] = grid.get(key, 0) + n
+        return (reason.removeprefix("reason:"), age.removeprefix("age:"))
+
+    grid = _tally(unmet, reason_age)
     unmet_by_reason, _ = _count_table(
         ctx,
         key="unmet-need-by-reason-and-age",
@@ -1549,9 +1571,10 @@ def _specialist(ctx: _Ctx) -> list[StatTable]:
         description="Children whose need for specialist support no service could meet, by "
         "why and by age band.",
         row_heading="Why the need was not met",
-        rows=[UNMET_REASON_LABELS[r] for r in reasons],
+        rows=[UNMET_REASON_LABELS[UnmetReason(r)] for r in reasons],
         columns=[AGE_BAND_LABELS[AgeBand(b)] for b in ages],
-        counts=[[grid.get((r.value, b), 0) for b in ages] for r in reasons],
+        counts=[[_count_of(grid, (r, b)) for b in ages] for r in reasons],
+        atoms=[[_atoms_of(grid, (r, b)) for b in ages] for r in reasons],
         definition="Unmet needs recorded in the period, by the reason no service could meet "
         "them and the child's age band.",
         source=source,
