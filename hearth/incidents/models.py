@@ -117,6 +117,8 @@ class Incident(TimeStampedModel):
         ]
         indexes = [
             models.Index(fields=["recorded_by_agency", "status", "occurred_at"]),
+            # What changed since a moment: the statistics' refresh reads by it each minute.
+            models.Index(fields=["updated_at"], name="incident_updated_at"),
             # An agency's incidents newest first (the list's order, read backwards): the
             # page is the index's first rows, and the count reads the index alone.
             models.Index(

@@ -118,12 +118,16 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
             .order_by("due_at")
             .values("due_at")[:1]
         )
+        # A deadline made, met or moved is a change to the obligation: ``updated_at``
+        # moves with it, so whatever follows changes by it (the statistics' refresh,
+        # ``hearth.stats.refresh``) sees the deadline change too.
         return self.order_by().update(
             next_due_at=Case(
                 When(status__in=ENDED_STATUSES, then=Value(None)),
                 default=Subquery(soonest),
                 output_field=models.DateTimeField(),
-            )
+            ),
+            updated_at=clock.now(),
         )
 
 
@@ -207,6 +211,8 @@ class Obligation(TimeStampedModel):
             # What a team still sees (open, or its access not yet ended): a school's
             # Operation Encompass inbox among years of its ended notifications.
             models.Index(fields=["team", "access_ends_at"], name="obligation_team_access_ends"),
+            # What changed since a moment: the statistics' refresh reads by it each minute.
+            models.Index(fields=["updated_at"], name="obligation_updated_at"),
         ]
 
     def __str__(self) -> str:

@@ -170,3 +170,23 @@ def test_the_volume_generator_stores_it_as_the_services_would(wessex: Any) -> No
         generate_volume(incidents=20, seed=3)
         generate_obligations_only(count=200, seed=3)
     assert assert_every_next_due_is_right() > 0
+
+
+def test_a_deadline_moved_on_its_own_moves_its_obligations_updated_at(wessex: Any) -> None:
+    """Whatever reads the ledger by what changed since a moment (the statistics' refresh)
+    sees a deadline made, met or moved, even by a service that saves only the deadline
+    (as ``specialist.services.offer_retime`` does)."""
+    deadline = Deadline.objects.filter(met_at__isnull=True).select_related("obligation").first()
+    assert deadline is not None
+    before = deadline.obligation.updated_at
+    with time_machine.travel(before + dt.timedelta(hours=1), tick=False):
+        deadline.due_at += dt.timedelta(days=1)
+        deadline.save()
+        moved = Obligation.objects.get(pk=deadline.obligation_id)
+        assert moved.updated_at == before + dt.timedelta(hours=1)
+        Deadline.objects.filter(pk=deadline.pk).update(met_at=before + dt.timedelta(hours=1))
+    with time_machine.travel(before + dt.timedelta(hours=2), tick=False):
+        Deadline.objects.filter(pk=deadline.pk).update(met_at=None)
+        assert Obligation.objects.get(
+            pk=deadline.obligation_id
+        ).updated_at == before + dt.timedelta(hours=2)
