@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, F, Q, QuerySet, Sum
@@ -365,8 +367,27 @@ def _figures(measure: Measure, filters: Filters, scope: Scope) -> QuerySet:
     )
 
 
+# What one ``tables`` call has read, kept across its passes (a group is built again when
+# linking hides more, and reads the same figures each time).
+_READ: ContextVar[dict[Hashable, Any] | None] = ContextVar("stats_read", default=None)
+
+
+def _once(key: Hashable, read: Callable[[], Any]) -> Any:
+    cache = _READ.get()
+    if cache is None:
+        return read()
+    if key not in cache:
+        cache[key] = read()
+    return cache[key]
+
+
 def _sum_by(qs: QuerySet, *fields: str) -> dict[tuple, int]:
     """``value`` summed by ``fields`` (a tuple key, in the fields' order)."""
+    result: dict[tuple, int] = _once(("sum", str(qs.query), fields), lambda: _sum(qs, fields))
+    return result
+
+
+def _sum(qs: QuerySet, fields: tuple[str, ...]) -> dict[tuple, int]:
     out: dict[tuple, int] = {}
     for row in qs.values(*fields).annotate(total=Sum("value")).order_by():
         out[tuple(row[f] for f in fields)] = out.get(tuple(row[f] for f in fields), 0) + int(
@@ -580,6 +601,11 @@ def _base(measure: Measure, ctx: _Ctx) -> Base:
         .annotate(total=Sum("value"))
         .order_by()
     )
+    result: Base = _once(("base", str(rows.query)), lambda: _base_rows(measure, rows))
+    return result
+
+
+def _base_rows(measure: Measure, rows: QuerySet) -> Base:
     out: Base = []
     for r in rows:
         parts = (r["month"], r["local_authority_id"], r["agency_id"], r["category"])
@@ -914,9 +940,17 @@ def _rate_table(
         definition=definition,
         source=source,
     )
-    populations = [population(codes=[a.code], last_day=period.last) for a in las]
+
+    def people_in(codes: list[str]) -> Population | None:
+        found: Population | None = _once(
+            ("population", population.__name__, tuple(codes), period.last),
+            lambda: population(codes=codes, last_day=period.last),
+        )
+        return found
+
+    populations = [people_in([a.code]) for a in las]
     if len(las) > 1:
-        populations.append(population(codes=[a.code for a in las], last_day=period.last))
+        populations.append(people_in([a.code for a in las]))
     if not las:
         populations = [None]
     line_counts = [c[0] for c in counts]
@@ -982,6 +1016,11 @@ def _clocks(ctx: _Ctx) -> dict[tuple[str, str], _Clock]:
     """Each route and stage's deadlines: those started in the period met on time or late
     (from the monthly figures), still open and past due (late) or not yet due (pending),
     and open and past due now whenever they started (from the facts)."""
+    result: dict[tuple[str, str], _Clock] = _once(("clocks",), lambda: _read_clocks(ctx))
+    return result
+
+
+def _read_clocks(ctx: _Ctx) -> dict[tuple[str, str], _Clock]:
     f, s, period, now = ctx.filters, ctx.scope, ctx.period, ctx.now
     clocks: dict[tuple[str, str], _Clock] = {}
 
@@ -1600,14 +1639,18 @@ def tables(group: Group, filters: Filters, scope: Scope, *, now: dt.datetime) ->
     scopes exact), under the deployment's disclosure rules."""
     builder = _BUILDERS[Group(group)]
     hidden: frozenset[Hashable] = frozenset()
-    while True:
-        ctx = _Ctx(filters=filters, scope=scope, now=now, rules=rules(), hidden_keys=hidden)
-        built = builder(ctx)
-        if ctx.exact or ctx.hidden_now <= hidden:
-            return built
-        # A figure hidden in one table is shown in another: hide it there too and build
-        # again (hiding only grows, so this ends).
-        hidden = hidden | frozenset(ctx.hidden_now)
+    token = _READ.set({})
+    try:
+        while True:
+            ctx = _Ctx(filters=filters, scope=scope, now=now, rules=rules(), hidden_keys=hidden)
+            built = builder(ctx)
+            if ctx.exact or ctx.hidden_now <= hidden:
+                return built
+            # A figure hidden in one table is shown in another: hide it there too and
+            # build again (hiding only grows, so this ends).
+            hidden = hidden | frozenset(ctx.hidden_now)
+    finally:
+        _READ.reset(token)
 
 
 # --- Managers' home page ----------------------------------------------------------------
