@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils.html import escape
 
 from conftest import Wessex
@@ -294,3 +295,14 @@ def test_a_chart_drawn_by_one_worker_is_read_by_the_others(
     # A different figure is a different chart.
     with pytest.raises(AssertionError, match="drawn again"):
         views.shared_chart(table(((shown(41),), (HIDDEN,)), key="shared"))
+
+
+@pytest.mark.parametrize(
+    ("email", "shown"), [(ANALYST, True), (MANAGER, True), (PRACTITIONER, False)]
+)
+def test_the_menu_offers_statistics_to_those_who_may_see_them(
+    client_for: Callable[[str], Client], email: str, shown: bool
+) -> None:
+    # The teams page: the home page links to statistics on its own for these people.
+    page = client_for(email).get(reverse("team_list")).content.decode()
+    assert ('href="/statistics/"' in page) is shown
