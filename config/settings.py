@@ -360,3 +360,7 @@ HEARTH_SERVICE_NAME = "Hearth"
 # Licensed risk checklist wording (DASH / SafeLives RIC), supplied by the deployment:
 # JSON files in the format of docs/risk.md, checked at start-up (``manage.py check``).
 HEARTH_RISK_WORDING_FILES = env.list("HEARTH_RISK_WORDING_FILES", default=[])
+# Disclosure control on every statistic analysts see (docs/stats.md): "dfe" (counts 1 to 5
+# shown as c, national totals to the nearest 10) or "ons" (under 10 hidden, to the
+# nearest 5). Checked at start-up (``manage.py check``).
+HEARTH_STATS_DISCLOSURE = env.str("HEARTH_STATS_DISCLOSURE", default="dfe").lower()

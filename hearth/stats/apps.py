@@ -10,6 +10,7 @@ class StatsConfig(AppConfig):
         # The home page (the lowest layer, accounts) offers analysts their statistics and
         # shows managers their teams' figures, without accounts importing stats.
         from hearth.accounts import views as accounts_views
+        from hearth.stats import checks  # noqa: F401 (registers the disclosure check)
         from hearth.stats.views import home_page_context
 
         if home_page_context not in accounts_views.HOME_PAGE_EXTRAS:
