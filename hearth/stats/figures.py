@@ -3,10 +3,21 @@ key and what its ``category`` holds, and the duration buckets the median and 90t
 percentile are read from (issue 15 §1 and §5; docs/stats.md "Maintained aggregates").
 
 A month's figures are sums, so any period of whole months is a sum of them. A median is
-not a sum, so times are counted in **buckets**: whole minutes up to two hours, then
-buckets each about 2 % wider than the one before. The nearest-rank percentile over the
-buckets is the upper bound of the bucket that holds the exact nearest-rank time, so it is
-never below the exact time and at most 2 % (or one minute) above it; pages say "about".
+not a sum, so times are counted in **buckets**: whole minutes up to an hour, then
+buckets each about 5 % wider than the one before (about 250 buckets cover a year). The
+nearest-rank percentile over the buckets is the upper bound of the bucket that holds the
+exact nearest-rank time, so it is never below the exact time and at most 5 % (or one
+minute) above it: about the median, within 5 % or a minute; pages say "about". The
+buckets are coarse on purpose: the figures are split by area, month, route and stage,
+and finer buckets made nearly one figure per deadline at national scale.
+
+Timeliness is counted twice: ``DEADLINES_MET`` and ``DURATIONS`` summed over agencies
+(``agency_id`` null), which every page reads unless it names an agency, and
+``DEADLINES_MET_BY_AGENCY`` and ``DURATIONS_BY_AGENCY`` split by the agency whose clock it
+is, read only when the filters or the scope name an agency (a manager's own work, the
+agency filter). With Operation Encompass every school is an agency, so the split by
+agency has about as many figures as there are deadlines; the page for a whole area should
+not sum them.
 """
 
 from __future__ import annotations
@@ -30,11 +41,17 @@ class Measure(StrEnum):
     # Children at incidents (child-incident pairs): category "" (all) or "s3" (victims in
     # their own right).
     CHILDREN = "children"
-    # Deadlines started in the month and met: category "route:stage:on_time" or
-    # "route:stage:late". Open ones are counted from DeadlineFact at view time.
+    # Deadlines started in the month and met, summed over agencies (agency_id null):
+    # category "route:stage:on_time" or "route:stage:late". Open ones are counted from
+    # DeadlineFact at view time.
     DEADLINES_MET = "deadlines_met"
-    # Deadlines met, by time taken: category "route:stage:<bucket upper bound, minutes>".
+    # Deadlines met, by time taken, summed over agencies (agency_id null): category
+    # "route:stage:<bucket upper bound, minutes>".
     DURATIONS = "durations"
+    # The same two split by the agency whose clock it is: read only when the filters or
+    # the scope name an agency.
+    DEADLINES_MET_BY_AGENCY = "deadlines_met_by_agency"
+    DURATIONS_BY_AGENCY = "durations_by_agency"
     # Assessments completed: category "" (all), "3A", "3B", "3C", "any" (any of them).
     ASSESSMENTS = "assessments"
     # MARAC referrals sent: category "" (all), "repeat", "others" (not from the police),
@@ -55,9 +72,9 @@ class Measure(StrEnum):
 ON_TIME = "on_time"
 LATE = "late"
 
-# Up to two hours every minute is its own bucket; after that each bucket is 2 % wider.
-EXACT_MINUTES = 120
-GROWTH = 1.02
+# Up to an hour every minute is its own bucket; after that each bucket is 5 % wider.
+EXACT_MINUTES = 60
+GROWTH = 1.05
 
 
 def bucket(minutes: int) -> int:
@@ -66,7 +83,7 @@ def bucket(minutes: int) -> int:
         raise ValueError("a time taken cannot be negative")
     if minutes <= EXACT_MINUTES:
         return minutes
-    # The bounds are whole minutes: ceil(120 × 1.02^k) for k = 1, 2, ...; the bucket is
+    # The bounds are whole minutes: ceil(60 × 1.05^k) for k = 1, 2, ...; the bucket is
     # the first bound at or above ``minutes`` (k found by logarithm, then checked either
     # side, since the bounds are rounded up).
     k = max(1, math.ceil(math.log(minutes / EXACT_MINUTES) / math.log(GROWTH)) - 1)

@@ -318,7 +318,12 @@ class MonthlyFigure(models.Model):
     value = models.BigIntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["measure", "month"])]
+        indexes = [
+            models.Index(fields=["measure", "month"]),
+            # One agency's figures (a manager's own work, the agency filter): the
+            # ``*_BY_AGENCY`` measures are split by agency, with schools as agencies.
+            models.Index(fields=["measure", "agency_id", "month"], name="stats_figure_agency"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.measure} {self.month:%Y-%m} {self.category}: {self.value}"

@@ -57,15 +57,24 @@ from hearth.stats.models import (
 )
 
 AREA = ("month", "local_authority_id", "force_id", "agency_id")
+# Summed over agencies: the figure's agency is null.
+AREA_ALL_AGENCIES = ("month", "local_authority_id", "force_id")
 BATCH = 5000
 
 # A figure before it is stored: (month, local authority, force, agency, category) → value.
 Key = tuple[dt.date, int | None, int | None, int | None, str]
 
 
-def _grouped(qs: QuerySet[Any], extra: tuple[str, ...], **values: Any) -> Iterator[dict[str, Any]]:
-    """``qs`` grouped by month, area, force, agency and ``extra``, with ``values``."""
-    return qs.order_by().values(*AREA, *extra).annotate(**values).iterator(chunk_size=BATCH)
+def _grouped(
+    qs: QuerySet[Any],
+    extra: tuple[str, ...],
+    *,
+    area: tuple[str, ...] = AREA,
+    **values: Any,
+) -> Iterator[dict[str, Any]]:
+    """``qs`` grouped by month, area, force, agency (unless ``area`` leaves it out) and
+    ``extra``, with ``values``."""
+    return qs.order_by().values(*area, *extra).annotate(**values).iterator(chunk_size=BATCH)
 
 
 def _key(row: dict[str, Any], category: str) -> Key:
@@ -73,7 +82,7 @@ def _key(row: dict[str, Any], category: str) -> Key:
         row["month"],
         row["local_authority_id"],
         row["force_id"],
-        row["agency_id"],
+        row.get("agency_id"),
         category,
     )
 
@@ -126,11 +135,15 @@ def _children(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
         yield _key(row, "s3"), row["s3"] or 0
 
 
-def _deadlines_met(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+def _deadlines_met(
+    qs: QuerySet[Any], area: tuple[str, ...] = AREA_ALL_AGENCIES
+) -> Iterator[tuple[Key, int]]:
+    """Deadlines met on time and late; summed over agencies unless ``area`` has one."""
     on_time = Q(done_at__lte=F("due_at"))
     for row in _grouped(
         qs.filter(done_at__isnull=False),
         ("route", "stage"),
+        area=area,
         on=Count("pk", filter=on_time),
         late=Count("pk", filter=~on_time),
     ):
@@ -139,14 +152,26 @@ def _deadlines_met(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
             yield _key(row, category), row[column]
 
 
-def _durations(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+def _durations(
+    qs: QuerySet[Any], area: tuple[str, ...] = AREA_ALL_AGENCIES
+) -> Iterator[tuple[Key, int]]:
+    """Deadlines met by time taken (bucketed); summed over agencies unless ``area`` has one."""
     for row in _grouped(
         qs.filter(done_at__isnull=False, minutes__isnull=False),
         ("route", "stage", "minutes"),
+        area=area,
         n=Count("pk"),
     ):
         upper = figures.bucket(row["minutes"])
         yield _key(row, figures.deadline_category(row["route"], row["stage"], str(upper))), row["n"]
+
+
+def _deadlines_met_by_agency(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+    yield from _deadlines_met(qs, AREA)
+
+
+def _durations_by_agency(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+    yield from _durations(qs, AREA)
 
 
 def _assessments(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
@@ -221,6 +246,8 @@ SOURCES: dict[Measure, tuple[type[Any], Callable[[QuerySet[Any]], Iterator[tuple
     Measure.CHILDREN: (IncidentFact, _children),
     Measure.DEADLINES_MET: (DeadlineFact, _deadlines_met),
     Measure.DURATIONS: (DeadlineFact, _durations),
+    Measure.DEADLINES_MET_BY_AGENCY: (DeadlineFact, _deadlines_met_by_agency),
+    Measure.DURATIONS_BY_AGENCY: (DeadlineFact, _durations_by_agency),
     Measure.ASSESSMENTS: (AssessmentFact, _assessments),
     Measure.MARAC: (MaracFact, _marac),
     Measure.KNOWN: (KnownFact, _known),

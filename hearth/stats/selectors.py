@@ -22,10 +22,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 
 from hearth.accounts.models import Agency, Area
-from hearth.core.actor import Actor, Role
+from hearth.core.actor import Actor, AgencyKind, Role
 from hearth.core.calendar import local_date
 from hearth.core.errors import ValidationFailed
 from hearth.stats import disclosure
@@ -38,7 +39,7 @@ from hearth.stats.disclosure import (
     rate_cell,
 )
 from hearth.stats.figures import LATE, ON_TIME, Measure, percentile_of_buckets, split_category
-from hearth.stats.models import DeadlineFact, MonthlyFigure, PublishedReferrals
+from hearth.stats.models import DeadlineFact, KnownFact, MonthlyFigure, PublishedReferrals
 from hearth.stats.periods import (
     GRANULARITY_LABELS,
     Granularity,
@@ -212,21 +213,57 @@ def _force_las() -> dict[int, frozenset[int]]:
     return {k: frozenset(v) for k, v in found.items()}
 
 
+# The kinds of agency whose work the statistics count (analytics and the service
+# operator do none): the agencies the agency filter offers.
+COUNTED_KINDS = (
+    AgencyKind.CHILDRENS_SERVICES,
+    AgencyKind.SCHOOL,
+    AgencyKind.POLICE_FORCE,
+    AgencyKind.MARAC,
+    AgencyKind.IDVA_SERVICE,
+    AgencyKind.SPECIALIST_CHILDRENS_SERVICE,
+    AgencyKind.HEALTH,
+)
+
+
+def _agencies_offered(scope: Scope) -> QuerySet:
+    """The agencies a viewer may filter by: a manager their own; an analyst each agency of
+    a counted kind with an area in the scope (a local authority of it, or a police force
+    area covering one), by name. Read from the agencies, not the figures, so offering them
+    scans nothing however many figures there are."""
+    if scope.agency_id is not None:
+        return Agency.objects.filter(pk=scope.agency_id)
+    las = scope.local_authority_ids
+    forces = Area.objects.filter(pk__in=las, police_force_area__isnull=False).values(
+        "police_force_area_id"
+    )
+    in_scope = Agency.areas.through.objects.filter(
+        Q(area_id__in=las) | Q(area_id__in=forces)
+    ).values("agency_id")
+    return Agency.objects.filter(kind__in=COUNTED_KINDS, pk__in=in_scope).order_by("name", "pk")
+
+
+def _first_month() -> dt.date | None:
+    """The earliest month with any figure, whoever's: per measure, each one seek of the
+    (measure, month) index (a scoped look-up would scan every figure of the scope). It
+    only says where the periods offered start, so it need not be the viewer's own."""
+    firsts = [
+        MonthlyFigure.objects.filter(measure=m)
+        .order_by("month")
+        .values_list("month", flat=True)[:1]
+        for m in Measure
+    ]
+    found = [month for qs in firsts for month in qs]
+    return min(found, default=None)
+
+
 def filter_choices(scope: Scope, *, now: dt.datetime) -> FilterChoices:
     """The filters offered within ``scope``: periods from the earliest month with figures
     (or 24 months back) to the one holding today, newest first."""
     today = _today(now)
-    # Per measure, so each is read from the (measure, month) index in month order.
-    firsts = [
-        _scoped(MonthlyFigure.objects.filter(measure=m), scope)
-        .order_by("month")
-        .values_list("month", flat=True)
-        .first()
-        for m in Measure
-    ]
-    earliest = min((d for d in firsts if d is not None), default=None) or period_containing_day(
-        today, Granularity.MONTH
-    ).first.replace(year=today.year - DEFAULT_MONTHS_BACK // 12)
+    earliest = _first_month() or period_containing_day(today, Granularity.MONTH).first.replace(
+        year=today.year - DEFAULT_MONTHS_BACK // 12
+    )
     kinds = (
         Granularity.MONTH,
         Granularity.QUARTER,
@@ -240,16 +277,7 @@ def filter_choices(scope: Scope, *, now: dt.datetime) -> FilterChoices:
         .distinct()
         .order_by("name")
     )
-    if scope.agency_id is not None:
-        agencies = Agency.objects.filter(pk=scope.agency_id)
-    else:
-        ids = (
-            _scoped(MonthlyFigure.objects.all(), scope)
-            .exclude(agency_id__isnull=True)
-            .values_list("agency_id", flat=True)
-            .distinct()
-        )
-        agencies = Agency.objects.filter(pk__in=list(ids)).order_by("name")
+    agencies = _agencies_offered(scope)
     return FilterChoices(
         kinds=tuple((g, GRANULARITY_LABELS[g]) for g in kinds),
         periods=periods,
@@ -317,10 +345,7 @@ def parse_filters(params: Mapping[str, str], scope: Scope, *, now: dt.datetime) 
         if (
             agency is None
             or (scope.agency_id is not None and agency.pk != scope.agency_id)
-            or (
-                scope.agency_id is None
-                and not _scoped(MonthlyFigure.objects.filter(agency_id=agency.pk), scope).exists()
-            )
+            or not _agencies_offered(scope).filter(pk=agency.pk).exists()
         ):
             errors["agency"] = ["Choose an agency from the list"]
         else:
@@ -1027,13 +1052,19 @@ def _read_clocks(ctx: _Ctx) -> dict[tuple[str, str], _Clock]:
     def clock(route: str, stage: str) -> _Clock:
         return clocks.setdefault((route, stage), _Clock(buckets={}))
 
-    for (category,), n in _sum_by(_figures(Measure.DEADLINES_MET, f, s), "category").items():
+    # Summed over agencies unless an agency is named (a manager's scope, the agency
+    # filter): the split by agency has about one figure per deadline (every school is
+    # an agency), too many to sum for a whole area.
+    by_agency = f.agency_id is not None or s.agency_id is not None
+    met_measure = Measure.DEADLINES_MET_BY_AGENCY if by_agency else Measure.DEADLINES_MET
+    durations_measure = Measure.DURATIONS_BY_AGENCY if by_agency else Measure.DURATIONS
+    for (category,), n in _sum_by(_figures(met_measure, f, s), "category").items():
         route, stage, result = split_category(category)
         if result == ON_TIME:
             clock(route, stage).on_time += n
         elif result == LATE:
             clock(route, stage).late += n
-    for (category,), n in _sum_by(_figures(Measure.DURATIONS, f, s), "category").items():
+    for (category,), n in _sum_by(_figures(durations_measure, f, s), "category").items():
         route, stage, upper = split_category(category)
         buckets = clock(route, stage).buckets
         assert buckets is not None
@@ -1160,8 +1191,9 @@ def _timeliness_table(
         chart=ChartKind.BAR,
         chart_columns=(4,),
         notes=(
-            "Times are read from buckets (whole minutes up to two hours, then about 2 % "
-            "wide), so each is about right: never under the exact time, at most 2 % over.",
+            "Times are read from buckets (whole minutes up to an hour, then each about 5 % "
+            "wider), so each is about right: never under the exact time, at most 5 % (or a "
+            "minute) over.",
         ),
     )
 
@@ -1373,9 +1405,67 @@ def _outcomes(ctx: _Ctx) -> list[StatTable]:
 # --- Known to children's services -------------------------------------------------------
 
 
+def known_counts(filters: Filters, scope: Scope) -> dict[tuple[int | None, str], int]:
+    """Children in high-risk households in the period, by local authority and category
+    (``""`` all, ``already``, ``within_5``, ``decided``: as ``Measure.KNOWN``), each child
+    once, at their first such incident in the period within the filters.
+
+    A month's figures take each child once in that month, so a single month is read from
+    them. A longer period is not their sum (a child high-risk in two months of a quarter
+    would count twice): it is counted from ``KnownFact`` at view time, each child's first
+    fact in the period (``RowNumber`` over the child's facts by time, kept where 1), summed
+    by local authority. The facts are few (one per child and month, about 1 in 10
+    incidents), and every page for a period longer than a month reads them once."""
+    if len(_months(filters.period)) == 1:
+        return _sum_by(_figures(Measure.KNOWN, filters, scope), "local_authority_id", "category")
+    result: dict[tuple[int | None, str], int] = _once(
+        ("known", filters, scope.local_authority_ids, scope.agency_id),
+        lambda: _read_known(filters, scope),
+    )
+    return result
+
+
+def _read_known(filters: Filters, scope: Scope) -> dict[tuple[int | None, str], int]:
+    period = filters.period
+    facts = _narrowed(
+        KnownFact.objects.filter(month__gte=period.first, month__lt=period.after),
+        filters,
+        scope,
+    )
+    firsts = facts.annotate(
+        nth=Window(
+            RowNumber(),
+            partition_by=[F("child_id")],
+            order_by=[F("occurred_at").asc(), F("incident_id").asc()],
+        )
+    ).filter(nth=1)
+    out: dict[tuple[int | None, str], int] = {}
+    for row in (
+        KnownFact.objects.filter(pk__in=firsts.values("pk"))
+        .values("local_authority_id")
+        .annotate(
+            children=Count("pk"),
+            already=Count("pk", filter=Q(already_known=True)),
+            within=Count("pk", filter=Q(within_5=True)),
+            decided=Count("pk", filter=Q(within_5__isnull=False)),
+        )
+        .order_by()
+    ):
+        la_id = row["local_authority_id"]
+        for category, column in (
+            ("", "children"),
+            ("already", "already"),
+            ("within_5", "within"),
+            ("decided", "decided"),
+        ):
+            if row[column]:
+                out[(la_id, category)] = row[column]
+    return out
+
+
 def _known(ctx: _Ctx) -> list[StatTable]:
     f, s, period = ctx.filters, ctx.scope, ctx.period
-    sums = _sum_by(_figures(Measure.KNOWN, f, s), "local_authority_id", "category")
+    sums = known_counts(f, s)
     las = _areas(_filter_las(f, s))
 
     def split(la_id: int) -> list[int]:

@@ -86,10 +86,10 @@ def test_rebuild_figures_sums_the_facts_alone() -> None:
             decision=decision,
             re_referral=re,
         )
-    for n, minutes in enumerate([30, 30, 500, None]):
+    for n, (agency, minutes) in enumerate([(1, 30), (3, 30), (1, 500), (1, None)]):
         DeadlineFact.objects.create(
             month=MAY,
-            agency_id=1,
+            agency_id=agency,
             refreshed_at=now,
             deadline_id=800 + n,
             obligation_id=1,
@@ -109,14 +109,27 @@ def test_rebuild_figures_sums_the_facts_alone() -> None:
         (1, "awaiting_decision"): 2,
         (2, "awaiting_decision"): 1,
     }
+    # Timeliness summed over agencies (agency null), which pages read for an area...
     assert _figures(Measure.DEADLINES_MET) == {
-        (1, "child_concern:acknowledge:on_time"): 2,
-        (1, "child_concern:acknowledge:late"): 1,
+        (None, "child_concern:acknowledge:on_time"): 2,
+        (None, "child_concern:acknowledge:late"): 1,
     }
     assert _figures(Measure.DURATIONS) == {
-        (1, "child_concern:acknowledge:30"): 2,
+        (None, "child_concern:acknowledge:30"): 2,
+        (None, f"child_concern:acknowledge:{figures.bucket(500)}"): 1,
+    }
+    # ... and split by the agency whose clock it is, for a page that names an agency.
+    assert _figures(Measure.DEADLINES_MET_BY_AGENCY) == {
+        (1, "child_concern:acknowledge:on_time"): 1,
+        (3, "child_concern:acknowledge:on_time"): 1,
+        (1, "child_concern:acknowledge:late"): 1,
+    }
+    assert _figures(Measure.DURATIONS_BY_AGENCY) == {
+        (1, "child_concern:acknowledge:30"): 1,
+        (3, "child_concern:acknowledge:30"): 1,
         (1, f"child_concern:acknowledge:{figures.bucket(500)}"): 1,
     }
+    assert figures.bucket(500) == 514  # ceil(60 × 1.05^44): at most 5 % over
     # Again: the same rows, not twice as many.
     assert rebuild_figures([MAY]) == written
     assert MonthlyFigure.objects.count() == written

@@ -14,7 +14,7 @@ from hearth.accounts.models import Agency, Area
 from hearth.core.actor import Actor
 from hearth.core.clock import LONDON
 from hearth.core.errors import ValidationFailed
-from hearth.stats import selectors
+from hearth.stats import figures, selectors
 from hearth.stats.figures import Measure
 from hearth.stats.models import (
     CHILDREN_0_TO_17,
@@ -48,7 +48,7 @@ def fig(
     value: int,
     *,
     area: str = "Northshire",
-    door: str = NORTH_DOOR,
+    door: str | None = NORTH_DOOR,
     category: str = "",
 ) -> MonthlyFigure:
     where = la(area)
@@ -57,7 +57,7 @@ def fig(
         month=dt.date.fromisoformat(month + "-01"),
         local_authority_id=where.pk,
         force_id=where.police_force_area_id,
-        agency_id=agency(door).pk,
+        agency_id=agency(door).pk if door else None,
         category=category,
         value=value,
     )
@@ -166,7 +166,17 @@ def test_the_choices_run_from_the_earliest_figures_to_today(analyst_scope: Scope
     ]
     assert [a.code for a in choices.local_authorities] == ["E06900001", "E06900002"]
     assert [f.code for f in choices.forces] == ["E23900001"]
-    assert {a.slug for a in choices.agencies} == {NORTH_DOOR, SOUTH_DOOR}
+    # The agencies offered are those of the counted kinds with an area in the scope (the
+    # police by their force area), by name, whether or not they have figures yet; not the
+    # partnership's analysts nor the service operator.
+    offered = [a.slug for a in choices.agencies]
+    assert {NORTH_DOOR, SOUTH_DOOR, "wessex-police"} <= set(offered)
+    assert "wessex-safeguarding-partnership" not in offered
+    kinds = set(Agency.objects.filter(slug__in=offered).values_list("kind", flat=True))
+    assert kinds <= set(selectors.COUNTED_KINDS) and len(kinds) > 3
+    assert [a.name for a in choices.agencies] == sorted(a.name for a in choices.agencies)
+    # An agency offered is accepted as a filter, with or without figures.
+    assert filters(analyst_scope, agency="wessex-police").agency_id == agency("wessex-police").pk
 
 
 # --- Referrals -------------------------------------------------------------------------
@@ -354,10 +364,14 @@ def test_timeliness_counts_met_open_and_overdue_work_with_its_times(wessex: Wess
     scope = selectors.scope_for(wessex.actor(FRONT_DOOR_MANAGER))
     assert scope is not None
     cat = "child_concern_notification:acknowledge:"
-    fig(Measure.DEADLINES_MET, "2026-11", 7, category=cat + "on_time")
-    fig(Measure.DEADLINES_MET, "2026-11", 1, category=cat + "late")
+    # A manager's own agency's work: read from the figures split by agency.
+    fig(Measure.DEADLINES_MET_BY_AGENCY, "2026-11", 7, category=cat + "on_time")
+    fig(Measure.DEADLINES_MET_BY_AGENCY, "2026-11", 1, category=cat + "late")
     for minutes, n in ((30, 4), (90, 3), (200, 1)):
-        fig(Measure.DURATIONS, "2026-11", n, category=f"{cat}{minutes}")
+        fig(Measure.DURATIONS_BY_AGENCY, "2026-11", n, category=f"{cat}{minutes}")
+    # Another agency's (and the sums over agencies) are not theirs.
+    fig(Measure.DEADLINES_MET_BY_AGENCY, "2026-11", 50, category=cat + "on_time", door=SOUTH_DOOR)
+    fig(Measure.DEADLINES_MET, "2026-11", 57, category=cat + "on_time", door=None)
     deadline(started=at("2026-11-30"), due=at("2026-12-01"))  # late, still open
     deadline(started=at("2026-11-30"), due=at("2026-12-08"))  # pending
     deadline(started=at("2026-10-01"), due=at("2026-10-02"))  # overdue, started before
@@ -378,6 +392,44 @@ def test_timeliness_counts_met_open_and_overdue_work_with_its_times(wessex: Wess
     assert [c.value for c in row[:6]] == [7, 2, 1, 10, Decimal("77.8"), 2]
     assert (row[6].value, row[7].value) == (30, 200)  # nearest rank: 4th and 8th of 8
     assert selectors.duration_words(row[7].value) == "about 3 hours 20 minutes"  # type: ignore[arg-type]
+
+
+def test_an_area_reads_timeliness_summed_over_agencies_and_an_agency_its_own(
+    analyst_scope: Scope,
+) -> None:
+    """The whole area reads the figures summed over agencies (few); the agency filter
+    reads that agency's split (the split has about one figure per deadline nationally)."""
+    cat = "child_concern_notification:decide:"
+    fig(Measure.DEADLINES_MET, "2026-11", 40, category=cat + "on_time", door=None)
+    fig(Measure.DEADLINES_MET, "2026-11", 12, category=cat + "late", door=None)
+    fig(Measure.DURATIONS, "2026-11", 52, category=f"{cat}{figures.bucket(600)}", door=None)
+    for door, on_time, late, minutes in ((NORTH_DOOR, 25, 10, 300), (SOUTH_DOOR, 15, 2, 900)):
+        fig(
+            Measure.DEADLINES_MET_BY_AGENCY, "2026-11", on_time, category=cat + "on_time", door=door
+        )
+        fig(Measure.DEADLINES_MET_BY_AGENCY, "2026-11", late, category=cat + "late", door=door)
+        n = on_time + late
+        fig(
+            Measure.DURATIONS_BY_AGENCY,
+            "2026-11",
+            n,
+            category=f"{cat}{figures.bucket(minutes)}",
+            door=door,
+        )
+
+    def row(**params: str) -> list[object]:
+        got = selectors.tables(
+            Group.TIMELINESS,
+            filters(analyst_scope, period="2026-11", **params),
+            analyst_scope,
+            now=NOW,
+        )
+        return [c.value for c in table(got, "by-route-and-stage").cells[0]]
+
+    assert row()[:4] == [40, 12, 0, 52]
+    assert row()[6] == figures.bucket(600)
+    assert row(agency=NORTH_DOOR)[:4] == [25, 10, 0, 35]
+    assert row(agency=NORTH_DOOR)[6] == figures.bucket(300)
 
 
 def test_an_analyst_sees_no_time_made_from_a_hidden_count(analyst_scope: Scope) -> None:
@@ -462,6 +514,65 @@ def test_known_to_childrens_services_splits_the_children(analyst_scope: Scope) -
     [t] = got
     assert t.rows == ("Northshire",)
     assert texts(t) == [["18", "6", "10", "6", "40", "45.0", "15.0"]]
+
+
+def test_a_child_high_risk_in_two_months_counts_once_in_their_quarter(
+    analyst_scope: Scope,
+) -> None:
+    """Known to children's services takes each child once per period, at their first
+    such incident in it: a quarter is not the sum of its months."""
+    from hearth.stats.models import KnownFact
+    from hearth.stats.refresh import rebuild_figures
+
+    north = la("Northshire")
+    police = agency("wessex-police").pk
+    facts = [
+        # child, incident, day, already known, known within 5 working days
+        (1, 100, "2025-03-20", False, False),  # before the quarter: not its first in it
+        (1, 101, "2025-04-10", False, False),  # the child's first in the quarter
+        (1, 102, "2025-05-12", True, False),  # known by then: counted in May alone
+        (2, 103, "2025-05-14", False, True),
+    ]
+    for child, incident, day, already, within in facts:
+        occurred = at(day)
+        KnownFact.objects.create(
+            month=occurred.date().replace(day=1),
+            local_authority_id=north.pk,
+            force_id=north.police_force_area_id,
+            agency_id=police,
+            refreshed_at=NOW,
+            incident_id=incident,
+            child_id=child,
+            occurred_at=occurred,
+            already_known=already,
+            within_5=within,
+        )
+    rebuild_figures(measures=[Measure.KNOWN])
+
+    def counts(period: str) -> dict[str, int]:
+        got = selectors.known_counts(filters(analyst_scope, period=period), analyst_scope)
+        return {cat: n for (la_id, cat), n in got.items() if la_id == north.pk}
+
+    assert counts("2025-04") == {"": 1, "decided": 1}
+    assert counts("2025-05") == {"": 2, "already": 1, "within_5": 1, "decided": 2}
+    # Summing the months would count child 1 twice (once in April, once in May).
+    assert counts("2025-04")[""] + counts("2025-05")[""] == 3
+    # The quarter: child 1 once, at April's incident (not known then), and child 2.
+    assert counts("2025-Q2") == {"": 2, "within_5": 1, "decided": 2}
+    assert counts("FY2025-26") == counts("2025-Q2")
+    # The calendar year holds March's incident: child 1 counted at it.
+    assert counts("2025") == {"": 2, "within_5": 1, "decided": 2}
+    # Filtered to another local authority, nothing.
+    south = selectors.known_counts(
+        filters(analyst_scope, period="2025-Q2", area="E06900002"), analyst_scope
+    )
+    assert south == {}
+    # The table counts the same children (a manager of the police would see them exactly;
+    # the analyst sees small counts hidden, so only the shape is checked here).
+    got = selectors.tables(
+        Group.KNOWN, filters(analyst_scope, period="2025-Q2"), analyst_scope, now=NOW
+    )
+    assert got[0].rows[0] == "Northshire"
 
 
 def test_specialist_answers_waits_and_unmet_need(analyst_scope: Scope) -> None:
@@ -560,12 +671,17 @@ def test_the_deployments_rules_apply(analyst_scope: Scope, settings: Any) -> Non
 def test_with_no_figures_the_choices_go_24_months_back(wessex: Wessex) -> None:
     scope = selectors.scope_for(wessex.actor(FRONT_DOOR_MANAGER))
     assert scope is not None
-    fig(Measure.REFERRALS, "2020-01", 5, area="Southmoor", door=SOUTH_DOOR)  # not theirs
     choices = selectors.filter_choices(scope, now=NOW)
     months = choices.periods[Granularity.MONTH]
     assert (months[0].key, months[-1].key, len(months)) == ("2026-12", "2024-12", 25)
     assert [a.slug for a in choices.agencies] == [NORTH_DOOR]
     assert choices.default_period.key == "FY2026-27"
+    # The periods start at the deployment's first figures, whoever's (read from the
+    # index, not by scanning the scope's figures): saying when figures began is no one's
+    # count.
+    fig(Measure.REFERRALS, "2020-01", 5, area="Southmoor", door=SOUTH_DOOR)  # not theirs
+    months = selectors.filter_choices(scope, now=NOW).periods[Granularity.MONTH]
+    assert months[-1].key == "2020-01"
 
 
 def test_no_share_on_time_where_the_late_count_is_hidden(analyst_scope: Scope) -> None:
