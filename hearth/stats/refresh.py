@@ -100,7 +100,7 @@ def _counts(
 ) -> Iterator[tuple[Key, int]]:
     """For each category, the facts of ``qs`` matching its condition (None: all); with
     ``by``, the category is that column's value (the condition names a prefix)."""
-    values = {
+    values: dict[str, Any] = {
         f"n{i}": Count("pk", filter=cond) if cond is not None else Count("pk")
         for i, cond in enumerate(categories.values())
     }

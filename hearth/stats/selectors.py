@@ -1074,8 +1074,10 @@ def _read_clocks(ctx: _Ctx) -> dict[tuple[str, str], _Clock]:
     for row in (
         in_period.values("route", "stage")
         .annotate(
-            overdue=Count("pk", filter=Q(due_at__lt=now)),
-            pending=Count("pk", filter=Q(due_at__gte=now)),
+            # Counted by due_at (never null), not the id: read from the open work's
+            # covering index alone.
+            overdue=Count("due_at", filter=Q(due_at__lt=now)),
+            pending=Count("due_at", filter=Q(due_at__gte=now)),
         )
         .order_by()
     ):
@@ -1083,7 +1085,7 @@ def _read_clocks(ctx: _Ctx) -> dict[tuple[str, str], _Clock]:
         c.late += row["overdue"]
         c.pending += row["pending"]
     for row in (
-        open_now.filter(due_at__lt=now).values("route", "stage").annotate(n=Count("pk")).order_by()
+        open_now.filter(due_at__lt=now).values("route", "stage").annotate(n=Count("*")).order_by()
     ):
         clock(row["route"], row["stage"]).overdue_now += row["n"]
     return clocks
@@ -1452,14 +1454,14 @@ def _read_known(filters: Filters, scope: Scope) -> dict[tuple[int | None, str], 
         .order_by()
     ):
         la_id = row["local_authority_id"]
-        for category, column in (
-            ("", "children"),
-            ("already", "already"),
-            ("within_5", "within"),
-            ("decided", "decided"),
+        for category, n in (
+            ("", row["children"]),
+            ("already", row["already"]),
+            ("within_5", row["within"]),
+            ("decided", row["decided"]),
         ):
-            if row[column]:
-                out[(la_id, category)] = row[column]
+            if n:
+                out[(la_id, category)] = n
     return out
 
 
