@@ -52,6 +52,13 @@ class Measure(StrEnum):
     # the scope name an agency.
     DEADLINES_MET_BY_AGENCY = "deadlines_met_by_agency"
     DURATIONS_BY_AGENCY = "durations_by_agency"
+    # The same two summed over every area as well (local authority, force and agency all
+    # null; only facts with a local authority or a force area): read when a scope covers
+    # every local authority of the deployment and nothing narrows it (a national
+    # analyst), where summing each area's figures would read a row per area, month,
+    # route, stage and time bucket.
+    DEADLINES_MET_ALL_AREAS = "deadlines_met_all_areas"
+    DURATIONS_ALL_AREAS = "durations_all_areas"
     # Assessments completed: category "" (all), "3A", "3B", "3C", "any" (any of them).
     ASSESSMENTS = "assessments"
     # MARAC referrals sent: category "" (all), "repeat", "others" (not from the police),

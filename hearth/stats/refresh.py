@@ -80,8 +80,8 @@ def _grouped(
 def _key(row: dict[str, Any], category: str) -> Key:
     return (
         row["month"],
-        row["local_authority_id"],
-        row["force_id"],
+        row.get("local_authority_id"),
+        row.get("force_id"),
         row.get("agency_id"),
         category,
     )
@@ -174,6 +174,19 @@ def _durations_by_agency(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
     yield from _durations(qs, AREA)
 
 
+# Summed over every area: only what some area's figures also count (a local authority,
+# or a force area), so the sum over every area equals these.
+_IN_AN_AREA = Q(local_authority_id__isnull=False) | Q(force_id__isnull=False)
+
+
+def _deadlines_met_all_areas(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+    yield from _deadlines_met(qs.filter(_IN_AN_AREA), ("month",))
+
+
+def _durations_all_areas(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+    yield from _durations(qs.filter(_IN_AN_AREA), ("month",))
+
+
 def _assessments(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
     yield from _counts(
         qs,
@@ -248,6 +261,8 @@ SOURCES: dict[Measure, tuple[type[Any], Callable[[QuerySet[Any]], Iterator[tuple
     Measure.DURATIONS: (DeadlineFact, _durations),
     Measure.DEADLINES_MET_BY_AGENCY: (DeadlineFact, _deadlines_met_by_agency),
     Measure.DURATIONS_BY_AGENCY: (DeadlineFact, _durations_by_agency),
+    Measure.DEADLINES_MET_ALL_AREAS: (DeadlineFact, _deadlines_met_all_areas),
+    Measure.DURATIONS_ALL_AREAS: (DeadlineFact, _durations_all_areas),
     Measure.ASSESSMENTS: (AssessmentFact, _assessments),
     Measure.MARAC: (MaracFact, _marac),
     Measure.KNOWN: (KnownFact, _known),
@@ -315,6 +330,10 @@ UPSERT_BATCH = 2000
 # Deadlines have none: they are read with their obligation (every service that meets,
 # moves or adds a deadline saves the obligation in the same call) or their assessment.
 SOURCES_FED = ("obligations", "incidents", "risk", "assessments", "specialist", "unmet_need")
+
+# ``Watermark`` rows named ``built:<measure>`` say a measure's figures have been built
+# from every fact (by a first run, a rebuild, or the run after an upgrade added it).
+BUILT = "built:"
 
 STEPS = (
     "notifications",
@@ -886,12 +905,26 @@ def refresh(
             report.figures = rebuild_figures()
             report.months = MonthlyFigure.objects.values("month").distinct().count()
         else:
+            # A measure added by an upgrade has never been built: built once from the facts
+            # (asked before this run's months are rebuilt).
+            built = set(
+                Watermark.objects.filter(source__startswith=BUILT).values_list("source", flat=True)
+            )
+            new = {
+                model: [m for m in measures if f"{BUILT}{m}" not in built]
+                for model, measures in MEASURES_OF.items()
+            }
             months: set[dt.date] = set()
             for model, touched in writer.months.items():
                 if touched:
                     report.figures += rebuild_figures(touched, MEASURES_OF[model])
                     months |= touched
             report.months = len(months)
+            for measures in new.values():
+                if measures:
+                    report.figures += rebuild_figures(None, measures)
+        for measure in SOURCES:
+            Watermark.objects.get_or_create(source=f"{BUILT}{measure}")
         step("figures")
 
         report.facts = writer.counts

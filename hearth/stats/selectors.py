@@ -381,6 +381,33 @@ def _narrowed(qs: QuerySet, filters: Filters, scope: Scope) -> QuerySet:
     return qs
 
 
+def _every_area(filters: Filters, scope: Scope) -> bool:
+    """Nothing narrows the figures and the scope covers every local authority of the
+    deployment: the figures summed over every area are the scope's."""
+    if scope.agency_id is not None or filters.agency_id is not None:
+        return False
+    if filters.local_authority_id is not None or filters.force_id is not None:
+        return False
+    every = _once(
+        ("every_la",),
+        lambda: frozenset(
+            Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY).values_list("pk", flat=True)
+        ),
+    )
+    return bool(every) and every <= scope.local_authority_ids
+
+
+def _all_areas(measure: Measure, period: Period) -> QuerySet:
+    return MonthlyFigure.objects.filter(
+        measure=measure,
+        month__gte=period.first,
+        month__lt=period.after,
+        local_authority_id__isnull=True,
+        force_id__isnull=True,
+        agency_id__isnull=True,
+    )
+
+
 def _figures(measure: Measure, filters: Filters, scope: Scope) -> QuerySet:
     period = filters.period
     return _narrowed(
@@ -1058,13 +1085,18 @@ def _read_clocks(ctx: _Ctx) -> dict[tuple[str, str], _Clock]:
     by_agency = f.agency_id is not None or s.agency_id is not None
     met_measure = Measure.DEADLINES_MET_BY_AGENCY if by_agency else Measure.DEADLINES_MET
     durations_measure = Measure.DURATIONS_BY_AGENCY if by_agency else Measure.DURATIONS
-    for (category,), n in _sum_by(_figures(met_measure, f, s), "category").items():
+    met_figures, duration_figures = _figures(met_measure, f, s), _figures(durations_measure, f, s)
+    if _every_area(f, s):
+        # A national analyst's whole scope: the figures summed over every area already.
+        met_figures = _all_areas(Measure.DEADLINES_MET_ALL_AREAS, period)
+        duration_figures = _all_areas(Measure.DURATIONS_ALL_AREAS, period)
+    for (category,), n in _sum_by(met_figures, "category").items():
         route, stage, result = split_category(category)
         if result == ON_TIME:
             clock(route, stage).on_time += n
         elif result == LATE:
             clock(route, stage).late += n
-    for (category,), n in _sum_by(_figures(durations_measure, f, s), "category").items():
+    for (category,), n in _sum_by(duration_figures, "category").items():
         route, stage, upper = split_category(category)
         buckets = clock(route, stage).buckets
         assert buckets is not None

@@ -52,15 +52,30 @@ def fig(
     category: str = "",
 ) -> MonthlyFigure:
     where = la(area)
+    first = dt.date.fromisoformat(month + "-01")
+    every = ALL_AREAS.get(measure)
+    if every is not None:
+        # As the refresh writes them: also summed over every area.
+        summed, _ = MonthlyFigure.objects.get_or_create(
+            measure=every, month=first, category=category, defaults={"value": 0}
+        )
+        summed.value += value
+        summed.save()
     return MonthlyFigure.objects.create(
         measure=measure,
-        month=dt.date.fromisoformat(month + "-01"),
+        month=first,
         local_authority_id=where.pk,
         force_id=where.police_force_area_id,
         agency_id=agency(door).pk if door else None,
         category=category,
         value=value,
     )
+
+
+ALL_AREAS = {
+    Measure.DEADLINES_MET: Measure.DEADLINES_MET_ALL_AREAS,
+    Measure.DURATIONS: Measure.DURATIONS_ALL_AREAS,
+}
 
 
 def table(tables: list[StatTable], key: str) -> StatTable:

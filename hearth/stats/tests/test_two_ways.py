@@ -24,10 +24,10 @@ from hearth.referrals.models import ChildAssessment
 from hearth.referrals.policy import Decision, Route
 from hearth.stats import figures, ledger, measures, selectors
 from hearth.stats.figures import Measure
-from hearth.stats.models import MonthlyFigure
+from hearth.stats.models import MonthlyFigure, Watermark
 from hearth.stats.periods import Granularity, Period, period_containing_day, periods_between
 from hearth.stats.refresh import refresh, whole_minutes
-from hearth.stats.tables import Filters, Scope
+from hearth.stats.tables import Filters, Group, Scope
 
 pytestmark = pytest.mark.django_db
 
@@ -294,3 +294,42 @@ def test_s3_victims_read_in_bulk_as_the_incident_page_decides_them(
     }
     assert read == expected
     assert any(expected.values()) and not all(expected.values())
+
+
+@pytest.mark.parametrize("which", range(4), ids=["month", "quarter", "financial_year", "year"])
+def test_the_figures_summed_over_every_area_equal_the_areas_summed(
+    year: dict[str, Any], wessex: Any, which: int
+) -> None:
+    """A national analyst's timeliness is read from figures already summed over every area
+    (``*_ALL_AREAS``): they must equal each area's figures added up, and the timeliness
+    tables must be the same whichever are read (a force covering every area of the
+    deployment narrows nothing, but is read area by area)."""
+    period = _periods()[which]
+    for each, every in (
+        (Measure.DEADLINES_MET, Measure.DEADLINES_MET_ALL_AREAS),
+        (Measure.DURATIONS, Measure.DURATIONS_ALL_AREAS),
+    ):
+        summed = _figures(each, period)
+        assert summed, f"the generated year must have {each} in the period"
+        assert _figures(every, period, local_authority_id=None, force_id=None) == summed
+
+    analyst = selectors.scope_for(wessex.actor("analyst@partnership.wessex.example"))
+    assert analyst is not None
+    (force,) = Area.objects.filter(kind=Area.Kind.POLICE_FORCE_AREA)
+    now = clock.now()
+    whole = selectors.tables(Group.TIMELINESS, Filters(period=period), analyst, now=now)
+    by_force = selectors.tables(
+        Group.TIMELINESS, Filters(period=period, force_id=force.pk), analyst, now=now
+    )
+    assert [t.cells for t in whole] == [t.cells for t in by_force]
+    assert any(c.shown and c.value for t in whole for line in t.cells for c in line)
+
+
+def test_a_measure_added_by_an_upgrade_is_built_by_the_next_run(year: dict[str, Any]) -> None:
+    before = MonthlyFigure.objects.filter(measure=Measure.DURATIONS_ALL_AREAS).count()
+    assert before
+    # As a deployment upgrading to a release that adds it finds it: never built.
+    MonthlyFigure.objects.filter(measure=Measure.DURATIONS_ALL_AREAS).delete()
+    Watermark.objects.filter(source=f"built:{Measure.DURATIONS_ALL_AREAS}").delete()
+    refresh()
+    assert MonthlyFigure.objects.filter(measure=Measure.DURATIONS_ALL_AREAS).count() == before
