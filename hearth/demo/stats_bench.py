@@ -106,12 +106,22 @@ PAGE_SUMS: dict[Group, tuple[Sum, ...]] = {
 }
 
 
+# The timeliness figures summed over every area, read for a scope of every area.
+ALL_AREAS = {
+    "deadlines_met": "deadlines_met_all_areas",
+    "durations": "durations_all_areas",
+}
+
+
 @dataclass(frozen=True)
 class Where:
     first: dt.date
     after: dt.date
     la_ids: tuple[int, ...]
     now: dt.datetime
+    # The scope covers every local authority and nothing narrows it: the page reads the
+    # timeliness figures already summed over every area (``selectors._every_area``).
+    every_area: bool = False
 
     @property
     def las(self) -> str:
@@ -135,10 +145,14 @@ def page_sql(group: Group, where: Where) -> list[str]:
     for s in PAGE_SUMS[group]:
         by = ", ".join(s.by)
         extra = f" AND {s.where}" if s.where else ""
+        measure, areas = s.measure, f"local_authority_id IN ({where.las})"
+        if where.every_area and measure in ALL_AREAS:
+            measure = ALL_AREAS[measure]
+            areas = "local_authority_id IS NULL AND force_id IS NULL AND agency_id IS NULL"
         statements.append(
             f"SELECT {by}, SUM(value) AS total FROM stats_monthlyfigure "  # noqa: S608
-            f"WHERE measure = '{s.measure}' AND {where.months} "
-            f"AND local_authority_id IN ({where.las}){extra} GROUP BY {by}"
+            f"WHERE measure = '{measure}' AND {where.months} "
+            f"AND {areas}{extra} GROUP BY {by}"
         )
     if group is Group.TIMELINESS:
         # Work open now, counted from the facts at view time.
@@ -430,6 +444,7 @@ def measure_pages(
     *, period_key: str, area_code: str, repeats: int, now: dt.datetime
 ) -> dict[str, Any]:
     """Each group's page, API and aggregate SQL, for the partnership and one area."""
+    from hearth.accounts.models import Area
     from hearth.stats.periods import period_from_key
 
     period = period_from_key(period_key)
@@ -437,8 +452,17 @@ def measure_pages(
     postgres = connection.vendor == "postgresql"
     client = analyst_client()
     scopes = {"partnership": None, "area": area_code}
+    every = frozenset(
+        Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY).values_list("pk", flat=True)
+    )
     wheres = {
-        name: Where(period.first, period.after, _scope_ids(code), now)
+        name: Where(
+            period.first,
+            period.after,
+            ids := _scope_ids(code),
+            now,
+            every_area=code is None and bool(every) and every <= set(ids),
+        )
         for name, code in scopes.items()
     }
     log("loading DuckDB's Arrow tables")

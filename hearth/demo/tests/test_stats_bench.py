@@ -95,6 +95,14 @@ def test_duckdb_answers_the_pages_sql_as_the_figures_add_up(tiny: None) -> None:
     assert sorted(native.execute(page_sql(Group.REFERRALS, where)[3]).fetchall()) == sorted(
         referrals
     )
+    # A scope of every area reads timeliness from the figures summed over every area,
+    # as the page does, and they add up to the same as each area's.
+    every = Where(where.first, where.after, ids, where.now, every_area=True)
+    each_sql, every_sql = page_sql(Group.TIMELINESS, where), page_sql(Group.TIMELINESS, every)
+    assert "durations_all_areas" in every_sql[1] and "durations_all_areas" not in each_sql[1]
+    assert sorted(duck.execute(every_sql[1]).fetchall()) == sorted(
+        duck.execute(each_sql[1]).fetchall()
+    )
     months = duck.execute(raw_sql(where)["raw_referrals_by_month_and_source"]).fetchall()
     assert sum(n for _, _, n in months) == expected
     assert {m for m, _, _ in months} <= {dt.date(2025 + (m < 4), m, 1) for m in range(1, 13)}
