@@ -111,7 +111,13 @@ def test_the_analyst_reads_filters_and_downloads_the_statistics(
             page.get_by_role("link", name=GROUP_TITLES[group], exact=True).click()
             desk.check(f"statistics: {group.value}", GROUP_TITLES[group])
             expect(page.locator("svg[role=img]").first).to_be_visible()
-            page.get_by_role("link", name="Statistics", exact=True).click()
+            # Back by the breadcrumb; the menu's "Statistics" is marked as where they are.
+            expect(
+                page.get_by_role("navigation", name="Menu").get_by_role("link", name="Statistics")
+            ).to_have_attribute("aria-current", "true")
+            page.get_by_role("navigation", name="Breadcrumb").get_by_role(
+                "link", name="Statistics", exact=True
+            ).click()
             desk.check("the statistics, again", "Statistics")
 
         # 2. Referrals, narrowed to one month, then to one local authority.
