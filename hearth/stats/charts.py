@@ -35,6 +35,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 import matplotlib
 from matplotlib.backends.backend_svg import FigureCanvasSVG
@@ -45,8 +46,6 @@ from hearth.stats.tables import ChartKind, StatTable, Unit
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
 
 # The Government Analysis Function's categorical palette (colour-blind safe in order).
 PALETTE = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
@@ -56,7 +55,7 @@ FONT_FAMILY = "arial, sans-serif"  # the font GOV.UK Frontend pages use
 FONT_SIZE = 15  # px at the chart's own size (its viewBox is 500 wide)
 WIDTH_INCHES = 500 / 72  # 500 user units: text 15px here is 19px (GOV.UK body) in a 640px column
 HIDDEN_MARK = "c"
-CHART_VERSION = "1"  # change when the drawing changes: shared caches key charts by it
+CHART_VERSION = "2"  # change when the drawing changes: shared caches key charts by it
 LEGEND_COLUMNS = 3
 LINE_HEIGHT_INCHES = FONT_SIZE * 1.7 / 72  # a legend row
 # Classes on the drawing's groups (matplotlib's gid), for tests and any print styles.
@@ -415,7 +414,45 @@ def _accessible(svg: str, table: StatTable) -> str:
     root.insert(0, desc)
     root.insert(0, title)
     ET.indent(root, space="")
-    return ET.tostring(root, encoding="unicode")
+    return _serialise(root)
+
+
+_PREFIXES = {SVG_NS: "", XLINK_NS: "xlink:", "http://www.w3.org/XML/1998/namespace": "xml:"}
+
+
+def _serialise(root: ET.Element) -> str:
+    """The chart as markup, with SVG as its default namespace. Not ``ET.tostring``:
+    ElementTree's prefixes are one table for the whole process that other libraries
+    write to (qrcode maps SVG to "svg" whenever the sign-in security page draws a QR
+    code), and an HTML page does not draw ``<svg:svg>``."""
+    parts: list[str] = []
+
+    def name(qualified: str) -> str:
+        if qualified.startswith("{"):
+            uri, local = qualified[1:].split("}", 1)
+            if uri not in _PREFIXES:
+                raise ValueError(f"a chart holds a name of another namespace: {uri}")
+            return _PREFIXES[uri] + local
+        return qualified
+
+    def write(element: ET.Element, top: bool) -> None:
+        head = [name(element.tag)]
+        if top:
+            head += [f'xmlns="{SVG_NS}"', f'xmlns:xlink="{XLINK_NS}"']
+        head += [f"{name(k)}={quoteattr(v)}" for k, v in element.attrib.items()]
+        parts.append("<" + " ".join(head))
+        if len(element) or element.text:
+            parts.append(">" + escape(element.text or ""))
+            for child in element:
+                write(child, False)
+            parts.append(f"</{name(element.tag)}>")
+        else:
+            parts.append(" />")
+        if element.tail and not top:
+            parts.append(escape(element.tail))
+
+    write(root, True)
+    return "".join(parts)
 
 
 def _referenced_ids(root: ET.Element) -> set[str]:

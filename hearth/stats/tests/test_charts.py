@@ -179,3 +179,25 @@ def test_a_chart_is_drawn_well_under_a_tenth_of_a_second_once_warm() -> None:
     # Generous for a shared test machine; the cache makes a second page view free.
     assert drawn < 0.5
     assert cached < 0.005
+
+
+def test_a_chart_is_plain_svg_whatever_prefix_another_library_gave_svg() -> None:
+    """Found by CI with the tests in another order: the sign-in security page draws a QR
+    code with qrcode, which maps the SVG namespace to the prefix "svg" in ElementTree's
+    one global table; charts drawn after that in the same process came out as
+    ``<svg:svg>``, which an HTML page does not draw (no chart, no title)."""
+    import qrcode
+    from qrcode.image.svg import SvgImage
+
+    t = table(((shown(40),), (shown(25),)), key="after-a-qr-code")
+    previous = dict(ET._namespace_map)  # the global table under test
+    try:
+        qrcode.make("otpauth://totp/made-up", image_factory=SvgImage)  # as allauth's MFA does
+        assert ET._namespace_map[charts.SVG_NS] == "svg"
+        charts._chart_svg.cache_clear()
+        svg = charts.chart_svg(t)
+    finally:
+        ET._namespace_map.clear()
+        ET._namespace_map.update(previous)
+    assert svg.startswith("<svg ") and "<svg:" not in svg and 'role="img"' in svg
+    assert "<title" in svg
