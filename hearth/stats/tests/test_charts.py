@@ -190,14 +190,16 @@ def test_a_chart_is_plain_svg_whatever_prefix_another_library_gave_svg() -> None
     from qrcode.image.svg import SvgImage
 
     t = table(((shown(40),), (shown(25),)), key="after-a-qr-code")
-    previous = dict(ET._namespace_map)  # the global table under test
+    # ElementTree's one table of prefixes for the whole process (not in its stubs).
+    prefixes: dict[str, str] = ET._namespace_map  # type: ignore[attr-defined]
+    previous = dict(prefixes)
     try:
         qrcode.make("otpauth://totp/made-up", image_factory=SvgImage)  # as allauth's MFA does
-        assert ET._namespace_map[charts.SVG_NS] == "svg"
+        assert prefixes[charts.SVG_NS] == "svg"
         charts._chart_svg.cache_clear()
         svg = charts.chart_svg(t)
     finally:
-        ET._namespace_map.clear()
-        ET._namespace_map.update(previous)
+        prefixes.clear()
+        prefixes.update(previous)
     assert svg.startswith("<svg ") and "<svg:" not in svg and 'role="img"' in svg
     assert "<title" in svg
