@@ -205,6 +205,13 @@ def _area_q(la_ids: Iterable[int]) -> Q:
 
 
 def _force_las() -> dict[int, frozenset[int]]:
+    """Each force area's local authorities: read once per ``tables`` call (every figure
+    read narrows by it)."""
+    result: dict[int, frozenset[int]] = _once(("force_las",), _read_force_las)
+    return result
+
+
+def _read_force_las() -> dict[int, frozenset[int]]:
     found: dict[int, set[int]] = {}
     for la_id, force_id in Area.objects.filter(
         kind=Area.Kind.LOCAL_AUTHORITY, police_force_area__isnull=False
