@@ -4,6 +4,7 @@ and the messages their teams sent that could not be delivered."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +27,40 @@ from hearth.core.personal_data import no_personal_data, reads_personal_data
 HOME_PAGE_EXTRAS: list[Callable[[Actor], dict[str, Any]]] = []
 
 
+@dataclass(frozen=True)
+class WaitingCount:
+    """One thing waiting for the person, counted: "3 overdue" linking to that list."""
+
+    words: str  # after the number: "notifications overdue"
+    count: int
+    url: str
+    urgent: bool = False  # shown as a red tag (overdue)
+
+
+@dataclass(frozen=True)
+class HomeAction:
+    """A role's main work, led with on the home page (issue 17): a button and what is
+    waiting for it, with counts. ``order``: lower first; the first action on the page is
+    its primary button, the others secondary."""
+
+    label: str  # the button: "Record an incident"
+    url: str
+    waiting: tuple[WaitingCount, ...] = ()
+    order: int = 50
+
+
+# Apps register their roles' main actions the same way as ``HOME_PAGE_EXTRAS``: a function
+# of the actor giving its actions (none when the actor's roles have none there). Counts
+# only, read through the app's own selectors, scoped by ``visible_to``.
+HOME_ACTIONS: list[Callable[[Actor], list[HomeAction]]] = []
+
+
+def home_actions(actor: Actor) -> list[HomeAction]:
+    """Every registered app's main actions for ``actor``, in order."""
+    found = [action for hook in HOME_ACTIONS for action in hook(actor)]
+    return sorted(found, key=lambda a: a.order)
+
+
 @no_personal_data
 def home(request: HttpRequest) -> HttpResponse:
     """What this person can do here, by the roles they hold in the agency they act for,
@@ -35,10 +70,16 @@ def home(request: HttpRequest) -> HttpResponse:
     my_teams = [t for t in teams if actor and t.pk in actor.team_ids]
     guide = [(Role(r).label, ROLE_GUIDE[r]) for r in sorted(actor.roles)] if actor else []
     extras: dict[str, Any] = {}
+    actions: list[HomeAction] = []
     if actor is not None:
         for hook in HOME_PAGE_EXTRAS:
             extras.update(hook(actor))
-    return render(request, "accounts/home.html", {"guide": guide, "my_teams": my_teams, **extras})
+        actions = home_actions(actor)
+    return render(
+        request,
+        "accounts/home.html",
+        {"guide": guide, "my_teams": my_teams, "actions": actions, **extras},
+    )
 
 
 @no_personal_data
