@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "hearth.audit",
     "hearth.accounts",
     "hearth.people",
+    "hearth.matching",
     "hearth.incidents",
     "hearth.risk",
     "hearth.schools",

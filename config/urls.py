@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("audit/", include("hearth.audit.urls")),
     path("", include("hearth.people.urls")),
+    path("", include("hearth.matching.urls")),
     path("", include("hearth.incidents.urls")),
     path("risk/", include("hearth.risk.urls")),
     path("", include("hearth.obligations.urls")),
