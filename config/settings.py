@@ -115,6 +115,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # GOV.UK dates and times in every template (hearth.core.dates, issue 17).
+            "builtins": ["hearth.core.templatetags.govuk_dates"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from hearth.core import calendar, clock
+from hearth.core.dates import govuk_datetime
 from hearth.obligations.policy import (
     Ladder,
     Owner,
@@ -313,7 +314,7 @@ def _working_day_due(received_at: dt.datetime, jurisdiction: str) -> PlannedDead
         owner=Owner.RECIPIENT,
         rule=ENCOMPASS_RULE,
         rule_version=f"{RULE_VERSION}/{calendar.CALENDAR_VERSION}",
-        basis=f"The start of the next working day: {due:%A %d %B %Y} at {due:%H:%M}",
+        basis=f"The start of the next working day: {govuk_datetime(due)}",
     )
 
 

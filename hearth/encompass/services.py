@@ -24,6 +24,7 @@ from hearth.accounts.models import Area, TeamFunction
 from hearth.audit.services import timeline_record
 from hearth.core import clock, notify
 from hearth.core.actor import Actor
+from hearth.core.dates import govuk_datetime
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.encompass import policy as enc
 from hearth.encompass.models import EncompassNotification, EncompassSettings
@@ -68,7 +69,7 @@ def notification_deliver(obligation: Obligation) -> None:
     notification.delivered_at = clock.now()
     notification.save(update_fields=["delivered_at", "updated_at"])
     due = obligation.deadlines.order_by("due_at").first()
-    when = f" by {due.due_at.astimezone(clock.LONDON):%H:%M on %A %d %B}" if due else ""
+    when = f" by {govuk_datetime(due.due_at)}" if due else ""
     recipients = sorted(
         {*([obligation.team.email] if obligation.team.email else []), *dsl_emails(notification)}
     )

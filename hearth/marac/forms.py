@@ -10,6 +10,7 @@ from crispy_forms_gds.layout import Field, Fluid, Layout, Size
 from django import forms
 
 from hearth.accounts.models import Agency, Team
+from hearth.core.dates import govuk_date, govuk_time
 from hearth.core.errors import ValidationFailed
 from hearth.marac import policy
 from hearth.marac.models import MaracMeeting
@@ -65,7 +66,8 @@ class MeetingForm(GovukForm):
 
 
 def _meeting_words(meeting: MaracMeeting) -> str:
-    return f"{meeting.held_on:%A %-d %B %Y} at {meeting.starts_at:%H:%M} ({meeting.format_words})"
+    day = govuk_date(meeting.held_on, weekday=True)
+    return f"{day} at {govuk_time(meeting.starts_at)} ({meeting.format_words})"
 
 
 class ChooseMeetingForm(GovukForm):

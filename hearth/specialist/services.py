@@ -25,6 +25,7 @@ from hearth.accounts.models import Team
 from hearth.audit.services import timeline_record
 from hearth.core import clock
 from hearth.core.actor import Actor
+from hearth.core.dates import govuk_date
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.directory.models import Service
 from hearth.incidents.models import Incident
@@ -186,7 +187,7 @@ def offer_retime(ccn: Obligation) -> int:
             None,
             deadline.obligation,
             "deadline.moved",
-            f"Due by {planned.due_at.astimezone(clock.LONDON):%d %B %Y}: {planned.basis}",
+            f"Due by {govuk_date(planned.due_at)}: {planned.basis}",
             payload={"deadline_id": deadline.pk},
         )
     return len(waiting)
@@ -426,7 +427,7 @@ def referral_accept(
     referral.expected_start_on = expected_start_on if waiting_list else None
     referral.save()
     when = referral.expected_start_on if waiting_list else referral.start_on
-    note = f"{'Expected to start' if waiting_list else 'Starts'} {when:%d %B %Y}" if when else ""
+    note = f"{'Expected to start' if waiting_list else 'Starts'} {govuk_date(when)}" if when else ""
     record_outcome_held(actor, obligation, answer, note)
     if waiting_list and expected_start_on is not None:
         area = routing.area_specialist(obligation.data.get("area_id"))
@@ -438,7 +439,9 @@ def referral_accept(
                 reason=policy.UnmetReason.WAIT_TOO_LONG,
                 area_id=obligation.data.get("area_id"),
                 lead_team_id=referral.lead_team_id,
-                detail=f"{referral.service.name}: expected to start {expected_start_on:%d %B %Y}",
+                detail=(
+                    f"{referral.service.name}: expected to start {govuk_date(expected_start_on)}"
+                ),
                 referral=referral,
             )
     return referral
@@ -498,7 +501,7 @@ def referral_start(
         actor,
         obligation,
         "specialist.started",
-        f"Support started on {started_on:%d %B %Y}",
+        f"Support started on {govuk_date(started_on)}",
         subject_too=True,
     )
     unmet_need_close_for(
@@ -523,7 +526,7 @@ def session_record(*, actor: Actor, referral: SpecialistReferral, on: dt.date) -
             actor,
             obligation,
             "specialist.session",
-            f"Session attended on {on:%d %B %Y}",
+            f"Session attended on {govuk_date(on)}",
             payload={"session_id": session.pk},
             subject_too=True,
         )

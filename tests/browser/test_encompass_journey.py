@@ -19,6 +19,7 @@ from playwright.sync_api import Browser, expect
 
 from hearth.core import clock
 from hearth.core.calendar import SCHOOL_DAY_FALLBACK_STARTS, next_school_day_start
+from hearth.core.dates import govuk_datetime
 from hearth.demo.wessex import DEMO_PASSWORD
 from hearth.encompass import policy as enc
 from hearth.encompass.policy import DO_NOT_APPROACH_PARENTS
@@ -109,7 +110,7 @@ def test_a_school_is_told_before_the_next_school_day_and_acknowledges(
             .filter(has_text=obligation.team.name)
         )
         expect(row.locator(f'time[datetime="{datetime_attribute(due)}"]')).to_have_text(
-            shown(due, "j M Y, g:ia")
+            govuk_datetime(due, short=True)
         )
     finally:
         officer_phone.close()
@@ -128,7 +129,7 @@ def test_a_school_is_told_before_the_next_school_day_and_acknowledges(
         expect(newest.get_by_role("link", name=CHILD, exact=True)).to_be_visible()
         expect(newest.get_by_text("Not opened")).to_be_visible()
         expect(newest.locator(f'time[datetime="{datetime_attribute(due)}"]')).to_have_text(
-            shown(due, "D j M, g:ia")
+            govuk_datetime(due, short=True)
         )
         newest.get_by_role("link", name=CHILD, exact=True).click()
 
@@ -144,7 +145,7 @@ def test_a_school_is_told_before_the_next_school_day_and_acknowledges(
         expect(main).not_to_contain_text("Rowan")
         expect(main).not_to_contain_text("Hartwell")
         due_shown = page.locator(f'time[datetime="{datetime_attribute(due)}"]')
-        expect(due_shown).to_have_text(shown(due, "l j F Y, g:ia"))
+        expect(due_shown).to_have_text(govuk_datetime(due))
         estimated = main.locator(".govuk-summary-list__value").filter(has=due_shown)
         if start.estimated:
             expect(estimated.get_by_text("Estimated", exact=True)).to_be_visible()
@@ -182,7 +183,7 @@ def test_a_school_is_told_before_the_next_school_day_and_acknowledges(
             proof.filter(has_text="Acknowledged").locator(
                 f'time[datetime="{datetime_attribute(acknowledged)}"]'
             )
-        ).to_have_text(shown(acknowledged, "j F Y, g:ia"))
+        ).to_have_text(govuk_datetime(acknowledged))
         expect(proof.filter(has_text="First opened").locator("time")).to_be_visible()
         expect(proof.filter(has_text="Support")).to_contain_text(OVERT)
         expect(proof.filter(has_text="Support")).to_contain_text("morning registration")
@@ -206,7 +207,7 @@ def test_a_school_is_told_before_the_next_school_day_and_acknowledges(
         expect(sent).to_contain_text(f"To {obligation.team.name}")
         expect(sent).to_contain_text("Acknowledged")
         expect(sent.locator(f'time[datetime="{datetime_attribute(acknowledged)}"]')).to_have_text(
-            shown(acknowledged, "D j M, g:ia")
+            govuk_datetime(acknowledged, short=True)
         )
         expect(sent.get_by_text("Late", exact=True)).to_have_count(0 if in_time else 1)
 

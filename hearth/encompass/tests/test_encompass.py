@@ -199,7 +199,7 @@ def test_a_police_incident_tells_the_school_once_with_proof_of_delivery_and_no_n
         assert not {n for n in names if n in text}, text
     for mail in mails:
         assert DO_NOT_APPROACH_PARENTS in mail.body
-        assert "08:45 on Wednesday 02 December" in mail.body
+        assert "8:45am on Wednesday 2 December" in mail.body
 
 
 def test_content_follows_the_forces_template_and_never_names_the_perpetrator(

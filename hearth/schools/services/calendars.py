@@ -11,6 +11,7 @@ from django.db.models import F
 from hearth.accounts.models import Area
 from hearth.audit.services import timeline_record
 from hearth.core.actor import Actor
+from hearth.core.dates import govuk_time
 from hearth.core.errors import ValidationFailed
 from hearth.schools.models import (
     EducationSetting,
@@ -126,7 +127,7 @@ def term_calendar_day_starts_set(
         calendar,
         actor=actor,
         verb="schools.term_calendar_day_starts_set",
-        summary=f"The school day starts at {day_starts:%H:%M}",
+        summary=f"The school day starts at {govuk_time(day_starts)}",
         before=before.isoformat(timespec="minutes"),
         after=day_starts.isoformat(timespec="minutes"),
     )

@@ -400,7 +400,7 @@ def test_a_calendar_page_shows_its_terms_inset_days_and_start_time(
     html = html_of(admin_client.get(reverse("term_calendar_detail", args=[calendar.pk])))
     assert "Autumn 1" in html and "Mon 1 Sep 2025" in html and "Fri 24 Oct 2025" in html
     assert "Staff training" in html
-    assert "08:45" in html
+    assert "8:45am" in html
     assert '<dd class="govuk-summary-list__value">3<br>' in html  # the version
 
 
