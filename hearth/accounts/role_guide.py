@@ -65,6 +65,12 @@ ROLE_GUIDE: dict[str, tuple[str, ...]] = {
         "unmet need, with small numbers suppressed.",
         "You see totals only, never a child's record.",
     ),
+    Role.DATA_QUALITY_REVIEWER: (
+        "Review possible matches: records of what may be the same person made by different "
+        "organisations.",
+        "Confirm or reject each one with a reason, and undo a link that was wrong.",
+        "A link never lets anyone see a record they could not see before.",
+    ),
     Role.ADMINISTRATOR: (
         "Manage your organisation's teams and the people who work in them.",
         "Search the access log: who looked at which record, and when.",

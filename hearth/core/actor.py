@@ -46,6 +46,9 @@ class Role(models.TextChoices):
     SPECIALIST_PRACTITIONER = "specialist_practitioner", "Specialist practitioner"
     HEALTH_PRACTITIONER = "health_practitioner", "Health practitioner"
     ANALYST = "analyst", "Analyst"
+    # Confirms or rejects the links between one person's records across agencies (issue
+    # 16 §2): sees only the fields needed to decide, through the review queue, never a case.
+    DATA_QUALITY_REVIEWER = "data_quality_reviewer", "Data quality reviewer"
     ADMINISTRATOR = "administrator", "Administrator"
 
 
@@ -75,8 +78,10 @@ ROLES_BY_AGENCY_KIND: dict[str, frozenset[str]] = {
         {Role.SPECIALIST_PRACTITIONER, Role.ADMINISTRATOR}
     ),
     AgencyKind.HEALTH: frozenset({Role.HEALTH_PRACTITIONER, Role.ADMINISTRATOR}),
-    AgencyKind.ANALYTICS: frozenset({Role.ANALYST, Role.ADMINISTRATOR}),
-    AgencyKind.HOST: frozenset({Role.ADMINISTRATOR}),
+    # A data-quality reviewer works for the service operator or a safeguarding
+    # partnership (issue 16 §2), never for an agency whose own records are reviewed.
+    AgencyKind.ANALYTICS: frozenset({Role.ANALYST, Role.DATA_QUALITY_REVIEWER, Role.ADMINISTRATOR}),
+    AgencyKind.HOST: frozenset({Role.DATA_QUALITY_REVIEWER, Role.ADMINISTRATOR}),
 }
 
 

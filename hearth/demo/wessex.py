@@ -325,6 +325,12 @@ def _seed(s: _Seeder) -> list[DemoSignIn]:
         _email("analyst", "partnership"), "Taylor", "Marsh", [(analytics, analysis, Role.ANALYST)]
     )
     s.person(
+        _email("data.quality", "hearth"),
+        "Quinn",
+        "Oakley",
+        [(host, host_admin, Role.DATA_QUALITY_REVIEWER)],
+    )
+    s.person(
         _email("administrator", "hearth"),
         "Avery",
         "Norris",
