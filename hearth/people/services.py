@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -118,6 +118,17 @@ def _person_from(actor: Actor, details: PersonDetails) -> Person:
     return person
 
 
+# Called with the ids of people just recorded, inside the recording's transaction: apps
+# above register here (``hearth.matching`` links each new person to other agencies'
+# records of them once the recording commits, issue 16 §2), as people imports none.
+PEOPLE_RECORDED_HOOKS: list[Callable[[list[int]], None]] = []
+
+
+def _recorded(persons: Sequence[Person]) -> None:
+    for hook in PEOPLE_RECORDED_HOOKS:
+        hook([p.pk for p in persons])
+
+
 @transaction.atomic
 def person_create(*, actor: Actor, details: PersonDetails) -> Person:
     if problems := person_details_problems(details):
@@ -132,6 +143,7 @@ def person_create(*, actor: Actor, details: PersonDetails) -> Person:
             family_name=name.family_name,
         )
     timeline_record(actor=actor, subject=person, verb="person.recorded", summary="Person recorded")
+    _recorded([person])
     return person
 
 
@@ -215,6 +227,7 @@ def _people_write(
                 )
             )
     timeline_record_many(actor=actor, entries=entries)
+    _recorded(persons)
     return persons
 
 
