@@ -18,3 +18,11 @@ class EncompassConfig(AppConfig):
 
         for model in ("encompassnotification", "encompasssettings", "encompasschild"):
             FORMER_RECORD_TYPES[f"encompass.{model}"] = (f"obligations.{model}",)
+
+        # The home page (the lowest layer, accounts) leads a DSL's, health visitor's or
+        # education safeguarding officer's with their notifications (issue 17).
+        from hearth.accounts import views as accounts_views
+        from hearth.encompass.views import home_actions
+
+        if home_actions not in accounts_views.HOME_ACTIONS:
+            accounts_views.HOME_ACTIONS.append(home_actions)

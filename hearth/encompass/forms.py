@@ -11,6 +11,7 @@ from django import forms
 
 from hearth.encompass import policy as enc
 from hearth.encompass.policy import TEMPLATE_LABELS
+from hearth.encompass.wording import RecipientWords
 from hearth.people.forms import GovukForm
 
 _NOTE_TOO_LONG = "The note must be 2000 characters or fewer"
@@ -32,8 +33,14 @@ class SupportForm(GovukForm):
         error_messages={"max_length": _NOTE_TOO_LONG},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, words: RecipientWords | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if words is not None:
+            # Worded for who gives the support: a school, or health visiting (issue 17).
+            field = self.fields["support"]
+            field.label = words.support_question
+            field.choices = [Choice(s.value, label) for s, label in words.support_labels.items()]  # type: ignore[attr-defined]
+            field.error_messages["required"] = f"Select the support {words.who} will give"
         self.helper.layout = Layout(
             Field.radios("support", legend_size=Size.MEDIUM, small=True),
             Field.textarea("note", rows=4),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import rules
@@ -42,6 +43,16 @@ from hearth.core.models import OutboundMessage
 from hearth.encompass import policy as enc
 from hearth.encompass.models import EncompassChild, EncompassNotification, EncompassSettings
 from hearth.encompass.policy import TEMPLATE_LABELS, Template
+from hearth.encompass.wording import (
+    STATE_WORDS,
+    NotificationState,
+    Recipient,
+    RecipientWords,
+    notification_state,
+    recipient_for_agency,
+    recipient_of,
+    words_for,
+)
 from hearth.incidents.models import Incident
 from hearth.obligations import policy
 from hearth.obligations.models import Deadline, Obligation
@@ -108,9 +119,40 @@ class NotificationView:
         return policy.STATUS_LABELS[policy.Status(self.notification.obligation.status)]
 
     @property
+    def state(self) -> NotificationState:
+        """Named for what happened (``wording.notification_state``), not the ledger's
+        status: "Support planned", not "Outcome recorded"."""
+        return notification_state(
+            status=self.notification.obligation.status,
+            opened=self.notification.first_opened_at is not None,
+            how_it_went=self.notification.support_outcome_at is not None,
+        )
+
+    @property
+    def state_words(self) -> str:
+        return STATE_WORDS[self.state][0]
+
+    @property
+    def state_colour(self) -> str:
+        return STATE_WORDS[self.state][1]
+
+    @property
+    def recipient(self) -> Recipient:
+        return recipient_of((self.notification.obligation.data or {}).get("addressee"))
+
+    @property
+    def words(self) -> RecipientWords:
+        return words_for(self.recipient)
+
+    @property
     def support_label(self) -> str:
         outcome = self.notification.obligation.outcome
-        return enc.ENCOMPASS_SUPPORT_LABELS.get(outcome, "") if outcome else ""  # type: ignore[call-overload]
+        if not outcome:
+            return ""
+        try:
+            return self.words.support_labels[enc.EncompassSupport(outcome)]
+        except ValueError:
+            return ""
 
 
 def _acknowledge_deadline() -> Prefetch:
@@ -159,11 +201,57 @@ def _read(
         )
 
 
+class Show(StrEnum):
+    """The inbox's filters, each what a home page count counts (issue 17)."""
+
+    ALL = ""
+    NOT_OPENED = "not_opened"
+    NOT_ACKNOWLEDGED = "not_acknowledged"
+    OVERDUE = "overdue"
+
+
+SHOW_WORDS = {
+    Show.ALL: "All notifications",
+    Show.NOT_OPENED: "Not opened",
+    Show.NOT_ACKNOWLEDGED: "Not acknowledged",
+    Show.OVERDUE: "Overdue",
+}
+
+
+@dataclass(frozen=True)
+class InboxCounts:
+    """What is waiting in an inbox, counted from the rows the inbox lists."""
+
+    total: int
+    not_opened: int
+    not_acknowledged: int
+    overdue: int
+
+    def of(self, show: Show) -> int:
+        return self.total if show == Show.ALL else int(getattr(self, show.value))
+
+
 @dataclass(frozen=True)
 class Inbox:
     page: Page
     items: list[NotificationView]
     overdue: int
+    show: Show = Show.ALL
+    counts: InboxCounts | None = None
+    recipient: Recipient = Recipient.SCHOOL
+
+    @property
+    def words(self) -> RecipientWords:
+        return words_for(self.recipient)
+
+    @property
+    def show_label(self) -> str:
+        return SHOW_WORDS[self.show]
+
+    @property
+    def filters(self) -> list[tuple[Show, str, int]]:
+        counts = self.counts or InboxCounts(0, 0, 0, 0)
+        return [(show, SHOW_WORDS[show], counts.of(show)) for show in Show]
 
 
 def _received_by(actor: Actor) -> QuerySet[EncompassNotification, Any]:
@@ -207,7 +295,7 @@ def _received_by(actor: Actor) -> QuerySet[EncompassNotification, Any]:
         return (
             queryset.order_by()
             .annotate(overdue=ExpressionWrapper(flag, BooleanField()))
-            .values_list("pk", "created_at", "overdue")
+            .values_list("pk", "created_at", "overdue", "obligation__status", "first_opened_at")
         )
 
     rows = EncompassNotification.objects
@@ -223,15 +311,47 @@ def _received_by(actor: Actor) -> QuerySet[EncompassNotification, Any]:
     )
 
 
-def encompass_inbox_for(*, actor: Actor, page: int = 1) -> Inbox:
+def _shown(row: tuple[Any, ...], show: Show) -> bool:
+    """Whether an inbox row (``_received_by``'s) is one ``show`` lists: not acknowledged
+    is sent and not yet acknowledged (acknowledging, or recording the support, opens it
+    too, so those not opened are among them)."""
+    _, _, overdue, status, first_opened_at = row
+    if show == Show.NOT_OPENED:
+        return bool(status == policy.Status.SENT and first_opened_at is None)
+    if show == Show.NOT_ACKNOWLEDGED:
+        return bool(status == policy.Status.SENT)
+    if show == Show.OVERDUE:
+        return bool(overdue)
+    return True
+
+
+def _counted(received: list[tuple[Any, ...]]) -> InboxCounts:
+    return InboxCounts(
+        total=len(received),
+        not_opened=sum(1 for row in received if _shown(row, Show.NOT_OPENED)),
+        not_acknowledged=sum(1 for row in received if _shown(row, Show.NOT_ACKNOWLEDGED)),
+        overdue=sum(1 for row in received if _shown(row, Show.OVERDUE)),
+    )
+
+
+def encompass_inbox_counts_for(*, actor: Actor) -> InboxCounts:
+    """What is waiting in the actor's inbox, counted from exactly the rows the inbox
+    lists under each filter (the home page's counts). Numbers only, naming no child, so
+    no access event; a fixed number of queries."""
+    return _counted(list(set(_received_by(actor))))
+
+
+def encompass_inbox_for(*, actor: Actor, page: int = 1, show: Show = Show.ALL) -> Inbox:
     """Notifications the actor's school (or team) received, newest first, with due and
-    overdue flags.
+    overdue flags; with ``show``, only those not opened, not acknowledged or overdue.
 
     What was received is read once, as ids and dates (a school's notifications within
     the access window: hundreds, a few thousand at most), and counted, ordered and cut
     to a page here; only the page's rows are then read whole."""
-    received = sorted(set(_received_by(actor)), key=lambda row: (row[1], row[0]), reverse=True)
-    overdue = sum(1 for row in received if row[2])
+    everything = sorted(set(_received_by(actor)), key=lambda row: (row[1], row[0]), reverse=True)
+    counts = _counted(everything)
+    received = [row for row in everything if _shown(row, show)]
+    overdue = counts.overdue
     paginator = Paginator([row[0] for row in received], PAGE_SIZE)
     current = paginator.get_page(page)
     ids = list(current.object_list)
@@ -243,8 +363,18 @@ def encompass_inbox_for(*, actor: Actor, page: int = 1) -> Inbox:
     }
     rows = [by_id[pk] for pk in ids]
     current.object_list = rows  # the ids' rows
-    _read(actor, "See the Operation Encompass inbox", rows, page=current.number)
-    return Inbox(page=current, items=_views(rows), overdue=overdue)
+    query: dict[str, object] = {"page": current.number}
+    if show != Show.ALL:
+        query["show"] = show.value
+    _read(actor, "See the Operation Encompass inbox", rows, **query)
+    return Inbox(
+        page=current,
+        items=_views(rows),
+        overdue=overdue,
+        show=show,
+        counts=counts,
+        recipient=recipient_for_agency(actor.agency_kind),
+    )
 
 
 @dataclass(frozen=True)

@@ -11,17 +11,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hearth.core.actor import Actor
+from hearth.accounts.views import HomeAction, WaitingCount
+from hearth.core.actor import Actor, Role
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.core.http import actor_of
 from hearth.core.personal_data import no_personal_data, reads_personal_data
 from hearth.encompass import services
 from hearth.encompass.forms import AreaChoicesForm, SupportForm, SupportOutcomeForm
-from hearth.encompass.policy import DO_NOT_APPROACH_PARENTS
 from hearth.encompass.selectors import (
     NotificationDetail,
+    Show,
+    encompass_inbox_counts_for,
     encompass_inbox_for,
     encompass_notification_get_for,
     encompass_sent_for,
@@ -40,9 +43,62 @@ def _page_number(request: HttpRequest) -> int:
         return 1
 
 
+# Who receives notifications in an inbox: a school's DSL, a health visitor, a local
+# authority's education safeguarding officer (their home page leads with it).
+INBOX_ROLES = frozenset(
+    {
+        Role.DESIGNATED_SAFEGUARDING_LEAD,
+        Role.HEALTH_PRACTITIONER,
+        Role.EDUCATION_SAFEGUARDING_OFFICER,
+    }
+)
+
+
+def home_actions(actor: Actor) -> list[HomeAction]:
+    """The home page (``HOME_ACTIONS``): a DSL's, health visitor's or education
+    safeguarding officer's notifications, with those not opened and not yet acknowledged
+    counted, each linking to the inbox showing exactly those. A fixed number of queries;
+    counts only."""
+    if not (INBOX_ROLES & set(actor.roles)) or not actor.sees_case_content:
+        return []
+    counts = encompass_inbox_counts_for(actor=actor)
+    inbox = reverse("encompass_inbox")
+    return [
+        HomeAction(
+            label="Open notifications",
+            url=inbox,
+            waiting=(
+                WaitingCount(
+                    words=f"notification{'s' if counts.not_opened != 1 else ''} not opened",
+                    count=counts.not_opened,
+                    url=f"{inbox}?show={Show.NOT_OPENED}",
+                    urgent=True,
+                ),
+                WaitingCount(
+                    words=f"notification{'s' if counts.not_acknowledged != 1 else ''} "
+                    "not yet acknowledged",
+                    count=counts.not_acknowledged,
+                    url=f"{inbox}?show={Show.NOT_ACKNOWLEDGED}",
+                    urgent=counts.overdue > 0,
+                ),
+            ),
+            order=10,
+        )
+    ]
+
+
+def _show(request: HttpRequest) -> Show:
+    try:
+        return Show(request.GET.get("show", ""))
+    except ValueError:
+        return Show.ALL
+
+
 @reads_personal_data
 def encompass_inbox(request: HttpRequest) -> HttpResponse:
-    inbox = encompass_inbox_for(actor=actor_of(request), page=_page_number(request))
+    inbox = encompass_inbox_for(
+        actor=actor_of(request), page=_page_number(request), show=_show(request)
+    )
     return render(request, "encompass/inbox.html", {"inbox": inbox})
 
 
@@ -53,7 +109,8 @@ def _context(detail: NotificationDetail, **extra: object) -> dict[str, object]:
         "notification": detail.view.notification,
         "obligation": detail.view.obligation,
         "content": detail.view.content,
-        "do_not_approach": DO_NOT_APPROACH_PARENTS,
+        "words": detail.view.words,
+        "do_not_approach": detail.view.words.do_not_approach,
         **extra,
     }
 
@@ -92,7 +149,7 @@ def encompass_support(request: HttpRequest, obligation_id: int) -> HttpResponse:
     actor, detail = _recipient(request, obligation_id)
     obligation = detail.view.obligation
     initial = {"support": obligation.outcome, "note": obligation.outcome_note}
-    form = SupportForm(posted(request), initial=initial)
+    form = SupportForm(posted(request), initial=initial, words=detail.view.words)
     if request.method == "POST" and form.is_valid():
         try:
             services.notification_support_record(
@@ -104,7 +161,7 @@ def encompass_support(request: HttpRequest, obligation_id: int) -> HttpResponse:
         except ValidationFailed as failure:
             form.add_failure(failure)
         else:
-            messages.success(request, "The support the school will give has been recorded")
+            messages.success(request, detail.view.words.support_recorded)
             return redirect("encompass_detail", obligation_id=obligation_id)
     return render(request, "encompass/support.html", _context(detail, form=form))
 
@@ -114,7 +171,7 @@ def encompass_support(request: HttpRequest, obligation_id: int) -> HttpResponse:
 def encompass_outcome(request: HttpRequest, obligation_id: int) -> HttpResponse:
     actor, detail = _recipient(request, obligation_id)
     if detail.view.obligation.status != policy.Status.OUTCOME_RECORDED:
-        messages.info(request, "Record the support the school will give first")
+        messages.info(request, f"{detail.view.words.support_heading} first")
         return redirect("encompass_detail", obligation_id=obligation_id)
     form = SupportOutcomeForm(posted(request))
     if request.method == "POST" and form.is_valid():
