@@ -1,11 +1,13 @@
 """Person lookup: "is this person already known?" behind one interface.
 
 Callers use ``find_candidates(query, within=...)`` and get ``Candidate``s with a score
-(0 to 1) and the reasons for it. Today's implementation is deterministic: it looks up
-people by normalised family name or date of birth (in any of their names), then scores
-each pair with ``score_pair``, which is pure. A probabilistic matcher (Splink, a later
-issue) replaces ``RuleBasedMatcher``; ``HEARTH_PERSON_MATCHER`` names the class, and no
-caller changes.
+(0 to 1) and the reasons for it. The default matcher is probabilistic (issue 16:
+``hearth.matching.lookup.ProbabilisticMatcher``, a Fellegi–Sunter model trained with
+Splink): its score is the probability that the record is the person described, each
+candidate carries an explanation comparison by comparison and the version of the model
+that scored it. ``HEARTH_PERSON_MATCHER`` names the class (a dotted path, so this lower
+layer never imports the matching app); ``RuleBasedMatcher``, the deterministic rules
+that came first, stays for comparison (the benchmark prints both).
 
 What counts as the same (domain.md §10.1, issue 3): case, accents, hyphens and
 apostrophes in names; a date of birth with day and month swapped (a common
@@ -29,12 +31,20 @@ from hearth.people.policy import family_name_key, normalise_name
 MIN_SCORE = 0.5
 
 
+DEFAULT_MATCHER = "hearth.matching.lookup.ProbabilisticMatcher"
+
+
 @dataclass(frozen=True)
 class PersonQuery:
     given_names: str
     family_name: str
     date_of_birth: dt.date | None = None
     nhs_number: str = ""
+    # Used by the probabilistic matcher where known; optional for every caller.
+    sex: str = ""
+    postcode: str = ""
+    address: str = ""
+    unique_pupil_number: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,9 +65,17 @@ class PersonRecord:
 
 @dataclass(frozen=True)
 class Candidate:
+    """A possible existing record. ``score``: the probability (0 to 1) that it is the
+    person described; ``reasons``: a short summary; ``explanation``: one line per
+    comparison in plain words ("Date of birth: day and month swapped — weaker
+    evidence"); ``model_version``: the model that scored it ("" for the rules)."""
+
     person_id: int
     score: float
     reasons: tuple[str, ...] = field(default_factory=tuple)
+    explanation: tuple[str, ...] = field(default_factory=tuple)
+    model_version: str = ""
+    match_weight: float | None = None
 
 
 def swapped(day: dt.date) -> dt.date | None:
@@ -151,7 +169,5 @@ def find_candidates(
     query: PersonQuery, *, within: QuerySet[Person], limit: int = 10
 ) -> list[Candidate]:
     """The one entry point: possible existing records for ``query`` among ``within``."""
-    matcher: Matcher = import_string(
-        getattr(settings, "HEARTH_PERSON_MATCHER", "hearth.people.matching.RuleBasedMatcher")
-    )()
+    matcher: Matcher = import_string(getattr(settings, "HEARTH_PERSON_MATCHER", DEFAULT_MATCHER))()
     return matcher.find_candidates(query, within=within, limit=limit)

@@ -103,7 +103,16 @@ class Person(TimeStampedModel):
 
     class Meta:
         ordering = ["family_name", "given_names"]
-        indexes = [models.Index(fields=["family_name_key", "date_of_birth"])]
+        indexes = [
+            models.Index(fields=["family_name_key", "date_of_birth"]),
+            # Blocking for the person matcher (hearth.matching.lookup): each block is its
+            # own indexed query.
+            models.Index(fields=["date_of_birth"], name="person_dob_idx"),
+            models.Index(fields=["given_names_key", "date_of_birth"], name="person_given_dob_idx"),
+            models.Index(
+                fields=["family_name_key", "given_names_key"], name="person_family_given_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
