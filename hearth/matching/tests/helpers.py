@@ -1,0 +1,26 @@
+"""Records of one made-up person made by different agencies, for the linking tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from conftest import Wessex
+from hearth.people.models import Person
+from hearth.people.services import PersonDetails, person_create
+
+REVIEWER = "data.quality@hearth.wessex.example"
+POLICE = "response.officer@police.wessex.example"
+FRONT_DOOR = "front.door@northshire.wessex.example"
+
+
+def record(w: Wessex, email: str, given: str, family: str, born: dt.date | None = None) -> Person:
+    """A person recorded by the agency ``email`` acts for, through the real service."""
+    return person_create(
+        actor=w.actor(email), details=PersonDetails(given, family, date_of_birth=born)
+    )
+
+
+def police_and_council_records(w: Wessex, given: str, family: str) -> tuple[Person, Person]:
+    """The same child recorded by the police and by the Northshire front door."""
+    born = dt.date(2016, 3, 4)
+    return record(w, POLICE, given, family, born), record(w, FRONT_DOOR, given, family, born)
