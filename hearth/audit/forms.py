@@ -6,22 +6,31 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Field, Fluid, Layout
 from django import forms
 
+from hearth.audit.selectors import record_kinds
+
 
 class AccessLogSearchForm(forms.Form):
-    user_email = forms.EmailField(
-        label="Email address of the person who looked",
+    """Search the access log by who looked (a name or an email address), by a record (its
+    kind in words and its number) and by dates. GOV.UK wording for each error."""
+
+    who = forms.CharField(
+        label="Who looked",
         required=False,
-        error_messages={
-            "invalid": "Enter an email address in the correct format, like name@example.com"
-        },
+        max_length=200,
+        help_text="Their name or email address, for example Frankie Carver",
     )
-    record_type = forms.CharField(
-        label="Record type",
+    record_type = forms.ChoiceField(
+        label="Kind of record",
         required=False,
-        max_length=100,
-        help_text="For example, accounts.user or accounts.team",
+        choices=(),
+        error_messages={"invalid_choice": "Select a kind of record from the list"},
     )
-    record_id = forms.CharField(label="Record number", required=False, max_length=64)
+    record_id = forms.CharField(
+        label="Record number",
+        required=False,
+        max_length=64,
+        help_text="The number in the record's web address, for example 12",
+    )
     date_from = forms.DateField(
         label="From date",
         required=False,
@@ -39,11 +48,12 @@ class AccessLogSearchForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["record_type"].choices = [("", "Any kind"), *record_kinds()]  # type: ignore[attr-defined]
         self.helper = FormHelper()
         self.helper.form_method = "get"
         self.helper.layout = Layout(
-            Field.text("user_email", field_width=Fluid.FULL),
-            Field.text("record_type", field_width=Fluid.FULL),
+            Field.text("who", field_width=Fluid.FULL),
+            Field.select("record_type"),
             Field.text("record_id", field_width=10),
             Field.text("date_from", field_width=10),
             Field.text("date_to", field_width=10),
