@@ -19,3 +19,10 @@ class IncidentsConfig(AppConfig):
         from hearth.people.visibility import person_source_register
 
         person_source_register("incidents.parties", models.people_in_incidents_visible_to)
+
+        # The home page (accounts, below) leads with the police roles' main actions.
+        from hearth.accounts import views as accounts_views
+        from hearth.incidents.home import incident_home_actions
+
+        if incident_home_actions not in accounts_views.HOME_ACTIONS:
+            accounts_views.HOME_ACTIONS.append(incident_home_actions)

@@ -16,6 +16,7 @@ from typing import Any
 from django.forms.models import model_to_dict
 
 from hearth.core import clock
+from hearth.core.ages import age_in_words
 from hearth.incidents.models import ChildInvolvement, Incident, Party
 from hearth.incidents.policy import (
     AbuseType,
@@ -39,6 +40,16 @@ def incident_day(incident: Incident) -> dt.date:
     return (incident.occurred_at or clock.now()).astimezone(clock.LONDON).date()
 
 
+def person_age_words(person: Person, day: dt.date) -> str | None:
+    """``person``'s age on ``day`` in words ("5 months", "7 years", "About 30 years")."""
+    return age_in_words(
+        born=person.date_of_birth,
+        day=day,
+        years=person.age_on(day),
+        estimated=person.date_of_birth is None,
+    )
+
+
 @dataclass(frozen=True)
 class ChildView:
     involvement: ChildInvolvement
@@ -48,6 +59,8 @@ class ChildView:
     # The child is the alleged perpetrator: a child who harmed (child-to-parent abuse),
     # recorded as a child to safeguard, not as a victim of what they did.
     harmed: bool = False
+    # Their age on the day in words: "5 months" for a baby, never "0" (issue 17).
+    age_words: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,9 +148,11 @@ def _facts_of(
     children = []
     for child, involvement, harmed in _children_of(parties, involvements, incident):
         age = child.age_on(day)
+        words = person_age_words(child, day)
         others = [p for p in perpetrators if p.pk != child.pk]
         facts = ChildFacts(
             age=age,
+            age_words=words,
             saw=involvement.saw,
             heard=involvement.heard,
             experienced_effects=involvement.experienced_effects,
@@ -149,7 +164,9 @@ def _facts_of(
             ],
             harmed=harmed,
         )
-        children.append(ChildView(involvement, child, age, child_victim_status(facts), harmed))
+        children.append(
+            ChildView(involvement, child, age, child_victim_status(facts), harmed, words)
+        )
     definition = None
     if victims and perpetrators:
         victim, perpetrator = victims[0], perpetrators[0]

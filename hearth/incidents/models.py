@@ -103,6 +103,13 @@ class Incident(TimeStampedModel):
     no_children_attested = models.BooleanField(default=False)
     no_children_how = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The public protection unit's review of a submitted incident (issue 17): who, when and
+    # their note. Not reviewed while ``reviewed_at`` is empty.
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    review_note = models.TextField(blank=True)
 
     objects = IncidentQuerySet.as_manager()
 
@@ -124,10 +131,26 @@ class Incident(TimeStampedModel):
             models.Index(
                 fields=["recorded_by_agency", "occurred_at", "id"], name="incident_agency_newest"
             ),
+            # A force's submitted incidents not yet reviewed: the PPU's count and list.
+            models.Index(
+                fields=["recorded_by_agency", "occurred_at"],
+                condition=Q(status="submitted", reviewed_at__isnull=True),
+                name="incident_to_review",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.police_reference or f"{self.get_kind_display()} {self.pk}"
+
+    @property
+    def title(self) -> str:
+        """What people call it on pages (issue 17): the force's own reference, never a
+        database number; a draft without one yet says so."""
+        if self.police_reference:
+            return self.police_reference
+        if self.kind == self.Kind.CONCERN:
+            return "Concern about a child"
+        return "Incident without a reference yet"
 
     @property
     def abuse_type_labels(self) -> list[str]:

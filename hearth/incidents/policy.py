@@ -167,6 +167,16 @@ class ChildFacts:
     perpetrators: list[tuple[str, list[Tie]]] = field(default_factory=list)
     # The child is the alleged perpetrator: a child who harmed (child-to-parent abuse).
     harmed: bool = False
+    # Their age in words ("5 months"; ``hearth.core.ages``), said instead of the bare years.
+    age_words: str | None = None
+
+
+def _age_said(facts: ChildFacts) -> str:
+    """ "5 months old" for a baby, "7" for an older child: never "0" (issue 17)."""
+    words = facts.age_words
+    if words and any(w in words for w in ("month", "week", "Under")):
+        return f"{words[0].lower()}{words[1:]} old"
+    return str(facts.age)
 
 
 def child_victim_status(facts: ChildFacts) -> Assessment:
@@ -197,7 +207,7 @@ def child_victim_status(facts: ChildFacts) -> Assessment:
         reasons.append(f"They are {facts.age}, so not a child under the Act (under 18)")
         failed = True
     else:
-        reasons.append(f"They are {facts.age}, so under 18")
+        reasons.append(f"They are {_age_said(facts)}, so under 18")
     experienced = [
         words
         for words, happened in (

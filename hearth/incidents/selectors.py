@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from hearth.accounts.models import Area
@@ -33,10 +33,10 @@ from hearth.incidents.facts import (
     incident_record_of,
     incidents_facts,
 )
-from hearth.incidents.models import ChildInvolvement, Incident, IncidentVersion
-from hearth.incidents.policy import Assessment, Problem, submission_problems
+from hearth.incidents.models import ChildInvolvement, Incident, IncidentVersion, Party
+from hearth.incidents.policy import Assessment, PartyRole, Problem, submission_problems
 from hearth.people.models import Person
-from hearth.people.policy import Tie
+from hearth.people.policy import Tie, normalise_name
 from hearth.people.selectors import ties_among
 
 LIST_PAGE_SIZE = 50
@@ -93,6 +93,20 @@ class IncidentFilters:
     local_authority_id: int | None = None
     with_children: bool | None = None
     reference: str = ""
+    # Submitted and not yet reviewed by public protection (issue 17).
+    to_review: bool = False
+    # Someone named in it: every word of the name begins a word of their given or family
+    # names, compared as ``people.policy.normalise_name`` keeps names.
+    person: str = ""
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """One incident in the list with the people named in it (adult victims first), whom
+    whoever may see the incident may see (``people_in_incidents_visible_to``)."""
+
+    incident: Incident
+    people: list[Person]
 
 
 @dataclass(frozen=True)
@@ -100,6 +114,47 @@ class IncidentListPage:
     incidents: Sequence[Incident]
     total: int
     page: Page[Any] | None = None  # which page of ``total`` the incidents are
+    rows: Sequence[IncidentRow] = ()
+
+
+def _not_reviewed(incidents: Any) -> Any:
+    return incidents.filter(status=Incident.Status.SUBMITTED, reviewed_at__isnull=True)
+
+
+def _naming(incidents: Any, name: str) -> Any:
+    """The incidents naming someone each word typed begins one of the names of: a given
+    name, or the family name (kept without spaces, ``people.policy.family_name_key``)."""
+    people = Person.objects.all()
+    for word in normalise_name(name).split():
+        people = people.filter(
+            Q(given_names_key__startswith=word)
+            | Q(given_names_key__contains=f" {word}")
+            | Q(family_name_key__startswith=word)
+        )
+    return incidents.filter(
+        pk__in=Party.objects.filter(person__in=people.values("pk")).values("incident_id")
+    )
+
+
+def _people_of(rows: list[Incident]) -> dict[int, list[Person]]:
+    """Each listed incident's people in one query, adult victims first, then alleged
+    perpetrators, children and others (the model's order of roles)."""
+    order = {role: i for i, role in enumerate(LIST_ROLE_ORDER)}
+    found: dict[int, list[tuple[int, int, Person]]] = {i.pk: [] for i in rows}
+    for party in Party.objects.filter(incident_id__in=found).select_related("person"):
+        found[party.incident_id].append((order.get(party.role, 9), party.pk, party.person))
+    return {
+        pk: [p for _, _, p in sorted(people, key=lambda t: t[:2])] for pk, people in found.items()
+    }
+
+
+# The order the list names each incident's people in.
+LIST_ROLE_ORDER = (
+    PartyRole.ADULT_VICTIM,
+    PartyRole.ALLEGED_PERPETRATOR,
+    PartyRole.CHILD,
+    PartyRole.OTHER_HOUSEHOLD_MEMBER,
+)
 
 
 def incident_list_for(
@@ -139,6 +194,10 @@ def incident_list_for(
         incidents = incidents.filter(children_count=0)
     if filters.reference:
         incidents = incidents.filter(police_reference__icontains=filters.reference.strip())
+    if filters.to_review:
+        incidents = _not_reviewed(incidents)
+    if filters.person.strip():
+        incidents = _naming(incidents, filters.person)
     total = incidents.count()
     paginator = Paginator(
         incidents.select_related("recorded_by", "local_authority").order_by("-occurred_at", "-id"),
@@ -148,15 +207,44 @@ def incident_list_for(
     current = paginator.get_page(page)
     rows = list(current.object_list)
     current.object_list = rows
+    people = _people_of(rows)
+    named = list({p.pk: p for found in people.values() for p in found}.values())
+    # The name searched for is personal data: the log says a name was searched, not which.
+    query = {k: str(v) for k, v in filters.__dict__.items() if v not in ("", None, False)}
+    if "person" in query:
+        query["person"] = "(a name)"
     access_record(
         actor=actor,
         action=AccessAction.SEARCH,
         purpose=purpose,
-        records=rows,
-        query={k: str(v) for k, v in filters.__dict__.items() if v not in ("", None)},
+        records=[*rows, *named],
+        query=query,
         result_count=total,
     )
-    return IncidentListPage(incidents=rows, total=total, page=current)
+    return IncidentListPage(
+        incidents=rows,
+        total=total,
+        page=current,
+        rows=[IncidentRow(incident, people[incident.pk]) for incident in rows],
+    )
+
+
+@dataclass(frozen=True)
+class HomeCounts:
+    """What waits for the person on the home page, counted (no personal data)."""
+
+    drafts: int  # their own drafts (a response officer's or an agency's)
+    to_review: int  # their force's submitted incidents public protection has not reviewed
+
+
+def home_counts_for(*, actor: Actor, drafts: bool, to_review: bool) -> HomeCounts:
+    """The counts the home page shows, each exactly the rows of the list it links to
+    (``incident_list_for`` with ``status=draft``, or ``to_review``): one query each."""
+    visible = Incident.objects.visible_to(actor)
+    return HomeCounts(
+        drafts=visible.filter(status=Incident.Status.DRAFT).count() if drafts else 0,
+        to_review=_not_reviewed(visible).count() if to_review else 0,
+    )
 
 
 @dataclass(frozen=True)

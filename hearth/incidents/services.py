@@ -38,7 +38,13 @@ from hearth.incidents.facts import (
     incident_snapshot,
     rows_read_once,
 )
-from hearth.incidents.models import ChildInvolvement, Incident, IncidentVersion, Party
+from hearth.incidents.models import (
+    FORCE_WIDE_ROLES,
+    ChildInvolvement,
+    Incident,
+    IncidentVersion,
+    Party,
+)
 from hearth.incidents.policy import (
     AbuseType,
     PartyRole,
@@ -541,3 +547,41 @@ def incident_person_remove(*, actor: Actor, incident: Incident, person_id: int) 
     if party is None:
         raise NotFound("No such person in this incident")
     party_remove(actor=actor, party=party)
+
+
+# --- The public protection unit's review (issue 17) -------------------------------------------
+
+REVIEW_NOTE_MAX = 2000
+
+
+@transaction.atomic
+def incident_review(*, actor: Actor, incident: Incident, note: str) -> Incident:
+    """Public protection marks a submitted incident of its own force reviewed, with a note
+    (who and when are recorded). Reviewing it again changes nothing: a second click or a
+    retried request is not a second review. The timeline says that it was reviewed, never
+    the note's words (they may be about a person)."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if incident.recorded_by_agency_id != actor.agency_id or not actor.has_role(*FORCE_WIDE_ROLES):
+        raise NotPermitted("Only the force's public protection unit reviews its incidents")
+    if incident.status != Incident.Status.SUBMITTED:
+        raise InvalidTransition("A draft cannot be reviewed: it has not been submitted")
+    if incident.reviewed_at is not None:
+        return incident
+    note = note.strip()
+    if not note:
+        raise ValidationFailed.from_fields({"note": ["Enter what you found or did"]})
+    if len(note) > REVIEW_NOTE_MAX:
+        raise ValidationFailed.from_fields(
+            {"note": [f"The note must be {REVIEW_NOTE_MAX} characters or fewer"]}
+        )
+    incident.reviewed_at = clock.now()
+    incident.reviewed_by_id = actor.user_id
+    incident.review_note = note
+    incident.save(update_fields=["reviewed_at", "reviewed_by", "review_note", "updated_at"])
+    timeline_record(
+        actor=actor,
+        subject=incident,
+        verb="incident.reviewed",
+        summary="Reviewed by public protection",
+    )
+    return incident

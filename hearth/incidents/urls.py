@@ -16,6 +16,7 @@ urlpatterns = [
     path(f"{incident}/children/", views.incident_children, name="incident_children"),
     path(f"{incident}/pregnancy/", views.incident_pregnancy, name="incident_pregnancy"),
     path(f"{incident}/check/", views.incident_check, name="incident_check"),
+    path(f"{incident}/review/", views.incident_review, name="incident_review"),
     path(
         f"{incident}/people/<slug:role>/add/",
         views.incident_person_find,

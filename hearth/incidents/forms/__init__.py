@@ -27,7 +27,13 @@ from hearth.incidents.forms.children import (
     VoiceForm,
     WelfareForm,
 )
-from hearth.incidents.forms.filters import ANY, WITH, WITHOUT, IncidentFilterForm
+from hearth.incidents.forms.filters import (
+    ANY,
+    WITH,
+    WITHOUT,
+    IncidentFilterForm,
+    IncidentReviewForm,
+)
 from hearth.incidents.forms.incident import (
     IncidentDetailsForm,
     PoliceActionForm,
@@ -58,6 +64,7 @@ __all__ = [
     "ExperienceForm",
     "IncidentDetailsForm",
     "IncidentFilterForm",
+    "IncidentReviewForm",
     "InitialFrom",
     "InvolvementForm",
     "NoChildrenForm",

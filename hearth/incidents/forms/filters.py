@@ -15,8 +15,22 @@ from hearth.people.forms import GovukDateField, GovukForm
 ANY, WITH, WITHOUT = "", "with", "without"
 
 
+TO_REVIEW = "to_review"
+
+
 class IncidentFilterForm(GovukForm):
+    person = forms.CharField(
+        label="Name of someone in it",
+        max_length=100,
+        required=False,
+        help_text="For example, Tamsin or Quillfeather",
+    )
     reference = forms.CharField(label="Police reference", max_length=40, required=False)
+    review = forms.ChoiceField(
+        label="Review by public protection",
+        choices=[("", "Any"), (TO_REVIEW, "Not yet reviewed")],
+        required=False,
+    )
     status = forms.ChoiceField(
         label="Status",
         choices=[("", "Any"), *Incident.Status.choices],
@@ -43,12 +57,21 @@ class IncidentFilterForm(GovukForm):
     )
 
     def __init__(
-        self, *args: Any, local_authorities: Sequence[tuple[int, str]], **kwargs: Any
+        self,
+        *args: Any,
+        local_authorities: Sequence[tuple[int, str]],
+        reviews: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["local_authority"].choices = [("", "Any"), *local_authorities]  # type: ignore[attr-defined]
+        # Only police incidents are reviewed by public protection.
+        if not reviews:
+            del self.fields["review"]
         self.helper.layout = Layout(
+            Field.text("person"),
             Field.text("reference"),
+            *([Field.select("review")] if reviews else []),
             Field.select("status"),
             Field("occurred_from"),
             Field("occurred_to"),
@@ -72,4 +95,31 @@ class IncidentFilterForm(GovukForm):
             local_authority_id=data.get("local_authority"),
             with_children={WITH: True, WITHOUT: False}.get(data.get("children", ANY)),
             reference=data.get("reference", "").strip(),
+            to_review=data.get("review") == TO_REVIEW,
+            person=data.get("person", "").strip(),
         )
+
+    def applied(self) -> int:
+        """How many filters are in use (shown on the collapsed filter's summary)."""
+        if not self.is_bound or not self.is_valid():
+            return 0
+        return sum(1 for value in self.cleaned_data.values() if value not in ("", None, ANY))
+
+
+class IncidentReviewForm(GovukForm):
+    """Public protection's review of a submitted incident (issue 17)."""
+
+    note = forms.CharField(
+        label="What did you find or do?",
+        help_text="For example, the risk checklist is complete and the referrals have gone",
+        max_length=2000,
+        error_messages={
+            "required": "Enter what you found or did",
+            "max_length": "The note must be 2000 characters or fewer",
+        },
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(Field.textarea("note", max_characters=2000))

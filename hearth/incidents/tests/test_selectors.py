@@ -25,7 +25,7 @@ from hearth.incidents.documents import (
     RelationshipIn,
     incident_record_document,
 )
-from hearth.incidents.models import Incident
+from hearth.incidents.models import Incident, Party
 from hearth.incidents.selectors import (
     IncidentFilters,
     child_get_for,
@@ -291,7 +291,14 @@ def test_listing_incidents_logs_each_incident_listed_and_the_filters(wessex: Any
     assert event.user_id == ppu.user_id
     assert event.query == {"reference": "WX/T/"}
     assert event.result_count == page.total == 2
-    assert records_of(event) == {(INCIDENT, str(first.pk)), (INCIDENT, str(second.pk))}
+    listed = {(t, i) for t, i in records_of(event) if t == INCIDENT}
+    assert listed == {(INCIDENT, str(first.pk)), (INCIDENT, str(second.pk))}
+    # The people the list names are personal data read too (issue 17: names on the list).
+    named = {
+        ("people.person", str(p.person_id))
+        for p in Party.objects.filter(incident__in=[first, second])
+    }
+    assert named and {r for r in records_of(event) if r[0] == "people.person"} == named
 
     incident_list_for(actor=ppu, filters=IncidentFilters(reference="nothing like it"))
     empty = AccessEvent.objects.latest("pk")

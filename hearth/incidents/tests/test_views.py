@@ -276,7 +276,7 @@ def test_an_officer_records_a_family_through_the_pages_and_submits(client_for: C
 
     response = client.post(reverse("incident_check", args=[incident_id]))
     assert response.status_code == 302
-    assert response["Location"] == reverse("incident_detail", args=[incident_id])
+    assert response["Location"] == reverse("incident_detail", args=[incident_id]) + "?submitted=1"
     incident = Incident.objects.get(pk=incident_id)
     assert incident.status == Incident.Status.SUBMITTED
     assert incident.version == 1
@@ -295,6 +295,10 @@ def test_an_officer_records_a_family_through_the_pages_and_submits(client_for: C
     text = summary.content.decode()
     assert summary.status_code == 200
     assert "Incident submitted" in text
+    # The next step is in the success banner, before the children (issue 17).
+    assert "Next step: start the risk checklist" in text
+    assert text.index("Start the risk checklist") < text.index("Victim in their own right")
+    assert text.count("Start the risk checklist") == 1
     assert text.count("Victim in their own right") == 3
     assert "There is a baby under 18 months" in text
     assert "This meets the statutory definition of domestic abuse" in text

@@ -26,7 +26,12 @@ from hearth.incidents.views.journey import (
     incident_start,
     incident_what_happened,
 )
-from hearth.incidents.views.pages import child_detail, incident_detail, incident_list
+from hearth.incidents.views.pages import (
+    child_detail,
+    incident_detail,
+    incident_list,
+    incident_review,
+)
 from hearth.incidents.views.people import (
     incident_person_details,
     incident_person_find,
@@ -51,6 +56,7 @@ __all__ = [
     "incident_police_action",
     "incident_pregnancy",
     "incident_relationship",
+    "incident_review",
     "incident_start",
     "incident_what_happened",
 ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from hearth.core.errors import InvalidTransition, ValidationFailed
@@ -93,9 +94,8 @@ def incident_check(request: HttpRequest, incident_id: int) -> HttpResponse:
                 for message in field_messages
             ] or [Problem("", failure.message)]
         else:
-            what = "Incident" if _is_police(incident) else "Concern"
-            messages.success(request, f"{what} submitted")
-            return redirect("incident_detail", incident_id=incident.pk)
+            # The incident's page says it was submitted, in a banner with the next step.
+            return redirect(reverse("incident_detail", args=[incident.pk]) + "?submitted=1")
     links = _problem_links(journey, problems)
     return render(
         request,
