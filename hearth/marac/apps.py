@@ -13,12 +13,13 @@ class MaracConfig(AppConfig):
         for route in ROUTES:
             registry.register(route)
 
-        # The home page (the lowest layer, accounts) says what is waiting for the MARAC.
+        # The home page (the lowest layer, accounts) leads with the MARAC's main work and
+        # what is waiting for it, counted (issue 17).
         from hearth.accounts import views as accounts_views
-        from hearth.marac.views import home_page_context
+        from hearth.marac.views import home_actions
 
-        if home_page_context not in accounts_views.HOME_PAGE_EXTRAS:
-            accounts_views.HOME_PAGE_EXTRAS.append(home_page_context)
+        if home_actions not in accounts_views.HOME_ACTIONS:
+            accounts_views.HOME_ACTIONS.append(home_actions)
 
         # A MARAC referral's page (the ledger core) says which meeting hears it, to the
         # MARAC only, without the ledger or the referrals app naming meetings.

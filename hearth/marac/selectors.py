@@ -280,6 +280,7 @@ class MaracWork:
     waiting: int  # referrals waiting to be heard, on no agenda
     next_meeting_on: dt.date | None
     next_meeting_cases: int
+    next_meeting_id: int | None = None
 
 
 def work_for(*, actor: Actor) -> MaracWork | None:
@@ -298,6 +299,7 @@ def work_for(*, actor: Actor) -> MaracWork | None:
         waiting=_waiting(team).count(),
         next_meeting_on=upcoming.held_on if upcoming else None,
         next_meeting_cases=upcoming.case_count if upcoming else 0,
+        next_meeting_id=upcoming.pk if upcoming else None,
     )
 
 

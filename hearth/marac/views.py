@@ -15,7 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hearth.core.actor import Actor
+from hearth.accounts.views import HomeAction, WaitingCount
+from hearth.core.actor import Actor, Role
+from hearth.core.dates import govuk_date
 from hearth.core.errors import ValidationFailed
 from hearth.core.http import actor_of
 from hearth.core.personal_data import no_personal_data, reads_personal_data
@@ -26,11 +28,35 @@ from hearth.obligations.views._common import posted
 FIRST_ROWS = 3
 
 
-def home_page_context(actor: Actor) -> dict[str, Any]:
-    """The home page (``HOME_PAGE_EXTRAS``): the MARAC's referrals waiting to be heard and
-    its next meeting. Counts and a date only."""
+def home_actions(actor: Actor) -> list[HomeAction]:
+    """The MARAC coordinator's main work on the home page (``HOME_ACTIONS``, issue 17):
+    the meetings, with the referrals waiting to be heard (the count the meetings page
+    lists) and the next meeting's cases on its agenda. Counts and a date only."""
+    if not actor.has_role(Role.MARAC_COORDINATOR):
+        return []
     work = selectors.work_for(actor=actor)
-    return {"marac_work": work} if work is not None else {}
+    if work is None:
+        return []
+    meetings_url = reverse("marac_meetings")
+    waiting = [
+        WaitingCount(
+            words=f"referral{'s' if work.waiting != 1 else ''} waiting to be heard",
+            count=work.waiting,
+            url=f"{meetings_url}#waiting",
+        )
+    ]
+    if work.next_meeting_id is not None and work.next_meeting_on is not None:
+        waiting.append(
+            WaitingCount(
+                words=(
+                    f"case{'s' if work.next_meeting_cases != 1 else ''} on the agenda of the "
+                    f"next meeting, {govuk_date(work.next_meeting_on, weekday=True)}"
+                ),
+                count=work.next_meeting_cases,
+                url=reverse("marac_meeting", args=[work.next_meeting_id]),
+            )
+        )
+    return [HomeAction(label="MARAC meetings", url=meetings_url, waiting=tuple(waiting), order=10)]
 
 
 def obligation_page_context(actor: Actor, detail: Any) -> dict[str, Any]:

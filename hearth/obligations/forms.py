@@ -17,7 +17,7 @@ from hearth.obligations.selectors import InboxFilters
 from hearth.people.forms import GovukDateField, GovukForm
 
 OPEN, ENDED = "", "ended"
-OVERDUE_ONLY, CLAIMED_BY_ME = "overdue", "mine"
+OVERDUE_ONLY, CLAIMED_BY_ME, DUE_TODAY = "overdue", "mine", "today"
 
 
 # --- The inbox and the referrer's list ------------------------------------------------------
@@ -27,7 +27,10 @@ class InboxFilterForm(GovukForm):
     status = forms.ChoiceField(
         label="Status",
         choices=[
-            (OPEN, "Open"),
+            # Open is not yet ended (the lifecycle in docs/obligations.md): sent,
+            # acknowledged, or an outcome recorded that keeps it open (a decision to
+            # assess), never closed or withdrawn.
+            (OPEN, "Open: not yet closed or withdrawn"),
             *[(s.value, policy.STATUS_LABELS[s]) for s in policy.Status],
             (ENDED, "Ended: closed or withdrawn"),
         ],
@@ -46,7 +49,11 @@ class InboxFilterForm(GovukForm):
     )
     show = forms.MultipleChoiceField(
         label="Show only",
-        choices=[(OVERDUE_ONLY, "Overdue"), (CLAIMED_BY_ME, "Claimed by me")],
+        choices=[
+            (OVERDUE_ONLY, "Overdue"),
+            (DUE_TODAY, "Due later today"),
+            (CLAIMED_BY_ME, "Claimed by me"),
+        ],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -75,6 +82,7 @@ class InboxFilterForm(GovukForm):
             local_authority_id=data.get("local_authority"),
             overdue_only=OVERDUE_ONLY in show,
             claimed_by_me=CLAIMED_BY_ME in show,
+            due_today=DUE_TODAY in show,
         )
 
 

@@ -223,6 +223,18 @@ class Obligation(TimeStampedModel):
         return registry.label(self.route)
 
     @property
+    def status_label(self) -> str:
+        """Its status in its route's words ("Decided: assessment under way"), else the
+        core's ("Outcome recorded")."""
+        return registry.get(self.route).status_label(self.status)
+
+    @property
+    def route_in_sentence(self) -> str:
+        """Its route's label inside a sentence ("the IDVA referral for ..."): never the
+        key, never a proper name lower-cased (``registry.sentence_label``)."""
+        return registry.sentence_label(self.route)
+
+    @property
     def declared(self) -> registry.Route:
         """Its route, as the route's app declared it (its words, for the pages)."""
         return registry.get(self.route)

@@ -62,7 +62,9 @@ A route declares:
   (``RoutingSettings.route_days``) and set on the area's settings page; its policy reads
   them with ``Timescales.days``;
 - ``stages``: the labels of its own deadline stages (a front door's assessment), beside
-  the core's (send, acknowledge, decide, outcome).
+  the core's (send, acknowledge, decide, outcome);
+- ``status_labels``: its own words for a status (a front door's "Decided: assessment
+  under way" for an outcome recorded that keeps it open).
 
 Everything but the key, label, rule and version is optional. ``register`` refuses a second
 route with the same key, and a key too long for the ledger's column.
@@ -183,6 +185,15 @@ class Route:
     # Whether a list of an incident's obligations names its subject beside the route (the
     # subject is not the obvious one: an adult victim, a sibling on a school's notice).
     names_subject: bool = True
+    # Its own words for a status where the core's say too little: a front door's decision
+    # to assess leaves the notification "Decided: assessment under way", not "Outcome
+    # recorded" (issue 17: name each state for what happened).
+    status_labels: Mapping[str, str] = field(default_factory=dict)
+
+    def status_label(self, status: str) -> str:
+        from hearth.obligations.policy import STATUS_LABELS, Status
+
+        return self.status_labels.get(status) or STATUS_LABELS[Status(status)]
 
     def outcome_label(self, outcome: str) -> str:
         return self.outcomes.get(outcome, outcome)
@@ -249,6 +260,24 @@ def route_keys() -> list[str]:
 
 def label(key: str) -> str:
     return get(key).label
+
+
+def in_sentence(text: str) -> str:
+    """A route's label inside a sentence: its first letter lower-cased only when it is an
+    ordinary word ("Child concern notification" → "child concern notification"); a name
+    stays as it is: an acronym ("MARAC referral", "IDVA referral") or a proper name whose
+    first two words are capitalised ("Operation Encompass notification")."""
+    words = text.split()
+    if not words or len(words[0]) < 2 or not words[0][1].islower():
+        return text
+    if len(words) > 1 and words[1][:1].isupper():
+        return text
+    return text[0].lower() + text[1:]
+
+
+def sentence_label(key: str) -> str:
+    """The route's label as it reads inside a sentence ("the IDVA referral for ...")."""
+    return in_sentence(get(key).label)
 
 
 def outcome_label(key: str, outcome: str) -> str:

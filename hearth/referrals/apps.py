@@ -27,3 +27,12 @@ class ReferralsConfig(AppConfig):
 
         if marac_referrals not in MARAC_REFERRAL_SOURCES:
             MARAC_REFERRAL_SOURCES.append(marac_referrals)
+
+        # The home page (the lowest layer, accounts) leads with the front door's and an
+        # IDVA service's main work, counted (issue 17).
+        from hearth.accounts import views as accounts_views
+        from hearth.referrals.home import front_door_actions, idva_actions
+
+        for hook in (front_door_actions, idva_actions):
+            if hook not in accounts_views.HOME_ACTIONS:
+                accounts_views.HOME_ACTIONS.append(hook)

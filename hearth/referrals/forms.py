@@ -4,10 +4,11 @@ referrer completing a MARAC referral (GOV.UK patterns through crispy-forms-gds).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from crispy_forms_gds.choices import Choice
-from crispy_forms_gds.layout import Field, Fieldset, Fluid, Layout, Size
+from crispy_forms_gds.layout import HTML, Field, Fieldset, Fluid, Layout, Size
 from django import forms
 
 from hearth.core import clock
@@ -53,10 +54,48 @@ class DecisionForm(GovukForm):
         error_messages={"max_length": "Reasons must be 2000 characters or fewer"},
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        child: str = "",
+        siblings: Sequence[tuple[int, str]] = (),
+        **kwargs: Any,
+    ) -> None:
+        """``siblings``: the other children of the household from the same incident whose
+        notifications wait for this front door's decision, as (obligation id, name). Each
+        gets a box, ticked at first, to record the same decision for them too, and their
+        own decision to choose instead (issue 17)."""
         super().__init__(*args, **kwargs)
+        self.siblings = list(siblings)
+        if child and self.siblings:
+            self.fields["decision"].label = f"What have you decided for {child}?"
+        household: list[Any] = []
+        for pk, name in self.siblings:
+            self.fields[f"also_{pk}"] = forms.BooleanField(
+                label=f"Record a decision for {name} too", required=False, initial=True
+            )
+            self.fields[f"decision_{pk}"] = forms.ChoiceField(
+                label=f"Decision for {name}",
+                choices=[("", "The same decision"), *self.base_fields["decision"].choices],  # type: ignore[attr-defined]
+                required=False,
+                error_messages={"invalid_choice": f"Select the decision for {name}"},
+            )
+            household.append(
+                Fieldset(
+                    Field.checkbox(f"also_{pk}", small=True),
+                    Field.select(f"decision_{pk}"),
+                    legend=name,
+                    legend_size=Size.SMALL,
+                )
+            )
         self.helper.layout = Layout(
             Field.radios("decision", legend_size=Size.MEDIUM, small=True),
+            *(
+                [HTML('<h2 class="govuk-heading-m">Other children from this incident</h2>')]
+                if household
+                else []
+            ),
+            *household,
             Field("assessment_started_on"),
             Field.textarea("note", rows=4),
         )
@@ -66,9 +105,19 @@ class DecisionForm(GovukForm):
         _not_in_future(self, "assessment_started_on", "The assessment start date")
         return data
 
+    def others(self) -> dict[int, str]:
+        """The ticked siblings and the decision for each: their own, else this one."""
+        data = self.cleaned_data
+        return {
+            pk: data.get(f"decision_{pk}") or data["decision"]
+            for pk, _ in self.siblings
+            if data.get(f"also_{pk}")
+        }
+
     def started_on(self) -> dt.date | None:
-        """The start date, only for a decision that starts an assessment."""
-        if self.cleaned_data["decision"] in policy.ASSESSMENT_DECISIONS:
+        """The start date, when any decision recorded starts an assessment."""
+        chosen = {self.cleaned_data["decision"], *self.others().values()}
+        if chosen & set(policy.ASSESSMENT_DECISIONS):
             return self.cleaned_data.get("assessment_started_on")
         return None
 

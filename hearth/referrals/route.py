@@ -65,6 +65,8 @@ CHILD_CONCERN = registry.Route(
     settings=policy.SETTINGS,
     stages=policy.STAGE_LABELS,
     groups_siblings=True,
+    # Decided to assess: open until the assessment is complete, not "Outcome recorded".
+    status_labels={policy.Status.OUTCOME_RECORDED: "Decided: assessment under way"},
 )
 MARAC_REFERRAL = registry.Route(
     key=policy.Route.MARAC_REFERRAL,

@@ -14,6 +14,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import F
+
 from hearth.audit.models import AccessAction
 from hearth.audit.services import access_record
 from hearth.core import clock
@@ -405,3 +407,39 @@ def assessment_of(*, obligation: Obligation, assessment_id: int) -> ChildAssessm
     if assessment is None:
         raise NotFound("No such assessment")
     return assessment
+
+
+# --- The front door deciding a household's children together --------------------------------
+
+
+def undecided_siblings_for(
+    *, actor: Actor, obligation: Obligation, purpose: str = "Decide for a household's children"
+) -> list[Obligation]:
+    """The other children's notifications from the same incident, sent to the same front
+    door and not decided yet (open, no outcome), that the actor's team may decide with
+    this one (issue 17): each keeps its own obligation, record and outcome. Visible to the
+    actor (``addressed_to``), eldest first; their read is logged. One query, whatever the
+    household's size."""
+    if obligation.route != policy.Route.CHILD_CONCERN:
+        return []
+    siblings = list(
+        Obligation.objects.addressed_to(actor)
+        .open()
+        .filter(
+            incident_id=obligation.incident_id,
+            route=policy.Route.CHILD_CONCERN,
+            team_id=obligation.team_id,
+            outcome="",
+        )
+        .exclude(pk=obligation.pk)
+        .select_related("subject")
+        .order_by(F("subject__date_of_birth").asc(nulls_last=True), "id")
+    )
+    if siblings:
+        access_record(
+            actor=actor,
+            action=AccessAction.READ,
+            purpose=purpose,
+            records=[*siblings, *(s.subject for s in siblings)],
+        )
+    return siblings

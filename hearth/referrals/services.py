@@ -7,7 +7,7 @@ records; domain.md §10.4). Attached to the routes by ``hearth.referrals.route``
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -361,6 +361,8 @@ def decision_record(
         chosen = policy.Decision(decision)
     except ValueError:
         raise ValidationFailed.from_fields({"decision": ["Select the decision"]}) from None
+    if _already_decided(obligation, chosen):
+        return obligation  # the same decision again (a form sent twice) changes nothing
     if obligation.status == policy.Status.OUTCOME_RECORDED and obligation.assessments.exists():
         raise ValidationFailed("An assessment has started: record its outcome instead")
     record_outcome_held(actor, obligation, chosen, note)
@@ -394,6 +396,89 @@ def decision_record(
     elif registry.get(obligation.route).closes_with_outcome(chosen):
         close_held(actor, obligation)
     return obligation
+
+
+def _already_decided(obligation: Obligation, chosen: policy.Decision) -> bool:
+    """This very decision is already recorded: closed by it, or its assessment started."""
+    if obligation.outcome != chosen:
+        return False
+    return obligation.status == policy.Status.CLOSED or obligation.assessments.exists()
+
+
+@transaction.atomic
+def decisions_record(
+    *,
+    actor: Actor,
+    obligation: Obligation,
+    decision: str,
+    note: str = "",
+    assessment_started_on: dt.date | None = None,
+    others: Mapping[int, str] | None = None,
+) -> list[tuple[Obligation, bool]]:
+    """One front-door decision for several children of a household at once (issue 17):
+    this notification's, and ``others`` (the ids of the other children's notifications
+    from the same incident, sent to the same team, each with its own decision). Each
+    child keeps their own obligation, record and outcome: each is decided by
+    ``decision_record``, with its own timeline events, in one transaction (all or none).
+    Idempotent: a child already decided this way is left as it is, and a sibling decided
+    meanwhile by someone else is left with their decision (``False`` beside it). Ids
+    outside the household are refused."""
+    others = dict(others or {})
+    decided = [
+        (
+            decision_record(
+                actor=actor,
+                obligation=obligation,
+                decision=decision,
+                note=note,
+                assessment_started_on=assessment_started_on,
+            ),
+            True,
+        )
+    ]
+    if not others:
+        return decided
+    siblings = {
+        o.pk: o
+        for o in Obligation.objects.select_for_update()
+        .filter(
+            pk__in=list(others),
+            incident_id=obligation.incident_id,
+            route=policy.Route.CHILD_CONCERN,
+            team_id=obligation.team_id,
+        )
+        .exclude(pk=obligation.pk)
+        .select_related("subject", "incident", "team", "referrer_team")
+        .order_by("id")
+    }
+    if set(others) - set(siblings):
+        raise ValidationFailed("Choose only children from this incident sent to your team")
+    for pk, sibling in siblings.items():
+        try:
+            chosen = policy.Decision(others[pk])
+        except ValueError:
+            raise ValidationFailed.from_fields(
+                {f"decision_{pk}": [f"Select the decision for {sibling.subject.full_name}"]}
+            ) from None
+        if _already_decided(sibling, chosen):
+            decided.append((sibling, True))  # the same decision again changes nothing
+            continue
+        if sibling.outcome or not sibling.is_open:
+            decided.append((sibling, False))  # decided or ended meanwhile: theirs stays
+            continue
+        decided.append(
+            (
+                decision_record(
+                    actor=actor,
+                    obligation=sibling,
+                    decision=chosen,
+                    note=note,
+                    assessment_started_on=assessment_started_on,
+                ),
+                True,
+            )
+        )
+    return decided
 
 
 @transaction.atomic

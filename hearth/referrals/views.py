@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.core.personal_data import no_personal_data, reads_personal_data
+from hearth.obligations.models import Obligation
 from hearth.obligations.selectors import ObligationDetail
 from hearth.obligations.views._common import (
     posted,
@@ -21,7 +22,7 @@ from hearth.obligations.views._common import (
     to_detail,
 )
 from hearth.obligations.views.actions import REFUSED, as_failure, page
-from hearth.referrals import forms, policy, services
+from hearth.referrals import forms, policy, selectors, services
 from hearth.referrals.selectors import ReferralShare, _decision_words
 
 
@@ -59,6 +60,20 @@ def marac_child_notification_raise(
 # --- The front door's decision and the assessment ---------------------------------------------
 
 
+def _decided_lines(decided: list[tuple[Obligation, bool]]) -> list[str]:
+    """ "Decision recorded for Mia Vance: Early help", one line a child; a sibling someone
+    else decided meanwhile keeps their decision, and is named."""
+    lines = []
+    for obligation, recorded in decided:
+        name = obligation.subject.full_name
+        label = policy.DECISION_LABELS.get(policy.Decision(obligation.outcome), obligation.outcome)
+        if recorded:
+            lines.append(f"Decision recorded for {name}: {label}")
+        else:
+            lines.append(f"{name} already had a decision, which is unchanged: {label}")
+    return lines
+
+
 @reads_personal_data
 @require_http_methods(["GET", "POST"])
 def obligation_decision(request: HttpRequest, obligation_id: int) -> HttpResponse:
@@ -68,21 +83,29 @@ def obligation_decision(request: HttpRequest, obligation_id: int) -> HttpRespons
         return redirect("obligation_outcome", obligation_id=obligation.pk)
     if not obligation.is_open:
         return to_detail(obligation)
-    form = forms.DecisionForm(posted(request))
+    # The household's other children from this incident, not decided yet: decided with
+    # this one at once, each keeping their own obligation, record and outcome (issue 17).
+    siblings = selectors.undecided_siblings_for(actor=actor, obligation=obligation)
+    form = forms.DecisionForm(
+        posted(request),
+        child=obligation.subject.full_name,
+        siblings=[(s.pk, s.subject.full_name) for s in siblings],
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.decision_record(
+            decided = services.decisions_record(
                 actor=actor,
                 obligation=obligation,
                 decision=form.cleaned_data["decision"],
                 note=form.cleaned_data["note"],
                 assessment_started_on=form.started_on(),
+                others=form.others(),
             )
         except REFUSED as refused:
             form.add_failure(as_failure(refused))
         else:
-            label = policy.DECISION_LABELS[policy.Decision(form.cleaned_data["decision"])]
-            messages.success(request, f"Decision recorded: {label}")
+            for line in _decided_lines(decided):
+                messages.success(request, line)
             return to_detail(obligation)
     return page(request, "referrals/decision.html", detail, form=form)
 

@@ -251,12 +251,23 @@ def test_the_home_page_counts_what_waits_for_the_marac(
     wessex: Any, client_for: Callable[[str], Client]
 ) -> None:
     a_sent_referral(wessex)
-    a_meeting(wessex, days=4)
+    meeting = a_meeting(wessex, days=4)
     before = AccessEvent.objects.count()
-    text = client_for(MARAC).get(reverse("home")).content.decode()
-    assert "MARAC meetings" in text and "1 referral waiting to be added to a meeting" in text
-    assert "Next meeting:" in text
-    assert AccessEvent.objects.count() == before
+    response = client_for(MARAC).get(reverse("home"))
+    text = response.content.decode()
+    assert AccessEvent.objects.count() == before  # counts only
+    (action,) = [a for a in response.context["actions"] if a.label == "MARAC meetings"]
+    assert response.context["actions"][0] is action  # the page's primary button
+    waiting, agenda = action.waiting
+    # The count is what the list it links to shows.
+    listed = client_for(MARAC).get(reverse("marac_meetings")).context["page"].waiting
+    assert waiting.count == len(listed) >= 1
+    assert waiting.url == reverse("marac_meetings") + "#waiting"
+    assert (
+        f"{waiting.count} referral{'s' if waiting.count != 1 else ''} waiting to be heard" in text
+    )
+    assert agenda.url == reverse("marac_meeting", args=[meeting.pk])
+    assert "on the agenda of the next meeting, " in text
     assert "MARAC meetings" not in client_for(FRONT_DOOR).get(reverse("home")).content.decode()
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 
 from hearth.accounts.models import Team
 from hearth.audit.models import AccessAction
@@ -36,6 +36,7 @@ class InboxFilters:
     local_authority_id: int | None = None
     overdue_only: bool = False
     claimed_by_me: bool = False
+    due_today: bool = False  # due later today, not yet overdue
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,72 @@ def _team_for_inbox(actor: Actor, team_id: int) -> Team:
     return team
 
 
+def _filtered(
+    items: QuerySet[Obligation], actor: Actor, filters: InboxFilters, now: dt.datetime
+) -> QuerySet[Obligation]:
+    """A team's work narrowed by the filters: what the inbox lists and the home page
+    counts, so the two always agree."""
+    if filters.status == "ended":
+        items = items.filter(status__in=[s.value for s in policy.ENDED])
+    elif filters.status:
+        items = items.filter(status=filters.status)
+    else:
+        # Open: not yet ended (the lifecycle, docs/obligations.md): sent, acknowledged, or
+        # an outcome recorded that keeps it open (a decision to assess); never closed or
+        # withdrawn.
+        items = items.open()
+    if filters.route:
+        items = items.filter(route=filters.route)
+    if filters.local_authority_id:
+        items = items.filter(incident__local_authority_id=filters.local_authority_id)
+    if filters.claimed_by_me:
+        items = items.filter(claimed_by_id=actor.user_id)
+    # The stored next due time (``Obligation.next_due_at``): the team's open work is read
+    # in its order, counted and cut to a page through one partial index.
+    if filters.due_by:
+        # Due on or before that day in London: before the next day's start (an index range).
+        items = items.filter(next_due_at__lt=_start_of_day_after(filters.due_by))
+    if filters.overdue_only:
+        items = items.filter(next_due_at__lte=now)
+    if filters.due_today:
+        # Due later today (London), not yet overdue: beside "overdue", never counted twice.
+        today = now.astimezone(clock.LONDON).date()
+        items = items.filter(next_due_at__gt=now, next_due_at__lt=_start_of_day_after(today))
+    return items
+
+
+def _start_of_day_after(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=clock.LONDON)
+
+
+@dataclass(frozen=True)
+class WorkCounts:
+    """How many of a team's items each set of filters lists (the home page's counts)."""
+
+    team: Team
+    counts: dict[str, int]
+
+
+def inbox_counts(*, actor: Actor, team_id: int, filters: Mapping[str, InboxFilters]) -> WorkCounts:
+    """How many items the team's inbox lists under each of ``filters`` (by name), in one
+    query: the inbox's own filters (``_filtered``), so a count on the home page and the
+    list it links to always agree. Counts only: no personal data, nothing logged."""
+    team = _team_for_inbox(actor, team_id)
+    base = Obligation.objects.addressed_to(actor).filter(team=team)
+    now = clock.now()
+    names = list(filters)
+    found = {
+        f"n{index}": Count(
+            "pk", filter=Q(pk__in=_filtered(base, actor, filters[name], now).values("pk"))
+        )
+        for index, name in enumerate(names)
+    }
+    counts = base.aggregate(**found) if found else {}
+    return WorkCounts(
+        team=team, counts={name: int(counts[f"n{i}"]) for i, name in enumerate(names)}
+    )
+
+
 def inbox_for(
     *,
     actor: Actor,
@@ -94,30 +161,8 @@ def inbox_for(
     listed with each other."""
     team = _team_for_inbox(actor, team_id)
     base = Obligation.objects.addressed_to(actor).filter(team=team)
-    items = base
-    if filters.status == "ended":
-        items = items.filter(status__in=[s.value for s in policy.ENDED])
-    elif filters.status:
-        items = items.filter(status=filters.status)
-    else:
-        items = items.open()
-    if filters.route:
-        items = items.filter(route=filters.route)
-    if filters.local_authority_id:
-        items = items.filter(incident__local_authority_id=filters.local_authority_id)
-    if filters.claimed_by_me:
-        items = items.filter(claimed_by_id=actor.user_id)
-    # The stored next due time (``Obligation.next_due_at``): the team's open work is read
-    # in its order, counted and cut to a page through one partial index.
-    if filters.due_by:
-        # Due on or before that day in London: before the next day's start (an index range).
-        day_after = dt.datetime.combine(
-            filters.due_by + dt.timedelta(days=1), dt.time.min, tzinfo=clock.LONDON
-        )
-        items = items.filter(next_due_at__lt=day_after)
     now = clock.now()
-    if filters.overdue_only:
-        items = items.filter(next_due_at__lte=now)
+    items = _filtered(base, actor, filters, now)
     # How many, and how many overdue, in one pass over the index.
     counts = items.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(next_due_at__lte=now)))
     total, overdue = int(counts["total"]), int(counts["overdue"])

@@ -85,7 +85,7 @@ def new_work_message(obligation: Obligation) -> notify.Message | None:
     return team_message(
         obligation.team,
         obligation,
-        f"New {label.lower()} for your team",
+        f"New {registry.in_sentence(label)} for your team",
         f"{_label(obligation)} has been sent to {obligation.team.name}.",
     )
 

@@ -318,7 +318,7 @@ def test_a_decision_needs_a_choice_and_the_officer_then_sees_it(
     mia = of(incident, Route.CHILD_CONCERN)[0]
     client = client_for(FRONT_DOOR)
     url = reverse("obligation_decision", args=[mia.pk])
-    assert "What have you decided?" in text(client.get(url))
+    assert "What have you decided for Mia Vance?" in text(client.get(url))  # with her siblings
     response = client.post(url, {"note": "Thinking"})
     page = text(response)
     assert response.status_code == 200

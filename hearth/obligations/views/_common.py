@@ -21,10 +21,9 @@ def posted(request: HttpRequest) -> Any:
 
 
 def lower_first(text: str) -> str:
-    """ "Child concern notification" → "child concern notification"; "MARAC referral" stays."""
-    if len(text) > 1 and text[1].islower():
-        return text[0].lower() + text[1:]
-    return text
+    """ "Child concern notification" → "child concern notification"; "MARAC referral" and
+    "Operation Encompass notification" stay (``registry.in_sentence``)."""
+    return registry.in_sentence(text)
 
 
 def describe(obligation: Obligation, *, start: bool = False) -> str:

@@ -46,6 +46,7 @@ def page(
             "detail": detail,
             "obligation": obligation,
             "route_label": registry.label(obligation.route),
+            "route_in_sentence": registry.sentence_label(obligation.route),
             "back_url": reverse("obligation_detail", args=[obligation.pk]),
             **context,
         },
