@@ -23,10 +23,12 @@ class SpecialistConfig(AppConfig):
 
         # The home page (the lowest layer, accounts) says what is waiting.
         from hearth.accounts import views as accounts_views
-        from hearth.specialist.views import home_page_context
+        from hearth.specialist.views import home_actions, home_page_context
 
         if home_page_context not in accounts_views.HOME_PAGE_EXTRAS:
             accounts_views.HOME_PAGE_EXTRAS.append(home_page_context)
+        if home_actions not in accounts_views.HOME_ACTIONS:
+            accounts_views.HOME_ACTIONS.append(home_actions)
 
         # The child's safeguarding record (the ledger core) links to referring them.
         from hearth.obligations.views import detail

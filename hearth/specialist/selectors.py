@@ -113,21 +113,49 @@ def referral_acting(*, actor: Actor, obligation_id: int) -> SpecialistReferral:
 
 
 def referrals_received(
-    *, actor: Actor, waiting_only: bool = False, purpose: str = "List referrals to a service"
+    *,
+    actor: Actor,
+    waiting_only: bool = False,
+    purpose: str = "List referrals to a service",
+    show: str = "",
 ) -> list[SpecialistReferral]:
     """The referrals to the actor's agency's services still open (the waiting list: those
-    on it, not yet started)."""
+    on it, not yet started); with ``show`` (a ``WORK_SHOWN`` key), only those the home
+    page counts under it (``service_work_for``), so the count and the list agree."""
     qs = _referrals().received_by(actor).exclude(obligation__status__in=ENDED)
     if actor.team_ids:
         qs = qs.filter(obligation__team_id__in=actor.team_ids)
+    if show in WORK_SHOWN:
+        qs = qs.filter(_work_filters()[show])
     if waiting_only:
-        qs = qs.filter(answer=policy.ReferralOutcome.WAITING_LIST, started_on__isnull=True)
+        qs = qs.filter(_work_filters()["waiting_list"])
         qs = qs.order_by("expected_start_on", "created_at", "id")
     else:
         qs = qs.order_by("created_at", "id")
     rows = list(qs[:500])
-    _log(actor, purpose, rows, [r.child for r in rows], waiting_only=waiting_only)
+    query: dict[str, object] = {"waiting_only": waiting_only}
+    if show in WORK_SHOWN:
+        query["show"] = show
+    _log(actor, purpose, rows, [r.child for r in rows], **query)
     return rows
+
+
+# What the home page counts (``service_work_for``) and the referrals page shows under
+# each (``referrals_received(show=...)``), in words for the page's heading.
+WORK_SHOWN = {
+    "to_acknowledge": "waiting to be acknowledged",
+    "overdue": "overdue",
+    "receiving_support": "with the child receiving support",
+}
+
+
+def _work_filters() -> dict[str, Q]:
+    return {
+        "to_acknowledge": Q(obligation__acknowledged_at__isnull=True),
+        "overdue": Q(obligation__next_due_at__lte=clock.now()),
+        "waiting_list": Q(answer=policy.ReferralOutcome.WAITING_LIST, started_on__isnull=True),
+        "receiving_support": Q(started_on__isnull=False),
+    }
 
 
 def referrals_for_child(
@@ -189,13 +217,7 @@ def service_work_for(*, actor: Actor) -> ServiceWork:
         qs = qs.filter(obligation__team_id__in=actor.team_ids)
     counts = qs.aggregate(
         open=Count("pk"),
-        to_acknowledge=Count("pk", filter=Q(obligation__acknowledged_at__isnull=True)),
-        overdue=Count("pk", filter=Q(obligation__next_due_at__lte=clock.now())),
-        waiting_list=Count(
-            "pk",
-            filter=Q(answer=policy.ReferralOutcome.WAITING_LIST, started_on__isnull=True),
-        ),
-        receiving_support=Count("pk", filter=Q(started_on__isnull=False)),
+        **{name: Count("pk", filter=wanted) for name, wanted in _work_filters().items()},
     )
     return ServiceWork(**{name: int(value or 0) for name, value in counts.items()})
 

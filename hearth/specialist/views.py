@@ -14,7 +14,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from hearth.core.actor import Actor, AgencyKind
+from hearth.accounts.views import HomeAction, WaitingCount
+from hearth.core.actor import Actor, AgencyKind, Role
 from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
 from hearth.core.http import actor_of
 from hearth.core.personal_data import no_personal_data, reads_personal_data
@@ -40,12 +41,63 @@ def child_record_context(actor: Actor, record: Any) -> dict[str, Any]:
     return {"specialist_refer_url": reverse("specialist_refer", args=[record.child.pk])}
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+def home_actions(actor: Actor) -> list[HomeAction]:
+    """The home page (``HOME_ACTIONS``): a specialist service leads with its referrals,
+    with those to acknowledge, overdue, on the waiting list and receiving support counted,
+    each linking to the list showing exactly those (``referrals_received(show=...)``).
+    Counts only, one query."""
+    if not (
+        actor.agency_kind == AgencyKind.SPECIALIST_CHILDRENS_SERVICE
+        and actor.sees_case_content
+        and Role.SPECIALIST_PRACTITIONER in actor.roles
+    ):
+        return []
+    work = selectors.service_work_for(actor=actor)
+    referrals = reverse("specialist_referrals")
+    waiting = [
+        WaitingCount(
+            words=f"{_plural(work.to_acknowledge, 'referral', 'referrals')} to acknowledge",
+            count=work.to_acknowledge,
+            url=f"{referrals}?show=to_acknowledge",
+        ),
+    ]
+    if work.overdue:
+        waiting.append(
+            WaitingCount(
+                words=f"{_plural(work.overdue, 'referral', 'referrals')} overdue",
+                count=work.overdue,
+                url=f"{referrals}?show=overdue",
+                urgent=True,
+            )
+        )
+    waiting += [
+        WaitingCount(
+            words=f"{_plural(work.waiting_list, 'child', 'children')} on your waiting list",
+            count=work.waiting_list,
+            url=reverse("specialist_waiting_list"),
+        ),
+        WaitingCount(
+            words=f"{_plural(work.receiving_support, 'child', 'children')} receiving support",
+            count=work.receiving_support,
+            url=f"{referrals}?show=receiving_support",
+        ),
+    ]
+    label = (
+        "Acknowledge and answer referrals"
+        if work.to_acknowledge
+        else "See the referrals to your services"
+    )
+    return [HomeAction(label=label, url=referrals, waiting=tuple(waiting), order=10)]
+
+
 def home_page_context(actor: Actor) -> dict[str, Any]:
-    """The home page (``HOME_PAGE_EXTRAS``): a specialist service's referrals waiting, and
-    a lead agency's children waiting for specialist support. Counts only."""
+    """The home page (``HOME_PAGE_EXTRAS``): a lead agency's children waiting for
+    specialist support. Counts only. (A service's own referrals are its home action.)"""
     context: dict[str, Any] = {}
-    if actor.agency_kind == AgencyKind.SPECIALIST_CHILDRENS_SERVICE and actor.sees_case_content:
-        context["specialist_work"] = selectors.service_work_for(actor=actor)
     if actor.sees_case_content:
         waiting = selectors.children_waiting_count(actor=actor)
         if waiting or actor.agency_kind == AgencyKind.CHILDRENS_SERVICES:
@@ -234,8 +286,14 @@ def referral_outcome(request: HttpRequest, obligation_id: int) -> HttpResponse:
 def referrals(request: HttpRequest) -> HttpResponse:
     """The service's own list of the referrals to it: the ledger's team inbox does not
     show them (the route is read only on its own pages), so this is where they arrive."""
-    rows = selectors.referrals_received(actor=actor_of(request))
-    return render(request, "specialist/referrals.html", {"rows": rows})
+    show = request.GET.get("show", "")
+    show = show if show in selectors.WORK_SHOWN else ""
+    rows = selectors.referrals_received(actor=actor_of(request), show=show)
+    return render(
+        request,
+        "specialist/referrals.html",
+        {"rows": rows, "show": show, "show_words": selectors.WORK_SHOWN.get(show, "")},
+    )
 
 
 @reads_personal_data

@@ -71,7 +71,8 @@ def test_a_services_counts_follow_each_step(
     with time_machine.travel(due + dt.timedelta(minutes=1), tick=False):
         late = selectors.service_work_for(actor=specialist)
         assert late.overdue >= start.overdue + 1
-        assert f"{late.overdue} overdue" in home(client_for(SPECIALIST))
+        overdue = "referral" if late.overdue == 1 else "referrals"
+        assert f"{late.overdue} {overdue} overdue" in home(client_for(SPECIALIST))
     services.referral_acknowledge(actor=specialist, referral=referral)
     services.referral_accept(
         actor=specialist,
@@ -132,3 +133,48 @@ def test_the_front_door_sees_how_many_children_wait(
             for n in selectors.unmet_need_list(actor=empty_directory.actor(SOUTH_FRONT_DOOR))
         }
     )
+
+
+def test_each_count_on_the_home_page_links_to_a_list_of_exactly_those(
+    empty_directory: Any, client_for: Callable[[str], Client]
+) -> None:
+    """Issue 17: the specialist's home action counts what is waiting, and each count's
+    link lists the same number of referrals."""
+    from hearth.specialist.views import home_actions
+
+    specialist = empty_directory.actor(SPECIALIST)
+    incident = submitted_incident(empty_directory)
+    svc = service()
+    acknowledged = refer(empty_directory, incident, svc)
+    refer(empty_directory, incident, svc, name="Leo")
+    services.referral_acknowledge(actor=specialist, referral=acknowledged)
+    services.referral_accept(
+        actor=specialist,
+        referral=acknowledged,
+        waiting_list=False,
+        start_on=clock.local_now().date(),
+    )
+    services.referral_start(
+        actor=specialist, referral=acknowledged, started_on=clock.local_now().date()
+    )
+    due = max(
+        d.due_at
+        for r in selectors.referrals_received(actor=specialist)
+        for d in r.obligation.deadlines.all()
+    )
+    with time_machine.travel(due + dt.timedelta(minutes=1), tick=False):
+        client = client_for(SPECIALIST)
+        (action,) = home_actions(specialist)
+        assert action.order == 10 and action.url == reverse("specialist_referrals")
+        shown = {w.words: w for w in action.waiting}
+        assert any("overdue" in words for words in shown)
+        for waiting in action.waiting:
+            page = client.get(waiting.url).content.decode()
+            rows = page.count('<tr class="govuk-table__row"><td')
+            assert rows == waiting.count, (waiting.words, waiting.url)
+            if waiting.count:
+                assert (
+                    f"{waiting.count} open referral" in page
+                    or f"{waiting.count} child" in page
+                    or "waiting list" in page
+                )
