@@ -100,7 +100,7 @@ def test_the_front_door_decides_and_the_officer_sees_the_decision(
         expect(summary.get_by_role("link", name="Select the decision")).to_be_visible()
         practitioner.check("record the decision, with an error", "Record the decision")
 
-        page.get_by_role("group", name="What have you decided?").get_by_label(
+        page.get_by_role("group", name="What have you decided for Mia Vance?").get_by_label(
             "Early help", exact=True
         ).check()
         page.get_by_label("Reasons for the decision (optional)").fill(
@@ -108,8 +108,9 @@ def test_the_front_door_decides_and_the_officer_sees_the_decision(
         )
         page.get_by_role("button", name="Record the decision").click()
         practitioner.check("the notification, decided")
+        # Her brother and sister, ticked at first, are decided with her (issue 17).
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-            "Decision recorded: Early help"
+            "Decision recorded for Mia Vance: Early help"
         )
 
         page.get_by_role("link", name="Mia Vance's safeguarding record").click()
@@ -167,6 +168,8 @@ def test_the_inbox_works_without_javascript(
         page.get_by_role("button", name="Record the decision").click()
         page.get_by_label("No further action", exact=True).check()
         page.get_by_role("button", name="Record the decision").click()
-        expect(page.get_by_text("Decision recorded: No further action")).to_be_visible()
+        expect(
+            page.get_by_text("Decision recorded for Mia Vance: No further action")
+        ).to_be_visible()
     finally:
         context.close()

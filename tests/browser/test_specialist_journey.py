@@ -84,12 +84,12 @@ def test_a_child_is_referred_to_little_oaks_and_supported(
         front_door.check("the notification, acknowledged")
         page.get_by_role("button", name="Record the decision").click()
         front_door.check("record the decision", "Record the decision")
-        page.get_by_role("group", name="What have you decided?").get_by_label(
+        page.get_by_role("group", name=f"What have you decided for {CHILD}?").get_by_label(
             "Early help", exact=True
         ).check()
         page.get_by_role("button", name="Record the decision").click()
         front_door.check("the notification, decided")
-        expect(success(page)).to_contain_text("Decision recorded: Early help")
+        expect(success(page)).to_contain_text(f"Decision recorded for {CHILD}: Early help")
         # The offer of support is now due 10 working days from the decision itself.
         offer_deadline.refresh_from_db()
         assert not offer_deadline.estimated
