@@ -4,7 +4,8 @@ a child's risk levels. Invariants:
 - assessments and child risks are read through ``visible_to`` (they follow their
   incident); missing and forbidden are the same ``NotFound``;
 - the victim's history counts incidents and concerns recorded by any agency (domain.md
-  §2.2: "doesn't just relate to police call-outs"), because a MARAC criterion must see
+  §2.2: "doesn't just relate to police call-outs"), under any agency's record of the
+  victim (certainly the same, or joined by a link in force: issue 16 §2), because a MARAC criterion must see
   the whole picture; it exposes only dates, perpetrator ids and the recording agency's
   name, never another agency's record, and the read is in the access log;
 - a victim's risk page (grades, changes of circumstances, prompts) is for whoever may
@@ -31,8 +32,9 @@ from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
 from hearth.incidents.models import Incident, Party
 from hearth.incidents.policy import PartyRole, is_child
+from hearth.matching.selectors import same_person_ids
 from hearth.people.models import Person
-from hearth.people.selectors import linked_person_ids
+from hearth.people.selectors import linked_person_ids as same_record_ids
 from hearth.risk import policy
 from hearth.risk.instruments import Instrument, instrument
 from hearth.risk.models import AreaRiskSettings, ChildRisk, CircumstanceChange, RiskAssessment
@@ -47,20 +49,30 @@ MARAC_REFERRAL_SOURCES: list[Callable[[Person, int | None], list[policy.PastRefe
 def marac_referrals_of(
     victim: Person, *, excluding_incident_id: int | None = None
 ) -> list[policy.PastReferral]:
-    """The victim's earlier MARAC referrals (under any agency's record of them), each with
-    its date and its perpetrators' linked record ids."""
-    return [
+    """The victim's earlier MARAC referrals (under any agency's record of them, joined
+    by links too: issue 16 §2), each with its date and its perpetrators' linked record
+    ids. Each source finds the records certainly the same as the one it is given; it is
+    asked again for each record only a link joins, and a referral found twice counts
+    once."""
+    records = [victim]
+    joined = same_person_ids(victim) - same_record_ids(victim)
+    if joined:
+        records += list(Person.objects.filter(pk__in=joined).order_by("pk"))
+    found = [
         referral
+        for record in records
         for source in MARAC_REFERRAL_SOURCES
-        for referral in source(victim, excluding_incident_id)
+        for referral in source(record, excluding_incident_id)
     ]
+    return list(dict.fromkeys(found))
 
 
 def linked_ids_of(person_ids: Iterable[int]) -> frozenset[int]:
-    """Every record id, across agencies, of each of these people (``linked_person_ids``)."""
+    """Every record id, across agencies, of each of these people: those certainly the
+    same and those joined by links in force (``matching.selectors.same_person_ids``)."""
     ids: set[int] = set()
     for person in Person.objects.filter(pk__in=set(person_ids)):
-        ids |= linked_person_ids(person)
+        ids |= same_person_ids(person)
     return frozenset(ids)
 
 
@@ -111,13 +123,14 @@ def marac_config_for(incident: Incident | None) -> policy.MaracConfig:
 
 def victim_history(*, victim: Person, before: dt.date) -> list[policy.PastEvent]:
     """Every submitted incident or concern, recorded by any agency, in which ``victim``
-    (under any agency's record of them) was the adult victim, up to ``before``: the
+    (under any agency's record of them, joined by links too) was the adult victim, up
+    to ``before``: the
     dates, the perpetrators and who recorded it. Not filtered by the reader's
     visibility: see the module docstring."""
     incidents = (
         Incident.objects.filter(
             status=Incident.Status.SUBMITTED,
-            parties__person_id__in=linked_person_ids(victim),
+            parties__person_id__in=same_person_ids(victim),
             parties__role=PartyRole.ADULT_VICTIM,
             occurred_at__date__lte=before,
         )
