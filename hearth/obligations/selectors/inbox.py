@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q
 
 from hearth.accounts.models import Team
 from hearth.audit.models import AccessAction
@@ -19,6 +19,7 @@ from hearth.core.errors import NotFound
 from hearth.obligations import policy, registry
 from hearth.obligations.models import (
     Obligation,
+    ObligationQuerySet,
 )
 from hearth.obligations.selectors._common import _open_deadlines
 
@@ -82,8 +83,8 @@ def _team_for_inbox(actor: Actor, team_id: int) -> Team:
 
 
 def _filtered(
-    items: QuerySet[Obligation], actor: Actor, filters: InboxFilters, now: dt.datetime
-) -> QuerySet[Obligation]:
+    items: ObligationQuerySet, actor: Actor, filters: InboxFilters, now: dt.datetime
+) -> ObligationQuerySet:
     """A team's work narrowed by the filters: what the inbox lists and the home page
     counts, so the two always agree."""
     if filters.status == "ended":
