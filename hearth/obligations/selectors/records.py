@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 
@@ -12,6 +12,7 @@ from hearth.core.actor import Actor
 from hearth.core.errors import NotFound
 from hearth.incidents.facts import children_at
 from hearth.incidents.models import ChildInvolvement, Incident
+from hearth.matching.selectors import KnownElsewhere, known_elsewhere_for
 from hearth.obligations import policy, registry
 from hearth.obligations.models import (
     Obligation,
@@ -123,6 +124,9 @@ class SafeguardingRecord:
     child: Person
     page: Page[Obligation]
     open_count: int
+    # Other organisations holding a record of the child joined to this one by a link
+    # (issue 16 §2): counted, named only where the viewer may see that record.
+    known_elsewhere: KnownElsewhere = field(default_factory=lambda: KnownElsewhere(0, ()))
 
     @property
     def obligations(self) -> list[Obligation]:
@@ -182,4 +186,9 @@ def child_record_for(
         purpose=purpose,
         records=[child, *obligations],
     )
-    return SafeguardingRecord(child=child, page=current, open_count=open_count)
+    return SafeguardingRecord(
+        child=child,
+        page=current,
+        open_count=open_count,
+        known_elsewhere=known_elsewhere_for(actor=actor, person=child),
+    )
