@@ -109,6 +109,7 @@ def features(
     sex: str = "",
     postcode: str = "",
     address: str = "",
+    town: str = "",
     nhs_number: str = "",
     upn: str = "",
 ) -> Row:
@@ -141,6 +142,7 @@ def features(
         "postcode": code or None,
         "outcode": outward_code(code) if code else None,
         "address": line or None,
+        "town": normalise_name(town) or None,
         "nhs": nhs_number or None,
         "upn": upn.upper() or None,
     }
@@ -233,6 +235,22 @@ def _else(words: str, **fixed: float) -> Level:
     )
 
 
+def _swapped_names(a: Row, b: Row) -> bool:
+    return (a["given_first"] is not None and a["given_first"] == b["family"]) or (
+        b["given_first"] is not None and b["given_first"] == a["family"]
+    )
+
+
+def _names_swapped() -> Level:
+    """Given and family names recorded the other way round (a common slip)."""
+    return Level(
+        "names_swapped",
+        '"given_first_l" = "family_r" OR "family_l" = "given_first_r"',
+        _swapped_names,
+        "matches the other's name recorded the other way round (given and family swapped)",
+    )
+
+
 def _initial(a: Row, b: Row) -> bool:
     x, y = a["given_first"], b["given_first"]
     return (len(x) == 1 or len(y) == 1) and x[0] == y[0]
@@ -251,6 +269,7 @@ GIVEN = Comparison(
         _exact("given", "the same", tf=True),
         _same("first", "given_first", "the same first name"),
         _same("nickname", "given_canon", "a short form of the same name (like Bill and William)"),
+        _names_swapped(),
         _jw("close", "given_first", 0.92, "spelt slightly differently"),
         Level(
             "initial",
@@ -273,6 +292,7 @@ FAMILY = Comparison(
         _exact("family", "the same", tf=True),
         _overlap("part", "family_parts", "one part of a double or hyphenated name matches"),
         _overlap("other", "family_all", "matches a previous or other name"),
+        _names_swapped(),
         _jw("close", "family", 0.92, "spelt slightly differently"),
         _jw("similar", "family", 0.8, "similar but spelt differently"),
         _else("different"),
@@ -329,6 +349,12 @@ POSTCODE = Comparison(
     (
         _null("postcode"),
         _exact("postcode", "the same"),
+        Level(
+            "close",
+            'damerau_levenshtein("postcode_l", "postcode_r") <= 1',
+            lambda a, b: jellyfish.damerau_levenshtein_distance(a["postcode"], b["postcode"]) <= 1,
+            "one character different",
+        ),
         _same("area", "outcode", "the same area (first half)"),
         _else("different"),
     ),
@@ -342,6 +368,18 @@ ADDRESS = Comparison(
         _null("address"),
         _exact("address", "the same"),
         _jw("close", "address", 0.9, "spelt slightly differently"),
+        _else("different"),
+    ),
+)
+
+TOWN = Comparison(
+    "town",
+    "Town",
+    ("town",),
+    (
+        _null("town"),
+        _exact("town", "the same"),
+        _jw("close", "town", 0.9, "spelt slightly differently"),
         _else("different"),
     ),
 )
@@ -379,6 +417,7 @@ COMPARISONS: tuple[Comparison, ...] = (
     SEX,
     POSTCODE,
     ADDRESS,
+    TOWN,
     NHS_NUMBER,
     UPN,
 )

@@ -46,6 +46,7 @@ def query_row(query: PersonQuery) -> Row:
         sex=query.sex,
         postcode=query.postcode,
         address=query.address,
+        town=query.town,
         nhs_number=query.nhs_number,
         upn=query.unique_pupil_number,
     )

@@ -57,8 +57,10 @@ class Score:
     evidence: tuple[Evidence, ...]
 
 
-def strength(weight: float) -> str:
-    if weight >= 6:
+def strength(weight: float, *, exact: bool = True) -> str:
+    """How much a comparison counts, in words: a partial agreement (a swapped date, a
+    nickname) is always "weaker evidence" than the same value would have been."""
+    if weight >= 6 and exact:
         return "strong evidence"
     if weight >= 1:
         return "weaker evidence"
@@ -150,7 +152,8 @@ class ScoringModel:
             if level.is_null:
                 words = f"{comparison.label}: {level.words}"
             else:
-                words = f"{comparison.label}: {level.words}{common} — {strength(weight)}"
+                grade = strength(weight, exact=level.key == "exact")
+                words = f"{comparison.label}: {level.words}{common} — {grade}"
             evidence.append(Evidence(comparison.label, level.key, round(weight, 3), words))
         return Score(_probability(total), total, tuple(evidence))
 

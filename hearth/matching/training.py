@@ -73,6 +73,7 @@ def person_rows(people: Iterable[Any]) -> Iterator[Row]:
             sex=person.sex,
             postcode=address.postcode if address else "",
             address=address.line_1 if address else "",
+            town=address.town if address else "",
             nhs_number=person.nhs_number,
             upn=person.unique_pupil_number,
         )
@@ -125,18 +126,34 @@ def base_settings(link_type: str = "dedupe_only") -> dict[str, Any]:
     }
 
 
-# No level's m below this: a level never seen among matches in training (a moved person
-# keeping their postcode area, say) then counts as strong evidence against (about -10),
-# not as a veto of -80 that no other evidence could outweigh.
+# Every level gets explicit m and u, so that Splink and the Python scorer never fall
+# back on different defaults:
+# - no m below M_FLOOR: a level never seen among matches in training (a moved person
+#   keeping their postcode area, say) then counts as evidence against, not as a veto of
+#   -80 that no other evidence could outweigh;
+# - no u below U_FLOOR (a level never seen among random pairs);
+# - a level seen neither among matches nor among random pairs (a column empty in the
+#   training data, such as sex in FEBRL4) carries no weight: m = u.
 M_FLOOR = 0.001
+U_FLOOR = 0.000001
 
 
-def floor_m(model: dict[str, Any]) -> dict[str, Any]:
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def complete_parameters(model: dict[str, Any]) -> dict[str, Any]:
     for comparison in model["comparisons"]:
         for level in comparison["comparison_levels"]:
-            m = level.get("m_probability")
-            if m is not None and not level.get("fix_m_probability") and m < M_FLOOR:
-                level["m_probability"] = M_FLOOR
+            if level.get("is_null_level"):
+                continue
+            m, u = _number(level.get("m_probability")), _number(level.get("u_probability"))
+            if m is None and u is None:
+                m = u = M_FLOOR
+            if not level.get("fix_m_probability"):
+                level["m_probability"] = max(m if m is not None else M_FLOOR, M_FLOOR)
+            if not level.get("fix_u_probability"):
+                level["u_probability"] = max(u if u is not None else U_FLOOR, U_FLOOR)
     return model
 
 
@@ -176,7 +193,7 @@ def train(
         estimate_without_term_frequencies=True,
     )
     step("term frequencies")
-    model = floor_m(linker.misc.save_model_to_json())
+    model = complete_parameters(linker.misc.save_model_to_json())
     model["hearth"] = {
         "trained_on_records": table.num_rows,
         "tf": term_frequencies(table),

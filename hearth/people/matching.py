@@ -44,6 +44,7 @@ class PersonQuery:
     sex: str = ""
     postcode: str = ""
     address: str = ""
+    town: str = ""
     unique_pupil_number: str = ""
 
 
