@@ -105,22 +105,47 @@ def known_elsewhere_for(*, actor: Actor, person: Person) -> KnownElsewhere:
 
 
 def possibly_known_elsewhere(
-    *, given_names: str, family_name: str, date_of_birth: dt.date | None, agency_id: int
+    *,
+    actor: Actor,
+    given_names: str,
+    family_name: str,
+    date_of_birth: dt.date | None,
+    purpose: str = "Check whether a person being recorded may be known to another organisation",
 ) -> bool:
     """Whether the matcher finds, at or above the review threshold, a record of this
-    person made by another agency: what intake says ("may already be known to another
-    agency"), never who or where."""
+    person made by another agency than the actor's: what intake says ("may already be
+    known to another organisation"), never who or where. The lookup is a search of other
+    agencies' records, so it is in the access log with its terms and the record found
+    (shown to no one)."""
     from hearth.matching.services import thresholds
     from hearth.people.matching import PersonQuery, find_candidates
 
-    if not family_name.strip():
+    if not family_name.strip() or not actor.sees_case_content:
         return False
-    found = find_candidates(
-        PersonQuery(given_names=given_names, family_name=family_name, date_of_birth=date_of_birth),
-        within=Person.objects.exclude(recorded_by_agency_id=agency_id),
-        limit=1,
+    found = [
+        c
+        for c in find_candidates(
+            PersonQuery(
+                given_names=given_names, family_name=family_name, date_of_birth=date_of_birth
+            ),
+            within=Person.objects.exclude(recorded_by_agency_id=actor.agency_id),
+            limit=1,
+        )
+        if c.score >= thresholds().review
+    ]
+    access_record(
+        actor=actor,
+        action=AccessAction.SEARCH,
+        purpose=purpose,
+        records=[Person(pk=c.person_id) for c in found],
+        query={
+            "given_names": given_names,
+            "family_name": family_name,
+            "date_of_birth": date_of_birth.isoformat() if date_of_birth else None,
+            "scope": "other organisations",
+        },
     )
-    return bool(found) and found[0].score >= thresholds().review
+    return bool(found)
 
 
 # --- The review queue -------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from hearth.incidents.views._common import (
     _keep_change,
     _step_url,
 )
+from hearth.matching.selectors import possibly_known_elsewhere
 from hearth.people.forms import PersonDetailsForm, PersonFindForm, PersonMatchForm
 from hearth.people.matching import PersonQuery
 from hearth.people.models import Person
@@ -225,6 +226,14 @@ def incident_person_details(request: HttpRequest, incident_id: int, role: str) -
         else:
             return _person_added(request, incident, party_role, person)
     find_url = _keep_change(request, reverse("incident_person_find", args=[incident.pk, role]))
+    # A child new to this agency may be known to another (issue 16 §2): say so, never
+    # who or where; the record is linked once saved, and the front door sees the link.
+    known_elsewhere = party_role == PartyRole.CHILD and possibly_known_elsewhere(
+        actor=actor,
+        given_names=pending["given_names"],
+        family_name=pending["family_name"],
+        date_of_birth=pending["date_of_birth"],
+    )
     return _form_page(
         request,
         journey,
@@ -236,6 +245,7 @@ def incident_person_details(request: HttpRequest, incident_id: int, role: str) -
         pending=pending,
         find_url=find_url,
         who=who,
+        known_elsewhere=known_elsewhere,
         button="Save and continue",
     )
 
