@@ -77,6 +77,7 @@ from hearth.demo.volume import analyze
 from hearth.encompass import policy as enc
 from hearth.referrals.policy import Decision, Route
 from hearth.specialist import policy as sp
+from hearth.stats import keys
 from hearth.stats.models import (
     ADULT_WOMEN,
     CHILDREN_0_TO_17,
@@ -190,6 +191,16 @@ COLUMNS: dict[type[Any], tuple[str, ...]] = {
     UnmetNeedFact: (*COMMON, "unmet_need_id", "age_band", "reason", "opened_on", "closed_on"),
 }
 FACT_MODELS = tuple(COLUMNS)
+# Every fact carries its record key (DISCLOSURE-2), drawn as the refresh draws it, from
+# the fact's kind and natural key (``hearth.stats.keys``): written last.
+_KIND_AND_KEY = {
+    model: (
+        keys.NATURAL_KEYS[model.__name__][0],
+        [COLUMNS[model].index(f) for f in keys.NATURAL_KEYS[model.__name__][1]],
+    )
+    for model in FACT_MODELS
+}
+COLUMNS = {model: (*columns, "record_key") for model, columns in COLUMNS.items()}
 _PG_TYPE_OF = {
     "DateField": "date",
     "DateTimeField": "timestamptz",
@@ -412,7 +423,8 @@ class _Sink:
         self.postgres = connection.vendor == "postgresql"
 
     def add(self, model: type[Any], row: tuple[Any, ...]) -> None:
-        self.buffers[model].append(row)
+        kind, at = _KIND_AND_KEY[model]
+        self.buffers[model].append((*row, keys.record_key(kind, *(row[i] for i in at))))
         self.pending += 1
         if self.pending >= FLUSH_ROWS:
             self.flush()

@@ -58,7 +58,7 @@ def cell_out(cell: Cell, unit: Unit) -> StatCellOut:
         return StatCellOut(text=cell.symbol, value=None, shown=False, reason=cell.reason)
     value: int | float = float(cell.value) if isinstance(cell.value, Decimal) else cell.value
     text = selectors.duration_words(int(cell.value)) if unit is Unit.DURATION else cell.text
-    return StatCellOut(text=text, value=value, shown=True, reason="")
+    return StatCellOut(text=text, value=value, shown=True, reason="", adjusted=cell.perturbed)
 
 
 def table_out(table: StatTable) -> StatTableOut:

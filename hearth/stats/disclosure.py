@@ -23,12 +23,32 @@
   more never makes a safe cell unsafe, so this ends.
 - **Managers' exact counts** (issue 15 §3): a manager looking at their own agency's work
   sees exact counts, unsuppressed and unrounded; rates are still rounded.
+- **DISCLOSURE-2 v1, differencing across requests** (issue 15 §3: "no suppressed cell can
+  be worked out"): suppression protects each answer and the tables shown with it, but not
+  two answers set side by side: the partnership's 43 less Northshire's 40 is Southmoor's
+  hidden 3, and a year less its shown months is the hidden month. So every count an
+  analyst sees is adjusted by ONS's **cell key method** (ONS, "Cell key perturbation",
+  the method behind Census 2021's flexible tables): every fact has a random-looking
+  record key from 0 to 255, fixed for ever; a count's cell key is the sum of its
+  records' keys modulo 256, so any period or area's cell key is a sum like its count
+  (``Keyed``); and the count is shown moved by a perturbation from −2 to +2 that is a
+  fixed function of (count, cell key) (``perturbation``). The same figure asked for
+  twice is the same; two figures subtracted give the hidden count plus noise that
+  cannot be taken out. A 0 stays 0 (an empty cell has no records to protect) and a
+  shown count never moves into the suppressed range. Rates and percentages are computed
+  from the adjusted counts, so they give nothing back. Totals are adjusted as figures in
+  their own right and may not equal the sum of their adjusted parts (ONS says so beside
+  its tables, and so do Hearth's). Not adjusted: managers' exact counts, England's and
+  regions' totals (rounded to the nearest 10 already), and DfE's published figures.
+  A count made from the facts without a key (``int``, not ``Keyed``) is shown unadjusted:
+  every count the statistics pages read carries its key (tests check).
 
 The protected table never holds a hidden count: what is not shown is not there to leak.
 """
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import math
 from collections import deque
@@ -36,9 +56,12 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 RULE = "DISCLOSURE-1"
 RULE_VERSION = "1"
+PERTURBATION_RULE = "DISCLOSURE-2"
+PERTURBATION_RULE_VERSION = "1"
 
 SMALL_COUNT = "small count"
 SECONDARY = "secondary"
@@ -59,15 +82,103 @@ class DisclosureRules:
     symbol: str = "c"
     national_round_to: int = 10  # England and regional totals, to the nearest N
     decimals: int = 1  # rates and percentages
+    # DISCLOSURE-2: the largest adjustment of a count by its cell key (0: none).
+    perturbation: int = 2
 
     def __post_init__(self) -> None:
         if not 0 <= self.low < self.high:
             raise ValueError("Suppression needs 0 <= low < high.")
         if self.national_round_to < 1 or self.decimals < 0:
             raise ValueError("Round to a positive number, to 0 or more decimals.")
+        if self.perturbation not in PERTURBATION_WEIGHTS:
+            raise ValueError(f"Adjust counts by at most one of {sorted(PERTURBATION_WEIGHTS)}.")
 
     def is_small(self, count: int) -> bool:
         return self.low <= count <= self.high
+
+
+# --- Cell keys (DISCLOSURE-2) ------------------------------------------------------------
+
+KEY_SPACE = 256  # record keys and cell keys are 0 to 255, as ONS's
+
+# How likely each adjustment is, out of 256, by the largest adjustment allowed: centred
+# on 0 (no bias), most counts moved, none by more than the largest.
+PERTURBATION_WEIGHTS: dict[int, dict[int, int]] = {
+    0: {0: 256},
+    1: {-1: 64, 0: 128, 1: 64},
+    2: {-2: 26, -1: 51, 0: 102, 1: 51, 2: 26},
+    3: {-3: 13, -2: 26, -1: 51, 0: 76, 1: 51, 2: 26, 3: 13},
+}
+
+
+class Keyed(int):
+    """A count that carries its cell key: the sum of its records' keys, modulo 256.
+
+    Adding or subtracting two keyed counts adds or subtracts their keys (the records of a
+    sum are both sets' records; of a difference, those of the first not in the second),
+    so sums over months, areas and categories keep their key for free. Adding a plain
+    0 keeps it (``sum`` starts at 0); adding any other plain number loses it (its records'
+    keys are unknown), and so does every other operation: the result is a plain ``int``.
+    """
+
+    key: int
+
+    def __new__(cls, value: int, key: int = 0) -> Keyed:
+        made = super().__new__(cls, value)
+        made.key = key % KEY_SPACE
+        return made
+
+    def __add__(self, other: object) -> Any:
+        if isinstance(other, Keyed):
+            return Keyed(int(self) + int(other), self.key + other.key)
+        if isinstance(other, int) and other == 0:
+            return self
+        return int(self) + other  # type: ignore[operator]
+
+    __radd__ = __add__
+
+    def __sub__(self, other: object) -> Any:
+        if isinstance(other, Keyed):
+            return Keyed(int(self) - int(other), self.key - other.key)
+        if isinstance(other, int) and other == 0:
+            return self
+        return int(self) - other  # type: ignore[operator]
+
+    def __rsub__(self, other: object) -> Any:
+        return other - int(self)  # type: ignore[operator]
+
+    def __repr__(self) -> str:
+        return f"Keyed({int(self)}, key={self.key})"
+
+
+def cell_key(count: int) -> int | None:
+    """The cell key ``count`` carries, or None for a plain count."""
+    return count.key if isinstance(count, Keyed) else None
+
+
+def perturbation(count: int, key: int, largest: int) -> int:
+    """The fixed adjustment of a count of ``count`` records whose cell key is ``key``
+    (ONS's perturbation table, as a function): the same (count, key) always gives the
+    same adjustment, and a different key or count an unrelated one."""
+    weights = PERTURBATION_WEIGHTS[largest]
+    digest = hashlib.blake2b(f"{int(count)}:{key % KEY_SPACE}".encode(), digest_size=2).digest()
+    draw = int.from_bytes(digest, "big") % sum(weights.values())
+    for step, weight in sorted(weights.items()):
+        if draw < weight:
+            return step
+        draw -= weight
+    return 0  # not reached: the draw is below the weights' sum
+
+
+def adjusted(count: int, rules: DisclosureRules) -> int:
+    """``count`` as published under DISCLOSURE-2: a keyed count moved by its perturbation,
+    never below ``high + 1`` (a shown count never looks suppressed) nor to or from 0; a
+    plain count as it is."""
+    key = cell_key(count)
+    if key is None or count <= 0 or not rules.perturbation:
+        return int(count)
+    moved = int(count) + perturbation(count, key, rules.perturbation)
+    return max(moved, rules.high + 1) if count > rules.high else max(moved, 1)
 
 
 DFE = DisclosureRules()
@@ -115,6 +226,9 @@ class Cell:
     reason: str = ""  # "small count", "secondary", "count hidden", "not applicable"
     symbol: str = ""  # what stands in its place when not shown
     rounded: bool = False  # a national total rounded to the nearest N
+    # Subject to DISCLOSURE-2 (it may have been moved by up to ``rules.perturbation``);
+    # says nothing of whether it was.
+    perturbed: bool = False
 
     @property
     def text(self) -> str:
@@ -132,14 +246,20 @@ def count_cell(
 ) -> Cell:
     """A single count with no totals beside it: small counts hidden, national rounded."""
     if managers_exact:
-        return Cell(value=count, shown=True)
+        return Cell(value=int(count), shown=True)
     if rules.is_small(count):
         return Cell(value=None, shown=False, reason=SMALL_COUNT, symbol=rules.symbol)
     if national:
         return Cell(
             value=round_to_nearest(count, rules.national_round_to), shown=True, rounded=True
         )
-    return Cell(value=count, shown=True)
+    return _shown_count(count, rules)
+
+
+def _shown_count(count: int, rules: DisclosureRules) -> Cell:
+    """A count an analyst may see, adjusted by its cell key (DISCLOSURE-2)."""
+    perturbed = cell_key(count) is not None and bool(rules.perturbation) and count > 0
+    return Cell(value=adjusted(count, rules), shown=True, perturbed=perturbed)
 
 
 def rate_cell(
@@ -151,13 +271,19 @@ def rate_cell(
     rules: DisclosureRules = DFE,
 ) -> Cell:
     """A rate (or, with ``per=100``, a percentage) of a count as published: not shown
-    where the count is not; computed on the unrounded count."""
+    where the count is not; computed on the unrounded count, or, where the count shown
+    is adjusted (DISCLOSURE-2), on the adjusted numerator and denominator (a percentage
+    then at most 100), so the rate gives back nothing the count does not."""
     if not count.shown:
         return Cell(value=None, shown=False, reason=COUNT_HIDDEN, symbol=rules.symbol)
+    if count.perturbed:
+        numerator, denominator = adjusted(numerator, rules), adjusted(denominator, rules)
+        if per == 100:
+            numerator = min(numerator, denominator)
     value = rate(numerator, denominator, per=per, rules=rules)
     if value is None:
         return Cell(value=None, shown=False, reason=NOT_APPLICABLE, symbol=NOT_APPLICABLE_SYMBOL)
-    return Cell(value=value, shown=True)
+    return Cell(value=value, shown=True, perturbed=count.perturbed)
 
 
 # --- Tables ---------------------------------------------------------------------------
@@ -257,8 +383,10 @@ def protect(
             elif national_totals and not managers_exact and i == last_row:
                 value = round_to_nearest(count, rules.national_round_to)
                 out.append(Cell(value=value, shown=True, rounded=True))
+            elif managers_exact:
+                out.append(Cell(value=int(count), shown=True))
             else:
-                out.append(Cell(value=count, shown=True))
+                out.append(_shown_count(count, rules))
         cells.append(tuple(out))
 
     rates: list[tuple[Cell, ...]] = []

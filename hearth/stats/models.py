@@ -167,6 +167,9 @@ class _Fact(models.Model):
     force_id = models.BigIntegerField(null=True)
     agency_id = models.BigIntegerField(null=True)
     refreshed_at = models.DateTimeField()
+    # DISCLOSURE-2's record key (0 to 255, ``hearth.stats.keys``): summed into the cell
+    # key of every figure that counts this fact.
+    record_key = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -221,7 +224,7 @@ class DeadlineFact(_Fact):
                 fields=["route", "stage", "due_at"],
                 name="stats_deadline_open_cover",
                 condition=models.Q(done_at__isnull=True),
-                include=["month", "local_authority_id", "force_id", "agency_id"],
+                include=["month", "local_authority_id", "force_id", "agency_id", "record_key"],
             ),
             models.Index(fields=["team_id", "month"]),
         ]
@@ -319,6 +322,9 @@ class MonthlyFigure(models.Model):
     agency_id = models.BigIntegerField(null=True)
     category = models.CharField(max_length=80, blank=True)
     value = models.BigIntegerField()
+    # The sum of the record keys of what ``value`` counts (DISCLOSURE-2): additive like
+    # ``value``, so a period's or an area's cell key is a sum of these, modulo 256.
+    ckey = models.BigIntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -330,7 +336,7 @@ class MonthlyFigure(models.Model):
             # areas among a nation's): read from the index alone on PostgreSQL.
             models.Index(
                 fields=["measure", "local_authority_id", "month"],
-                include=["category", "value"],
+                include=["category", "value", "ckey"],
                 name="stats_figure_area",
             ),
         ]

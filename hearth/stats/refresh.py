@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, Exists, F, Max, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Cast
 
 from hearth.core import clock
 from hearth.core.calendar import local_date, working_day_deadline
@@ -35,7 +36,7 @@ from hearth.referrals.policy import Route
 from hearth.risk.models import RiskAssessment
 from hearth.specialist import policy as specialist_policy
 from hearth.specialist.models import SpecialistReferral, UnmetNeed
-from hearth.stats import figures, ledger
+from hearth.stats import figures, keys, ledger
 from hearth.stats.figures import Measure
 from hearth.stats.measures import (
     AWAITING,
@@ -61,8 +62,10 @@ AREA = ("month", "local_authority_id", "force_id", "agency_id")
 AREA_ALL_AGENCIES = ("month", "local_authority_id", "force_id")
 BATCH = 5000
 
-# A figure before it is stored: (month, local authority, force, agency, category) → value.
+# A figure before it is stored: (month, local authority, force, agency, category) →
+# (value, the sum of its records' keys: DISCLOSURE-2's cell key before the modulo).
 Key = tuple[dt.date, int | None, int | None, int | None, str]
+Counted = tuple[int, int]
 
 
 def _grouped(
@@ -87,57 +90,76 @@ def _key(row: dict[str, Any], category: str) -> Key:
     )
 
 
-def _fold(rows: Iterable[tuple[Key, int]]) -> dict[Key, int]:
-    totals: defaultdict[Key, int] = defaultdict(int)
-    for key, value in rows:
+def _fold(rows: Iterable[tuple[Key, Counted]]) -> dict[Key, Counted]:
+    totals: dict[Key, Counted] = {}
+    for key, (value, ckey) in rows:
         if value:
-            totals[key] += value
+            was, was_key = totals.get(key, (0, 0))
+            totals[key] = (was + value, was_key + (ckey or 0))
     return totals
+
+
+def _keys(condition: Q | None = None) -> Sum:
+    """The sum of the record keys of the facts counted (under ``condition``)."""
+    return Sum("record_key", filter=condition) if condition is not None else Sum("record_key")
+
+
+def _keys_times(column: str) -> Sum:
+    """The sum of the record keys of what ``Sum(column)`` counts: each fact's key once for
+    each thing it counts (each child of an incident counts with the incident's key)."""
+    return Sum(Cast("record_key", BigIntegerField()) * F(column))
 
 
 def _counts(
     qs: QuerySet[Any], categories: dict[str, Q | None], by: str | None = None
-) -> Iterator[tuple[Key, int]]:
+) -> Iterator[tuple[Key, Counted]]:
     """For each category, the facts of ``qs`` matching its condition (None: all); with
     ``by``, the category is that column's value (the condition names a prefix)."""
-    values: dict[str, Any] = {
-        f"n{i}": Count("pk", filter=cond) if cond is not None else Count("pk")
-        for i, cond in enumerate(categories.values())
-    }
+    values: dict[str, Any] = {}
+    for i, cond in enumerate(categories.values()):
+        values[f"n{i}"] = Count("pk", filter=cond) if cond is not None else Count("pk")
+        values[f"k{i}"] = _keys(cond)
     names = list(categories)
     for row in _grouped(qs, (by,) if by else (), **values):
         for i, name in enumerate(names):
             category = f"{name}{row[by]}" if by else name
-            yield _key(row, category), row[f"n{i}"]
+            yield _key(row, category), (row[f"n{i}"], row[f"k{i}"] or 0)
 
 
-def _referrals(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+def _referrals(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
     yield from _counts(qs, {"": None}, by="source")
 
 
-def _re_referrals(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+def _re_referrals(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
     yield from _counts(qs.filter(re_referral=True), {"": None})
 
 
-def _decisions(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+def _decisions(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
     for key, n in _counts(qs, {"": None}, by="decision"):
         yield (*key[:4], key[4] or AWAITING), n
 
 
-def _incidents(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
-    for row in _grouped(qs, ("children",), n=Count("pk")):
-        yield _key(row, figures.children_category(row["children"])), row["n"]
+def _incidents(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
+    for row in _grouped(qs, ("children",), n=Count("pk"), k=_keys()):
+        yield _key(row, figures.children_category(row["children"])), (row["n"], row["k"] or 0)
 
 
-def _children(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
-    for row in _grouped(qs, (), n=Sum("children"), s3=Sum("victims_in_own_right")):
-        yield _key(row, ""), row["n"] or 0
-        yield _key(row, "s3"), row["s3"] or 0
+def _children(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
+    for row in _grouped(
+        qs,
+        (),
+        n=Sum("children"),
+        k=_keys_times("children"),
+        s3=Sum("victims_in_own_right"),
+        k3=_keys_times("victims_in_own_right"),
+    ):
+        yield _key(row, ""), (row["n"] or 0, row["k"] or 0)
+        yield _key(row, "s3"), (row["s3"] or 0, row["k3"] or 0)
 
 
 def _deadlines_met(
     qs: QuerySet[Any], area: tuple[str, ...] = AREA_ALL_AGENCIES
-) -> Iterator[tuple[Key, int]]:
+) -> Iterator[tuple[Key, Counted]]:
     """Deadlines met on time and late; summed over agencies unless ``area`` has one."""
     on_time = Q(done_at__lte=F("due_at"))
     for row in _grouped(
@@ -146,31 +168,35 @@ def _deadlines_met(
         area=area,
         on=Count("pk", filter=on_time),
         late=Count("pk", filter=~on_time),
+        k_on=_keys(on_time),
+        k_late=_keys(~on_time),
     ):
         for result, column in ((figures.ON_TIME, "on"), (figures.LATE, "late")):
             category = figures.deadline_category(row["route"], row["stage"], result)
-            yield _key(row, category), row[column]
+            yield _key(row, category), (row[column], row[f"k_{column}"] or 0)
 
 
 def _durations(
     qs: QuerySet[Any], area: tuple[str, ...] = AREA_ALL_AGENCIES
-) -> Iterator[tuple[Key, int]]:
+) -> Iterator[tuple[Key, Counted]]:
     """Deadlines met by time taken (bucketed); summed over agencies unless ``area`` has one."""
     for row in _grouped(
         qs.filter(done_at__isnull=False, minutes__isnull=False),
         ("route", "stage", "minutes"),
         area=area,
         n=Count("pk"),
+        k=_keys(),
     ):
         upper = figures.bucket(row["minutes"])
-        yield _key(row, figures.deadline_category(row["route"], row["stage"], str(upper))), row["n"]
+        category = figures.deadline_category(row["route"], row["stage"], str(upper))
+        yield _key(row, category), (row["n"], row["k"] or 0)
 
 
-def _deadlines_met_by_agency(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+def _deadlines_met_by_agency(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
     yield from _deadlines_met(qs, AREA)
 
 
-def _durations_by_agency(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+def _durations_by_agency(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
     yield from _durations(qs, AREA)
 
 
@@ -179,15 +205,15 @@ def _durations_by_agency(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
 _IN_AN_AREA = Q(local_authority_id__isnull=False) | Q(force_id__isnull=False)
 
 
-def _deadlines_met_all_areas(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+def _deadlines_met_all_areas(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
     yield from _deadlines_met(qs.filter(_IN_AN_AREA), ("month",))
 
 
-def _durations_all_areas(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+def _durations_all_areas(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
     yield from _durations(qs.filter(_IN_AN_AREA), ("month",))
 
 
-def _assessments(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+def _assessments(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
     yield from _counts(
         qs,
         {
@@ -200,7 +226,7 @@ def _assessments(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
     )
 
 
-def _marac(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+def _marac(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
     yield from _counts(
         qs,
         {
@@ -210,11 +236,11 @@ def _marac(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
             "heard": Q(heard=True),
         },
     )
-    for row in _grouped(qs, (), n=Sum("children")):
-        yield _key(row, "children"), row["n"] or 0
+    for row in _grouped(qs, (), n=Sum("children"), k=_keys_times("children")):
+        yield _key(row, "children"), (row["n"] or 0, row["k"] or 0)
 
 
-def _known(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+def _known(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
     yield from _counts(
         qs,
         {
@@ -226,7 +252,7 @@ def _known(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
     )
 
 
-def _specialist(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+def _specialist(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
     yield from _counts(
         qs,
         {
@@ -241,17 +267,19 @@ def _specialist(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
     yield from _counts(qs, {"age:": None}, by="age_band")
 
 
-def _specialist_wait(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
+def _specialist_wait(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
     yield from _counts(qs.filter(wait_days__isnull=False), {"": None}, by="wait_days")
 
 
-def _unmet(qs: QuerySet[Any]) -> Iterator[tuple[Key, int]]:
-    for row in _grouped(qs, ("reason", "age_band"), n=Count("pk")):
-        yield _key(row, figures.unmet_category(row["reason"], row["age_band"])), row["n"]
+def _unmet(qs: QuerySet[Any]) -> Iterator[tuple[Key, Counted]]:
+    for row in _grouped(qs, ("reason", "age_band"), n=Count("pk"), k=_keys()):
+        category = figures.unmet_category(row["reason"], row["age_band"])
+        yield _key(row, category), (row["n"], row["k"] or 0)
 
 
 # Each measure: the fact table it is summed from, and how.
-SOURCES: dict[Measure, tuple[type[Any], Callable[[QuerySet[Any]], Iterator[tuple[Key, int]]]]] = {
+Build = Callable[[QuerySet[Any]], Iterator[tuple[Key, Counted]]]
+SOURCES: dict[Measure, tuple[type[Any], Build]] = {
     Measure.REFERRALS: (NotificationFact, _referrals),
     Measure.RE_REFERRALS: (NotificationFact, _re_referrals),
     Measure.DECISIONS: (NotificationFact, _decisions),
@@ -308,8 +336,11 @@ def rebuild_figures(
                     agency_id=agency,
                     category=category,
                     value=value,
+                    ckey=ckey,
                 )
-                for (month, la, force, agency, category), value in _fold(build(facts)).items()
+                for (month, la, force, agency, category), (value, ckey) in _fold(
+                    build(facts)
+                ).items()
             ]
             MonthlyFigure.objects.bulk_create(rows, batch_size=BATCH)
             written += len(rows)
@@ -477,6 +508,7 @@ class _Writer:
         for batch in ledger._chunks(facts, UPSERT_BATCH):
             for fact in batch:
                 fact.refreshed_at = self.now
+                fact.record_key = keys.key_of(fact)
                 self.months[model].add(fact.month)
             if self.fresh:
                 model.objects.bulk_create(batch, batch_size=UPSERT_BATCH)
@@ -780,6 +812,7 @@ def _decide_known(writer: _Writer, changes: _Changes | None, places: ledger.Plac
 
 def _insert_known(writer: _Writer, facts: list[KnownFact]) -> None:
     for fact in facts:
+        fact.record_key = keys.key_of(fact)
         writer.months[KnownFact].add(fact.month)
     KnownFact.objects.bulk_create(facts, batch_size=UPSERT_BATCH)
     writer.counts["known"] = writer.counts.get("known", 0) + len(facts)

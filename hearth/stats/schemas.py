@@ -69,6 +69,12 @@ class StatCellOut(Schema):
         description='Why not shown: "small count", "secondary", "count hidden", '
         '"not applicable", "not published"; empty when shown.'
     )
+    adjusted: bool = Field(
+        default=False,
+        description="A count adjusted by the cell key method (up to ±2, the same every time "
+        "it is asked for), or a rate or percentage made from such counts: totals may not "
+        "equal the sum of their parts. Never says whether this figure was moved.",
+    )
 
 
 class StatColumnOut(Schema):

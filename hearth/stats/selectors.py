@@ -34,6 +34,7 @@ from hearth.stats.disclosure import (
     Cell,
     CountTable,
     DisclosureRules,
+    Keyed,
     count_cell,
     protect,
     rate_cell,
@@ -447,11 +448,11 @@ def _sum_by(qs: QuerySet, *fields: str) -> dict[tuple, int]:
 
 
 def _sum(qs: QuerySet, fields: tuple[str, ...]) -> dict[tuple, int]:
+    """Each sum carries its cell key (DISCLOSURE-2: ``disclosure.Keyed``)."""
     out: dict[tuple, int] = {}
-    for row in qs.values(*fields).annotate(total=Sum("value")).order_by():
-        out[tuple(row[f] for f in fields)] = out.get(tuple(row[f] for f in fields), 0) + int(
-            row["total"] or 0
-        )
+    for row in qs.values(*fields).annotate(total=Sum("value"), ckey=Sum("ckey")).order_by():
+        k = tuple(row[f] for f in fields)
+        out[k] = out.get(k, 0) + Keyed(int(row["total"] or 0), int(row["ckey"] or 0))
     return out
 
 
@@ -657,7 +658,7 @@ def _base(measure: Measure, ctx: _Ctx) -> Base:
     rows = (
         _figures(measure, ctx.filters, ctx.scope)
         .values("month", "local_authority_id", "agency_id", "category")
-        .annotate(total=Sum("value"))
+        .annotate(total=Sum("value"), ckey=Sum("ckey"))
         .order_by()
     )
     result: Base = _once(("base", str(rows.query)), lambda: _base_rows(measure, rows))
@@ -668,7 +669,8 @@ def _base_rows(measure: Measure, rows: QuerySet) -> Base:
     out: Base = []
     for r in rows:
         parts = (r["month"], r["local_authority_id"], r["agency_id"], r["category"])
-        out.append(((str(measure), *parts), *parts, int(r["total"] or 0)))
+        value = Keyed(int(r["total"] or 0), int(r["ckey"] or 0))
+        out.append(((str(measure), *parts), *parts, value))
     return out
 
 
@@ -1117,16 +1119,21 @@ def _read_clocks(ctx: _Ctx) -> dict[tuple[str, str], _Clock]:
             # covering index alone.
             overdue=Count("due_at", filter=Q(due_at__lt=now)),
             pending=Count("due_at", filter=Q(due_at__gte=now)),
+            k_overdue=Sum("record_key", filter=Q(due_at__lt=now)),
+            k_pending=Sum("record_key", filter=Q(due_at__gte=now)),
         )
         .order_by()
     ):
         c = clock(row["route"], row["stage"])
-        c.late += row["overdue"]
-        c.pending += row["pending"]
+        c.late += Keyed(row["overdue"], row["k_overdue"] or 0)
+        c.pending += Keyed(row["pending"], row["k_pending"] or 0)
     for row in (
-        open_now.filter(due_at__lt=now).values("route", "stage").annotate(n=Count("*")).order_by()
+        open_now.filter(due_at__lt=now)
+        .values("route", "stage")
+        .annotate(n=Count("*"), k=Sum("record_key"))
+        .order_by()
     ):
-        clock(row["route"], row["stage"]).overdue_now += row["n"]
+        clock(row["route"], row["stage"]).overdue_now += Keyed(row["n"], row["k"] or 0)
     return clocks
 
 
@@ -1489,18 +1496,22 @@ def _read_known(filters: Filters, scope: Scope) -> dict[tuple[int | None, str], 
             already=Count("pk", filter=Q(already_known=True)),
             within=Count("pk", filter=Q(within_5=True)),
             decided=Count("pk", filter=Q(within_5__isnull=False)),
+            k_children=Sum("record_key"),
+            k_already=Sum("record_key", filter=Q(already_known=True)),
+            k_within=Sum("record_key", filter=Q(within_5=True)),
+            k_decided=Sum("record_key", filter=Q(within_5__isnull=False)),
         )
         .order_by()
     ):
         la_id = row["local_authority_id"]
-        for category, n in (
-            ("", row["children"]),
-            ("already", row["already"]),
-            ("within_5", row["within"]),
-            ("decided", row["decided"]),
+        for category, column in (
+            ("", "children"),
+            ("already", "already"),
+            ("within_5", "within"),
+            ("decided", "decided"),
         ):
-            if n:
-                out[(la_id, category)] = n
+            if n := row[column]:
+                out[(la_id, category)] = Keyed(n, row[f"k_{column}"] or 0)
     return out
 
 

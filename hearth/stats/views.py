@@ -261,6 +261,7 @@ def group_page(request: HttpRequest, group: str) -> HttpResponse:
         "error_list": error_list,
         "tables": shown,
         "symbols": _symbols_used(tables, scope),
+        "adjusted": any(c.perturbed for t in tables for row in t.cells for c in row),
         "group_csv_url": reverse("stats_group_csv", args=[chosen_group.value]) + query,
     }
     return render(request, "stats/group.html", context)

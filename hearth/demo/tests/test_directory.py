@@ -27,9 +27,7 @@ def test_the_demo_directory_has_the_issue_s_services(wessex: Any) -> None:
     assert (group.min_age, group.max_age) == (7, 14)
     assert set(group.areas.all()) == {north, south}
     assert group.places_free and group.open_to_referrals
-    ypva = Service.objects.get(
-        organisation__name="Southmoor Young People's Domestic Abuse Service"
-    )
+    ypva = Service.objects.get(organisation__name="Southmoor Young People's Domestic Abuse Service")
     assert (ypva.min_age, ypva.max_age) == (13, 17)
     for service in (oaks, group, ypva):
         assert service.team is not None

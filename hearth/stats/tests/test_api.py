@@ -14,6 +14,7 @@ from django.test import Client
 from conftest import Wessex
 from hearth.accounts.models import Agency, Area
 from hearth.accounts.services import api_key_issue
+from hearth.stats.disclosure import DFE, Keyed, adjusted
 from hearth.stats.figures import Measure
 from hearth.stats.models import MonthlyFigure
 
@@ -78,14 +79,16 @@ def test_a_hidden_count_and_its_partner_are_c_and_never_in_the_answer(analyst: C
     assert body["disclosure"] == "DfE"
     police = table(body, "police-by-force-and-area")
     assert police["rows"] == ["Wessex: Northshire", "Wessex: Southmoor", "Total"]
+    # The total, adjusted by its cell key (DISCLOSURE-2: the figures were made with key 0).
+    total = adjusted(Keyed(43, 0), DFE)
     assert [line[0] for line in police["cells"]] == [
-        {"text": "c", "value": None, "shown": False, "reason": "secondary"},
-        {"text": "c", "value": None, "shown": False, "reason": "small count"},
-        {"text": "43", "value": 43, "shown": True, "reason": ""},
+        {"text": "c", "value": None, "shown": False, "reason": "secondary", "adjusted": False},
+        {"text": "c", "value": None, "shown": False, "reason": "small count", "adjusted": False},
+        {"text": str(total), "value": total, "shown": True, "reason": "", "adjusted": True},
     ]
     # The hidden counts are nowhere in the answer (not in the by-area rates either).
     rates = table(body, "rate-per-10000-children")
-    assert [line[0]["value"] for line in rates["cells"]] == [None, None, 43]
+    assert [line[0]["value"] for line in rates["cells"]] == [None, None, total]
     assert [line[2]["shown"] for line in rates["cells"]] == [False, False, True]
     assert '"value": 40' not in json.dumps(body) and '"value": 3,' not in json.dumps(body)
 
@@ -102,7 +105,8 @@ def test_a_manager_sees_their_own_agencys_exact_counts_only(
     assert body["scope"]["exact"] is True
     assert body["filters"]["agency"] == NORTH_DOOR
     by_month = table(body, "by-month-and-source")
-    assert by_month["cells"] == [[{"text": "3", "value": 3, "shown": True, "reason": ""}]]
+    exact = {"text": "3", "value": 3, "shown": True, "reason": "", "adjusted": False}
+    assert by_month["cells"] == [[exact]]
     assert "70" not in json.dumps(body)
     status, body = get(
         client_for(FRONT_DOOR_MANAGER),

@@ -117,6 +117,7 @@ def test_the_referrals_page_draws_each_table_and_hides_small_counts(
     assert "Download all tables (CSV)" in text
 
 
+@pytest.mark.usefixtures("unadjusted")  # the point is which rows; the sums as made
 def test_the_area_filter_narrows_the_tables_and_the_csv(
     client_for: Callable[[str], Client], figures: None
 ) -> None:
