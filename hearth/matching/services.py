@@ -16,7 +16,7 @@ Invariants:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -180,11 +180,34 @@ def people_recorded(person_ids: list[int]) -> None:
     transaction.on_commit(run)
 
 
-def population_pairs(*, progress: Iterator[None] | None = None) -> Iterator[Match]:
-    """Every pair the matcher finds over the whole population, person by person (the
-    lookup per person; ``hearth.matching.batch`` does it in one pass when present)."""
+def population_pairs_by_lookup(*, step: Callable[[], None] | None = None) -> Iterator[Match]:
+    """Every pair the matcher finds over the whole population, by the lookup per person
+    (each pair once, lower id first); ``step`` is called after each person. The batch run
+    (``hearth.matching.batch``, Splink on DuckDB) does the same in one pass."""
     for person in Person.objects.order_by("pk").iterator(chunk_size=500):
         yield from (m for m in matches_for(person) if m.person_id < m.other_id)
+        if step is not None:
+            step()
+
+
+def links_record_all(matches: Iterable[Match], *, method: str, chunk: int = 200) -> dict[str, int]:
+    """Record a stream of pairs in chunks (each its own transaction, so a long run keeps
+    what it found if stopped), counting what became of them."""
+    counts = {"found": 0, policy.LinkStatus.LINKED.value: 0, policy.LinkStatus.PENDING.value: 0}
+    batch: list[Match] = []
+
+    def flush() -> None:
+        for link in links_record(matches=batch, method=method):
+            counts[link.status] += 1
+        batch.clear()
+
+    for match in matches:
+        counts["found"] += 1
+        batch.append(match)
+        if len(batch) >= chunk:
+            flush()
+    flush()
+    return counts
 
 
 # --- A reviewer's decisions -------------------------------------------------------------------
