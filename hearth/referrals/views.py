@@ -60,18 +60,24 @@ def marac_child_notification_raise(
 # --- The front door's decision and the assessment ---------------------------------------------
 
 
-def _decided_lines(decided: list[tuple[Obligation, bool]]) -> list[str]:
-    """ "Decision recorded for Mia Vance: Early help", one line a child; a sibling someone
-    else decided meanwhile keeps their decision, and is named."""
-    lines = []
-    for obligation, recorded in decided:
-        name = obligation.subject.full_name
-        label = policy.DECISION_LABELS.get(policy.Decision(obligation.outcome), obligation.outcome)
-        if recorded:
-            lines.append(f"Decision recorded for {name}: {label}")
-        else:
-            lines.append(f"{name} already had a decision, which is unchanged: {label}")
-    return lines
+def _decided_words(decided: list[tuple[Obligation, bool]]) -> str:
+    """One message for the household: "Decision recorded for Mia Vance: Early help", or
+    for several children "Decisions recorded for 3 children: Mia Vance, Early help; ...";
+    a sibling someone else decided meanwhile keeps their decision, and is named."""
+
+    def label(obligation: Obligation) -> str:
+        return policy.DECISION_LABELS.get(policy.Decision(obligation.outcome), obligation.outcome)
+
+    recorded = [o for o, done in decided if done]
+    kept = [o for o, done in decided if not done]
+    if len(recorded) == 1:
+        words = f"Decision recorded for {recorded[0].subject.full_name}: {label(recorded[0])}"
+    else:
+        each = "; ".join(f"{o.subject.full_name}, {label(o)}" for o in recorded)
+        words = f"Decisions recorded for {len(recorded)} children: {each}"
+    for o in kept:
+        words += f". {o.subject.full_name} already had a decision, which is unchanged: {label(o)}"
+    return words
 
 
 @reads_personal_data
@@ -104,8 +110,7 @@ def obligation_decision(request: HttpRequest, obligation_id: int) -> HttpRespons
         except REFUSED as refused:
             form.add_failure(as_failure(refused))
         else:
-            for line in _decided_lines(decided):
-                messages.success(request, line)
+            messages.success(request, _decided_words(decided))
             return to_detail(obligation)
     return page(request, "referrals/decision.html", detail, form=form)
 

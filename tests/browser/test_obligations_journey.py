@@ -110,7 +110,7 @@ def test_the_front_door_decides_and_the_officer_sees_the_decision(
         practitioner.check("the notification, decided")
         # Her brother and sister, ticked at first, are decided with her (issue 17).
         expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
-            "Decision recorded for Mia Vance: Early help"
+            "Decisions recorded for 3 children: Mia Vance, Early help"
         )
 
         page.get_by_role("link", name="Mia Vance's safeguarding record").click()
@@ -127,7 +127,7 @@ def test_the_front_door_decides_and_the_officer_sees_the_decision(
         officer.sign_in(OFFICER)
         officer.page.goto(f"/incidents/{incident.pk}/")
         officer.check("incident summary, after the decision", REFERENCE)
-        expect(officer.page.get_by_text("Decision: Early help")).to_be_visible()
+        expect(officer.page.get_by_text("Decision: Early help").first).to_be_visible()
         officer.page.get_by_role(
             "link", name="View the child concern notification for Mia Vance"
         ).click()
@@ -169,7 +169,7 @@ def test_the_inbox_works_without_javascript(
         page.get_by_label("No further action", exact=True).check()
         page.get_by_role("button", name="Record the decision").click()
         expect(
-            page.get_by_text("Decision recorded for Mia Vance: No further action")
+            page.get_by_text("Decisions recorded for 3 children: Mia Vance, No further action")
         ).to_be_visible()
     finally:
         context.close()

@@ -89,7 +89,9 @@ def test_a_child_is_referred_to_little_oaks_and_supported(
         ).check()
         page.get_by_role("button", name="Record the decision").click()
         front_door.check("the notification, decided")
-        expect(success(page)).to_contain_text(f"Decision recorded for {CHILD}: Early help")
+        expect(success(page)).to_contain_text(
+            f"Decisions recorded for 3 children: {CHILD}, Early help"
+        )
         # The offer of support is now due 10 working days from the decision itself.
         offer_deadline.refresh_from_db()
         assert not offer_deadline.estimated

@@ -81,9 +81,8 @@ def test_one_decision_for_three_children_each_with_their_own_outcome_and_history
     )
     lines = [str(m) for m in response.context["messages"]]
     assert lines == [
-        "Decision recorded for Mia Vance: Early help",
-        "Decision recorded for Leo Hart: Early help",
-        "Decision recorded for Ava Vance: Child and family assessment (child in need, s.17)",
+        "Decisions recorded for 3 children: Mia Vance, Early help; Leo Hart, Early help; "
+        "Ava Vance, Child and family assessment (child in need, s.17)"
     ]
     for o in (mia, leo, ava):
         o.refresh_from_db()
