@@ -122,7 +122,7 @@ def test_a_school_is_told_before_the_next_school_day_and_acknowledges(
         page = dsl.page
         page.on("console", lambda m: console_messages.append(f"[{m.type}] {m.text}"))
         dsl.sign_in(DSL)
-        dsl.navigate("Encompass")
+        dsl.navigate("Notifications")  # a DSL's one inbox (issue 17)
         dsl.check("the school's inbox", "Operation Encompass notifications")
         assert page.url.endswith("/encompass/")
         newest = page.locator("tbody tr").first
