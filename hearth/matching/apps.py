@@ -7,8 +7,13 @@ class MatchingConfig(AppConfig):
     verbose_name = "Person matching and linked identities"
 
     def ready(self) -> None:
+        from hearth.accounts import views as accounts_views
         from hearth.matching.services import people_recorded
+        from hearth.matching.views import home_actions
         from hearth.people.services import PEOPLE_RECORDED_HOOKS
+
+        if home_actions not in accounts_views.HOME_ACTIONS:
+            accounts_views.HOME_ACTIONS.append(home_actions)
 
         # Each person recorded is matched against other agencies' records once the
         # recording commits (issue 16 §2).

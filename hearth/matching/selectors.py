@@ -253,6 +253,14 @@ def _reviews(actor: Actor) -> bool:
     return actor.has_role(Role.DATA_QUALITY_REVIEWER)
 
 
+def pending_count_for(*, actor: Actor) -> int | None:
+    """How many links wait for review, for a reviewer (``None`` for anyone else): a count,
+    no personal data."""
+    if not _reviews(actor):
+        return None
+    return PersonLink.objects.visible_to(actor).pending().count()
+
+
 def link_get_for(*, actor: Actor, link_id: int, purpose: str = "Review a possible match") -> Review:
     """One link with both records, for a reviewer to decide on; an access event."""
     link = _links_with_records(actor).filter(pk=link_id).first()

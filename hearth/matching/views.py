@@ -7,8 +7,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
+from hearth.accounts.views import HomeAction, WaitingCount
+from hearth.core.actor import Actor
 from hearth.core.errors import InvalidTransition, ValidationFailed
 from hearth.core.http import actor_of
 from hearth.core.personal_data import reads_personal_data
@@ -61,3 +64,21 @@ def link_detail(request: HttpRequest, link_id: int) -> HttpResponse:
                 return redirect("matching_decided_links")
             return redirect("matching_review_queue")
     return render(request, "matching/link_detail.html", {"review": review, "form": form})
+
+
+def home_actions(actor: Actor) -> list[HomeAction]:
+    """A data-quality reviewer's main work on the home page (``HOME_ACTIONS``): the
+    possible matches waiting for review, counted."""
+    waiting = selectors.pending_count_for(actor=actor)
+    if waiting is None:
+        return []
+    url = reverse("matching_review_queue")
+    words = f"possible match{'es' if waiting != 1 else ''} waiting for review"
+    return [
+        HomeAction(
+            label="Review possible matches",
+            url=url,
+            waiting=(WaitingCount(words=words, count=waiting, url=url),),
+            order=10,
+        )
+    ]
