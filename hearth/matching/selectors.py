@@ -29,7 +29,7 @@ from hearth.audit.services import access_record
 from hearth.core.actor import Actor, Role
 from hearth.core.errors import NotFound
 from hearth.matching import policy
-from hearth.matching.models import PersonLink
+from hearth.matching.models import LinkQuerySet, PersonLink
 from hearth.people.models import Person, PersonAddress
 from hearth.people.selectors import linked_person_ids as same_record_ids
 
@@ -201,7 +201,7 @@ def _with_sides(links: Iterable[PersonLink]) -> list[Review]:
     return [Review(link=link, a=_side(link.person_a), b=_side(link.person_b)) for link in links]
 
 
-def _links_with_records(actor: Actor):  # type: ignore[no-untyped-def]
+def _links_with_records(actor: Actor) -> LinkQuerySet:
     addresses = PersonAddress.objects.select_related("address")
     return (
         PersonLink.objects.visible_to(actor)
@@ -219,7 +219,7 @@ def _links_with_records(actor: Actor):  # type: ignore[no-untyped-def]
 
 @dataclass(frozen=True)
 class Queue:
-    page: Page  # type: ignore[type-arg]
+    page: Page[PersonLink]
     reviews: list[Review]
 
     @property

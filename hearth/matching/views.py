@@ -16,7 +16,12 @@ from hearth.core.errors import InvalidTransition, ValidationFailed
 from hearth.core.http import actor_of
 from hearth.core.personal_data import reads_personal_data
 from hearth.matching import forms, policy, selectors, services
-from hearth.obligations.views._common import posted
+
+
+def posted(request: HttpRequest) -> object:
+    """The submitted data, or ``None`` for a GET."""
+    return request.POST if request.method == "POST" else None
+
 
 DONE: dict[policy.Action, str] = {
     policy.Action.CONFIRM: "The records are linked",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -28,11 +29,11 @@ PPU = "ppu.officer@police.wessex.example"
 
 
 @pytest.fixture(autouse=True)
-def rule_based_matcher(settings) -> None:  # type: ignore[no-untyped-def]
+def rule_based_matcher(settings: Any) -> None:
     settings.HEARTH_PERSON_MATCHER = "hearth.people.matching.RuleBasedMatcher"
 
 
-def seen(response) -> bytes:  # type: ignore[no-untyped-def]
+def seen(response: Any) -> bytes:
     return re.sub(rb'(nonce|value)="[^"]*"', b"", response.content)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 import pytest
 
@@ -31,7 +32,7 @@ LATER = dt.date(2100, 1, 1)
 
 
 @pytest.fixture(autouse=True)
-def rule_based_matcher(settings) -> None:  # type: ignore[no-untyped-def]
+def rule_based_matcher(settings: Any) -> None:
     settings.HEARTH_PERSON_MATCHER = "hearth.people.matching.RuleBasedMatcher"
 
 

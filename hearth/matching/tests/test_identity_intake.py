@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -23,7 +24,7 @@ MESSAGE = "This child may already be known to another organisation"
 
 
 @pytest.fixture(autouse=True)
-def rule_based_matcher(settings) -> None:  # type: ignore[no-untyped-def]
+def rule_based_matcher(settings: Any) -> None:
     settings.HEARTH_PERSON_MATCHER = "hearth.people.matching.RuleBasedMatcher"
 
 
@@ -68,7 +69,7 @@ def test_a_child_known_nowhere_else_is_not_flagged(
 def test_a_child_recorded_by_the_police_is_linked_to_the_front_doors_record_once_saved(
     wessex: Wessex,
     client_for: Callable[[str], Client],
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     council = record(wessex, FRONT_DOOR, "Ottoline", "Quarrington", dt.date(2017, 5, 6))
     client = client_for(POLICE)

@@ -5,6 +5,7 @@ recorded once the recording commits."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -26,7 +27,7 @@ FRONT_DOOR = "front.door@northshire.wessex.example"
 
 
 @pytest.fixture(autouse=True)
-def rule_based_matcher(settings) -> None:  # type: ignore[no-untyped-def]
+def rule_based_matcher(settings: Any) -> None:
     """The rule-based matcher, whose probabilities are known (1.0 for the same names and
     date of birth, 0.9 for the same first name, family name and date of birth), so that
     each band is reached on purpose; test_links_probabilistic.py runs the real model."""
@@ -190,7 +191,7 @@ def test_only_a_data_quality_reviewer_decides() -> None:
 
 
 def test_recording_a_person_links_them_once_the_recording_commits(
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     w = Wessex()
     with django_capture_on_commit_callbacks(execute=True):
@@ -203,7 +204,7 @@ def test_recording_a_person_links_them_once_the_recording_commits(
 
 
 def test_recording_people_in_bulk_links_each(
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     from hearth.people.services import PersonDetails, people_record_many
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -26,11 +27,11 @@ NAMES = ["Ottoline", "Peregrine", "Wilhelmina", "Bartholomew", "Clementine", "Ig
 
 
 @pytest.fixture(autouse=True)
-def rule_based_matcher(settings) -> None:  # type: ignore[no-untyped-def]
+def rule_based_matcher(settings: Any) -> None:
     settings.HEARTH_PERSON_MATCHER = "hearth.people.matching.RuleBasedMatcher"
 
 
-def seen(response) -> bytes:  # type: ignore[no-untyped-def]
+def seen(response: Any) -> bytes:
     """The page as a person sees it: the per-response CSRF token and CSP nonce removed."""
     return re.sub(rb'(nonce|value)="[^"]*"', b"", response.content)
 
