@@ -10,9 +10,9 @@ millisecond for a hundred candidates, instead of Splink's real-time API (~70 ms 
 Blocks (``blocks``): family name with the date of birth (or its day-month swap); date of
 birth (or swap) alone; family name with given names; family name within a year either
 side of the birth year; given names within a year either side; a previous or other
-family name; each part of a double family name with the birth year; NHS number; UPN.
-Without a date of birth: family name alone (given names first, capped) and given names
-with the family name's first letter.
+family name; each part of a double family name with the birth year; the postcode (where
+the caller has one); NHS number; UPN. Without a date of birth: family name with the
+given name's initial, and each part of a double family name.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from collections.abc import Iterator
 
 from django.db.models import Q, QuerySet
 
-from hearth.matching.comparisons import Row, features
+from hearth.matching.comparisons import Row, features, normalise_postcode
 from hearth.matching.explain import explanation, reasons
 from hearth.matching.model import SHOW, ScoringModel, current_model
 from hearth.matching.training import person_rows
@@ -50,6 +50,14 @@ def query_row(query: PersonQuery) -> Row:
         nhs_number=query.nhs_number,
         upn=query.unique_pupil_number,
     )
+
+
+def postcode_forms(postcode: str) -> list[str]:
+    """The ways a postcode is typed into ``Address.postcode``: as given, in capitals, with
+    and without the space before the last three characters (an indexed ``IN``)."""
+    compact = normalise_postcode(postcode)
+    spaced = f"{compact[:-3]} {compact[-3:]}" if len(compact) >= 5 else compact
+    return sorted({postcode.strip(), postcode.strip().upper(), compact, spaced} - {""})
 
 
 def _years(born: dt.date) -> tuple[dt.date, dt.date]:
@@ -84,8 +92,8 @@ def blocks(query: PersonQuery, within: QuerySet[Person]) -> Iterator[QuerySet[Pe
         if given:
             yield ids.filter(family_name_key=family, given_names_key=given)[:EXACT_CAP]
         if not born:
-            first = given.split(" ")[0] if given else ""
-            yield ids.filter(family_name_key=family, given_names_key__startswith=first).order_by(
+            initial = given[:1]
+            yield ids.filter(family_name_key=family, given_names_key__startswith=initial).order_by(
                 "given_names_key", "pk"
             )[:WIDE_CAP]
             for part in parts:
@@ -94,6 +102,10 @@ def blocks(query: PersonQuery, within: QuerySet[Person]) -> Iterator[QuerySet[Pe
         if born:
             other &= Q(date_of_birth__range=_years(born)) | Q(date_of_birth__isnull=True)
         yield ids.filter(other).order_by("pk")[:WIDE_CAP]
+    if query.postcode:
+        yield ids.filter(addresses__address__postcode__in=postcode_forms(query.postcode)).order_by(
+            "pk"
+        )[:WIDE_CAP]
     if query.nhs_number:
         yield ids.filter(nhs_number=query.nhs_number)[:EXACT_CAP]
     if query.unique_pupil_number:

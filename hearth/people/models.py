@@ -164,7 +164,8 @@ class Address(TimeStampedModel):
     line_1 = models.CharField(max_length=200)
     line_2 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100)
-    postcode = models.CharField(max_length=10, blank=True)
+    # Indexed for the person matcher's postcode block (hearth.matching.lookup).
+    postcode = models.CharField(max_length=10, blank=True, db_index=True)
     local_authority = models.ForeignKey(
         "accounts.Area", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
