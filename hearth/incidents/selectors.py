@@ -136,10 +136,10 @@ def _naming(incidents: Any, name: str) -> Any:
     )
 
 
-def _people_of(rows: list[Incident]) -> dict[int, list[Person]]:
+def _people_of(rows: Sequence[Incident]) -> dict[int, list[Person]]:
     """Each listed incident's people in one query, adult victims first, then alleged
     perpetrators, children and others (the model's order of roles)."""
-    order = {role: i for i, role in enumerate(LIST_ROLE_ORDER)}
+    order: dict[str, int] = {str(role): i for i, role in enumerate(LIST_ROLE_ORDER)}
     found: dict[int, list[tuple[int, int, Person]]] = {i.pk: [] for i in rows}
     for party in Party.objects.filter(incident_id__in=found).select_related("person"):
         found[party.incident_id].append((order.get(party.role, 9), party.pk, party.person))
