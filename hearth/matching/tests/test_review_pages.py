@@ -19,7 +19,7 @@ from conftest import Wessex
 from hearth.audit.models import AccessEvent, AccessEventRecord, TimelineEvent
 from hearth.matching import policy, services
 from hearth.matching.models import PersonLink
-from hearth.matching.tests.helpers import FRONT_DOOR, POLICE, REVIEWER, record
+from hearth.matching.tests.helpers import FRONT_DOOR, POLICE, REVIEWER, a_pending_link, record
 
 pytestmark = [pytest.mark.django_db]
 
@@ -168,3 +168,18 @@ def test_a_link_in_force_is_undone_from_the_decided_links(
     assert link.status == policy.LinkStatus.UNDONE
     final = reviewer.get(reverse("matching_link_detail", args=[link.pk])).content.decode()
     assert "This decision is final" in final
+
+
+@pytest.mark.parametrize(
+    "name", ["matching_review_queue", "matching_decided_links", "matching_link_detail"]
+)
+def test_every_reviewer_page_writes_an_access_event(
+    wessex: Wessex, client_for: Callable[[str], Client], name: str
+) -> None:
+    """As tests/test_every_route_is_audited.py asks of every data-bearing page (the
+    samples the lead adds there use ``helpers.a_pending_link``)."""
+    link_id = a_pending_link(wessex)
+    args = [link_id] if name == "matching_link_detail" else []
+    before = AccessEvent.objects.count()
+    assert client_for(REVIEWER).get(reverse(name, args=args)).status_code == 200
+    assert AccessEvent.objects.count() == before + 1
