@@ -1504,14 +1504,14 @@ def _read_known(filters: Filters, scope: Scope) -> dict[tuple[int | None, str], 
         .order_by()
     ):
         la_id = row["local_authority_id"]
-        for category, column in (
-            ("", "children"),
-            ("already", "already"),
-            ("within_5", "within"),
-            ("decided", "decided"),
+        for category, n, k in (
+            ("", row["children"], row["k_children"]),
+            ("already", row["already"], row["k_already"]),
+            ("within_5", row["within"], row["k_within"]),
+            ("decided", row["decided"], row["k_decided"]),
         ):
-            if n := row[column]:
-                out[(la_id, category)] = Keyed(n, row[f"k_{column}"] or 0)
+            if n:
+                out[(la_id, category)] = Keyed(n, k or 0)
     return out
 
 

@@ -5,7 +5,6 @@ for the same table, and fast enough to draw on a page."""
 from __future__ import annotations
 
 import re
-import time
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
@@ -164,21 +163,17 @@ def test_no_chart_for_a_table_only_table() -> None:
     assert charts.chart_svg(table(((shown(1),), (shown(2),)), chart=ChartKind.NONE)) == ""
 
 
-def test_a_chart_is_drawn_well_under_a_tenth_of_a_second_once_warm() -> None:
+def test_a_chart_is_drawn_once_and_then_served_from_the_cache() -> None:
+    """How fast a chart is drawn is measured by ``make bench`` (stats_bench), not here:
+    this checks that a second page view does not draw it again."""
     cells = tuple((shown(10 + i), HIDDEN if i % 4 == 0 else shown(i + 6)) for i in range(12))
     rows = tuple(f"Area {i}" for i in range(12))
     t = table(cells, rows=rows, columns=("Police", "Others"), units=(Unit.COUNT,) * 2)
-    charts.chart_svg(t)  # fonts loaded
     charts._chart_svg.cache_clear()
-    started = time.perf_counter()
-    charts.chart_svg(t)
-    drawn = time.perf_counter() - started
-    started = time.perf_counter()
-    charts.chart_svg(t)
-    cached = time.perf_counter() - started
-    # Generous for a shared test machine; the cache makes a second page view free.
-    assert drawn < 0.5
-    assert cached < 0.005
+    first = charts.chart_svg(t)
+    again = charts.chart_svg(t)
+    info = charts._chart_svg.cache_info()
+    assert again == first and (info.misses, info.hits) == (1, 1)
 
 
 def test_a_chart_is_plain_svg_whatever_prefix_another_library_gave_svg() -> None:
