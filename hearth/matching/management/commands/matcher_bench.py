@@ -29,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--febrl-limit", type=int, default=0, help="Only this many FEBRL4 people (0: all)."
         )
+        parser.add_argument("--no-febrl", action="store_true", help="Skip FEBRL4.")
         parser.add_argument("--output", default="", help="Also write the JSON to this file.")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             sizes=sizes,
             queries=options["queries"],
             febrl_limit=options["febrl_limit"] or None,
+            febrl=not options["no_febrl"],
             log=log,
         )
         text = json.dumps(result, indent=2, default=str)
