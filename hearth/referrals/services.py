@@ -440,7 +440,8 @@ def decisions_record(
         return decided
     siblings = {
         o.pk: o
-        for o in Obligation.objects.select_for_update()
+        # Locked (their rows only: PostgreSQL locks no outer join's nullable side).
+        for o in Obligation.objects.select_for_update(of=("self",))
         .filter(
             pk__in=list(others),
             incident_id=obligation.incident_id,
