@@ -64,7 +64,7 @@ def _years(born: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(born.year - 1, 1, 1), dt.date(born.year + 1, 12, 31)
 
 
-def blocks(query: PersonQuery, within: QuerySet[Person]) -> Iterator[QuerySet[Person]]:
+def blocks(query: PersonQuery, within: QuerySet[Person]) -> Iterator[QuerySet[Person, int]]:
     """Each block: a ranked, capped query of person ids."""
     family = family_name_key(query.family_name)
     given = normalise_name(query.given_names)
@@ -98,10 +98,10 @@ def blocks(query: PersonQuery, within: QuerySet[Person]) -> Iterator[QuerySet[Pe
             )[:WIDE_CAP]
             for part in parts:
                 yield ids.filter(family_name_key=part).order_by("given_names_key", "pk")[:WIDE_CAP]
-        other = Q(other_names__family_name_key=family)
+        previous = Q(other_names__family_name_key=family)
         if born:
-            other &= Q(date_of_birth__range=_years(born)) | Q(date_of_birth__isnull=True)
-        yield ids.filter(other).order_by("pk")[:WIDE_CAP]
+            previous &= Q(date_of_birth__range=_years(born)) | Q(date_of_birth__isnull=True)
+        yield ids.filter(previous).order_by("pk")[:WIDE_CAP]
     if query.postcode:
         yield ids.filter(addresses__address__postcode__in=postcode_forms(query.postcode)).order_by(
             "pk"

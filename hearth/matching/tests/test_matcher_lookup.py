@@ -44,7 +44,7 @@ def one(agency: Agency, given: str, family: str, born: dt.date | None, **kw: Any
 
 @pytest.fixture
 def agency(wessex: Any) -> Agency:
-    return Agency.objects.order_by("pk").first()
+    return Agency.objects.order_by("pk")[0]
 
 
 def test_a_common_surname_no_longer_hides_an_exact_match(agency: Agency) -> None:

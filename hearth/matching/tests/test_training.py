@@ -55,7 +55,7 @@ def test_train_matcher_on_made_up_people(tmp_path: Path) -> None:
 def test_train_matcher_on_the_deployments_people(wessex: Any, tmp_path: Path) -> None:
     from hearth.matching.synthetic import people
 
-    agency = Agency.objects.order_by("pk").first()
+    agency = Agency.objects.order_by("pk")[0]
     for clean, second in people(400, seed=5):
         for record in (clean, second):
             if record is None:

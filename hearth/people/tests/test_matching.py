@@ -20,7 +20,7 @@ BORN = dt.date(2013, 9, 2)
 
 @pytest.fixture
 def imani(wessex: Any) -> Person:
-    agency = Agency.objects.order_by("pk").first()
+    agency = Agency.objects.order_by("pk")[0]
     return Person.objects.create(
         given_names="Imani", family_name="Adeyemi", date_of_birth=BORN, recorded_by_agency=agency
     )
