@@ -56,6 +56,7 @@ from hearth.encompass.wording import (
 from hearth.incidents.models import Incident
 from hearth.obligations import policy
 from hearth.obligations.models import Deadline, Obligation
+from hearth.obligations.selectors.inbox import InboxFilters, inbox_counts, inbox_teams_for
 from hearth.obligations.selectors.obligation import messages_about
 from hearth.schools.models import EducationSetting
 
@@ -239,6 +240,7 @@ class Inbox:
     show: Show = Show.ALL
     counts: InboxCounts | None = None
     recipient: Recipient = Recipient.SCHOOL
+    other_work: list[OtherWork] = field(default_factory=list)
 
     @property
     def words(self) -> RecipientWords:
@@ -341,6 +343,37 @@ def encompass_inbox_counts_for(*, actor: Actor) -> InboxCounts:
     return _counted(list(set(_received_by(actor))))
 
 
+@dataclass(frozen=True)
+class OtherWork:
+    """Open work in one of the reader's team inboxes (the ledger's), besides these
+    notifications: a MARAC action for a school, a whole-family plan's action for health
+    visiting."""
+
+    team_id: int
+    team_name: str
+    count: int
+
+
+# Agencies whose people's one inbox is this one (the menu shows them no "Work"): their
+# other work is reached from here (issue 17).
+ONE_INBOX_AGENCY_KINDS = frozenset({"school", "health"})
+
+
+def other_work_for(*, actor: Actor) -> list[OtherWork]:
+    """For a school's DSL or a health visitor, each of their teams with open work in the
+    ledger's inbox, counted exactly as that inbox lists it (``inbox_counts``). Counts
+    only, so no access event; a few queries for each of the person's teams, whatever the
+    number of items."""
+    if actor.agency_kind not in ONE_INBOX_AGENCY_KINDS or not actor.sees_case_content:
+        return []
+    found = []
+    for team in inbox_teams_for(actor=actor):
+        counted = inbox_counts(actor=actor, team_id=team.pk, filters={"open": InboxFilters()})
+        if counted.counts["open"]:
+            found.append(OtherWork(team.pk, team.name, counted.counts["open"]))
+    return found
+
+
 def encompass_inbox_for(*, actor: Actor, page: int = 1, show: Show = Show.ALL) -> Inbox:
     """Notifications the actor's school (or team) received, newest first, with due and
     overdue flags; with ``show``, only those not opened, not acknowledged or overdue.
@@ -374,6 +407,7 @@ def encompass_inbox_for(*, actor: Actor, page: int = 1, show: Show = Show.ALL) -
         show=show,
         counts=counts,
         recipient=recipient_for_agency(actor.agency_kind),
+        other_work=other_work_for(actor=actor),
     )
 
 

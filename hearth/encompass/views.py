@@ -30,6 +30,7 @@ from hearth.encompass.selectors import (
     encompass_sent_for,
     encompass_settings_get_for,
     encompass_settings_list_for,
+    other_work_for,
 )
 from hearth.encompass.services import encompass_settings_set
 from hearth.obligations import policy
@@ -63,6 +64,16 @@ def home_actions(actor: Actor) -> list[HomeAction]:
         return []
     counts = encompass_inbox_counts_for(actor=actor)
     inbox = reverse("encompass_inbox")
+    # Their team's other work (the ledger's inbox, which their menu does not show), when
+    # there is some: its count links to the team's inbox, which lists exactly those.
+    others = tuple(
+        WaitingCount(
+            words=f"other open item{'s' if work.count != 1 else ''} for {work.team_name}",
+            count=work.count,
+            url=reverse("team_inbox", args=[work.team_id]),
+        )
+        for work in other_work_for(actor=actor)
+    )
     return [
         HomeAction(
             label="Open notifications",
@@ -81,6 +92,7 @@ def home_actions(actor: Actor) -> list[HomeAction]:
                     url=f"{inbox}?show={Show.NOT_ACKNOWLEDGED}",
                     urgent=counts.overdue > 0,
                 ),
+                *others,
             ),
             order=10,
         )

@@ -250,12 +250,14 @@ def test_the_home_counts_link_to_lists_of_exactly_those_in_constant_queries(
         action, queries = counted()
         assert action.label == "Open notifications" and action.order == 10
         assert action.url == reverse("encompass_inbox")
-        for waiting in action.waiting:
+        for waiting in action.waiting[:2]:
             page = client.get(waiting.url)
             inbox = page.context["inbox"]
             assert inbox.page.paginator.count == waiting.count, waiting.words
             assert f"{waiting.count} notification" in _main(page)
-        not_opened, not_acknowledged = action.waiting
+        not_opened, not_acknowledged, *others = action.waiting
+        # The demo gives each team one other item (a family plan's or MARAC's action).
+        assert [o.url for o in others] == [reverse("team_inbox", args=[t]) for t in actor.team_ids]
         assert "not opened" in not_opened.words and not_opened.count >= 1
         assert "not yet acknowledged" in not_acknowledged.words
         assert not_acknowledged.count >= not_opened.count
@@ -270,3 +272,36 @@ def test_the_home_counts_link_to_lists_of_exactly_those_in_constant_queries(
         assert again.waiting[0].count == not_opened.count + (2 if email == DSL else 1)
         home = _text(client.get(reverse("home")))
         assert f'href="{not_opened.url}"' in home.replace("&amp;", "&")
+
+
+@pytest.mark.django_db
+def test_a_schools_other_work_is_reached_from_its_one_inbox(
+    wessex: Wessex, client_for: Callable[[str], Client]
+) -> None:
+    """A MARAC or family plan action for the school lands in the ledger's team inbox,
+    which a DSL's menu no longer shows: the notifications page and the home page count
+    it and link to it, and the team inbox lists exactly that many."""
+    from hearth.accounts.models import Team
+    from hearth.obligations.models import Obligation
+
+    team = Team.objects.get(slug="brackenford-primary-school-safeguarding")
+    client = client_for(DSL)
+    dsl = wessex.actor(DSL)
+    before = Obligation.objects.addressed_to(dsl).filter(team=team).open().count()
+    if not before:
+        assert 'data-testid="other-work"' not in _text(client.get(reverse("encompass_inbox")))
+    # Work in the team's own inbox, as the ledger addresses it (a MARAC action, say).
+    incident = at_schools(wessex, "WX/2026/1707")
+    opened = Obligation.objects.filter(incident=incident).exclude(team=team).first()
+    assert opened is not None
+    Obligation.objects.filter(pk=opened.pk).update(team=team)
+    expected = Obligation.objects.addressed_to(dsl).filter(team=team).open().count()
+    assert expected == before + 1
+    page = _text(client.get(reverse("encompass_inbox")))
+    link = f'href="{reverse("team_inbox", args=[team.pk])}"'
+    assert link in page and f"{expected} open item" in page
+    (action,) = home_actions(wessex.actor(DSL))
+    other = action.waiting[-1]
+    assert other.count == expected and other.url == reverse("team_inbox", args=[team.pk])
+    listed = client.get(other.url).context["inbox"]
+    assert listed.total == expected
