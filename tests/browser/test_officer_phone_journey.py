@@ -46,7 +46,7 @@ def test_an_officer_on_a_phone_records_from_the_home_page_and_sees_the_next_step
     record = page.get_by_role("button", name="Record an incident")
     expect(record).to_be_visible()
     assert top_of(page, "a.govuk-button >> text=Record an incident") <= FIRST_SCREEN
-    expect(page.get_by_role("button", name="Sign out").last).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out of Hearth")).to_be_visible()
 
     # What is waiting: the drafts to finish, counted, and the list has that many rows.
     drafts = Incident.objects.filter(

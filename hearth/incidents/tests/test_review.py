@@ -105,7 +105,7 @@ def test_the_home_page_leads_with_each_police_roles_action_and_its_count(
     assert "Record an incident" in officer_page
     assert f"{drafts} draft" in officer_page
     assert "Review incidents" not in officer_page
-    assert ">Sign out</button>" in officer_page  # on the page too, not only behind the menu
+    assert ">Sign out of Hearth</button>" in officer_page  # on the page, not only in the menu
 
     assert "Record an incident" not in client_for(FRONT_DOOR).get(reverse("home")).content.decode()
 
