@@ -110,7 +110,7 @@ def _who(events: QuerySet[AccessEvent], who: str) -> QuerySet[AccessEvent]:
 def _matching(actor: Actor, search: AccessLogSearch) -> QuerySet[AccessEvent]:
     if not rules.test_rule("audit.search_access_log", actor):
         raise NotFound("No such page")
-    events = AccessEvent.objects.visible_to(actor)
+    events: QuerySet[AccessEvent] = AccessEvent.objects.visible_to(actor)
     if search.user_email:
         events = events.filter(user__email__iexact=search.user_email.strip())
     if search.who.strip():

@@ -25,7 +25,7 @@ SEARCH_FIELDS = ("who", "record_type", "record_id", "date_from", "date_to")
 
 
 @reads_personal_data
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     """Who looked at what. Others get the same 404 as for a page that does not exist.
     With ``export=csv``, every event the search finds as a CSV file (logged as an
     export); the page itself is logged as a search."""
@@ -43,9 +43,9 @@ def _page_number(request: HttpRequest) -> int:
 
 
 @reauthentication_required
-def _access_log(request: HttpRequest, *, actor: Actor) -> HttpResponse:
+def _access_log(request: HttpRequest, *, actor: Actor) -> HttpResponse | StreamingHttpResponse:
     # Sensitive: allauth asks for the password again unless the person signed in recently.
-    terms = {k: v for k, v in request.GET.items() if k in SEARCH_FIELDS}
+    terms = {k: str(v) for k, v in request.GET.items() if k in SEARCH_FIELDS}
     form = AccessLogSearchForm(terms or None)
     page = None
     if not form.is_bound or form.is_valid():

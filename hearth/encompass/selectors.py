@@ -396,10 +396,12 @@ def encompass_inbox_for(*, actor: Actor, page: int = 1, show: Show = Show.ALL) -
     }
     rows = [by_id[pk] for pk in ids]
     current.object_list = rows  # the ids' rows
-    query: dict[str, object] = {"page": current.number}
-    if show != Show.ALL:
-        query["show"] = show.value
-    _read(actor, "See the Operation Encompass inbox", rows, **query)
+    if show == Show.ALL:
+        _read(actor, "See the Operation Encompass inbox", rows, page=current.number)
+    else:
+        _read(
+            actor, "See the Operation Encompass inbox", rows, page=current.number, show=show.value
+        )
     return Inbox(
         page=current,
         items=_views(rows),

@@ -164,7 +164,7 @@ def test_the_page_searches_by_name_pages_and_exports_csv(
     assert f"Team {team.pk}" in table
     assert f"Showing 1 to {ACCESS_LOG_PAGE_SIZE}" in page
     assert "who=Frankie+Carver&amp;export=csv" in page
-    page_two = client.get(url, {"who": "Frankie Carver", "page": 2}).content.decode()
+    page_two = client.get(url, {"who": "Frankie Carver", "page": "2"}).content.decode()
     assert f"Showing {ACCESS_LOG_PAGE_SIZE + 1} to {ACCESS_LOG_PAGE_SIZE + 2}" in page_two
 
     response = client.get(url, {"who": "Frankie Carver", "export": "csv"})
