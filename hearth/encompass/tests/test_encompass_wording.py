@@ -305,3 +305,31 @@ def test_a_schools_other_work_is_reached_from_its_one_inbox(
     assert other.count == expected and other.url == reverse("team_inbox", args=[team.pk])
     listed = client.get(other.url).context["inbox"]
     assert listed.total == expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("show", ["not_opened", "not_acknowledged", "overdue"])
+def test_a_filtered_inbox_takes_the_same_queries_however_many_rows(
+    wessex: Wessex, client_for: Callable[[str], Client], show: str
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _school_notification(wessex, "WX/2026/1711")
+    with time_machine.travel(DUE + dt.timedelta(minutes=30)):  # overdue by now
+        client = client_for(DSL)
+        url = f"{reverse('encompass_inbox')}?show={show}"
+
+        def queries() -> tuple[int, int]:
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+            return len(captured), response.context["inbox"].page.paginator.count
+
+        few, listed = queries()
+        assert listed >= 1
+        with time_machine.travel(SUBMITTED, tick=False):
+            _school_notification(wessex, "WX/2026/1712")
+            _school_notification(wessex, "WX/2026/1713")
+        more, listed_more = queries()
+        assert listed_more == listed + 2
+        assert more == few
