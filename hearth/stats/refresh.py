@@ -19,7 +19,7 @@ import datetime as dt
 import time
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -30,6 +30,8 @@ from hearth.core import clock
 from hearth.core.calendar import local_date, working_day_deadline
 from hearth.incidents.models import ChildInvolvement, Incident, Party
 from hearth.incidents.policy import PartyRole
+from hearth.matching.models import PersonLink
+from hearth.matching.selectors import linked_person_ids
 from hearth.obligations.models import Deadline, Obligation
 from hearth.referrals.models import ChildAssessment, MaracReferralChild
 from hearth.referrals.policy import Route
@@ -767,6 +769,36 @@ def known_facts(
     return facts
 
 
+def identity_contacts(child_ids: Iterable[int]) -> list[ChildServicesContact]:
+    """When children's services came to know each child, counting every record that is
+    the same child at another agency (issue 16 §2: "links make history count"): a
+    school's or a health visitor's concern about the same child, acknowledged by the front
+    door under that agency's record of them, makes the child known. Records are joined
+    by links in force (``matching.selectors.linked_person_ids``); a link counts here and
+    grants no access anywhere. Ids only, never a record's content."""
+    members_of: defaultdict[int, set[int]] = defaultdict(set)
+    for ids in ledger._chunks(sorted(set(child_ids)), ledger.CHUNK):
+        for child, members in linked_person_ids(ids).items():
+            for member in {*members, child}:
+                members_of[member].add(child)
+    for child in child_ids:
+        members_of[child].add(child)
+    out: list[ChildServicesContact] = []
+    for contact in ledger.contact_rows(members_of):
+        for child in members_of.get(_n(contact.child_id), ()):
+            out.append(contact if child == contact.child_id else replace(contact, child_id=child))
+    return out
+
+
+def _linked_to(child_ids: Iterable[int]) -> set[int]:
+    """Every record joined by links in force to any of ``child_ids`` (themselves too)."""
+    out: set[int] = set()
+    for ids in ledger._chunks(sorted(set(child_ids)), ledger.CHUNK):
+        for child, members in linked_person_ids(ids).items():
+            out |= {*members, child}
+    return out
+
+
 def _decide_known(writer: _Writer, changes: _Changes | None, places: ledger.Places) -> None:
     """Decide the known facts again for every child whose households or contacts
     changed, and every child still waiting for their 5 working days to end (all when
@@ -774,7 +806,7 @@ def _decide_known(writer: _Writer, changes: _Changes | None, places: ledger.Plac
     if changes is None:
         households = list(ledger.household_rows(places=places))
         everyone: set[int] = {_n(c) for h in households for c in h.children}
-        contacts = list(ledger.contact_rows(everyone))
+        contacts = identity_contacts(everyone)
         facts = known_facts(households, contacts, writer.now)
         KnownFact.objects.all().delete()
         _insert_known(writer, facts)
@@ -800,9 +832,19 @@ def _decide_known(writer: _Writer, changes: _Changes | None, places: ledger.Plac
             within_5__isnull=True, occurred_at__lt=writer.now - dt.timedelta(days=5)
         ).values_list("child_id", flat=True)
     )
+    # A link made, confirmed or undone since the last run changes what its records'
+    # children's services knew; and a contact with one record is a contact with every
+    # record linked to it.
+    since = changes.since.get("obligations")
+    links = PersonLink.objects.all()
+    if since is not None:  # already less OVERLAP
+        links = links.filter(updated_at__gte=since)
+    for a, b in links.values_list("person_a_id", "person_b_id"):
+        children.update((a, b))
+    children = _linked_to(children)
     for ids in ledger._chunks(sorted(children), ledger.CHUNK):
         households = list(ledger.household_rows(_households_of_children(ids), places))
-        contacts = list(ledger.contact_rows(ids))
+        contacts = identity_contacts(ids)
         facts = known_facts(households, contacts, writer.now, {*ids})
         old = KnownFact.objects.filter(child_id__in=ids)
         writer.months[KnownFact].update(old.values_list("month", flat=True).distinct())
