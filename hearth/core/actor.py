@@ -53,9 +53,13 @@ class Role(models.TextChoices):
 
 
 # Roles that carry no case work: administrators configure the service and their agency
-# (teams, people, keys, reference data), analysts see aggregates (architecture §1, §4).
-# A person acting with only these roles sees no case content in any agency.
-NO_CASE_CONTENT_ROLES: frozenset[str] = frozenset({Role.ADMINISTRATOR, Role.ANALYST})
+# (teams, people, keys, reference data), analysts see aggregates (architecture §1, §4),
+# data-quality reviewers see only the identifying fields of the pairs they review, on the
+# review pages (issue 16 §2). A person acting with only these roles sees no case content
+# in any agency.
+NO_CASE_CONTENT_ROLES: frozenset[str] = frozenset(
+    {Role.ADMINISTRATOR, Role.ANALYST, Role.DATA_QUALITY_REVIEWER}
+)
 
 # Which roles make sense in which kind of agency: a membership outside this table is
 # refused, so a school cannot be given a police role by mistake.

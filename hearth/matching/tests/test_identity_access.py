@@ -113,3 +113,17 @@ def test_the_indicator_disappears_when_the_link_is_undone(
     services.link_undo(actor=wessex.actor(REVIEWER), link_id=link.pk, reason="Not her")
     html = client_for(FRONT_DOOR).get(reverse("child_safeguarding_record", args=[y.pk]))
     assert "Also known to" not in html.content.decode()
+
+
+def test_a_reviewer_sees_the_pair_on_the_review_pages_and_no_case_page(
+    wessex: Wessex, client_for: Callable[[str], Client]
+) -> None:
+    x, y = linked_pair(wessex)
+    reviewer = client_for(REVIEWER)
+    for person in (x, y):
+        for name in ("person_detail", "child_detail", "child_safeguarding_record"):
+            assert reviewer.get(reverse(name, args=[person.pk])).status_code == 404, name
+    assert not wessex.actor(REVIEWER).sees_case_content
+    home = reviewer.get(reverse("home")).content.decode()
+    assert "Review possible matches" in home
+    assert "Search for a child" not in home
