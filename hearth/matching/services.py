@@ -170,14 +170,16 @@ def link_person(*, person: Person) -> list[PersonLink]:
 
 def people_recorded(person_ids: list[int]) -> None:
     """The hook ``people.services`` calls when people are recorded: match each once the
-    recording has committed."""
+    recording has committed. ``robust``: a matcher that fails (a missing model file, say)
+    is logged by Django and leaves the recording, already committed, as it is; the
+    person is linked by the next ``link_people``."""
     ids = list(person_ids)
 
     def run() -> None:
         for person in Person.objects.filter(pk__in=ids):
             link_person(person=person)
 
-    transaction.on_commit(run)
+    transaction.on_commit(run, robust=True)
 
 
 def population_pairs_by_lookup(*, step: Callable[[], None] | None = None) -> Iterator[Match]:

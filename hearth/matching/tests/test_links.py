@@ -231,3 +231,22 @@ def test_same_person_ids_join_certain_records_and_links() -> None:
     services.link_confirm(actor=w.actor(REVIEWER), link_id=link.pk, reason="Checked")
     assert selectors.same_person_ids(police_child) >= {police_child.pk, council_child.pk}
     assert Person.objects.filter(pk__in=selectors.same_person_ids(council_child)).count() >= 2
+
+
+def test_a_failing_matcher_never_undoes_the_recording(
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    settings.HEARTH_PERSON_MATCHER = "hearth.matching.tests.test_links.BrokenMatcher"
+    w = Wessex()
+    with django_capture_on_commit_callbacks(execute=True):
+        person = record(w, POLICE, "Ottoline", "Quarrington", dt.date(2016, 3, 4))
+    assert Person.objects.filter(pk=person.pk).exists()
+    assert not PersonLink.objects.exists()
+
+
+class BrokenMatcher:
+    """A matcher whose model file is missing: every lookup fails."""
+
+    def find_candidates(self, query: Any, *, within: Any, limit: int = 10) -> list[Any]:
+        raise FileNotFoundError("no model file")
