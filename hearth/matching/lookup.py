@@ -18,16 +18,17 @@ given name's initial, and each part of a double family name.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 
+from django.db import connections
 from django.db.models import Q, QuerySet
 
 from hearth.matching.comparisons import Row, features, normalise_postcode
 from hearth.matching.explain import explanation, reasons
 from hearth.matching.model import SHOW, ScoringModel, current_model
-from hearth.matching.training import person_rows
 from hearth.people.matching import Candidate, PersonQuery, swapped
-from hearth.people.models import Person
+from hearth.people.models import Person, PersonAddress, PersonName
 from hearth.people.policy import family_name_key, normalise_name
 
 # Per-block caps: generous for blocks that are small by construction, so that nothing
@@ -112,9 +113,63 @@ def blocks(query: PersonQuery, within: QuerySet[Person]) -> Iterator[QuerySet[Pe
         yield ids.filter(unique_pupil_number=query.unique_pupil_number.upper())[:EXACT_CAP]
 
 
+def candidate_rows(ids: Iterable[int]) -> Iterator[Row]:
+    """The prepared columns of each candidate, in three queries of plain values (model
+    instances cost more than the scoring itself at a few hundred candidates)."""
+    ids = list(ids)
+    others: dict[int, list[str]] = defaultdict(list)
+    for person_id, family in PersonName.objects.filter(person_id__in=ids).values_list(
+        "person_id", "family_name"
+    ):
+        others[person_id].append(family)
+    homes: dict[int, tuple[str, str, str]] = {}
+    # PersonAddress's ordering puts the current address first.
+    for person_id, line_1, town, postcode in PersonAddress.objects.filter(
+        person_id__in=ids
+    ).values_list("person_id", "address__line_1", "address__town", "address__postcode"):
+        homes.setdefault(person_id, (line_1, town, postcode))
+    people = (
+        Person.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list(
+            "pk",
+            "given_names",
+            "family_name",
+            "date_of_birth",
+            "sex",
+            "nhs_number",
+            "unique_pupil_number",
+        )
+    )
+    for pk, given, family, born, sex, nhs, upn in people:
+        line_1, town, postcode = homes.get(pk, ("", "", ""))
+        yield features(
+            unique_id=pk,
+            given_names=given,
+            family_name=family,
+            other_family_names=others.get(pk, ()),
+            date_of_birth=born,
+            sex=sex,
+            postcode=postcode,
+            address=line_1,
+            town=town,
+            nhs_number=nhs,
+            upn=upn,
+        )
+
+
 def candidate_ids(query: PersonQuery, within: QuerySet[Person]) -> set[int]:
+    """Every block's ids: on PostgreSQL one ``UNION ALL`` of the ranked, capped blocks (one
+    round trip); where the database cannot order and limit inside a union (SQLite), one
+    query a block."""
+    queries = list(blocks(query, within))
+    if not queries:
+        return set()
+    if connections[within.db].features.supports_slicing_ordering_in_compound:
+        first, *rest = queries
+        return set(first.union(*rest, all=True)) if rest else set(first)
     found: set[int] = set()
-    for block in blocks(query, within):
+    for block in queries:
         found.update(block)
     return found
 
@@ -136,22 +191,9 @@ class ProbabilisticMatcher:
         ids = candidate_ids(query, within)
         if not ids:
             return []
-        people = (
-            Person.objects.filter(pk__in=ids)
-            .only(
-                "pk",
-                "given_names",
-                "family_name",
-                "date_of_birth",
-                "sex",
-                "nhs_number",
-                "unique_pupil_number",
-            )
-            .prefetch_related("other_names", "addresses__address")
-        )
         wanted = query_row(query)
         found = []
-        for row in person_rows(people):
+        for row in candidate_rows(ids):
             score = self.model.score(wanted, row)
             if score.probability >= threshold:
                 found.append(
