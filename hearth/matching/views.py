@@ -49,6 +49,9 @@ def link_detail(request: HttpRequest, link_id: int) -> HttpResponse:
     review = selectors.link_get_for(actor=actor, link_id=link_id)
     actions = forms.actions_from(review.link.link_status)
     form = forms.DecisionForm(posted(request), actions=actions) if actions else None
+    if request.method == "POST" and form is None:  # decided meanwhile, by someone else
+        messages.error(request, f"This link is already {review.status_label.lower()}")
+        return redirect("matching_link_detail", link_id=review.link.pk)
     if request.method == "POST" and form is not None and form.is_valid():
         action = policy.Action(form.cleaned_data["decision"])
         decide = {

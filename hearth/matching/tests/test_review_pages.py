@@ -183,3 +183,17 @@ def test_every_reviewer_page_writes_an_access_event(
     before = AccessEvent.objects.count()
     assert client_for(REVIEWER).get(reverse(name, args=args)).status_code == 200
     assert AccessEvent.objects.count() == before + 1
+
+
+def test_a_decision_on_a_link_decided_meanwhile_is_refused_with_a_message(
+    wessex: Wessex, client_for: Callable[[str], Client]
+) -> None:
+    [link] = pending_pairs(wessex, 1)
+    services.link_reject(actor=wessex.actor(REVIEWER), link_id=link.pk, reason="Twins")
+    reviewer = client_for(REVIEWER)
+    url = reverse("matching_link_detail", args=[link.pk])
+    response = reviewer.post(url, {"decision": "confirm", "reason": "Same child"}, follow=True)
+    assert "This link is already rejected: not the same person" in response.content.decode()
+    link.refresh_from_db()
+    assert link.status == policy.LinkStatus.REJECTED
+    assert link.reason == "Twins"
