@@ -374,9 +374,12 @@ def other_work_for(*, actor: Actor) -> list[OtherWork]:
     return found
 
 
-def encompass_inbox_for(*, actor: Actor, page: int = 1, show: Show = Show.ALL) -> Inbox:
+def encompass_inbox_for(
+    *, actor: Actor, page: int = 1, show: Show = Show.ALL, with_other_work: bool = False
+) -> Inbox:
     """Notifications the actor's school (or team) received, newest first, with due and
-    overdue flags; with ``show``, only those not opened, not acknowledged or overdue.
+    overdue flags; with ``show``, only those not opened, not acknowledged or overdue;
+    with ``with_other_work`` (the page), the reader's teams' other open work counted.
 
     What was received is read once, as ids and dates (a school's notifications within
     the access window: hundreds, a few thousand at most), and counted, ordered and cut
@@ -409,7 +412,7 @@ def encompass_inbox_for(*, actor: Actor, page: int = 1, show: Show = Show.ALL) -
         show=show,
         counts=counts,
         recipient=recipient_for_agency(actor.agency_kind),
-        other_work=other_work_for(actor=actor),
+        other_work=other_work_for(actor=actor) if with_other_work else [],
     )
 
 

@@ -109,7 +109,10 @@ def _show(request: HttpRequest) -> Show:
 @reads_personal_data
 def encompass_inbox(request: HttpRequest) -> HttpResponse:
     inbox = encompass_inbox_for(
-        actor=actor_of(request), page=_page_number(request), show=_show(request)
+        actor=actor_of(request),
+        page=_page_number(request),
+        show=_show(request),
+        with_other_work=True,
     )
     return render(request, "encompass/inbox.html", {"inbox": inbox})
 
