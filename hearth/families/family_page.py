@@ -30,6 +30,7 @@ from hearth.audit.models import AccessAction
 from hearth.audit.services import access_record
 from hearth.core import clock
 from hearth.core.actor import Actor
+from hearth.core.ages import age_in_words
 from hearth.core.errors import NotFound
 from hearth.families import graph
 from hearth.incidents.models import Incident
@@ -62,7 +63,7 @@ class Level:
 @dataclass
 class MemberView:
     person: Person
-    age: int | None
+    age: str | None  # in words: "5 months", "8 years", "About 30 years" (core.ages)
     is_child: bool
     connections: list[str]
     work: list[Obligation] = field(default_factory=list)  # open first, then recent
@@ -227,7 +228,12 @@ def family_page_for(*, actor: Actor, person_id: int, purpose: str = PURPOSE) -> 
         members.append(
             MemberView(
                 person=p,
-                age=p.age_on(today),
+                age=age_in_words(
+                    born=p.date_of_birth,
+                    day=today,
+                    years=p.age_on(today),
+                    estimated=p.date_of_birth is None,
+                ),
                 is_child=m.is_child,
                 connections=words(m),
                 work=own,

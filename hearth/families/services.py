@@ -369,8 +369,7 @@ def action_add(
         rule=policy.ACTION_RULE,
         rule_version=policy.RULE_VERSION,
         reason=(
-            f"An action in a family plan led by {plan.lead_team.name}, "
-            f"due by {due_on:%-d %B %Y}"
+            f"An action in a family plan led by {plan.lead_team.name}, due by {due_on:%-d %B %Y}"
         ),
         send_now=True,
         deadlines=(

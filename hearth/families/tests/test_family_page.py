@@ -78,6 +78,12 @@ def test_whoever_recorded_the_incident_sees_the_whole_family(
     mia = next(m for m in page.children if m.person.given_names == "Mia")
     assert "Child at incident WX/2026/0801 (20 November 2026)" in mia.connections
     assert "Daughter of Kerry Vance" in mia.connections
+    # Ages in words, as everywhere (issue 17): "8 years", a baby in months, never "0".
+    assert all(
+        m.age is None or m.age.endswith(("years", "year", "months", "month", "weeks"))
+        for m in page.members
+    )
+    assert "0" not in [m.age for m in page.members]
 
     html = client_for(OFFICER).get(reverse("family_detail", args=[kerry.pk])).content.decode()
     assert '<h1 class="govuk-heading-l">Kerry Vance\'s family</h1>' in html
