@@ -160,6 +160,7 @@ def inbox(
             due_by=filters.due_by,
             local_authority_id=filters.local_authority_id,
             overdue_only=filters.overdue_only,
+            due_today=filters.due_today,
         ),
         page=filters.page,
         page_size=filters.page_size,

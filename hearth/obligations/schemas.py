@@ -97,6 +97,9 @@ class InboxFiltersIn(Schema):
         None, ge=1, le=MAX_ID, description="Only those from incidents in this local authority."
     )
     overdue_only: bool = False
+    due_today: bool = Field(
+        False, description="Only those due later today (London), not yet overdue."
+    )
     page: int = Field(1, ge=1, le=MAX_PAGE, description="The page; past the last, the last.")
     page_size: int = Field(
         INBOX_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description="How many a page (at most 100)."

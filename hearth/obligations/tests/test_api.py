@@ -161,6 +161,16 @@ def test_the_inbox_filters_by_route_status_and_due_day(front_door: Api, incident
     assert len(ours) == 3 and all(o["overdue"] for o in ours)
     assert late["total"] == late["overdue"]
     assert list(fields_of(front_door.get(path, status="lost"))) == ["status"]
+    # Due later today (London): on the day ours fall due, before they are overdue.
+    due_at = min(o.next_due_at for o in of(incident, Route.CHILD_CONCERN) if o.next_due_at)
+    with time_machine.travel(due_at - dt.timedelta(minutes=1)):
+        today = front_door.get(path, due_today="true").json()
+    ours = [o for o in today["obligations"] if o["incident"]["id"] == incident.pk]
+    assert len(ours) == 3 and not any(o["overdue"] for o in ours)
+    assert today["overdue"] == 0
+    with time_machine.travel(due_at + dt.timedelta(minutes=1)):
+        after = front_door.get(path, due_today="true").json()["obligations"]
+    assert incident.pk not in {o["incident"]["id"] for o in after}  # overdue now, not today
 
 
 def test_an_obligation_shows_its_rule_deadlines_and_what_its_route_shares(
