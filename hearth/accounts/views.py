@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from hearth.accounts import selectors
@@ -53,6 +54,16 @@ class HomeAction:
 # of the actor giving its actions (none when the actor's roles have none there). Counts
 # only, read through the app's own selectors, scoped by ``visible_to``.
 HOME_ACTIONS: list[Callable[[Actor], list[HomeAction]]] = []
+
+
+def administrator_actions(actor: Actor) -> list[HomeAction]:
+    """An administrator's main work: who has looked at what (issue 17)."""
+    if Role.ADMINISTRATOR not in actor.roles:
+        return []
+    return [HomeAction(label="Search the access log", url=reverse("access_log"), order=90)]
+
+
+HOME_ACTIONS.append(administrator_actions)
 
 
 def home_actions(actor: Actor) -> list[HomeAction]:

@@ -18,8 +18,8 @@ import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
+from hearth.core.csv_safety import BOM, escape
+
 HEADER = (
     "When",
     "Who",
@@ -33,12 +33,6 @@ HEADER = (
     "Record number",
     "Results",
 )
-
-
-def escape(field: str) -> str:
-    """``field`` made safe to open in a spreadsheet: a leading formula character is
-    preceded by ``'``."""
-    return f"'{field}" if field.startswith(FORMULA_STARTS) else field
 
 
 class _Record(Protocol):

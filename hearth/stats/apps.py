@@ -11,7 +11,9 @@ class StatsConfig(AppConfig):
         # shows managers their teams' figures, without accounts importing stats.
         from hearth.accounts import views as accounts_views
         from hearth.stats import checks  # noqa: F401 (registers the disclosure check)
-        from hearth.stats.views import home_page_context
+        from hearth.stats.views import home_actions, home_page_context
 
         if home_page_context not in accounts_views.HOME_PAGE_EXTRAS:
             accounts_views.HOME_PAGE_EXTRAS.append(home_page_context)
+        if home_actions not in accounts_views.HOME_ACTIONS:
+            accounts_views.HOME_ACTIONS.append(home_actions)

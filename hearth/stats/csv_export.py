@@ -30,18 +30,11 @@ import io
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
+from hearth.core.csv_safety import BOM, escape
 from hearth.stats.disclosure import Cell
 from hearth.stats.tables import StatTable, Unit
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-BOM = "\ufeff"
 LONG_HEADER = ("Period", "Area", "Table", "Row heading", "Row", "Column", "Value")
-
-
-def escape(field: str) -> str:
-    """``field`` made safe to open in a spreadsheet: a leading formula character is
-    preceded by ``'``."""
-    return f"'{field}" if field.startswith(FORMULA_STARTS) else field
 
 
 def cell_value(cell: Cell, unit: Unit) -> str:

@@ -25,8 +25,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 
+from hearth.accounts.views import HomeAction
 from hearth.core import clock
-from hearth.core.actor import Actor
+from hearth.core.actor import Actor, Role
 from hearth.core.errors import NotFound, ValidationFailed
 from hearth.core.http import actor_of
 from hearth.core.personal_data import no_personal_data
@@ -315,6 +316,13 @@ def table_csv(request: HttpRequest, group: str, table_key: str) -> HttpResponse:
 
 
 # --- The home page ------------------------------------------------------------------------
+
+
+def home_actions(actor: Actor) -> list[HomeAction]:
+    """An analyst's main work, led with on the home page (issue 17)."""
+    if Role.ANALYST not in actor.roles:
+        return []
+    return [HomeAction(label="See the statistics", url=reverse("stats_index"), order=10)]
 
 
 def home_page_context(actor: Actor) -> dict[str, Any]:

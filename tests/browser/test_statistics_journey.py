@@ -19,9 +19,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from hearth.accounts.models import Area
+from hearth.core.csv_safety import BOM
 from hearth.demo.wessex import DEMO_PASSWORD
 from hearth.people.models import Person
-from hearth.stats.csv_export import BOM, LONG_HEADER
+from hearth.stats.csv_export import LONG_HEADER
 from hearth.stats.refresh import refresh
 from hearth.stats.tables import GROUP_TITLES, Group
 from tests.browser.conftest import TIMEOUT_MS, AxeCheck, PhoneVisit

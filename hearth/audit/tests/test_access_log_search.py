@@ -19,7 +19,7 @@ from django.urls import reverse
 from conftest import reauthenticate
 from hearth.accounts import selectors as accounts_selectors
 from hearth.accounts.models import Team
-from hearth.audit.csv_export import HEADER, escape
+from hearth.audit.csv_export import HEADER
 from hearth.audit.models import AccessAction, AccessEvent
 from hearth.audit.selectors import (
     ACCESS_LOG_PAGE_SIZE,
@@ -30,6 +30,7 @@ from hearth.audit.selectors import (
     record_kinds,
 )
 from hearth.audit.services import access_record
+from hearth.core.csv_safety import escape
 
 ADMIN = "administrator@hearth.wessex.example"
 FRONT_DOOR = "front.door@northshire.wessex.example"  # Frankie Carver

@@ -22,7 +22,7 @@ from conftest import Wessex
 from hearth.accounts.models import Area, Team
 from hearth.core import clock
 from hearth.core.calendar import local_date
-from hearth.stats.csv_export import BOM
+from hearth.core.csv_safety import BOM
 from hearth.stats.figures import Measure
 from hearth.stats.models import DeadlineFact, MonthlyFigure
 from hearth.stats.periods import Granularity, period_containing_day
