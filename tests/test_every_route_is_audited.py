@@ -34,6 +34,7 @@ from hearth.incidents.policy import PartyRole
 from hearth.incidents.tests.factories import family_document
 from hearth.incidents.tests.test_api import as_json
 from hearth.marac.tests import factories as marac
+from hearth.matching.tests.helpers import a_pending_link
 from hearth.obligations.models import Obligation
 from hearth.obligations.tests import factories as obligation_factories
 from hearth.referrals import services as referral_services
@@ -134,6 +135,7 @@ def test_every_api_operation_is_marked() -> None:
 
 SCHOOL_DSL = "dsl03@schools.wessex.example"  # Brackenford Primary School's DSL
 PPU_OFFICER = "ppu.officer@police.wessex.example"
+REVIEWER = "data.quality@hearth.wessex.example"
 
 
 def school_notification_url(name: str, status: str = "acknowledged") -> Callable[[], str]:
@@ -260,6 +262,13 @@ PAGE_SAMPLES: dict[str, tuple[str, Callable[[], str]]] = {
     # Operation Encompass: the school's DSL reads what was sent to it, the force its list.
     "encompass_inbox": (SCHOOL_DSL, lambda: reverse("encompass_inbox")),
     "encompass_sent": (PPU_OFFICER, lambda: reverse("encompass_sent")),
+    "incident_review": (PPU_OFFICER, incident_url("incident_review")),
+    "matching_review_queue": (REVIEWER, lambda: reverse("matching_review_queue")),
+    "matching_decided_links": (REVIEWER, lambda: reverse("matching_decided_links")),
+    "matching_link_detail": (
+        REVIEWER,
+        lambda: reverse("matching_link_detail", args=[a_pending_link()]),
+    ),
     **{
         name: (SCHOOL_DSL, school_notification_url(name))
         for name in ("encompass_detail", "encompass_support")
