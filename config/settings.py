@@ -367,3 +367,8 @@ HEARTH_RISK_WORDING_FILES = env.list("HEARTH_RISK_WORDING_FILES", default=[])
 # shown as c, national totals to the nearest 10) or "ons" (under 10 hidden, to the
 # nearest 5). Checked at start-up (``manage.py check``).
 HEARTH_STATS_DISCLOSURE = env.str("HEARTH_STATS_DISCLOSURE", default="dfe").lower()
+# Linked identities (issue 16 §2; docs/matching.md): records of one person at two agencies
+# are linked automatically at or above the first probability, queued for a data-quality
+# reviewer from the second, never linked below it.
+HEARTH_MATCH_AUTO_LINK = env.float("HEARTH_MATCH_AUTO_LINK", default=0.99)
+HEARTH_MATCH_REVIEW = env.float("HEARTH_MATCH_REVIEW", default=0.80)
