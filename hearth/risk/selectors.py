@@ -5,8 +5,9 @@ a child's risk levels. Invariants:
   incident); missing and forbidden are the same ``NotFound``;
 - the victim's history counts incidents and concerns recorded by any agency (domain.md
   §2.2: "doesn't just relate to police call-outs"), under any agency's record of the
-  victim (certainly the same, or joined by a link in force: issue 16 §2), because a MARAC criterion must see
-  the whole picture; it exposes only dates, perpetrator ids and the recording agency's
+  victim (certainly the same, or joined by a link in force: issue 16 §2), because a
+  MARAC criterion must see the whole picture; it exposes only dates, perpetrator ids
+  and the recording agency's
   name, never another agency's record, and the read is in the access log;
 - a victim's risk page (grades, changes of circumstances, prompts) is for whoever may
   see the victim: the agency that recorded them, or one that may see an incident in
