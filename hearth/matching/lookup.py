@@ -8,10 +8,11 @@ candidate is scored in Python with the model file's match weights (``model``), a
 millisecond for a hundred candidates, instead of Splink's real-time API (~70 ms a record).
 
 Blocks (``blocks``): family name with the date of birth (or its day-month swap); date of
-birth (or swap) alone; family name with given names; family name within a year either
-side of the birth year; given names within a year either side; a previous or other
-family name; each part of a double family name with the birth year; the postcode (where
-the caller has one); NHS number; UPN. Without a date of birth: family name with the
+birth (or swap) with a name's first letter in common; family name with given names; the
+same family name, the same given names, and each part of a double family name, each born
+nearest the date of birth (25 later and 25 earlier, within a year either side: two
+index-ordered scans); a previous or other family name; the postcode (where the caller
+has one); NHS number; UPN. Without a date of birth: family name with the
 given name's initial, and each part of a double family name.
 """
 
@@ -36,6 +37,7 @@ from hearth.people.policy import family_name_key, normalise_name
 EXACT_CAP = 50
 DATE_CAP = 200
 WIDE_CAP = 100
+NEAR_CAP = 25
 
 
 def query_row(query: PersonQuery) -> Row:
@@ -65,6 +67,21 @@ def _years(born: dt.date) -> tuple[dt.date, dt.date]:
     return dt.date(born.year - 1, 1, 1), dt.date(born.year + 1, 12, 31)
 
 
+def _nearest(
+    ids: QuerySet[Person, int], born: dt.date, **same: str
+) -> Iterator[QuerySet[Person, int]]:
+    """The people with ``same`` born nearest ``born`` (within a year either side): two
+    index-ordered scans, later and earlier, each capped, so the closest dates of birth
+    are kept however common the name."""
+    first, last = _years(born)
+    yield ids.filter(date_of_birth__gte=born, date_of_birth__lte=last, **same).order_by(
+        "date_of_birth", "pk"
+    )[:NEAR_CAP]
+    yield ids.filter(date_of_birth__lt=born, date_of_birth__gte=first, **same).order_by(
+        "-date_of_birth", "-pk"
+    )[:NEAR_CAP]
+
+
 def blocks(query: PersonQuery, within: QuerySet[Person]) -> Iterator[QuerySet[Person, int]]:
     """Each block: a ranked, capped query of person ids."""
     family = family_name_key(query.family_name)
@@ -74,21 +91,21 @@ def blocks(query: PersonQuery, within: QuerySet[Person]) -> Iterator[QuerySet[Pe
     ids = within.values_list("pk", flat=True)
     if born:
         dates = [born, *([other] if (other := swapped(born)) else [])]
-        years = _years(born)
         if family:
             yield ids.filter(family_name_key=family, date_of_birth__in=dates)[:EXACT_CAP]
-            yield ids.filter(family_name_key=family, date_of_birth__range=years).order_by(
-                "date_of_birth", "pk"
-            )[:WIDE_CAP]
-        yield ids.filter(date_of_birth__in=dates).order_by("pk")[:DATE_CAP]
+            yield from _nearest(ids, born, family_name_key=family)
+        # Everyone born that day shares a first letter of a name with the query (either
+        # way round: given and family names get swapped), so a new family name or a
+        # mistyped one is still found, without reading 150 people born on a day in 2M.
+        initials = {n[:1] for n in (family, given) if n}
+        letters = Q()
+        for letter in initials:
+            letters |= Q(family_name_key__startswith=letter) | Q(given_names_key__startswith=letter)
+        yield ids.filter(letters, date_of_birth__in=dates).order_by("pk")[:DATE_CAP]
         if given:
-            yield ids.filter(given_names_key=given, date_of_birth__range=years).order_by(
-                "date_of_birth", "pk"
-            )[:WIDE_CAP]
+            yield from _nearest(ids, born, given_names_key=given)
         for part in parts:
-            yield ids.filter(family_name_key=part, date_of_birth__range=years).order_by(
-                "date_of_birth", "pk"
-            )[:WIDE_CAP]
+            yield from _nearest(ids, born, family_name_key=part)
     if family:
         if given:
             yield ids.filter(family_name_key=family, given_names_key=given)[:EXACT_CAP]
