@@ -70,14 +70,21 @@ pytest: install assets browser
 ## on 127.0.0.1 (created if missing). Quick run: make bench BENCH_SIZES=2000
 ## Then the statistics pages beside DuckDB (manage.py stats_bench) at STATS_BENCH_SIZES
 ## incidents a year: 100,000 through the ledger, 1.5 M as facts written directly.
+## Then the person matcher (manage.py matcher_bench, docs/matching.md): FEBRL4 beside the
+## old rules, and lookups among MATCHER_BENCH_SIZES made-up people.
 BENCH_SIZES ?= 10000,100000
 BENCH_ARGS ?=
 STATS_BENCH_SIZES ?= 100000,1500000
+MATCHER_BENCH_SIZES ?= 100000,2000000
 bench: install assets
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hearth_bench} \
 	HEARTH_MODE=demo $(PY) manage.py bench --sizes $(BENCH_SIZES) $(BENCH_ARGS)
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hearth_bench} \
 	HEARTH_MODE=demo $(PY) manage.py stats_bench --sizes $(STATS_BENCH_SIZES)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hearth_bench} \
+	HEARTH_MODE=demo $(PY) manage.py migrate --noinput
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hearth_bench} \
+	HEARTH_MODE=demo $(PY) manage.py matcher_bench --sizes $(MATCHER_BENCH_SIZES)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles hearth/core/static/hearth .pytest_cache .mypy_cache
