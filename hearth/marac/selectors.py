@@ -66,12 +66,16 @@ class MeetingsPage:
     upcoming: list[MaracMeeting]
     past: list[MaracMeeting]
     waiting: list[Obligation]
+    waiting_total: int = 0  # all waiting, of which ``waiting`` are the oldest
 
 
 def _meetings(team: Team) -> Any:
     return MaracMeeting.objects.filter(team=team).annotate(
         case_count=Count("cases", filter=Q(cases__status__in=policy.OPEN_CASE_STATUSES))
     )
+
+
+WAITING_SHOWN = 200  # the referrals waiting to be heard listed on the meetings page
 
 
 def meetings_for(
@@ -91,9 +95,15 @@ def meetings_for(
         .filter(~Q(status=policy.MeetingStatus.SCHEDULED) | Q(held_on__lt=today))
         .order_by("-held_on", "-starts_at", "-id")[:20]
     )
-    waiting = list(_waiting(team)[:200]) if with_waiting else []
+    waiting = list(_waiting(team)[:WAITING_SHOWN]) if with_waiting else []
+    # Beyond the first WAITING_SHOWN, counted (the home page counts them all).
+    waiting_total = len(waiting)
+    if waiting_total == WAITING_SHOWN:
+        waiting_total = _waiting(team).count()
     _log(actor, purpose, [*waiting, *(o.subject for o in waiting)], many=True)
-    return MeetingsPage(team=team, upcoming=upcoming, past=past, waiting=waiting)
+    return MeetingsPage(
+        team=team, upcoming=upcoming, past=past, waiting=waiting, waiting_total=waiting_total
+    )
 
 
 def scheduled_meetings(*, actor: Actor) -> list[MaracMeeting]:

@@ -320,3 +320,19 @@ def test_the_marac_administrator_sees_no_case(
     ):
         assert client.get(url).status_code == 404, url
     assert "MARAC meetings" not in client.get(reverse("home")).content.decode()
+
+
+def test_beyond_the_oldest_shown_the_waiting_referrals_are_counted(
+    wessex: Any, client_for: Callable[[str], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The meetings page lists the oldest waiting referrals and says how many there are in
+    all, as the home page counts them (issue 17: a count and its list agree)."""
+    from hearth.marac import selectors
+
+    first, second = a_sent_referral(wessex), a_sent_referral(wessex)
+    monkeypatch.setattr(selectors, "WAITING_SHOWN", 1)
+    text = client_for(MARAC).get(reverse("marac_meetings")).content.decode()
+    waiting = selectors._waiting(selectors.services.marac_team_of(wessex.actor(MARAC))).count()
+    assert waiting >= 2
+    assert f"Showing the oldest 1 of {waiting}" in text
+    assert first.subject.full_name in text or second.subject.full_name in text
