@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from hearth.core.actor import Actor
 from hearth.encompass import policy as enc
 from hearth.encompass.models import EncompassChild
+from hearth.encompass.wording import STATE_WORDS, NotificationState
 from hearth.obligations import policy, registry
 from hearth.obligations.models import Deadline, Obligation
 
@@ -97,6 +98,12 @@ ROUTE = registry.Route(
     rule_version=enc.RULE_VERSION,
     for_child=True,
     outcomes={s.value: label for s, label in enc.ENCOMPASS_SUPPORT_LABELS.items()},
+    # Its statuses in its own words wherever the ledger lists it (the child's safeguarding
+    # record, inboxes): support only planned is not "Outcome recorded" (issue 17).
+    status_labels={
+        policy.Status.OUTCOME_RECORDED: STATE_WORDS[NotificationState.SUPPORT_PLANNED][0],
+        policy.Status.WITHDRAWN: STATE_WORDS[NotificationState.WITHDRAWN][0],
+    },
     # A school records the support it will give, and later how it went, which closes it.
     closes_with_outcome=lambda outcome: False,
     read=_read,

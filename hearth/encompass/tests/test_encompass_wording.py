@@ -333,3 +333,16 @@ def test_a_filtered_inbox_takes_the_same_queries_however_many_rows(
         more, listed_more = queries()
         assert listed_more == listed + 2
         assert more == few
+
+
+def test_the_ledger_lists_encompass_work_in_its_own_words() -> None:
+    """Wherever the ledger lists an Operation Encompass notification (the child's
+    safeguarding record, inboxes), support only planned reads "Support planned", never
+    "Outcome recorded" (issue 17)."""
+    from hearth.encompass import policy as enc
+    from hearth.obligations import registry
+
+    route = registry.get(enc.ROUTE)
+    assert route.status_label("outcome_recorded") == "Support planned"
+    assert route.status_label("withdrawn") == "Withdrawn by the police"
+    assert route.status_label("acknowledged") == "Acknowledged"
