@@ -224,6 +224,25 @@ def match_strength(score: float) -> str:
     return "Weak match"
 
 
+def likelihood(score: float) -> str:
+    """A match probability as an officer reads it: "87% likely", never "100%"."""
+    if score >= 0.999:
+        return "over 99.9% likely"
+    return f"{score:.0%} likely"
+
+
+def match_hint(candidate: Any) -> str:
+    """Why a record is offered (issue 16 §1, "explained"): how strong, how likely, the
+    short reasons, then each comparison in words ("Date of birth: day and month swapped
+    — weaker evidence") from the model's explanation, where the matcher gives one."""
+    reasons = "; ".join(r[0].lower() + r[1:] for r in candidate.reasons)
+    hint = f"{match_strength(candidate.score)} ({likelihood(candidate.score)}): {reasons}"
+    explanation = getattr(candidate, "explanation", ())
+    if explanation:
+        hint += ". Compared: " + "; ".join(explanation)
+    return hint
+
+
 def describe_person(person: Person) -> str:
     if person.date_of_birth:
         return f"{person.full_name}, born {person.date_of_birth:%-d %B %Y}"
@@ -247,8 +266,7 @@ class PersonMatchForm(GovukForm):
             Choice(
                 str(match.person.pk),
                 describe_person(match.person),
-                hint=f"{match_strength(match.candidate.score)}: "
-                + "; ".join(r[0].lower() + r[1:] for r in match.candidate.reasons),
+                hint=match_hint(match.candidate),
             )
             for match in matches
         ]

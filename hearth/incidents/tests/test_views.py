@@ -406,6 +406,9 @@ def test_a_person_recorded_earlier_is_offered_with_the_reasons(client_for: Clien
     assert "Marnie Quillfeather, born 3 April 2017" in page
     assert "Strong match" in page
     assert "same name; date of birth with day and month swapped" in page
+    # Explained comparison by comparison, with its probability (issue 16 §1).
+    assert "% likely" in page
+    assert "Compared: " in page and "day and month swapped" in page.split("Compared: ", 1)[1]
     assert "None of these: add the child as a new person" in page
     search = AccessEvent.objects.filter(pk__gt=before, action=AccessAction.SEARCH).get()
     assert search.query["family_name"] == "QUILLFEATHER"
