@@ -106,11 +106,14 @@ class Person(TimeStampedModel):
         indexes = [
             models.Index(fields=["family_name_key", "date_of_birth"]),
             # Blocking for the person matcher (hearth.matching.lookup): each block is its
-            # own indexed query.
+            # own indexed query. The search by name reads the first and last too (they
+            # replaced its PostgreSQL-only copies, search 0004): with ``id``, an exact
+            # family name's people are found from the index alone.
             models.Index(fields=["date_of_birth"], name="person_dob_idx"),
             models.Index(fields=["given_names_key", "date_of_birth"], name="person_given_dob_idx"),
             models.Index(
-                fields=["family_name_key", "given_names_key"], name="person_family_given_idx"
+                fields=["family_name_key", "given_names_key", "id"],
+                name="person_family_given_idx",
             ),
         ]
 

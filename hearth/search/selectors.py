@@ -249,8 +249,8 @@ def _exact_single_word_sql(query: SearchQuery, scope: _ScopeSQL) -> tuple[str, l
         born, born_params = "", []
     sort_name = "(p.family_name_key || ' ' || p.given_names_key) COLLATE " + '"C"'
     # Three branches that never find the same person, so nothing need be deduplicated;
-    # the first two read only an index (``search_person_family_given`` and
-    # ``..._given_family``, search 0003).
+    # the first two read only an index (``person_family_given_idx``, people's, and
+    # ``search_person_given_family``, search 0003).
     branches = (
         "p.family_name_key = %s",
         "p.given_names_key = %s AND p.family_name_key <> %s",
