@@ -11,8 +11,10 @@ Blocks (``blocks``): family name with the date of birth (or its day-month swap);
 birth (or swap) with a name's first letter in common; family name with given names; the
 same family name, the same given names, and each part of a double family name, each born
 nearest the date of birth (25 later and 25 earlier, within a year either side: two
-index-ordered scans); a previous or other family name; the postcode (where the caller
-has one); NHS number; UPN. Without a date of birth: family name with the
+index-ordered scans); each name exactly with the first three letters of the other, and
+the two names the other way round (a slip in one name with a wrong or missing date of
+birth); a previous or other family name; the postcode (where the caller has one); NHS
+number; UPN. Without a date of birth: family name with the
 given name's initial, and each part of a double family name.
 """
 
@@ -38,6 +40,8 @@ EXACT_CAP = 50
 DATE_CAP = 200
 WIDE_CAP = 100
 NEAR_CAP = 25
+# The first letters of a name kept when the rest may be mistyped.
+PREFIX = 3
 
 
 def query_row(query: PersonQuery) -> Row:
@@ -109,6 +113,19 @@ def blocks(query: PersonQuery, within: QuerySet[Person]) -> Iterator[QuerySet[Pe
     if family:
         if given:
             yield ids.filter(family_name_key=family, given_names_key=given)[:EXACT_CAP]
+            # A slip in one name and a wrong or missing date of birth: the other name
+            # exactly, with the first letters of the mistyped one ("Broose Reid" for
+            # "Brooke Reid", "Chloe Musoilno" for "Chloe Musolino"), and the two names
+            # recorded the other way round ("Vaszocz Adam").
+            yield ids.filter(
+                family_name_key=family, given_names_key__startswith=given[:PREFIX]
+            ).order_by("given_names_key", "pk")[:NEAR_CAP]
+            yield ids.filter(
+                given_names_key=given, family_name_key__startswith=family[:PREFIX]
+            ).order_by("family_name_key", "pk")[:NEAR_CAP]
+            yield ids.filter(
+                family_name_key=family_name_key(given), given_names_key=normalise_name(family)
+            )[:EXACT_CAP]
         if not born:
             initial = given[:1]
             yield ids.filter(family_name_key=family, given_names_key__startswith=initial).order_by(
