@@ -13,7 +13,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ## incidents for the statistics), serve http://127.0.0.1:8000 with the
 ## delivery worker (the outbox's messages, to the console) and the deadline sweeper
 ## (every minute), the statistics' refresh from the ledger (every minute), and the
-## directory's reminders to confirm entries (every hour)
+## directory's reminders to confirm entries (every hour), and the task worker (db_worker:
+## the matcher links people recorded to other agencies' records of them)
 run: install assets .env
 	HEARTH_MODE=demo $(PY) manage.py migrate --noinput
 	HEARTH_MODE=demo $(PY) manage.py seed_demo
@@ -24,6 +25,7 @@ run: install assets .env
 	HEARTH_MODE=demo $(PY) manage.py sweep_obligations --every 60 & \
 	HEARTH_MODE=demo $(PY) manage.py refresh_stats --every 60 & \
 	HEARTH_MODE=demo $(PY) manage.py remind_directory --every 3600 & \
+	HEARTH_MODE=demo $(PY) manage.py db_worker --interval 2 & \
 	HEARTH_MODE=demo $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:8000 --workers 2 \
 		--access-logfile - & \
 	wait

@@ -119,8 +119,9 @@ def _person_from(actor: Actor, details: PersonDetails) -> Person:
 
 
 # Called with the ids of people just recorded, inside the recording's transaction: apps
-# above register here (``hearth.matching`` links each new person to other agencies'
-# records of them once the recording commits, issue 16 §2), as people imports none.
+# above register here (``hearth.matching`` queues a task, in the recording's transaction,
+# for the worker to link each new person to other agencies' records of them, issue 16
+# §2), as people imports none.
 PEOPLE_RECORDED_HOOKS: list[Callable[[list[int]], None]] = []
 
 

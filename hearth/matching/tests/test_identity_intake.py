@@ -14,6 +14,7 @@ from django.urls import resolve, reverse
 
 from conftest import Wessex
 from hearth.audit.models import AccessEvent
+from hearth.core.background import run_ready_tasks
 from hearth.matching.models import PersonLink
 from hearth.matching.tests.helpers import FRONT_DOOR, POLICE, record
 from hearth.people.models import Person
@@ -69,17 +70,16 @@ def test_a_child_known_nowhere_else_is_not_flagged(
 def test_a_child_recorded_by_the_police_is_linked_to_the_front_doors_record_once_saved(
     wessex: Wessex,
     client_for: Callable[[str], Client],
-    django_capture_on_commit_callbacks: Any,
 ) -> None:
     council = record(wessex, FRONT_DOOR, "Ottoline", "Quarrington", dt.date(2017, 5, 6))
     client = client_for(POLICE)
     details_page(client, "Ottoline", "Quarrington", dt.date(2017, 5, 6))
     incident_id = client.session["hearth_pending_person"]["incident"]
-    with django_capture_on_commit_callbacks(execute=True):
-        saved = client.post(
-            reverse("incident_person_details", args=[incident_id, "child"]), {"sex": "unknown"}
-        )
+    saved = client.post(
+        reverse("incident_person_details", args=[incident_id, "child"]), {"sex": "unknown"}
+    )
     assert saved.status_code == 302
+    run_ready_tasks()  # the worker
     police = Person.objects.get(family_name="Quarrington", recorded_by_agency__slug="wessex-police")
     link = PersonLink.objects.get()
     assert {link.person_a_id, link.person_b_id} == {council.pk, police.pk}

@@ -8,10 +8,14 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.db import transaction
+from django.db.models import Q
 from django.test import override_settings
+from django_tasks_db.models import DBTaskResult
 
 from conftest import Wessex
 from hearth.audit.models import TimelineEvent
+from hearth.core.background import run_ready_tasks
 from hearth.core.errors import InvalidTransition, NotFound, ValidationFailed
 from hearth.matching import policy, selectors, services
 from hearth.matching.models import PersonLink
@@ -190,34 +194,54 @@ def test_only_a_data_quality_reviewer_decides() -> None:
     assert link.status == policy.LinkStatus.LINKED
 
 
-def test_recording_a_person_links_them_once_the_recording_commits(
-    django_capture_on_commit_callbacks: Any,
-) -> None:
+def test_recording_a_person_queues_their_matching_for_the_worker() -> None:
     w = Wessex()
-    with django_capture_on_commit_callbacks(execute=True):
-        police_child = record(w, POLICE, "Ottoline", "Quarrington", dt.date(2016, 3, 4))
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        council_child = record(w, FRONT_DOOR, "Ottoline", "Quarrington", dt.date(2016, 3, 4))
-    assert callbacks  # matching waits for the commit: intake never waits for it
+    run_ready_tasks()  # the demo's own people
+    police_child = record(w, POLICE, "Ottoline", "Quarrington", dt.date(2016, 3, 4))
+    assert run_ready_tasks() == 1
+    council_child = record(w, FRONT_DOOR, "Ottoline", "Quarrington", dt.date(2016, 3, 4))
+    # The recording waits for nothing: the task is queued in its transaction...
+    assert not PersonLink.objects.exists()
+    [queued] = DBTaskResult.objects.ready()
+    assert queued.task.name == "link_recorded_people"
+    assert queued.task_result.kwargs == {"person_ids": [council_child.pk]}
+    # ...and the worker links them.
+    assert run_ready_tasks() == 1
     link = PersonLink.objects.get()
     assert {link.person_a_id, link.person_b_id} == {police_child.pk, council_child.pk}
 
 
-def test_recording_people_in_bulk_links_each(
-    django_capture_on_commit_callbacks: Any,
-) -> None:
+def test_a_recording_rolled_back_queues_nothing() -> None:
+    w = Wessex()
+    run_ready_tasks()  # the demo's own people
+    DBTaskResult.objects.all().delete()
+
+    def failing_intake() -> None:
+        with transaction.atomic():
+            record(w, POLICE, "Ottoline", "Quarrington", dt.date(2016, 3, 4))
+            raise RuntimeError("the intake failed after recording the person")
+
+    with pytest.raises(RuntimeError):
+        failing_intake()
+    assert not Person.objects.filter(family_name="Quarrington").exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_recording_people_in_bulk_links_each() -> None:
     from hearth.people.services import PersonDetails, people_record_many
 
     w = Wessex()
     police_child = record(w, POLICE, "Ottoline", "Quarrington", dt.date(2016, 3, 4))
-    with django_capture_on_commit_callbacks(execute=True):
-        [council_child, _] = people_record_many(
-            actor=w.actor(FRONT_DOOR),
-            people=[
-                (PersonDetails("Ottoline", "Quarrington", dt.date(2016, 3, 4)), None),
-                (PersonDetails("Zebedee", "Unmatchable", dt.date(2001, 1, 1)), None),
-            ],
-        )
+    run_ready_tasks()  # the demo's own people and the police's child
+    [council_child, _] = people_record_many(
+        actor=w.actor(FRONT_DOOR),
+        people=[
+            (PersonDetails("Ottoline", "Quarrington", dt.date(2016, 3, 4)), None),
+            (PersonDetails("Zebedee", "Unmatchable", dt.date(2001, 1, 1)), None),
+        ],
+    )
+    assert DBTaskResult.objects.ready().count() == 1  # one task for the two
+    run_ready_tasks()
     assert [(lk.person_a_id, lk.person_b_id) for lk in PersonLink.objects.all()] == [
         (police_child.pk, council_child.pk)
     ]
@@ -233,16 +257,18 @@ def test_same_person_ids_join_certain_records_and_links() -> None:
     assert Person.objects.filter(pk__in=selectors.same_person_ids(council_child)).count() >= 2
 
 
-def test_a_failing_matcher_never_undoes_the_recording(
-    settings: Any,
-    django_capture_on_commit_callbacks: Any,
-) -> None:
-    settings.HEARTH_PERSON_MATCHER = "hearth.matching.tests.test_links.BrokenMatcher"
+def test_a_failing_matcher_never_undoes_the_recording(settings: Any) -> None:
     w = Wessex()
-    with django_capture_on_commit_callbacks(execute=True):
-        person = record(w, POLICE, "Ottoline", "Quarrington", dt.date(2016, 3, 4))
+    run_ready_tasks()  # the demo's own people
+    DBTaskResult.objects.all().delete()
+    settings.HEARTH_PERSON_MATCHER = "hearth.matching.tests.test_links.BrokenMatcher"
+    person = record(w, POLICE, "Ottoline", "Quarrington", dt.date(2016, 3, 4))
+    assert run_ready_tasks() == 1
     assert Person.objects.filter(pk=person.pk).exists()
-    assert not PersonLink.objects.exists()
+    assert not PersonLink.objects.filter(Q(person_a=person) | Q(person_b=person)).exists()
+    # The worker records the failure on the task (the next link_people links them).
+    [failed] = DBTaskResult.objects.all()
+    assert failed.status == "FAILED"
 
 
 class BrokenMatcher:
