@@ -6,29 +6,90 @@ probability, the explanation and the model version it came from. The rows joined
 links in force make one identity (``policy.components``).
 
 Access: a link grants nothing. It is read, with the fields needed to decide, only by a
-data-quality reviewer through the review queue (``visible_to``); everyone else meets
-links only as counts ("also known to 1 other agency") and as history that counts for
-MARAC criteria, through ``selectors``, never as another agency's record.
+data-quality reviewer through the review queue (``visible_to``): the service operator's
+reviewers every link, a safeguarding partnership's the links with a side recorded in its
+areas. Everyone else meets links only as counts ("also known to 1 other agency") and as
+history that counts for MARAC criteria, through ``selectors``, never as another agency's
+record.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 
-from hearth.core.actor import Actor, Role
+from hearth.accounts.models import Agency, Area
+from hearth.core.actor import Actor, AgencyKind, Role
 from hearth.core.models import TimeStampedModel
 from hearth.matching.policy import IN_FORCE, STATUS_LABELS, LinkStatus
 
 
+def _recorded_in_areas_of(agency_id: int) -> QuerySet[Any, Any]:
+    """The agencies sharing an area with the partnership ``agency_id``, as a subquery of
+    ids: each agency with an area among the partnership's own areas, its local
+    authorities, or the police force areas covering them.
+
+    The partnership's local authorities are those the statistics give its analysts
+    (``stats.selectors._local_authorities_of``): its own, and every one in a police
+    force area among its areas, so a force-wide partnership covers the whole force. A
+    force-wide agency (a police force, whose area is the force area) serves each local
+    authority in its force, as MARAC meetings (``marac.services.area_ids_of``) and
+    routing (``obligations.reference``) already count it, so its records are in the scope
+    of each of those authorities' partnerships: Northshire's partnership reviews a link
+    between a Wessex Police record and a Southmoor front door's, as Southmoor's does.
+    The recording agency is the record's area because every record has one; an address
+    (and its local authority) is often unknown or confidential."""
+    through = Agency.areas.through.objects
+    own = through.filter(agency_id=agency_id).values("area_id")
+    local_authorities = Area.objects.filter(kind=Area.Kind.LOCAL_AUTHORITY).filter(
+        Q(pk__in=own) | Q(police_force_area_id__in=own)
+    )
+    return through.filter(
+        Q(area_id__in=own)
+        | Q(area_id__in=local_authorities.values("pk"))
+        | Q(area_id__in=local_authorities.values("police_force_area_id"))
+    ).values("agency_id")
+
+
 class LinkQuerySet(models.QuerySet["PersonLink"]):
     def visible_to(self, actor: Actor) -> LinkQuerySet:
-        """Data-quality reviewers (of the service operator or a partnership) see every
-        link; nobody else sees any (they meet links only as counts)."""
+        """The links a data-quality reviewer may read and decide (issue 16 §2).
+
+        - The service operator's reviewers (``AgencyKind.HOST``) see every link: the
+          operator answers for the whole service's data.
+        - A safeguarding partnership's reviewers (``AgencyKind.ANALYTICS``) see the links
+          with **at least one** side recorded by an agency that shares an area with the
+          partnership (``_recorded_in_areas_of``). At least one, not both: a link is
+          between two agencies, often of different areas (a Northshire police record
+          and a Southmoor school's), and each area's partnership holds one side of it,
+          so either may be the one to confirm or undo it; asking for both would leave
+          every cross-area link to the operator alone, and those are the links most
+          likely to matter (a family that moved). A record of another area is shown to
+          a partnership only as the other side of a link to a record of its own.
+        - Nobody else sees any link (they meet links only as counts), a reviewer of any
+          other kind of agency included (``ROLES_BY_AGENCY_KIND`` allows none).
+
+        No query of its own, whatever the scope: the agencies in the partnership's
+        areas are one small uncorrelated subquery (agencies and areas, not people), and
+        each side is its person's row by primary key, the join the review pages make
+        anyway to show it, so the queue's query count does not change and no query
+        reads every person (an ``EXISTS`` per side was planned by PostgreSQL as a hash
+        of every person recorded in the areas). Lock with ``select_for_update(of=
+        ("self",))``: the link's row, not its people's."""
         if not actor.has_role(Role.DATA_QUALITY_REVIEWER):
             return self.none()
-        return self.all()
+        if actor.agency_kind == AgencyKind.HOST:
+            return self.all()
+        if actor.agency_kind == AgencyKind.ANALYTICS:
+            agencies = _recorded_in_areas_of(actor.agency_id)
+            return self.filter(
+                Q(person_a__recorded_by_agency_id__in=agencies)
+                | Q(person_b__recorded_by_agency_id__in=agencies)
+            )
+        return self.none()
 
     def in_force(self) -> LinkQuerySet:
         return self.filter(status__in=[s.value for s in IN_FORCE])

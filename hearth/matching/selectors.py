@@ -5,8 +5,10 @@
   (MARAC criteria, statistics) by callers that already show only counts, dates and
   agency names; "known elsewhere" is a count of other agencies, naming only those whose
   record the viewer may already see (``Person.objects.visible_to``);
-- the review queue and a link's page are for data-quality reviewers only
-  (``PersonLink.objects.visible_to``), show only the fields needed to decide (names,
+- the review queue, the decided links, a link's page and the home page's count are for
+  data-quality reviewers only, each through ``PersonLink.objects.visible_to`` (the
+  service operator's reviewers every link, a safeguarding partnership's the links with
+  a side recorded by an agency in its areas), show only the fields needed to decide (names,
   other names, date of birth, sex, NHS number, the postcode's outward code unless the
   address is confidential, and the recording agency), and each read is an access
   event listing both records;
@@ -254,8 +256,8 @@ def _reviews(actor: Actor) -> bool:
 
 
 def pending_count_for(*, actor: Actor) -> int | None:
-    """How many links wait for review, for a reviewer (``None`` for anyone else): a count,
-    no personal data."""
+    """How many links wait for review that this reviewer may decide (``None`` for anyone
+    else): a count, no personal data."""
     if not _reviews(actor):
         return None
     return PersonLink.objects.visible_to(actor).pending().count()

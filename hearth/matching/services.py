@@ -7,10 +7,12 @@ Invariants:
 - proposing is idempotent: a pair already known (in any status) is left as it is, so a
   reviewer's rejection or undo stands however often the matcher runs again;
 - every link stamps the probability, the explanation and the model version it came from;
-- only a data-quality reviewer decides; each decision needs a reason, checks the
-  transition table, locks the link, and records a timeline event on the link in the
-  same transaction; the reason is free text and stays on the link, never in a log or a
-  timeline summary;
+- only a data-quality reviewer decides, and only a link they may read
+  (``PersonLink.objects.visible_to``: a partnership's reviewer, the links with a side in
+  its areas); any other link is the same ``NotFound`` as a missing one; each decision
+  needs a reason, checks the transition table, locks the link, and records a timeline
+  event on the link in the same transaction; the reason is free text and stays on the
+  link, never in a log or a timeline summary;
 - a link grants no access to anything (``selectors``).
 """
 
@@ -25,7 +27,7 @@ from django.db.models import Q
 
 from hearth.audit.services import TimelineEntry, timeline_record, timeline_record_many
 from hearth.core import clock
-from hearth.core.actor import Actor, Role
+from hearth.core.actor import Actor
 from hearth.core.errors import InvalidTransition, NotFound, ValidationFailed
 from hearth.matching import policy
 from hearth.matching.models import PersonLink
@@ -218,9 +220,16 @@ def links_record_all(matches: Iterable[Match], *, method: str, chunk: int = 200)
 def _decide(
     *, actor: Actor, link_id: int, reason: str, action: policy.Action, verb: str, summary: str
 ) -> PersonLink:
-    if not actor.has_role(Role.DATA_QUALITY_REVIEWER):
-        raise NotFound("No such link")
-    link = PersonLink.objects.select_for_update().filter(pk=link_id).first()
+    # Only a link the reviewer may read (``PersonLink.objects.visible_to``: none for
+    # anyone but a reviewer, a partnership's only in its areas) may be decided; any
+    # other is the same ``NotFound`` as a missing one. The link's row is locked before
+    # its status is read; not its people's, which the scope joins.
+    link = (
+        PersonLink.objects.visible_to(actor)
+        .select_for_update(of=("self",))
+        .filter(pk=link_id)
+        .first()
+    )
     if link is None:
         raise NotFound("No such link")
     reason = reason.strip()

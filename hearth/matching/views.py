@@ -1,6 +1,7 @@
 """The data-quality reviewer's pages (issue 16 §2). Thin: each reads through
 ``selectors`` (``NotFound``, the same 404 as a missing page, for anyone who is not a
-reviewer) and writes through ``services``; a refused decision becomes a message."""
+reviewer, and for a link outside a partnership reviewer's areas) and writes through
+``services``; a refused decision becomes a message."""
 
 from __future__ import annotations
 
