@@ -40,6 +40,7 @@ import requests
 from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, connections
+from django.db.models.fields import AutoFieldMixin
 from django.urls import NoReverseMatch, reverse
 from psycopg.types.json import Jsonb
 
@@ -435,6 +436,9 @@ class _Table:
     pk: str | None
     fks: dict[str, str]  # column -> referenced table
     uniques: dict[str, int]  # text columns in a unique constraint: their max length
+    # A primary key the application makes (a task's UUID), not the database: a fresh one
+    # for each row, written first.
+    new_pk: Callable[[], Any] | None = None
 
 
 def _template_rows(rows: dict[str, int]) -> list[_Table]:
@@ -466,7 +470,9 @@ def _template_rows(rows: dict[str, int]) -> list[_Table]:
             cursor.execute(sql, [n])
             fetched = cursor.fetchall()
         adapted = [tuple(_adapt(v) for v in row) for row in reversed(fetched)]
-        tables[table] = _Table(table, columns, adapted, pk, fks, uniques)
+        made = model._meta.pk
+        new_pk = None if isinstance(made, AutoFieldMixin) else made.get_default
+        tables[table] = _Table(table, columns, adapted, pk, fks, uniques, new_pk)
     ordered: list[_Table] = []
     placed: set[str] = set()
     while len(ordered) < len(tables):
@@ -502,8 +508,9 @@ def _floor(clients: int, seconds: float, templates: list[_Table]) -> dict[str, A
         ids: dict[tuple[str, Any], Any] = {}
         with local.conn.transaction(), local.conn.cursor() as cursor:
             for t in templates:
-                cols = ", ".join(f'"{c}"' for c in t.columns)
-                marks = ", ".join(["%s"] * len(t.columns))
+                columns = [t.pk, *t.columns] if t.new_pk else t.columns
+                cols = ", ".join(f'"{c}"' for c in columns)
+                marks = ", ".join(["%s"] * len(columns))
                 sql = f'INSERT INTO "{t.table}" ({cols}) VALUES ({marks}) RETURNING "{t.pk}"'  # noqa: S608
                 for old_id, *values in t.rows:
                     for i, column in enumerate(t.columns):
@@ -512,7 +519,7 @@ def _floor(clients: int, seconds: float, templates: list[_Table]) -> dict[str, A
                         elif column in t.uniques and isinstance(values[i], str) and values[i]:
                             keep = t.uniques[column] - len(suffix)
                             values[i] = values[i][:keep] + suffix
-                    cursor.execute(sql, values)
+                    cursor.execute(sql, [t.new_pk(), *values] if t.new_pk else values)
                     ids[(t.table, old_id)] = cursor.fetchone()[0]
 
     return _run_clients(clients, seconds, insert)
