@@ -127,3 +127,33 @@ def test_the_inbox_api_reads_a_page_at_a_time_and_defaults_to_the_first(wessex: 
     assert [o["id"] for o in pages[1]["obligations"]] == ids[4 * (last - 1) :]
     too_big = Client().get(path, {"page_size": 101}, headers=auth)
     assert too_big.status_code == 422
+
+
+def test_each_inbox_row_shows_its_claimant_incident_and_siblings_from_the_pages_own_queries(
+    wessex: Any, client_for: Callable[[str], Client], django_assert_max_num_queries: Any
+) -> None:
+    # The inbox reads only the columns a row shows: one it left out would be read row by
+    # row, and the queries would grow with the page.
+    incident = submitted_incident(wessex, reference="WX/2026/0704")
+    concern = of(incident, Route.CHILD_CONCERN)[0]
+    url = reverse("team_inbox", args=[team("northshire-front-door").pk])
+    manager = wessex.user(FRONT_DOOR_MANAGER)
+    client = client_for(FRONT_DOOR)
+    client.get(url)  # warm the session
+    Obligation.objects.filter(incident=incident).update(claimed_by=manager)
+    with CaptureQueriesContext(connection) as few:
+        page = client.get(url).content.decode()
+    assert f"Claimed by {manager.get_full_name()}" in page
+    assert "WX/2026/0704" in page
+    copies_of(Obligation.objects.get(pk=concern.pk), 55)
+    Obligation.objects.filter(incident=incident).update(claimed_by=manager)
+    type(incident).objects.filter(pk=incident.pk).update(police_reference="")
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(url)
+    page = response.content.decode()
+    ours = [r for r in response.context["inbox"].rows if r.obligation.incident_id == incident.pk]
+    assert len(ours) > 5
+    assert page.count(f"Claimed by {manager.get_full_name()}") >= len(ours)
+    assert f"{incident.get_kind_display()} {incident.pk}" in page  # no reference: its kind
+    names = [o.subject.full_name for o in of(incident, Route.CHILD_CONCERN)[1:3]]
+    assert f"with {names[0]}, {names[1]}" in page or names[0] in page.split("with ", 1)[1]
