@@ -20,7 +20,9 @@ from enum import StrEnum
 from typing import Any
 
 import rules
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Exists,
@@ -258,10 +260,10 @@ class Inbox:
 
 def _received_by(actor: Actor) -> QuerySet[EncompassNotification, Any]:
     """The notifications ``received_by(actor)`` admits, as a UNION of indexed look-ups
-    (``pk``, ``created_at``, and whether it is overdue: sent, its acknowledgement due and
-    not met; one that has ended never is) rather than
-    the rule's OR tested on every notification there is: a school's years of ended
-    notifications are never read.
+    (``pk``, when it was received, whether it is overdue: sent, its acknowledgement due
+    and not met, which one that has ended never is; whether it is sent, and opened)
+    rather than the rule's OR tested on every notification there is: a school's years of
+    ended notifications are never read.
 
     Three arms are the rule itself, each an index range: addressed to the actor's
     agency's teams and sent, open (no end to access yet) or ended within the access
@@ -269,13 +271,13 @@ def _received_by(actor: Actor) -> QuerySet[EncompassNotification, Any]:
     escalated to the actor's teams) are few, and checked against ``received_by``. Who
     may see no case content (an administrator) receives nothing, as ``visible_to`` says."""
     now = clock.now()
-    ours = Obligation.objects.filter(team__agency_id=actor.agency_id, route=enc.ROUTE)
-    if not actor.sees_case_content:
-        ours = ours.none()
-    sent = ours.exclude(status=policy.Status.CREATED)
-    still_open = sent.filter(access_ends_at__isnull=True)
-    in_window = sent.filter(access_ends_at__gt=now)
-    referred = ours.filter(incident__in=Incident.objects.visible_to(actor))
+    # Each arm joins the notification to its obligation, found by the arm's index: a
+    # semi-join (``obligation__in``) read each obligation a second time, by its key.
+    ours = Q(obligation__team__agency_id=actor.agency_id, obligation__route=enc.ROUTE)
+    sent = ours & ~Q(obligation__status=policy.Status.CREATED)
+    still_open = sent & Q(obligation__access_ends_at__isnull=True)
+    in_window = sent & Q(obligation__access_ends_at__gt=now)
+    referred = ours & Q(obligation__incident__in=Incident.objects.visible_to(actor))
 
     # The trust's schools, read first (usually none): the planner then knows the arm
     # is empty or small, and looks each candidate up by its key instead of scanning.
@@ -296,43 +298,80 @@ def _received_by(actor: Actor) -> QuerySet[EncompassNotification, Any]:
         flag = overdue if may_be_overdue else Value(False)
         return (
             queryset.order_by()
-            .annotate(overdue=ExpressionWrapper(flag, BooleanField()))
-            .values_list("pk", "created_at", "overdue", "obligation__status", "first_opened_at")
+            .annotate(
+                received_at=F("created_at"),
+                overdue=ExpressionWrapper(flag, BooleanField()),
+                sent=ExpressionWrapper(Q(obligation__status=policy.Status.SENT), BooleanField()),
+                opened=ExpressionWrapper(Q(first_opened_at__isnull=False), BooleanField()),
+            )
+            .values_list("pk", "received_at", "overdue", "sent", "opened")
         )
 
-    rows = EncompassNotification.objects
+    rows = EncompassNotification.objects.all()
+    if not actor.sees_case_content:
+        rows = rows.none()
     checked = EncompassNotification.objects.received_by(actor).filter(
         Q(setting_id__in=trust_schools) | Q(escalated_to_id__in=list(actor.team_ids))
     )
     return (
-        notifications(rows.filter(obligation__in=still_open.values("pk")))
+        notifications(rows.filter(still_open))
         # Ended (within the access window): never overdue.
-        .union(notifications(rows.filter(obligation__in=in_window.values("pk")), False))
-        .union(notifications(rows.filter(obligation__in=referred.values("pk"))))
+        .union(notifications(rows.filter(in_window), False))
+        .union(notifications(rows.filter(referred)))
         .union(notifications(checked))
     )
 
 
-def _shown(row: tuple[Any, ...], show: Show) -> bool:
-    """Whether an inbox row (``_received_by``'s) is one ``show`` lists: not acknowledged
-    is sent and not yet acknowledged (acknowledging, or recording the support, opens it
-    too, so those not opened are among them)."""
-    _, _, overdue, status, first_opened_at = row
+# One notification the actor received, as the inbox counts and filters it: its id, whether
+# it is overdue, sent (and so not yet acknowledged), and opened. Plain tuples, as the
+# database gives them: a school's few thousand rows are counted on every page.
+_Received = tuple[int, bool, bool, bool]
+
+
+def _received(actor: Actor) -> list[_Received]:
+    """``_received_by``'s rows once each, newest first. Ordered by the database, which
+    alone reads the dates: a school's few thousand received, as Python datetimes, cost
+    more than the query that finds them."""
+    try:
+        sql, params = _received_by(actor).query.sql_with_params()
+    except EmptyResultSet:  # every arm is empty: who may see no case content
+        return []
+    # The ORM's own statement (its values passed as parameters), wrapped to be ordered.
+    ordered = f"""SELECT received.pk, received.overdue, received.sent, received.opened
+        FROM ({sql}) received ORDER BY received.received_at DESC, received.pk DESC"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(ordered, params)
+        return cursor.fetchall()
+
+
+def _shown(row: _Received, show: Show) -> bool:
+    """Whether an inbox row is one ``show`` lists: not acknowledged is sent and not yet
+    acknowledged (acknowledging, or recording the support, opens it too, so those not
+    opened are among them)."""
+    _, overdue, sent, opened = row
     if show == Show.NOT_OPENED:
-        return bool(status == policy.Status.SENT and first_opened_at is None)
+        return bool(sent and not opened)
     if show == Show.NOT_ACKNOWLEDGED:
-        return bool(status == policy.Status.SENT)
+        return bool(sent)
     if show == Show.OVERDUE:
         return bool(overdue)
     return True
 
 
-def _counted(received: list[tuple[Any, ...]]) -> InboxCounts:
+def _counted(received: list[_Received]) -> InboxCounts:
+    not_opened = not_acknowledged = overdue = 0
+    for _, late, sent, opened in received:
+        if sent:
+            not_acknowledged += 1
+            if not opened:
+                not_opened += 1
+        if late:
+            overdue += 1
     return InboxCounts(
         total=len(received),
-        not_opened=sum(1 for row in received if _shown(row, Show.NOT_OPENED)),
-        not_acknowledged=sum(1 for row in received if _shown(row, Show.NOT_ACKNOWLEDGED)),
-        overdue=sum(1 for row in received if _shown(row, Show.OVERDUE)),
+        not_opened=not_opened,
+        not_acknowledged=not_acknowledged,
+        overdue=overdue,
     )
 
 
@@ -340,7 +379,7 @@ def encompass_inbox_counts_for(*, actor: Actor) -> InboxCounts:
     """What is waiting in the actor's inbox, counted from exactly the rows the inbox
     lists under each filter (the home page's counts). Numbers only, naming no child, so
     no access event; a fixed number of queries."""
-    return _counted(list(set(_received_by(actor))))
+    return _counted(_received(actor))
 
 
 @dataclass(frozen=True)
@@ -381,24 +420,34 @@ def encompass_inbox_for(
     overdue flags; with ``show``, only those not opened, not acknowledged or overdue;
     with ``with_other_work`` (the page), the reader's teams' other open work counted.
 
-    What was received is read once, as ids and dates (a school's notifications within
-    the access window: hundreds, a few thousand at most), and counted, ordered and cut
-    to a page here; only the page's rows are then read whole."""
-    everything = sorted(set(_received_by(actor)), key=lambda row: (row[1], row[0]), reverse=True)
+    What was received is read once, newest first, as ids and flags (a school's
+    notifications within the access window: hundreds, a few thousand at most), and
+    counted, filtered and cut to a page here; only the page's rows are then read whole."""
+    everything = _received(actor)
     counts = _counted(everything)
-    received = [row for row in everything if _shown(row, show)]
+    received = [row[0] for row in everything if show == Show.ALL or _shown(row, show)]
     overdue = counts.overdue
-    paginator = Paginator([row[0] for row in received], PAGE_SIZE)
+    paginator = Paginator(received, PAGE_SIZE)
     current = paginator.get_page(page)
     ids = list(current.object_list)
+    # The page's rows as the inbox shows them: never the incident (the school sees the
+    # notification's own content), and each child only as whom the access event names.
     by_id = {
         n.pk: n
-        for n in _listing(EncompassNotification.objects.filter(pk__in=ids)).prefetch_related(
-            "children__child"
+        for n in EncompassNotification.objects.filter(pk__in=ids)
+        .select_related("obligation__team", "setting")
+        .prefetch_related(
+            _acknowledge_deadline(),
+            Prefetch(
+                "children",
+                queryset=EncompassChild.objects.select_related("child")
+                .only("notification", "child__id")
+                .order_by("id"),
+            ),
         )
     }
     rows = [by_id[pk] for pk in ids]
-    current.object_list = rows  # the ids' rows
+    current.object_list = rows  # type: ignore[assignment]  # the ids' rows
     if show == Show.ALL:
         _read(actor, "See the Operation Encompass inbox", rows, page=current.number)
     else:

@@ -31,7 +31,10 @@ from hearth.encompass import services
 from hearth.encompass.models import EncompassNotification, EncompassSettings
 from hearth.encompass.policy import DO_NOT_APPROACH_PARENTS, Template
 from hearth.encompass.routing import encompass_plan
-from hearth.encompass.selectors import encompass_notification_get_for
+from hearth.encompass.selectors import Show, encompass_notification_get_for
+from hearth.encompass.tests.test_inbox_reads_the_rule import (
+    assert_each_filter_lists_newest_first_what_it_counts,
+)
 from hearth.incidents.models import Incident
 from hearth.incidents.tests.factories import family_document
 from hearth.obligations.models import Obligation, UnroutedWork
@@ -551,6 +554,30 @@ def test_the_inbox_lists_newest_first_with_overdue_flags_in_few_queries(
         # A school with nothing yet sees an empty inbox.
         empty = client_for(OTHER_DSL).get(reverse("encompass_inbox"))
         assert "No notifications have been sent to you" in empty.content.decode()
+
+
+def test_each_filter_lists_newest_first_what_it_counts_however_far_each_has_gone(
+    wessex: Wessex,
+) -> None:
+    dsl = wessex.actor(DSL)
+    with time_machine.travel(MONDAY_EVENING):  # due at Tuesday's start: overdue by Wednesday
+        late = notification_of(at_schools(wessex, "WX/2026/0633"))
+    with time_machine.travel(SUBMITTED):
+        waiting = notification_of(at_schools(wessex, "WX/2026/0634"))
+        opened = notification_of(at_schools(wessex, "WX/2026/0635"))
+        acknowledged = notification_of(at_schools(wessex, "WX/2026/0636"))
+    with time_machine.travel(SUBMITTED + dt.timedelta(hours=1)):
+        services.notification_open(actor=dsl, notification=opened)
+        services.notification_acknowledge(actor=dsl, notification=acknowledged)
+    with time_machine.travel(DUE - dt.timedelta(minutes=30)):
+        shown = assert_each_filter_lists_newest_first_what_it_counts(dsl)
+    everything = shown[Show.ALL]
+    assert everything.index(acknowledged.pk) < everything.index(late.pk)  # newest first
+    assert {late.pk, waiting.pk} <= set(shown[Show.NOT_OPENED])
+    assert opened.pk not in shown[Show.NOT_OPENED]
+    assert {late.pk, waiting.pk, opened.pk} <= set(shown[Show.NOT_ACKNOWLEDGED])
+    assert acknowledged.pk not in shown[Show.NOT_ACKNOWLEDGED]
+    assert late.pk in shown[Show.OVERDUE] and waiting.pk not in shown[Show.OVERDUE]
 
 
 def test_the_ppu_sees_each_acknowledgement_and_the_late_ones(
