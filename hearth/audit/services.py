@@ -9,14 +9,18 @@
 - neither is ever changed or deleted (see ``models``);
 - a change written in bulk (``bulk_create``, which sends no signals) records the same
   events through ``timeline_record_many`` and the same django-auditlog field-level
-  diffs through ``diffs_record_created`` as row-by-row saves would have.
+  diffs through ``diffs_record_created`` as row-by-row saves would have;
+- inside ``batched()`` (a whole intake), the timeline events and those django-auditlog
+  entries are kept and written at the block's end, inside the same transaction, each
+  table in one statement and in the order recorded: the same rows, fewer statements.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -29,6 +33,38 @@ from hearth.core.actor import Actor
 # the API, so that an access event says where the read came from without every selector
 # being told.
 current_route: ContextVar[str] = ContextVar("hearth_current_route", default="")
+
+
+@dataclass
+class _Batch:
+    events: list[TimelineEvent] = field(default_factory=list)
+    entries: list[Any] = field(default_factory=list)  # auditlog's LogEntry
+
+
+_BATCH: ContextVar[_Batch | None] = ContextVar("hearth_audit_batch", default=None)
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Keep the block's timeline events and bulk django-auditlog entries and write them
+    as it ends, each table in one statement, in the order they were recorded. Open it
+    inside the change's transaction: if the block raises, nothing is written (and the
+    transaction rolls back). A block inside another is part of the outer one."""
+    if _BATCH.get() is not None:
+        yield
+        return
+    batch = _Batch()
+    token = _BATCH.set(batch)
+    try:
+        yield
+    finally:
+        _BATCH.reset(token)
+    from auditlog.models import LogEntry
+
+    if batch.events:
+        TimelineEvent.objects.bulk_create(batch.events)
+    if batch.entries:
+        LogEntry.objects.bulk_create(batch.entries)
 
 
 def record_label(instance: models.Model) -> tuple[str, str]:
@@ -107,7 +143,10 @@ def timeline_record(
     (a command or the sweeper).
     """
     event = _timeline_event(actor, subject, verb, summary, payload)
-    event.save()
+    if (batch := _BATCH.get()) is not None:
+        batch.events.append(event)
+    else:
+        event.save()
     return event
 
 
@@ -118,6 +157,9 @@ def timeline_record_many(
     (the timeline orders events of the same moment by id). Call inside the changes'
     transaction, as ``timeline_record``; each event is what ``timeline_record`` writes."""
     events = [_timeline_event(actor, e.subject, e.verb, e.summary, e.payload) for e in entries]
+    if (batch := _BATCH.get()) is not None:
+        batch.events += events
+        return events
     return TimelineEvent.objects.bulk_create(events) if events else []
 
 
@@ -166,7 +208,10 @@ def diffs_record_created(instances: Sequence[models.Model]) -> None:
             update_fields=None,
         )
         entries.append(entry)
-    LogEntry.objects.bulk_create(entries)
+    if (batch := _BATCH.get()) is not None:
+        batch.entries += entries
+    elif entries:
+        LogEntry.objects.bulk_create(entries)
 
 
 def _fits(text: str, limit: int) -> str:

@@ -27,6 +27,7 @@ from hearth.core.errors import NotFound, NotPermitted, ValidationFailed
 from hearth.core.idempotency import MAX_KEY_LENGTH, idempotent_create, scope_for
 from hearth.core.personal_data import reads_personal_data
 from hearth.incidents import selectors, services
+from hearth.incidents.directory import settings_named
 from hearth.incidents.documents import IncidentDocument, incident_record_document
 from hearth.incidents.models import ChildInvolvement, Incident
 from hearth.incidents.policy import Assessment, PartyRole, Problem
@@ -212,10 +213,20 @@ def _record(actor: Actor, document: IncidentDocument) -> tuple[str, int]:
         and not Area.objects.filter(pk=area_id, kind=Area.Kind.LOCAL_AUTHORITY).exists()
     ):
         raise ValidationFailed.from_fields({"local_authority_id": ["No such local authority"]})
+    # The children's schools read in one query.
+    schools = settings_named(
+        {
+            urn
+            for child in document.children
+            if (urn := child.involvement.get("education_setting_urn"))
+        }
+    )
     problems = {
         f"children.{index}.involvement.{name}": messages
         for index, child in enumerate(document.children)
-        for name, messages in services.child_involvement_problems(child.involvement).items()
+        for name, messages in services.child_involvement_problems(
+            child.involvement, schools
+        ).items()
     }
     if problems:
         raise ValidationFailed.from_fields(problems)

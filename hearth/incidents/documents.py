@@ -14,10 +14,11 @@ from typing import Any
 
 from django.db import transaction
 
-from hearth.audit.services import TimelineEntry, diffs_record_created, timeline_record_many
+from hearth.audit.services import TimelineEntry, batched, diffs_record_created, timeline_record_many
 from hearth.core.actor import Actor
 from hearth.core.errors import ValidationFailed
 from hearth.incidents import services
+from hearth.incidents.directory import settings_named
 from hearth.incidents.facts import incident_day
 from hearth.incidents.models import ChildInvolvement, Incident, Party
 from hearth.incidents.policy import PartyRole, adult_listed_as_child, is_child
@@ -98,6 +99,13 @@ def incident_record_document(*, actor: Actor, document: IncidentDocument) -> Inc
         raise ValidationFailed.from_fields(problems)
     if not _each_person_once(document):
         return _record_one_change_at_a_time(actor, document)
+    # The timeline events and bulk audit entries of the whole intake, routing included,
+    # are written at its end, each table in one statement (issue 12).
+    with batched():
+        return _record_in_bulk(actor, document)
+
+
+def _record_in_bulk(actor: Actor, document: IncidentDocument) -> Incident:
     incident, entries = services.incident_open(
         actor=actor, kind=document.kind, changes=document.details
     )
@@ -297,12 +305,19 @@ def _involvements_of(
     """Each child's involvement by person id, with the problems
     ``child_involvement_update`` finds, named as ``incident_record_document`` names them."""
     involvements = {}
+    schools = settings_named(
+        {
+            urn
+            for child in document.children
+            if (urn := child.involvement.get("education_setting_urn"))
+        }
+    )
     for index, child in enumerate(document.children):
         changes = child.involvement
         error: ValidationFailed | None = None
         if unknown := set(changes) - services.INVOLVEMENT_FIELDS:
             error = ValidationFailed(f"Unknown fields: {', '.join(sorted(unknown))}")
-        elif problems := services.child_involvement_problems(changes):
+        elif problems := services.child_involvement_problems(changes, schools):
             error = ValidationFailed.from_fields(problems)
         if error is not None:
             raise ValidationFailed.from_fields({f"children.{index}.involvement": [error.message]})

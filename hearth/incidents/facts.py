@@ -82,7 +82,7 @@ def incidents_facts(incidents: list[Incident]) -> dict[int, IncidentFacts]:
     """``incident_facts`` for many incidents in three queries, whatever their number (a
     page of a child's record lists many)."""
     parties, involvements = incident_rows([i.pk for i in incidents])
-    ties = ties_among({p.person_id for found in parties.values() for p in found})
+    ties = _ties_among({p.person_id for found in parties.values() for p in found})
     return {i.pk: _facts_of(i, parties[i.pk], involvements[i.pk], ties) for i in incidents}
 
 
@@ -94,18 +94,43 @@ _ROWS: ContextVar[dict[int, tuple[list[Party], dict[int, ChildInvolvement]]] | N
 )
 
 
+# And the relationships among people read inside the block, by the people asked about.
+_TIES: ContextVar[dict[frozenset[int], dict[tuple[int, int], Tie]] | None] = ContextVar(
+    "incident_ties_once", default=None
+)
+
+
 @contextmanager
 def rows_read_once() -> Iterator[None]:
-    """Keep each incident's parties and involvements for the block (the caller changes
-    neither inside it). Nested blocks share the outer one's rows."""
+    """Keep each incident's parties and involvements, and the relationships among its
+    people, for the block (the caller changes none of them inside it). Nested blocks
+    share the outer one's rows."""
     if _ROWS.get() is not None:
         yield
         return
     token = _ROWS.set({})
+    ties_token = _TIES.set({})
     try:
         yield
     finally:
+        _TIES.reset(ties_token)
         _ROWS.reset(token)
+
+
+def _ties_among(person_ids: Iterable[int]) -> dict[tuple[int, int], Tie]:
+    """``ties_among``, answered inside ``rows_read_once()`` from the relationships already
+    read among a set of people that includes these (each tie is between two of them)."""
+    wanted = frozenset(person_ids)
+    kept = _TIES.get()
+    if kept is None:
+        return ties_among(wanted)
+    for among, ties in kept.items():
+        if wanted <= among:
+            return {
+                pair: tie for pair, tie in ties.items() if pair[0] in wanted and pair[1] in wanted
+            }
+    kept[wanted] = ties_among(wanted)
+    return kept[wanted]
 
 
 def incident_rows(
@@ -256,7 +281,7 @@ def incident_record_of(incident: Incident) -> IncidentRecord:
     """What the submission check needs to know."""
     facts = incident_facts(incident)
     adults = facts.victims + facts.perpetrators
-    ties = ties_among([a.pk for a in adults] + [c.child.pk for c in facts.children])
+    ties = _ties_among([a.pk for a in adults] + [c.child.pk for c in facts.children])
     return IncidentRecord(
         is_police=incident.kind == Incident.Kind.POLICE,
         police_reference=incident.police_reference,

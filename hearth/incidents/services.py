@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -301,12 +302,16 @@ INVOLVEMENT_FIELDS = frozenset(
 )
 
 
-def child_involvement_problems(changes: dict[str, Any]) -> dict[str, list[str]]:
+def child_involvement_problems(
+    changes: dict[str, Any], open_settings: Mapping[str, Any] | None = None
+) -> dict[str, list[str]]:
     """What is wrong with a child's involvement changes, by field: a school, nursery or
     college is chosen from the directory (Operation Encompass notifies it by its URN),
-    so a URN it does not list as open is refused."""
+    so a URN it does not list as open is refused. ``open_settings``: the open settings
+    already read by URN (``settings_named``) for several children at once."""
     urn = changes.get("education_setting_urn") or ""
-    if urn and setting_named(urn) is None:
+    known = open_settings is not None and urn in open_settings
+    if urn and not known and setting_named(urn) is None:
         return {
             "education_setting_urn": [f"No open school, nursery or college has the URN {urn!r}"]
         }

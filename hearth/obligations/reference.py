@@ -49,6 +49,19 @@ def _kept(key: Hashable, read: Callable[[], T]) -> T:
     return kept[key]
 
 
+def people_by_id(ids: set[int]) -> dict[int, Person]:
+    """The people with these ids (those that exist), read once per submission: every
+    route's obligations about the same children share one read."""
+    kept = _ONCE.get()
+    if kept is None:
+        return Person.objects.in_bulk(ids)
+    missing = [pk for pk in ids if ("person", pk) not in kept]
+    if missing:
+        for pk, person in Person.objects.in_bulk(missing).items():
+            kept[("person", pk)] = person
+    return {pk: kept[("person", pk)] for pk in ids if ("person", pk) in kept}
+
+
 def timescales_for(area: Area | None) -> policy.Timescales:
     """The area's configured timescales, in its jurisdiction's profile."""
     if area is None:

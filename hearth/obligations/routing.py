@@ -43,11 +43,16 @@ def incident_route(*, actor: Actor | None, incident: Incident) -> RoutingOutcome
         return RoutingOutcome([], [])
     created: list[Obligation] = []
     unrouted: list[UnroutedWork] = []
+    # Work left unrouted by an earlier routing, which a route may now resolve: asked once
+    # (a route cannot resolve what it leaves unrouted itself in this run).
+    waiting = UnroutedWork.objects.filter(incident=incident, resolved_at__isnull=True).exists()
     with reference.read_once():  # teams, areas and homes read once for every route
         for route in registry.routes():
             if route.plan is None:
                 continue
             result = route.plan(route.read(incident) if route.read is not None else incident)
-            created += record_plans(actor=actor, incident=incident, planned=result.planned)
+            created += record_plans(
+                actor=actor, incident=incident, planned=result.planned, resolve_unrouted=waiting
+            )
             unrouted += record_unrouted(actor=actor, incident=incident, unrouted=result.unrouted)
     return RoutingOutcome(created, unrouted)

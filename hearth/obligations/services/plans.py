@@ -20,11 +20,14 @@ from hearth.obligations.models import Deadline, Obligation, UnroutedWork
 from hearth.obligations.reference import referrer_team_of
 from hearth.obligations.services._common import event_entries
 from hearth.obligations.services.lifecycle import new_work_message, send_held
-from hearth.people.models import Person
 
 
 def record_plans(
-    *, actor: Actor | None, incident: Incident, planned: tuple[policy.PlannedObligation, ...]
+    *,
+    actor: Actor | None,
+    incident: Incident,
+    planned: tuple[policy.PlannedObligation, ...],
+    resolve_unrouted: bool = True,
 ) -> list[Obligation]:
     """Create the planned obligations not yet in the ledger, send those that go at once.
 
@@ -33,7 +36,8 @@ def record_plans(
     written in one. An obligation sent at once is written already sent (its send stage
     met), with the same timeline ("created", then "sent") a create-then-send would leave.
     One whose route checks before sending (``Route.send_problems``) or that its referrer
-    sends (``Route.sent_by_referrer``) is sent by ``send_held`` as before."""
+    sends (``Route.sent_by_referrer``) is sent by ``send_held`` as before.
+    ``resolve_unrouted``: false when the caller knows no unrouted work is waiting."""
     existing = set(
         Obligation.objects.filter(key__in=[p.key for p in planned]).values_list("key", flat=True)
     )
@@ -42,11 +46,12 @@ def record_plans(
         if plan.key not in existing:
             todo.setdefault(plan.key, plan)
     if not todo:
-        _resolve_unrouted(incident, planned)
+        if resolve_unrouted:
+            _resolve_unrouted(incident, planned)
         return []
     referrer_team = referrer_team_of(incident)
     now = clock.now()
-    people = Person.objects.in_bulk({p.subject_id for p in todo.values()})
+    people = reference.people_by_id({p.subject_id for p in todo.values()})
     made: list[tuple[Obligation, policy.PlannedObligation, bool]] = []
     for plan in todo.values():
         route = registry.get(plan.route)
@@ -116,7 +121,8 @@ def record_plans(
         elif plan.send_now:
             send_held(actor, obligation)
     notify.send_many(messages)
-    _resolve_unrouted(incident, planned)
+    if resolve_unrouted:
+        _resolve_unrouted(incident, planned)
     return obligations
 
 
