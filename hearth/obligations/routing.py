@@ -34,8 +34,10 @@ def incident_route(*, actor: Actor | None, incident: Incident) -> RoutingOutcome
     """Run every registered route's planner for a submitted incident, in the routes'
     order, and record what they plan. Running it again creates nothing twice (one row per
     key)."""
+    # The incident's row only (``of``): locking the joined agency too made every intake of
+    # a force wait for the one before it to commit (issue 12's intake throughput).
     incident = (
-        Incident.objects.select_for_update()
+        Incident.objects.select_for_update(of=("self",))
         .select_related("recorded_by_agency")
         .get(pk=incident.pk)
     )

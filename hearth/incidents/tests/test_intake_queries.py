@@ -17,6 +17,7 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from hearth.accounts.models import Area
@@ -97,3 +98,18 @@ def test_one_api_intake_stays_within_its_savepoint_and_row_budgets(
     assert sum(intake.by(lambda s: s.module).values()) == intake.count
     assert intake.rows_by_table["incidents_incident"] == 1
     assert intake.rows_by_table["incidents_childinvolvement"] == 2
+
+
+def test_an_intake_locks_no_row_another_intake_needs(
+    intake: IntakeProfile,
+) -> None:
+    """Every row an intake locks is its own: routing locked the incident with its joined
+    agency (``FOR UPDATE`` without ``OF``), so each intake of a force waited for the one
+    before it to commit (16 clients: 5.8 incidents/s, 8.8 once fixed, at 4 workers on two
+    cores). SQLite has no row locks, so this reads PostgreSQL's statements."""
+    locking = [s.sql for s in intake.statements if " FOR UPDATE" in s.sql.upper()]
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes no row locks")
+    assert locking, "the routing locks its incident"
+    for sql in locking:
+        assert 'FOR UPDATE OF "incidents_incident"' in sql or "accounts_agency" not in sql, sql
