@@ -164,24 +164,10 @@ def links_record(
 
 def link_person(*, person: Person) -> list[PersonLink]:
     """Match one newly recorded person against other agencies' records and record what
-    is found. Called just after the person's own transaction commits
-    (``people_recorded``), so that recording an incident never waits for the matcher or
-    fails with it."""
+    is found. Run by the worker (``tasks.link_recorded_people``, queued in the
+    recording's transaction), so that recording an incident never waits for the matcher
+    or fails with it."""
     return links_record(matches=matches_for(person))
-
-
-def people_recorded(person_ids: list[int]) -> None:
-    """The hook ``people.services`` calls when people are recorded: match each once the
-    recording has committed. ``robust``: a matcher that fails (a missing model file, say)
-    is logged by Django and leaves the recording, already committed, as it is; the
-    person is linked by the next ``link_people``."""
-    ids = list(person_ids)
-
-    def run() -> None:
-        for person in Person.objects.filter(pk__in=ids):
-            link_person(person=person)
-
-    transaction.on_commit(run, robust=True)
 
 
 def population_pairs_by_lookup(*, step: Callable[[], None] | None = None) -> Iterator[Match]:
