@@ -48,6 +48,11 @@ DOMAIN_VALIDATED = {
     # Redirecting an obligation: the team named must exist, be active and do the same
     # work as the one it leaves (a generated id that happens to name a team may not).
     ("POST", "/api/v1/obligations/{obligation_id}/redirect"),
+    # The front door's decision: only a child concern notification has one, so a
+    # generated id that names other work the front door may see (an IDVA referral, an
+    # offer of specialist support) is refused with 422, whatever the body (seen on
+    # PostgreSQL, where hypothesis's ids met such an obligation).
+    ("POST", "/api/v1/obligations/{obligation_id}/decision"),
     # A whole-family plan (the demo's Fenwright plan is led by the Northshire front door,
     # whose key this is): its lead team one of the caller's own, its members people of the
     # family, and the decision or support it was opened from one the caller may see...
