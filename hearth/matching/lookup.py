@@ -15,8 +15,8 @@ index-ordered scans); each name exactly with the first three letters of the othe
 the two names the other way round (a slip in one name with a wrong or missing date of
 birth); a previous or other family name; the postcode with a name's first letter in
 common, and a few of everyone at the postcode (where the caller has one); NHS number;
-UPN. Without a date of birth:
-family name with the given name's initial, and each part of a double family name.
+UPN. Without a date of birth: family name with the given name's initial, and each part
+of a double family name.
 """
 
 from __future__ import annotations
@@ -162,8 +162,9 @@ def blocks(query: PersonQuery, within: QuerySet[Person]) -> Iterator[QuerySet[Pe
         # Those at the postcode sharing a first letter, and a few of everyone there (a
         # postcode holds 40 people on average, some hundreds).
         at = Q(addresses__address__postcode__in=postcode_forms(query.postcode))
-        yield ids.filter(at, letters).order_by("pk")[:WIDE_CAP]
-        yield ids.filter(at).order_by("pk")[:NEAR_CAP]
+        if letters:  # with no name to share a letter with, the second block is all
+            yield ids.filter(at, letters).order_by("pk")[:WIDE_CAP]
+        yield ids.filter(at).order_by("pk")[: WIDE_CAP if not letters else NEAR_CAP]
     if query.nhs_number:
         yield ids.filter(nhs_number=query.nhs_number)[:EXACT_CAP]
     if query.unique_pupil_number:
