@@ -6,7 +6,7 @@ it, and a notification to a school climbs its own ladder within the school day."
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -78,16 +78,16 @@ def _plan(read: Any) -> policy.RoutingResult:
     return enc.route_encompass(*read) if read is not None else policy.RoutingResult((), ())
 
 
-def _created(obligation: Obligation, plan: policy.PlannedObligation) -> None:
-    from hearth.encompass.routing import notification_create
+def _created_many(made: Sequence[tuple[Obligation, policy.PlannedObligation]]) -> None:
+    from hearth.encompass.routing import notifications_create
 
-    notification_create(obligation, plan)
+    notifications_create(made)
 
 
-def _sent(actor: Actor | None, obligation: Obligation) -> bool:
-    from hearth.encompass.services import notification_deliver
+def _sent_many(actor: Actor | None, obligations: Sequence[Obligation]) -> bool:
+    from hearth.encompass.services import notifications_deliver
 
-    notification_deliver(obligation)
+    notifications_deliver(obligations)
     return True
 
 
@@ -110,8 +110,10 @@ ROUTE = registry.Route(
     plan=_plan,
     # After the children's services route: the content says whether they were told.
     order=200,
-    on_created=_created,
-    on_sent=_sent,
+    on_created=lambda obligation, plan: _created_many([(obligation, plan)]),
+    on_created_many=_created_many,
+    on_sent=lambda actor, obligation: _sent_many(actor, [obligation]),
+    on_sent_many=_sent_many,
     recipient_reads_ledger=False,
     page_url_name="encompass_detail",
     also_acts=_trust_acts,

@@ -11,6 +11,7 @@ no details of who, where or what.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from hearth.accounts.models import Area, TeamFunction
@@ -169,9 +170,13 @@ def _child_content(
 
 
 def notification_content(
-    obligation: Obligation, template: enc.Template, child_ids: list[int]
+    obligation: Obligation,
+    template: enc.Template,
+    child_ids: list[int],
+    informed: set[int] | None = None,
 ) -> dict[str, Any]:
-    """What the recipient sees, by the force's template (domain.md §3.3)."""
+    """What the recipient sees, by the force's template (domain.md §3.3). ``informed``:
+    which of the children the front door was told of at this incident, if known."""
     incident = obligation.incident
     occurred = incident.occurred_at.astimezone(clock.LONDON) if incident.occurred_at else None
     # The incident's rows, read once per submission (``incidents.facts.incident_rows``).
@@ -181,11 +186,8 @@ def notification_content(
     people.update((i.child_id, i.child) for i in involvements.values())
     if missing := [i for i in child_ids if i not in people]:
         people.update(Person.objects.in_bulk(missing))
-    informed = set(
-        Obligation.objects.filter(
-            incident=incident, route=enc.CHILDRENS_SERVICES_ROUTE, subject_id__in=child_ids
-        ).values_list("subject_id", flat=True)
-    )
+    if informed is None:
+        informed = {c for i, c in _informed([incident.pk], child_ids) if i == incident.pk}
     content: dict[str, Any] = {
         "template": str(template),
         "incident_date": occurred.date().isoformat() if occurred else None,
@@ -203,17 +205,42 @@ def notification_content(
     return content
 
 
-def notification_create(obligation: Obligation, plan: policy.PlannedObligation) -> None:
-    """The notification's record, listing each child, with its frozen content."""
-    child_ids: list[int] = list(plan.data["children"])  # type: ignore[call-overload]
-    template = enc.Template(str(plan.data["template"]))
-    urn = str(plan.data.get("setting_urn") or "")
-    notification = EncompassNotification.objects.create(
-        obligation=obligation,
-        setting=_setting(urn) if urn else None,
-        template=template,
-        content=notification_content(obligation, template, child_ids),
+def _informed(incident_ids: list[int], child_ids: list[int]) -> set[tuple[int, int]]:
+    """(incident, child) for each child the front door was told of at those incidents."""
+    return set(
+        Obligation.objects.filter(
+            incident_id__in=incident_ids,
+            route=enc.CHILDRENS_SERVICES_ROUTE,
+            subject_id__in=child_ids,
+        ).values_list("incident_id", "subject_id")
     )
+
+
+def notifications_create(made: Sequence[tuple[Obligation, policy.PlannedObligation]]) -> None:
+    """Each new notification's record, listing each child, with its frozen content: all of
+    a submission's notifications in three statements (which children the front door was
+    told of, the notifications, their children), however many schools."""
+    children: list[list[int]] = [list(plan.data["children"]) for _, plan in made]  # type: ignore[call-overload]
+    informed = _informed(
+        sorted({obligation.incident_id for obligation, _ in made}),
+        sorted({child for listed in children for child in listed}),
+    )
+    notifications = []
+    for (obligation, plan), listed in zip(made, children, strict=True):
+        template = enc.Template(str(plan.data["template"]))
+        urn = str(plan.data.get("setting_urn") or "")
+        told = {child for incident, child in informed if incident == obligation.incident_id}
+        notifications.append(
+            EncompassNotification(
+                obligation=obligation,
+                setting=_setting(urn) if urn else None,
+                template=template,
+                content=notification_content(obligation, template, listed, told),
+            )
+        )
+    EncompassNotification.objects.bulk_create(notifications)
     EncompassChild.objects.bulk_create(
-        EncompassChild(notification=notification, child_id=i) for i in child_ids
+        EncompassChild(notification=notification, child_id=child)
+        for notification, listed in zip(notifications, children, strict=True)
+        for child in listed
     )

@@ -15,6 +15,9 @@ Invariants (besides the ledger's, see ``services/__init__``):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 import rules
 from django.conf import settings
 from django.db import transaction
@@ -31,7 +34,7 @@ from hearth.encompass.models import EncompassNotification, EncompassSettings
 from hearth.encompass.policy import DO_NOT_APPROACH_PARENTS
 from hearth.encompass.policy import Template as EncompassTemplate
 from hearth.obligations import policy
-from hearth.obligations.models import Obligation
+from hearth.obligations.models import Deadline, Obligation
 from hearth.obligations.reference import team_for
 from hearth.obligations.services.steps import (
     acknowledge_held,
@@ -42,7 +45,7 @@ from hearth.obligations.services.steps import (
     require,
 )
 from hearth.schools.models import ContactRole
-from hearth.schools.selectors import contact_emails
+from hearth.schools.selectors import contact_emails, contact_emails_by_setting
 
 
 def notification_url(obligation_id: int) -> str:
@@ -55,41 +58,68 @@ def dsl_emails(notification: EncompassNotification, role: str = ContactRole.DSL)
     return contact_emails(notification.setting, role) if notification.setting else []
 
 
-def notification_deliver(obligation: Obligation) -> None:
-    """Stamp the delivery and alert the team's mailbox and the setting's DSLs. Called by
-    ``obligation_send`` inside its transaction; the message goes through the notify port,
-    which refuses a contact marked unsafe."""
-    # The notification just made with the obligation is on it already; otherwise read it.
-    if EncompassNotification._meta.get_field("obligation").remote_field.is_cached(obligation):
-        notification = obligation.encompass
-    else:
-        notification = EncompassNotification.objects.select_related("setting").get(
-            obligation=obligation
-        )
-    notification.delivered_at = clock.now()
-    notification.save(update_fields=["delivered_at", "updated_at"])
-    due = obligation.deadlines.order_by("due_at").first()
-    when = f" by {govuk_datetime(due.due_at)}" if due else ""
-    recipients = sorted(
-        {*([obligation.team.email] if obligation.team.email else []), *dsl_emails(notification)}
+def notifications_deliver(obligations: Sequence[Obligation]) -> None:
+    """Stamp each delivery and alert each team's mailbox and its setting's DSLs. Called
+    by the ledger as a submission's notifications are sent, inside its transaction, in
+    a handful of statements however many there are; the messages go through the notify
+    port, which refuses a contact marked unsafe."""
+    notifications = _notifications(obligations)
+    now = clock.now()
+    EncompassNotification.objects.filter(pk__in=[n.pk for n in notifications]).update(
+        delivered_at=now, updated_at=now
     )
-    if not recipients:
-        return
-    notify.send(
-        notify.Message(
-            to=recipients,
-            subject=f"Operation Encompass notification for {obligation.team.name}",
-            body=(
-                f"A police force has sent an Operation Encompass notification to "
-                f"{obligation.team.name}. Please open and acknowledge it{when}.\n\n"
-                f"{DO_NOT_APPROACH_PARENTS}\n\nOpen it in Hearth: {notification_url(obligation.pk)}"
-            ),
-            about=("obligations.obligation", str(obligation.pk)),
-            purpose="Operation Encompass notification",
-            sender_agency_id=obligation.referrer_agency_id,
-            sender_team_id=obligation.referrer_team_id,
-        )
+    soonest: dict[int, datetime] = {}
+    for obligation_id, due_at in (
+        Deadline.objects.filter(obligation__in=obligations)
+        .order_by("due_at")
+        .values_list("obligation_id", "due_at")
+    ):
+        soonest.setdefault(obligation_id, due_at)
+    dsls = contact_emails_by_setting(
+        {n.setting_id for n in notifications if n.setting_id}, ContactRole.DSL
     )
+    messages = []
+    for obligation, notification in zip(obligations, notifications, strict=True):
+        notification.delivered_at = notification.updated_at = now
+        team = obligation.team
+        setting_dsls = dsls.get(notification.setting_id, []) if notification.setting_id else []
+        recipients = sorted({*([team.email] if team.email else []), *setting_dsls})
+        if not recipients:
+            continue
+        due = soonest.get(obligation.pk)
+        when = f" by {govuk_datetime(due)}" if due else ""
+        messages.append(
+            notify.Message(
+                to=recipients,
+                subject=f"Operation Encompass notification for {team.name}",
+                body=(
+                    f"A police force has sent an Operation Encompass notification to "
+                    f"{team.name}. Please open and acknowledge it{when}.\n\n"
+                    f"{DO_NOT_APPROACH_PARENTS}\n\n"
+                    f"Open it in Hearth: {notification_url(obligation.pk)}"
+                ),
+                about=("obligations.obligation", str(obligation.pk)),
+                purpose="Operation Encompass notification",
+                sender_agency_id=obligation.referrer_agency_id,
+                sender_team_id=obligation.referrer_team_id,
+            )
+        )
+    notify.send_many(messages)
+
+
+def _notifications(obligations: Sequence[Obligation]) -> list[EncompassNotification]:
+    """Each obligation's notification, in order: the one just made with it is on it
+    already; the others are read, with their settings, in one query."""
+    cached = EncompassNotification._meta.get_field("obligation").remote_field.is_cached
+    missing = [o.pk for o in obligations if not cached(o)]
+    read = (
+        EncompassNotification.objects.select_related("setting").in_bulk(
+            missing, field_name="obligation_id"
+        )
+        if missing
+        else {}
+    )
+    return [o.encompass if cached(o) else read[o.pk] for o in obligations]
 
 
 def _locked_notification(notification: EncompassNotification) -> EncompassNotification:

@@ -28,11 +28,14 @@ A route declares:
   a route that reads another route's obligations (Operation Encompass says whether
   children's services were told) plans after it;
 - ``on_created``: the route's own record for a new obligation (its content), in the same
-  transaction;
+  transaction; ``on_created_many``, if given, does the same for all of one submission's new
+  obligations of the route at once (in a few statements whatever their number), and
+  recording a plan uses it instead;
 - ``sent_by_referrer``: its obligations wait for the referrer to complete and send them
   (only the referrer may), and ``send_problems`` says what still stops the sending;
 - ``on_sent``: what the route does when its obligation is sent; it returns ``True`` when it
   told the recipient itself (otherwise the core tells the team's mailbox);
+  ``on_sent_many``: the same for a submission's obligations sent as they are made, at once;
   ``on_acknowledged``: what follows the recipient's acknowledgement (a child's follow-up);
 - ``recipient_reads_ledger``: ``False`` when recipients read only the route's own page
   (``page_url_name``) and never the generic obligation page or the incident;
@@ -72,7 +75,7 @@ route with the same key, and a key too long for the ledger's column.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -149,7 +152,9 @@ class Route:
     plan: Callable[[Any], RoutingResult] | None = None
     order: int = 100
     on_created: Callable[[Obligation, PlannedObligation], None] | None = None
+    on_created_many: Callable[[Sequence[tuple[Obligation, PlannedObligation]]], None] | None = None
     on_sent: Callable[[Actor | None, Obligation], bool] | None = None
+    on_sent_many: Callable[[Actor | None, Sequence[Obligation]], bool] | None = None
     on_acknowledged: Callable[[Actor | None, Obligation], None] | None = None
     sent_by_referrer: bool = False
     send_problems: Callable[[Obligation], list[str]] | None = None

@@ -109,21 +109,46 @@ def record_plans(
             )
     timeline_record_many(actor=actor, entries=events)
     messages = []
-    for obligation, plan, at_once in made:
-        route = registry.get(plan.route)
-        if route.on_created is not None:
-            route.on_created(obligation, plan)
-        if at_once:
-            if route.on_sent is not None and route.on_sent(actor, obligation):
-                continue  # the route told its recipient itself
-            if message := new_work_message(obligation):
-                messages.append(message)
-        elif plan.send_now:
-            send_held(actor, obligation)
+    by_route: dict[str, list[tuple[Obligation, policy.PlannedObligation, bool]]] = {}
+    for item in made:
+        by_route.setdefault(item[1].route, []).append(item)
+    for key, group in by_route.items():
+        route = registry.get(key)
+        _created(route, group)
+        told = _sent(actor, route, [o for o, _, at_once in group if at_once])
+        for obligation, plan, at_once in group:
+            if at_once:
+                if obligation.pk not in told and (message := new_work_message(obligation)):
+                    messages.append(message)
+            elif plan.send_now:
+                send_held(actor, obligation)
     notify.send_many(messages)
     if resolve_unrouted:
         _resolve_unrouted(incident, planned)
     return obligations
+
+
+def _created(
+    route: registry.Route, group: list[tuple[Obligation, policy.PlannedObligation, bool]]
+) -> None:
+    """The route's own records for its new obligations: all at once where it can."""
+    if route.on_created_many is not None:
+        route.on_created_many([(obligation, plan) for obligation, plan, _ in group])
+    elif route.on_created is not None:
+        for obligation, plan, _ in group:
+            route.on_created(obligation, plan)
+
+
+def _sent(actor: Actor | None, route: registry.Route, sent: list[Obligation]) -> set[int]:
+    """The route's part in sending those sent as they were made (all at once where it
+    can): the ids of those whose recipients it told itself."""
+    if not sent:
+        return set()
+    if route.on_sent_many is not None:
+        return {o.pk for o in sent} if route.on_sent_many(actor, sent) else set()
+    if route.on_sent is None:
+        return set()
+    return {o.pk for o in sent if route.on_sent(actor, o)}
 
 
 def _referrer_team(plan: policy.PlannedObligation, incidents: Team | None) -> Team | None:
