@@ -227,7 +227,12 @@ def service_update(
 ) -> Change:
     """Change a service's entry or capacity. The provider's change is also its
     confirmation (``confirm``); an import passes ``confirm=False`` and its own dates."""
-    service = Service.objects.select_for_update().select_related("organisation").get(pk=service.pk)
+    # The service's row only: its organisation is read (who keeps it), not changed.
+    service = (
+        Service.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=service.pk)
+    )
     if actor is not None:
         _kept(actor, service)
     unknown = set(values) - set(SERVICE_FIELDS) - set(DATE_FIELDS)
@@ -282,7 +287,12 @@ def service_update(
 @transaction.atomic
 def service_confirm(*, actor: Actor, service: Service) -> Service:
     """The provider says the entry and its capacity are still right (ORUK assurance)."""
-    service = Service.objects.select_for_update().select_related("organisation").get(pk=service.pk)
+    # The service's row only: its organisation is read (who keeps it), not changed.
+    service = (
+        Service.objects.select_for_update(of=("self",))
+        .select_related("organisation")
+        .get(pk=service.pk)
+    )
     _kept(actor, service)
     service.confirmed_on = today()
     service.capacity_confirmed_on = today()

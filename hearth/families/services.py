@@ -529,7 +529,10 @@ def _support_set(
     ended_on: dt.date | None,
     note: str,
 ) -> Support:
-    support = Support.objects.select_for_update().select_related("member").get(pk=support.pk)
+    # The support's row only: its member is read (the role), not changed.
+    support = (
+        Support.objects.select_for_update(of=("self",)).select_related("member").get(pk=support.pk)
+    )
     errors = policy.support_problems(
         role=support.member.role,
         kind=support.kind,

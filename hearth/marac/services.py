@@ -134,7 +134,9 @@ def _event(actor: Actor, subject: MaracMeeting | MaracCase, verb: str, summary: 
 def _meeting_locked(actor: Actor, meeting: MaracMeeting) -> MaracMeeting:
     found = (
         MaracMeeting.objects.visible_to(actor)
-        .select_for_update()
+        # The meeting's row only: its team, joined to check the agency and the function,
+        # is not changed here, and locking it would queue every MARAC change of the team.
+        .select_for_update(of=("self",))
         .filter(pk=meeting.pk, team__function=TeamFunction.MARAC)
         .first()
     )
@@ -321,7 +323,10 @@ def case_add(*, actor: Actor, meeting: MaracMeeting, referral_obligation_id: int
 def _case_locked(actor: Actor, case: MaracCase) -> MaracCase:
     found = (
         MaracCase.objects.visible_to(actor)
-        .select_for_update()
+        # The case and its meeting (hearing a case marks the meeting held, which must not
+        # cross its cancellation); not the team, agency, incident or person read with it.
+        # The referral is locked on its own where it changes (``locked``).
+        .select_for_update(of=("self", "meeting"))
         .select_related("meeting__team__agency", "referral__incident", "referral__subject")
         .filter(pk=case.pk)
         .first()

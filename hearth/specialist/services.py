@@ -373,7 +373,8 @@ def _referral_locked(
     obligation = locked(referral.obligation)
     require("obligations.act_on", actor, obligation, "Only the service's team can do this")
     referral = (
-        SpecialistReferral.objects.select_for_update()
+        # The referral's row only: its service and child are read, not changed.
+        SpecialistReferral.objects.select_for_update(of=("self",))
         .select_related("service", "child")
         .get(pk=referral.pk)
     )
