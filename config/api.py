@@ -9,7 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from hearth.accounts.api import router as accounts_router
 from hearth.accounts.api_auth import ApiKeyAuth, SessionActorAuth
-from hearth.core.api import error_body
+from hearth.core.api import StrictParser, error_body
 from hearth.core.errors import Conflict, InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from hearth.directory.api import router as directory_router
 from hearth.encompass.api import router as encompass_router
@@ -35,6 +35,7 @@ api = NinjaAPI(
     auth=[ApiKeyAuth(), SessionActorAuth()],
     urls_namespace="api",
     docs_url=None,
+    parser=StrictParser(),
 )
 api.add_router("/", accounts_router)
 api.add_router("/", incidents_router)

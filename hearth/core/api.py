@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.datastructures import MultiValueDict
 from ninja import Header, Schema
+from ninja.parser import Parser
 
 from hearth.core.actor import Actor
 from hearth.core.idempotency import MAX_KEY_LENGTH
@@ -28,6 +30,21 @@ class ErrorOut(Schema):
 ERROR_RESPONSES: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 # Creates take an Idempotency-Key: the same key with a different request is a 409.
 CREATE_RESPONSES: dict[int, Any] = {**ERROR_RESPONSES, 409: ErrorOut}
+
+
+class StrictParser(Parser):
+    """django-ninja's parser, except that a parameter given more than once where one value
+    is expected (``?area_id=1&area_id=2``) is refused (422), not read as its last value:
+    a caller that sent two values meant something the answer would not say."""
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        parsed = super().parse_querydict(data, list_fields, request)
+        for key in data:
+            if key not in list_fields and len(values := data.getlist(key)) > 1:
+                parsed[key] = values  # a list where one value belongs: validation refuses it
+        return parsed
 
 
 def api_actor(request: HttpRequest) -> Actor:

@@ -170,3 +170,19 @@ def test_a_provider_keeps_its_entry_current_through_the_api(wessex: Any) -> None
         url, {"min_age": 0}, content_type="application/json", HTTP_IDEMPOTENCY_KEY="o", **other
     )
     assert r.status_code == 404
+
+
+def test_a_parameter_given_twice_is_refused_not_read_as_its_last_value(wessex: Any) -> None:
+    """Found by schemathesis (``?area_id=false&area_id=0.0`` answered 200 with the services
+    of no area): django-ninja read a repeated parameter as its last value. A caller that
+    sends two areas meant something the answer would not say: 422, naming the field."""
+    auth = key_for(wessex, POLICE, "public_protection_officer")
+    south = Area.objects.get(name="Southmoor")
+    north = Area.objects.get(name="Northshire", kind=Area.Kind.LOCAL_AUTHORITY)
+    for query in ("area_id=false&area_id=0.0", f"area_id={south.pk}&area_id={north.pk}"):
+        response = Client().get(f"/api/v1/directory/services?{query}", **auth)
+        assert response.status_code == 422, (query, response.content)
+        assert response.json()["error"]["code"] == "invalid_input"
+        assert "area_id" in str(response.json()["error"]["fields"])
+    once = Client().get(f"/api/v1/directory/services?area_id={south.pk}", **auth)
+    assert once.status_code == 200
