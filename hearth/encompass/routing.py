@@ -12,6 +12,7 @@ no details of who, where or what.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from hearth.accounts.models import Area, TeamFunction
@@ -25,7 +26,12 @@ from hearth.obligations.models import Obligation
 from hearth.obligations.reference import area_of, home_area_id, once, team_for
 from hearth.people.models import Person
 from hearth.schools.models import EducationSetting
-from hearth.schools.selectors import area_calendar, own_calendar, setting_by_urn
+from hearth.schools.selectors import (
+    area_calendar,
+    own_calendars,
+    setting_by_urn,
+    settings_by_urn,
+)
 
 # A school and a local authority's term calendar are read once per submission, however
 # many children and routes ask (``reference.once``).
@@ -63,25 +69,31 @@ def _area_in(area_id: int) -> enc.AreaIn:
     )
 
 
-def _setting_in(urn: str) -> enc.SettingIn | None:
-    setting = _setting(urn)
-    if setting is None:
-        return None
-    return enc.SettingIn(
-        urn=setting.urn,
-        name=setting.name,
-        is_open=setting.is_open,
-        dsl_team_id=setting.dsl_team_id
-        if setting.dsl_team is not None and setting.dsl_team.is_active
-        else None,
-        area_id=setting.local_authority_id,
-        # The school's own terms, then its local authority's (``school_calendars_for``).
-        calendars=tuple(
-            c
-            for c in (own_calendar(setting), _calendar(setting.local_authority_id))
-            if c is not None
-        ),
-    )
+def _settings_in(urns: set[str]) -> dict[str, enc.SettingIn]:
+    """The children's schools as the policy sees them, read together (the settings, then
+    the terms of those that set their own) and kept for the rest of the submission."""
+    found = settings_by_urn(urns)
+    for urn in urns:
+        once(("encompass.setting", urn), partial(found.get, urn))
+    own = own_calendars({s.pk for s in found.values()})
+    return {
+        urn: enc.SettingIn(
+            urn=setting.urn,
+            name=setting.name,
+            is_open=setting.is_open,
+            dsl_team_id=setting.dsl_team_id
+            if setting.dsl_team is not None and setting.dsl_team.is_active
+            else None,
+            area_id=setting.local_authority_id,
+            # The school's own terms, then its local authority's (``school_calendars_for``).
+            calendars=tuple(
+                c
+                for c in (own.get(setting.pk), _calendar(setting.local_authority_id))
+                if c is not None
+            ),
+        )
+        for urn, setting in found.items()
+    }
 
 
 def encompass_input(
@@ -120,11 +132,7 @@ def encompass_input(
         children=tuple(children),
         notified=notified,
     )
-    settings = {
-        c.setting_urn: found
-        for c in children
-        if c.setting_urn and (found := _setting_in(c.setting_urn)) is not None
-    }
+    settings = _settings_in({c.setting_urn for c in children if c.setting_urn})
     area_ids = {c.area_id for c in children if c.area_id is not None}
     return plan_input, settings, {i: _area_in(i) for i in area_ids}
 

@@ -4,7 +4,7 @@ and which team answers for an agency's referrals. Read-only; no route's rules he
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -104,6 +104,25 @@ def _teams_for(area_id: int) -> dict[str, Team]:
     ):
         teams.setdefault(team.function, team)
     return teams
+
+
+def homes_read(people: Iterable[Person]) -> None:
+    """Read where these people live in one query, for ``home_area_id`` to answer for each
+    of them while ``read_once()`` is open (a planner asks for every child and victim)."""
+    kept = _ONCE.get()
+    if kept is None:
+        return
+    missing = {p.pk for p in people if ("home", p.pk) not in kept}
+    if not missing:
+        return
+    homes: dict[int, PersonAddress] = {}
+    # The model's order, so each person's first is the one ``.first()`` would give.
+    for row in PersonAddress.objects.filter(
+        person_id__in=missing, lived_to__isnull=True
+    ).select_related("address"):
+        homes.setdefault(row.person_id, row)
+    for pk in missing:
+        kept[("home", pk)] = homes.get(pk)
 
 
 def home_area_id(person: Person, incident: Incident) -> int | None:

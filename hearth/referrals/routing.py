@@ -15,7 +15,13 @@ from hearth.incidents.facts import children_at, incident_rows
 from hearth.incidents.models import Incident, Party
 from hearth.incidents.policy import PartyRole, is_child
 from hearth.obligations.models import Obligation
-from hearth.obligations.reference import area_of, home_area_id, team_for, timescales_for
+from hearth.obligations.reference import (
+    area_of,
+    home_area_id,
+    homes_read,
+    team_for,
+    timescales_for,
+)
 from hearth.people.models import HouseholdMember, Person
 from hearth.people.selectors import linked_person_ids
 from hearth.referrals import policy
@@ -101,13 +107,15 @@ def household_child_ids(
     households = HouseholdMember.objects.filter(person=victim, lived_to__isnull=True).values(
         "household_id"
     )
-    housemates = (
-        Person.objects.filter(
-            households__household_id__in=households, households__lived_to__isnull=True
-        )
-        .exclude(pk=victim.pk)
-        .distinct()
-    )
+    # Driven from the memberships (a few rows by index, each person by key): asked from
+    # the people's side, PostgreSQL could walk the whole people table in key order to
+    # merge with them (12 ms at 36,000 people).
+    housemates = {
+        m.person_id: m.person
+        for m in HouseholdMember.objects.filter(household_id__in=households, lived_to__isnull=True)
+        .exclude(person_id=victim.pk)
+        .select_related("person")
+    }.values()
     perpetrators = {
         p.person_id
         for p in incident_rows([incident.pk])[0][incident.pk]
@@ -164,6 +172,8 @@ def incident_input(incident: Incident) -> policy.IncidentIn:
     # MARAC's household children are children (under 18 on the day), the child who
     # harmed included.
     child_ids = [c.person.pk for c in children if is_child(c.age)]
+    victims = [p.person for p in parties if p.role == PartyRole.ADULT_VICTIM]
+    homes_read([c.person for c in children] + victims)  # where each lives, in one query
     return policy.IncidentIn(
         incident_id=incident.pk,
         received_at=incident.submitted_at or clock.now(),
@@ -177,11 +187,7 @@ def incident_input(incident: Incident) -> policy.IncidentIn:
             )
             for c in children
         ),
-        victims=tuple(
-            _victim_in(p.person, incident, child_ids)
-            for p in parties
-            if p.role == PartyRole.ADULT_VICTIM
-        ),
+        victims=tuple(_victim_in(victim, incident, child_ids) for victim in victims),
     )
 
 

@@ -62,11 +62,19 @@ def setting_choices_for(urns: set[str]) -> dict[str, SettingChoice]:
 
 
 def setting_by_urn(urn: str) -> EducationSetting | None:
-    return (
-        EducationSetting.objects.select_related("dsl_team", "local_authority", "agency")
-        .filter(urn=urn)
-        .first()
-    )
+    return settings_by_urn({urn}).get(urn)
+
+
+def settings_by_urn(urns: Collection[str]) -> dict[str, EducationSetting]:
+    """The settings with these URNs (those that exist), in one query."""
+    if not urns:
+        return {}
+    return {
+        setting.urn: setting
+        for setting in EducationSetting.objects.select_related(
+            "dsl_team", "local_authority", "agency"
+        ).filter(urn__in=urns)
+    }
 
 
 def _plain(row: TermCalendar) -> calendar.SchoolCalendar:
@@ -105,8 +113,16 @@ def school_calendars_for(setting: EducationSetting) -> tuple[calendar.SchoolCale
 def own_calendar(setting: EducationSetting) -> calendar.SchoolCalendar | None:
     """The setting's own terms, if it sets its own (``school_calendars_for`` without its
     local authority's, for a caller that has that already)."""
-    own = TermCalendar.objects.prefetch_related(*_with_dates()).filter(setting=setting).first()
-    return _plain(own) if own is not None else None
+    return own_calendars({setting.pk}).get(setting.pk)
+
+
+def own_calendars(setting_ids: Collection[int]) -> dict[int, calendar.SchoolCalendar]:
+    """``own_calendar`` for several settings, by setting id (one that sets no terms of its
+    own is left out): three queries however many, one if none sets its own."""
+    if not setting_ids:
+        return {}
+    rows = TermCalendar.objects.prefetch_related(*_with_dates()).filter(setting_id__in=setting_ids)
+    return {row.setting_id: _plain(row) for row in rows if row.setting_id is not None}
 
 
 def contact_emails(setting: EducationSetting, role: str) -> list[str]:
