@@ -5,6 +5,7 @@ the rules again: a form only shapes input."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -17,6 +18,7 @@ from hearth.obligations.selectors import InboxFilters
 from hearth.people.forms import GovukDateField, GovukForm
 
 OPEN, ENDED = "", "ended"
+_WIDTH = re.compile(r"govuk-input--width-(\d+)")
 OVERDUE_ONLY, CLAIMED_BY_ME, DUE_TODAY = "overdue", "mine", "today"
 
 
@@ -71,6 +73,22 @@ class InboxFilterForm(GovukForm):
             Field.select("local_authority"),
             Field.checkboxes("show", small=True),
         )
+
+    # The page writes these fields out (``obligations/_inbox_filters.html``, the HTML the
+    # layout above gives, which its test compares) rather than through crispy's layout.
+
+    @property
+    def selects(self) -> list[forms.BoundField]:
+        return [self["status"], self["route"]]  # then the date, then the local authority
+
+    @property
+    def due_by_parts(self) -> list[tuple[str, str, str]]:
+        """Each part of the due date: its label, its width and what was entered."""
+        entered = [*(self["due_by"].value() or []), "", "", ""]
+        return [
+            (widget.attrs["label"], _WIDTH.findall(widget.attrs["class"])[0], entered[i] or "")
+            for i, widget in enumerate(self.fields["due_by"].widget.widgets)
+        ]
 
     def filters(self) -> InboxFilters:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 
+from hearth.accounts.models import Team
 from hearth.core import clock
 from hearth.core.actor import Actor
 from hearth.core.models import TimeStampedModel
@@ -73,6 +74,11 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
     def visible_to(self, actor: Actor) -> ObligationQuerySet:
         """The recipient team's agency (while open, and for a while after), and whoever
         may see the incident it arose from. Administrators (of any agency) see no case work."""
+        return self._seen_by(actor, addressed=Q(team__agency_id=actor.agency_id))
+
+    def _seen_by(self, actor: Actor, *, addressed: Q) -> ObligationQuerySet:
+        """What ``actor`` sees, as a recipient of what is ``addressed`` to their agency or
+        as whoever may see the incident."""
         if not actor.sees_case_content:
             return self.none()
         # A referral the referrer has not sent yet is not the recipient's to see.
@@ -80,7 +86,7 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
         # notification: architecture §4, "a school sees the Encompass content") is never
         # read by them as an obligation that leads to the incident.
         recipient = (
-            Q(team__agency_id=actor.agency_id)
+            addressed
             & ~Q(route__in=registry.read_elsewhere())
             & ~Q(status=policy.Status.CREATED)
             & (Q(access_ends_at__isnull=True) | Q(access_ends_at__gt=clock.now()))
@@ -106,8 +112,14 @@ class ObligationQuerySet(models.QuerySet["Obligation"]):
         return self.filter(pk__in=subjects.union(*listed) if listed else subjects)
 
     def addressed_to(self, actor: Actor) -> ObligationQuerySet:
-        """Only what is addressed to the actor's agency (its inboxes), not what it referred."""
-        return self.visible_to(actor).filter(team__agency_id=actor.agency_id)
+        """Only what is addressed to the actor's agency (its inboxes), not what it referred:
+        what ``visible_to`` admits among its teams' obligations. The teams are a subquery
+        (``team_id IN``), not a join: PostgreSQL reads the one team of an inbox once and
+        the obligations from their index, where the join checked each row's agency (issue
+        12: counting the front door's 25,833 open items at 100,000 incidents, 16 ms to 9)."""
+        teams = Team.objects.filter(agency_id=actor.agency_id).values("pk")
+        # Among the agency's own teams, the recipient rule's agency is the actor's already.
+        return self._seen_by(actor, addressed=Q()).filter(team_id__in=teams)
 
     def refresh_next_due(self) -> int:
         """Store each obligation's ``next_due_at`` afresh, in one UPDATE: the soonest
@@ -201,11 +213,12 @@ class Obligation(TimeStampedModel):
             models.Index(fields=["subject", "route"]),
             # A team's open work, soonest due first (the inbox's order), cut to a page from
             # the index; it carries what the recipient's visibility rule reads, so that an
-            # inbox of tens of thousands is counted from the index alone (PostgreSQL).
+            # inbox of tens of thousands is counted from the index alone (PostgreSQL), and
+            # who claimed each item, for the manager's summary by person.
             models.Index(
                 fields=["team", "next_due_at", "incident", "id"],
                 condition=~Q(status__in=ENDED_STATUSES),
-                include=["route", "status", "access_ends_at"],
+                include=["route", "status", "access_ends_at", "claimed_by"],
                 name="obligation_open_by_next_due",
             ),
             # What a team still sees (open, or its access not yet ended): a school's
