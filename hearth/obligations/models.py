@@ -222,8 +222,15 @@ class Obligation(TimeStampedModel):
                 name="obligation_open_by_next_due",
             ),
             # What a team still sees (open, or its access not yet ended): a school's
-            # Operation Encompass inbox among years of its ended notifications.
-            models.Index(fields=["team", "access_ends_at"], name="obligation_team_access_ends"),
+            # Operation Encompass inbox among years of its ended notifications. It carries
+            # what the inbox's arms filter by, so that they are read from the index alone
+            # (PostgreSQL): a school's few thousand within the access window were as
+            # many scattered table pages (the inbox's read 44 ms to 34 at 100,000).
+            models.Index(
+                fields=["team", "access_ends_at"],
+                include=["route", "status", "id"],
+                name="obligation_team_access_ends",
+            ),
             # What changed since a moment: the statistics' refresh reads by it each minute.
             models.Index(fields=["updated_at"], name="obligation_updated_at"),
         ]
