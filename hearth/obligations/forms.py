@@ -5,7 +5,6 @@ the rules again: a form only shapes input."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,10 +14,9 @@ from django import forms
 
 from hearth.obligations import policy, registry
 from hearth.obligations.selectors import InboxFilters
-from hearth.people.forms import GovukDateField, GovukForm
+from hearth.people.forms import GovukDateField, GovukForm, date_parts
 
 OPEN, ENDED = "", "ended"
-_WIDTH = re.compile(r"govuk-input--width-(\d+)")
 OVERDUE_ONLY, CLAIMED_BY_ME, DUE_TODAY = "overdue", "mine", "today"
 
 
@@ -84,11 +82,7 @@ class InboxFilterForm(GovukForm):
     @property
     def due_by_parts(self) -> list[tuple[str, str, str]]:
         """Each part of the due date: its label, its width and what was entered."""
-        entered = [*(self["due_by"].value() or []), "", "", ""]
-        return [
-            (widget.attrs["label"], _WIDTH.findall(widget.attrs["class"])[0], entered[i] or "")
-            for i, widget in enumerate(self.fields["due_by"].widget.widgets)
-        ]
+        return date_parts(self["due_by"])
 
     def filters(self) -> InboxFilters:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

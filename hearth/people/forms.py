@@ -9,6 +9,7 @@ used by the incident journey's forms too.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -74,6 +75,19 @@ class GovukDateWidget(DateInputWidget):
         super().__init__(*args, **kwargs)
         for widget in self.widgets:
             widget.attrs["inputmode"] = "numeric"
+
+
+_WIDTH = re.compile(r"govuk-input--width-(\d+)")
+
+
+def date_parts(field: forms.BoundField) -> list[tuple[str, str, str]]:
+    """Each part of a ``GovukDateField`` as a written-out filter template shows it
+    (``core/filters/_date.html``): its label, its width and what was entered."""
+    entered = [*(field.value() or []), "", "", ""]
+    return [
+        (widget.attrs["label"], _WIDTH.findall(widget.attrs["class"])[0], entered[i] or "")
+        for i, widget in enumerate(field.field.widget.widgets)
+    ]
 
 
 class GovukDateField(DateInputField):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,10 +10,9 @@ from django import forms
 
 from hearth.incidents.models import Incident
 from hearth.incidents.selectors import IncidentFilters
-from hearth.people.forms import GovukDateField, GovukForm
+from hearth.people.forms import GovukDateField, GovukForm, date_parts
 
 ANY, WITH, WITHOUT = "", "with", "without"
-_WIDTH = re.compile(r"govuk-input--width-(\d+)")
 
 
 TO_REVIEW = "to_review"
@@ -92,14 +90,7 @@ class IncidentFilterForm(GovukForm):
     @property
     def dates(self) -> list[tuple[forms.BoundField, list[tuple[str, str, str]]]]:
         """Each date, with each of its parts: its label, its width and what was entered."""
-        return [(self[name], self._parts(name)) for name in ("occurred_from", "occurred_to")]
-
-    def _parts(self, name: str) -> list[tuple[str, str, str]]:
-        entered = [*(self[name].value() or []), "", "", ""]
-        return [
-            (widget.attrs["label"], _WIDTH.findall(widget.attrs["class"])[0], entered[i] or "")
-            for i, widget in enumerate(self.fields[name].widget.widgets)
-        ]
+        return [(self[name], date_parts(self[name])) for name in ("occurred_from", "occurred_to")]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
