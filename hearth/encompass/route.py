@@ -110,7 +110,6 @@ ROUTE = registry.Route(
     plan=_plan,
     # After the children's services route: the content says whether they were told.
     order=200,
-    on_created=lambda obligation, plan: _created_many([(obligation, plan)]),
     on_created_many=_created_many,
     on_sent=lambda actor, obligation: _sent_many(actor, [obligation]),
     on_sent_many=_sent_many,

@@ -181,10 +181,10 @@ def notification_content(
     obligation: Obligation,
     template: enc.Template,
     child_ids: list[int],
-    informed: set[int] | None = None,
+    informed: set[int],
 ) -> dict[str, Any]:
     """What the recipient sees, by the force's template (domain.md §3.3). ``informed``:
-    which of the children the front door was told of at this incident, if known."""
+    which of the children the front door was told of at this incident."""
     incident = obligation.incident
     occurred = incident.occurred_at.astimezone(clock.LONDON) if incident.occurred_at else None
     # The incident's rows, read once per submission (``incidents.facts.incident_rows``).
@@ -194,8 +194,6 @@ def notification_content(
     people.update((i.child_id, i.child) for i in involvements.values())
     if missing := [i for i in child_ids if i not in people]:
         people.update(Person.objects.in_bulk(missing))
-    if informed is None:
-        informed = {c for i, c in _informed([incident.pk], child_ids) if i == incident.pk}
     content: dict[str, Any] = {
         "template": str(template),
         "incident_date": occurred.date().isoformat() if occurred else None,

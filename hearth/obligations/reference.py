@@ -115,27 +115,25 @@ def homes_read(people: Iterable[Person]) -> None:
     missing = {p.pk for p in people if ("home", p.pk) not in kept}
     if not missing:
         return
-    homes: dict[int, PersonAddress] = {}
-    # The model's order, so each person's first is the one ``.first()`` would give.
-    for row in PersonAddress.objects.filter(
-        person_id__in=missing, lived_to__isnull=True
-    ).select_related("address"):
-        homes.setdefault(row.person_id, row)
+    homes = _current_addresses(missing)
     for pk in missing:
         kept[("home", pk)] = homes.get(pk)
+
+
+def _current_addresses(person_ids: Iterable[int]) -> dict[int, PersonAddress]:
+    """Each person's current address (the first in the model's order), with the address."""
+    homes: dict[int, PersonAddress] = {}
+    for row in PersonAddress.objects.filter(
+        person_id__in=person_ids, lived_to__isnull=True
+    ).select_related("address"):
+        homes.setdefault(row.person_id, row)
+    return homes
 
 
 def home_area_id(person: Person, incident: Incident) -> int | None:
     """The local authority a person lives in: their current address's, or else where the
     incident happened (a child at the incident usually lives there)."""
-    home = _kept(
-        ("home", person.pk),
-        lambda: (
-            PersonAddress.objects.filter(person=person, lived_to__isnull=True)
-            .select_related("address")
-            .first()
-        ),
-    )
+    home = _kept(("home", person.pk), lambda: _current_addresses([person.pk]).get(person.pk))
     if home is not None and home.address.local_authority_id:
         return home.address.local_authority_id
     return incident.local_authority_id

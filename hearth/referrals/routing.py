@@ -115,6 +115,7 @@ def household_child_ids(
         for m in HouseholdMember.objects.filter(household_id__in=households, lived_to__isnull=True)
         .exclude(person_id=victim.pk)
         .select_related("person")
+        .order_by("person__family_name", "person__given_names", "person_id")  # people's order
     }.values()
     perpetrators = {
         p.person_id
