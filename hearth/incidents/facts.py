@@ -81,9 +81,15 @@ def incident_facts(incident: Incident) -> IncidentFacts:
 def incidents_facts(incidents: list[Incident]) -> dict[int, IncidentFacts]:
     """``incident_facts`` for many incidents in three queries, whatever their number (a
     page of a child's record lists many)."""
-    parties, involvements = incident_rows([i.pk for i in incidents])
+    kept = _FACTS.get()
+    wanted = [i for i in incidents if kept is None or i.pk not in kept]
+    parties, involvements = incident_rows([i.pk for i in wanted])
     ties = _ties_among({p.person_id for found in parties.values() for p in found})
-    return {i.pk: _facts_of(i, parties[i.pk], involvements[i.pk], ties) for i in incidents}
+    found = {i.pk: _facts_of(i, parties[i.pk], involvements[i.pk], ties) for i in wanted}
+    if kept is None:
+        return found
+    kept.update(found)
+    return {i.pk: kept[i.pk] for i in incidents}
 
 
 # An incident's parties and children's involvements, read once while ``rows_read_once()``
@@ -91,6 +97,13 @@ def incidents_facts(incidents: list[Incident]) -> dict[int, IncidentFacts]:
 # changes neither.
 _ROWS: ContextVar[dict[int, tuple[list[Party], dict[int, ChildInvolvement]]] | None] = ContextVar(
     "incident_rows_once", default=None
+)
+
+
+# And each incident's facts worked out inside the block (they follow from those rows and
+# the incident's own fields, which the block changes none of but its status).
+_FACTS: ContextVar[dict[int, IncidentFacts] | None] = ContextVar(
+    "incident_facts_once", default=None
 )
 
 
@@ -102,17 +115,19 @@ _TIES: ContextVar[dict[frozenset[int], dict[tuple[int, int], Tie]] | None] = Con
 
 @contextmanager
 def rows_read_once() -> Iterator[None]:
-    """Keep each incident's parties and involvements, and the relationships among its
-    people, for the block (the caller changes none of them inside it). Nested blocks
+    """Keep each incident's parties and involvements, the relationships among its people
+    and its facts, for the block (the caller changes none of them inside it). Nested blocks
     share the outer one's rows."""
     if _ROWS.get() is not None:
         yield
         return
     token = _ROWS.set({})
     ties_token = _TIES.set({})
+    facts_token = _FACTS.set({})
     try:
         yield
     finally:
+        _FACTS.reset(facts_token)
         _TIES.reset(ties_token)
         _ROWS.reset(token)
 
