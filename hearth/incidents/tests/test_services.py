@@ -6,12 +6,14 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from hearth.audit.models import TimelineEvent
 from hearth.core.errors import NotPermitted, ValidationFailed
 from hearth.incidents import services
 from hearth.incidents.documents import incident_record_document
-from hearth.incidents.facts import incident_facts
+from hearth.incidents.facts import incident_facts, rows_read_once
 from hearth.incidents.models import Incident
 from hearth.incidents.policy import Finding
 from hearth.incidents.tests.factories import family_document
@@ -34,6 +36,22 @@ def test_a_whole_incident_is_recorded_and_each_child_assessed(wessex: Any) -> No
     assert facts.pregnancy_flag == "There is a baby under 18 months"
     mia = Person.objects.get(given_names="Mia")
     assert TimelineEvent.objects.for_subject(mia).filter(verb="child.incident_submitted").exists()
+
+
+def test_a_submission_works_out_an_incidents_facts_once(wessex: Any) -> None:
+    """Inside ``rows_read_once`` (a submission, from its check through every route) the
+    facts are worked out once and then answered without a query; outside it, afresh."""
+    incident = incident_record_document(actor=wessex.actor(OFFICER), document=family_document())
+    with rows_read_once():
+        first = incident_facts(incident)
+        with CaptureQueriesContext(connection) as again:
+            second = incident_facts(incident)
+    assert second is first
+    assert len(again.captured_queries) == 0
+    assert len(first.children) == 3
+    afresh = incident_facts(incident)
+    assert afresh is not first
+    assert [c.child.pk for c in afresh.children] == [c.child.pk for c in first.children]
 
 
 def test_submission_is_refused_without_children_or_attestation(wessex: Any) -> None:
